@@ -1,0 +1,15 @@
+"""Portrait de territoire petite enfance : point d'entrée, navigation et sélecteur de territoire partagé."""
+
+import streamlit as st
+
+from portrait import interface
+
+st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
+
+st.session_state["contexte"] = interface.selecteur_territoire()
+
+pages = [
+    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),
+]
+pg = st.navigation(pages)
+pg.run()

@@ -1,0 +1,159 @@
+"""Ligne de commande `python -m portrait` : référence, démonstration, imports, portrait et tensions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from portrait import donnees, imports, indicateurs
+from portrait.base import DOSSIER_DONNEES, connecter
+from portrait.format import NON_DISPONIBLE, evolution, nombre, pourcent
+from portrait.requetes import Requetes
+
+RACINE_PROJET = Path(__file__).resolve().parent.parent
+GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
+
+
+def sortie_table(df: pd.DataFrame, format_: str) -> str:
+    """CSV (virgule, point décimal, UTF-8), JSON (liste d'objets) ou texte aligné à la française."""
+    if format_ == "csv":
+        return df.to_csv(index=False, lineterminator="\n")
+    if format_ == "json":
+        propre = df.astype(object).where(df.notna(), None)
+        return json.dumps(propre.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
+    texte = df.copy()
+    for col in texte.columns:
+        if col in indicateurs.PAR_ID:
+            nature = indicateurs.PAR_ID[col].nature
+            f = {"evolution": evolution, "taux": pourcent}.get(nature, nombre)
+            texte[col] = df[col].map(f)
+        elif col == "population":
+            texte[col] = df[col].map(nombre)
+    return texte.fillna(NON_DISPONIBLE).to_string(index=False) + "\n"
+
+
+def cmd_build_reference(args) -> int:
+    from portrait import reference
+
+    debut = time.time()
+    resume = reference.construire(Path(args.geojson), Path(args.cache_npm), Path(args.data_dir) / "reference")
+    print(f"{resume['communes']} communes, {resume['epci']} EPCI, "
+          f"{resume['taille_octets'] / 1e6:.1f} Mo dans {Path(args.data_dir) / 'reference'} "
+          f"en {time.time() - debut:.0f} s.")
+    manque = resume["sans_contour"]
+    print(f"Communes sans contour ({len(manque)}, {100 * len(manque) / resume['communes']:.2f} %) : "
+          f"{', '.join(manque) or 'aucune'}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from portrait import demo
+
+    table = demo.generer(Path(args.data_dir))
+    print(f"Démonstration écrite : {len(table)} valeurs, années {demo.ANNEES[0]} à {demo.ANNEES[-1]}.")
+    return 0
+
+
+def cmd_import(args) -> int:
+    if args.source != "mesures":
+        print(f"Source « {args.source} » pas encore prise en charge.", file=sys.stderr)
+        return 2
+    try:
+        if args.verifier:
+            _, rapport = imports.preparer(args.fichier, args.data_dir)
+            print(rapport.texte())
+            return 1 if rapport.erreurs else 0
+        entree, rapport = imports.importer_mesures(args.fichier, args.data_dir)
+    except imports.ErreurImport as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(rapport.texte())
+    print(f"Import {entree['id']} enregistré. Pour l'annuler : python -m portrait imports rollback {entree['id']}")
+    return 0
+
+
+def cmd_imports(args) -> int:
+    if args.action == "list":
+        df = imports.liste(args.data_dir)
+        print("Aucun import." if df.empty else df.drop(columns="sha256").to_string(index=False))
+        return 0
+    try:
+        entree = imports.annuler(args.data_dir, args.id)
+    except imports.ErreurImport as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(f"Import {entree['id']} ({entree['fichier_source']}) annulé ; ses valeurs ne sont plus lues.")
+    return 0
+
+
+def requetes(args) -> Requetes:
+    return Requetes(connecter(args.data_dir))
+
+
+def cmd_portrait(args) -> int:
+    req = requetes(args)
+    t = donnees.territoire(req, args.territoire)["territoire"]
+    df = donnees.portrait_territoire(req, t, args.annee).drop(columns=["ordre", "demo"])
+    sys.stdout.write(sortie_table(df, args.format))
+    return 0
+
+
+def cmd_tensions(args) -> int:
+    req = requetes(args)
+    t = donnees.territoire(req, args.territoire)["territoire"]
+    colonnes = ["niveau", "code", "nom", *indicateurs.INDICATEURS_TENSION]
+    df = donnees.tensions(req, t, args.annee)[colonnes]
+    sys.stdout.write(sortie_table(df, args.format))
+    return 0
+
+
+def analyseur() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m portrait", description="Portrait de territoire petite enfance.")
+    commun = argparse.ArgumentParser(add_help=False)
+    commun.add_argument("--data-dir", default=str(DOSSIER_DONNEES), help="dossier de données (data/ par défaut)")
+    sous = p.add_subparsers(dest="commande", required=True)
+
+    s = sous.add_parser("build-reference", parents=[commun], help="construit data/reference/ depuis les sources")
+    s.add_argument("--geojson", default=str(GEOJSON_DEFAUT), help="dossier france-geojson")
+    s.add_argument("--cache-npm", default=str(RACINE_PROJET / ".cache" / "npm"),
+                   help="où télécharger @etalab/decoupage-administratif (npm pack)")
+    s.set_defaults(func=cmd_build_reference)
+
+    s = sous.add_parser("demo", parents=[commun], help="génère les données de démonstration")
+    s.set_defaults(func=cmd_demo)
+
+    s = sous.add_parser("import", parents=[commun], help="importe un fichier (mesures)")
+    s.add_argument("source", choices=["mesures"])
+    s.add_argument("fichier")
+    s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
+    s.set_defaults(func=cmd_import)
+
+    s = sous.add_parser("imports", parents=[commun], help="liste ou annule les imports")
+    s2 = s.add_subparsers(dest="action", required=True)
+    s2.add_parser("list", parents=[commun])
+    r = s2.add_parser("rollback", parents=[commun])
+    r.add_argument("id")
+    s.set_defaults(func=cmd_imports)
+
+    for nom, func, aide in (("portrait", cmd_portrait, "chiffres de synthèse d'un territoire et de ses comparateurs"),
+                            ("tensions", cmd_tensions, "tableau des tensions des communes d'un territoire")):
+        s = sous.add_parser(nom, parents=[commun], help=aide)
+        s.add_argument("--territoire", required=True, help="commune:44131, epci:200067346, departement:44, france")
+        s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+        s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
+        s.set_defaults(func=func)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = analyseur().parse_args(argv)
+    try:
+        return args.func(args)
+    except donnees.TerritoireInconnu as e:
+        print(str(e), file=sys.stderr)
+        return 2

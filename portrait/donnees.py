@@ -1,0 +1,82 @@
+"""Les jeux de données des pages et de la ligne de commande, chacun tiré d'une requête de queries/."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from portrait import indicateurs
+from portrait.requetes import Requetes
+
+MOTIF_TERRITOIRE = re.compile(r"^(commune|epci|departement|region):([0-9AB]{2,9})$|^france$")
+TERRITOIRE_DEFAUT = "epci:200067346"  # CA Pornic Agglo Pays de Retz, le territoire du document 004
+ANNEE_DEFAUT = 2023
+
+
+class TerritoireInconnu(ValueError):
+    """Territoire mal écrit ou absent de la géographie de référence."""
+
+
+def lire_territoire(texte: str) -> str:
+    """Normalise « EPCI:200067346 » en « epci:200067346 » ; erreur en français si la forme est fausse."""
+    t = (texte or "").strip()
+    niveau, _, code = t.partition(":")
+    t = f"{niveau.lower()}:{code.upper()}" if code else niveau.lower()
+    if not MOTIF_TERRITOIRE.match(t):
+        raise TerritoireInconnu(
+            f"Territoire « {texte} » illisible : écrivez commune:44131, epci:200067346, departement:44 ou france."
+        )
+    return t
+
+
+def territoire(req: Requetes, t: str) -> dict:
+    """Niveau, code, nom, EPCI et département d'un territoire existant."""
+    df = req.executer("territoire", {"territoire": lire_territoire(t)})
+    if df.empty:
+        raise TerritoireInconnu(f"Territoire « {t} » inconnu de la géographie 2026 (codes Insee, Siren des EPCI).")
+    ligne = df.iloc[0].to_dict()
+    return {k: (None if pd.isna(v) else v) for k, v in ligne.items()}
+
+
+def annees_disponibles(req: Requetes) -> list[int]:
+    """Les années pour lesquelles des mesures existent, de la plus récente à la plus ancienne."""
+    return [int(a) for a in req.executer("annees_disponibles")["annee"]]
+
+
+def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+    """Une ligne par territoire comparé (lui, son EPCI, son département, la France), une colonne par indicateur."""
+    longue = req.executer("portrait_territoire", {"territoire": lire_territoire(t), "annee": annee, "recul": recul})
+    cles = ["ordre", "niveau", "code", "nom"]
+    if longue.empty:
+        return pd.DataFrame(columns=[*cles, "demo", *indicateurs.PAR_ID])
+    large = longue.pivot(index=cles, columns="indicateur", values="valeur")
+    demo = longue.groupby(cles)["demo"].any()
+    large = large.reindex(columns=list(indicateurs.PAR_ID)).join(demo).reset_index()
+    return large.sort_values("ordre")[[*cles, "demo", *indicateurs.PAR_ID]].reset_index(drop=True)
+
+
+def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+    """Le tableau des tensions : les communes du territoire, puis son EPCI et son département."""
+    return req.executer("tensions_communes", {"territoire": lire_territoire(t), "annee": annee, "recul": recul})
+
+
+def serie(req: Requetes, territoires: list[str], indicateur: str, annees: list[int],
+          recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+    """La série d'un indicateur pour quelques territoires."""
+    indicateurs.indicateur(indicateur)
+    return req.executer(
+        "serie_indicateur",
+        {"territoires": [lire_territoire(t) for t in territoires], "indicateur": indicateur,
+         "annees": list(annees), "recul": recul},
+    )
+
+
+def choix_territoires(req: Requetes, niveau: str, parent: str) -> pd.DataFrame:
+    """Les départements de France, les EPCI d'un département, les communes d'un EPCI ou d'un département."""
+    return req.executer("choix_territoires", {"niveau": niveau, "parent": lire_territoire(parent)})
+
+
+def etat_donnees(req: Requetes, t: str) -> pd.DataFrame:
+    """Les sources des valeurs d'un territoire : démonstration, populations légales, imports."""
+    return req.executer("etat_donnees", {"territoire": lire_territoire(t)})

@@ -1,0 +1,51 @@
+"""Nombres à la française : 16 130 ; 76,9 % ; −5 % ; « n.d. » pour une valeur manquante."""
+
+from __future__ import annotations
+
+import math
+
+from portrait import indicateurs
+
+ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'Imprimerie nationale
+ESPACE_UNITE = "\u00a0"  # espace insécable avant « % »
+MOINS = "\u2212"
+NON_DISPONIBLE = "n.d."
+SEPARATEURS_PLOTLY = ", "  # décimale virgule, milliers espace, pour layout.separators
+
+
+def manquant(x) -> bool:
+    """Vrai pour None et NaN."""
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def nombre(x, decimales: int = 0) -> str:
+    """16130 -> « 16 130 » ; 2,5 -> « 2,5 » ; None -> « n.d. »."""
+    if manquant(x):
+        return NON_DISPONIBLE
+    texte = f"{abs(x):,.{decimales}f}".replace(",", ESPACE_MILLIERS).replace(".", ",")
+    return (MOINS if round(x, decimales) < 0 else "") + texte
+
+
+def pourcent(x, decimales: int = 1) -> str:
+    """76.93 -> « 76,9 % » ; un taux au-dessus de 100 reste tel quel (259 %)."""
+    if manquant(x):
+        return NON_DISPONIBLE
+    return nombre(x, decimales) + ESPACE_UNITE + "%"
+
+
+def evolution(x, decimales: int = 0) -> str:
+    """-4.6 -> « −5 % », 11 -> « +11 % » : le signe est toujours écrit."""
+    if manquant(x):
+        return NON_DISPONIBLE
+    signe = "+" if round(x, decimales) > 0 else ""
+    return signe + pourcent(x, decimales)
+
+
+def valeur(id_indicateur: str, x) -> str:
+    """Formate une valeur selon la nature de son indicateur dans le catalogue."""
+    ind = indicateurs.indicateur(id_indicateur)
+    if ind.nature == "evolution":
+        return evolution(x)
+    if ind.nature == "taux":
+        return pourcent(x)
+    return nombre(x)

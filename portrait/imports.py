@@ -1,0 +1,313 @@
+"""Import des fichiers de mesures : validation complète, écriture atomique, registre pour revenir en arrière."""
+
+from __future__ import annotations
+
+import difflib
+import fcntl
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from portrait import indicateurs
+from portrait.base import Chemins
+from portrait.lecture import ErreurLecture, Tableau, lire_fichier, lire_nombre
+
+COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
+ANNEE_MIN, ANNEE_MAX = 1990, 2100
+MAX_ERREURS_AFFICHEES = 30
+
+
+class ErreurImport(ValueError):
+    """Import refusé : rien n'a été écrit ; le message liste les lignes à corriger."""
+
+
+@dataclass
+class Rapport:
+    """Rapport de validation, produit avant toute écriture."""
+
+    fichier: str
+    lignes_lues: int = 0
+    lignes_gardees: int = 0
+    erreurs: list[str] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+    annees: list[int] = field(default_factory=list)
+    indicateurs: list[str] = field(default_factory=list)
+    valeurs_remplacees: int = 0
+    valeurs_manquantes: int = 0
+
+    def texte(self) -> str:
+        """Le rapport en français, tel que la ligne de commande et l'application l'affichent."""
+        lignes = [
+            f"Fichier : {self.fichier}",
+            f"Lignes lues : {self.lignes_lues} ; gardées : {self.lignes_gardees} ; rejetées : {len(self.erreurs)}",
+        ]
+        if self.annees:
+            lignes.append(f"Années : {', '.join(map(str, self.annees))}")
+        if self.indicateurs:
+            lignes.append(f"Indicateurs : {', '.join(self.indicateurs)}")
+        if self.valeurs_manquantes:
+            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
+        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}")
+        lignes += [f"Attention : {a}" for a in self.avertissements]
+        lignes += [f"Erreur : {e}" for e in self.erreurs[:MAX_ERREURS_AFFICHEES]]
+        if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
+            lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
+        return "\n".join(lignes)
+
+
+@dataclass
+class Referentiel:
+    """Les codes connus de chaque niveau, et la correspondance des anciens codes de communes."""
+
+    codes: dict[str, set[str]]
+    anciens: dict[str, str]
+
+    @classmethod
+    def charger(cls, chemins: Chemins) -> Referentiel:
+        lire = lambda nom: pd.read_parquet(chemins.table(nom))  # noqa: E731
+        corres = lire("correspondance_codes")
+        return cls(
+            codes={
+                "commune": set(lire("communes")["code"]),
+                "epci": set(lire("epci")["code"]),
+                "departement": set(lire("departements")["code"]),
+                "region": set(lire("regions")["code"]),
+                "france": {"FR"},
+            },
+            anciens=dict(zip(corres["ancien_code"], corres["code"])),
+        )
+
+
+def proches(valeur: str, candidats, n: int = 3) -> str:
+    """Les candidats les plus proches d'une valeur inconnue, pour le message d'erreur."""
+    trouves = difflib.get_close_matches(valeur, list(candidats), n=n, cutoff=0.6)
+    return f" Valeurs proches : {', '.join(trouves)}." if trouves else ""
+
+
+def normaliser_code(niveau: str, code: str) -> str:
+    """Rétablit les zéros que les tableurs retirent (« 1001 » -> « 01001 », « 1 » -> « 01 »)."""
+    code = code.strip().upper()
+    if niveau == "france":
+        return "FR"
+    if niveau == "commune" and code.isdigit() and len(code) == 4:
+        return code.zfill(5)
+    if niveau in ("departement", "region") and code.isdigit() and len(code) == 1:
+        return code.zfill(2)
+    return code
+
+
+def valider_mesures(tableau: Tableau, ref: Referentiel) -> tuple[pd.DataFrame, Rapport]:
+    """Vérifie chaque ligne d'un fichier de mesures et rend les lignes valides et le rapport."""
+    rapport = Rapport(tableau.nom_fichier, lignes_lues=len(tableau.lignes))
+    manquantes = [c for c in COLONNES_MESURES if c not in tableau.entetes]
+    if manquantes:
+        raise ErreurImport(
+            f"{tableau.nom_fichier} : colonne(s) absente(s) : {', '.join(manquantes)}. "
+            f"La ligne 1 doit porter les en-têtes {', '.join(COLONNES_MESURES)} (séparateur ; ou ,). "
+            f"En-têtes lus : {', '.join(tableau.entetes) or 'aucun'}."
+        )
+    pos = {c: tableau.entetes.index(c) for c in COLONNES_MESURES}
+    importables = {i.id for i in indicateurs.CATALOGUE if i.nature != "evolution"}
+    lignes, vues = [], {}
+    for numero, cellules in zip(tableau.numeros, tableau.lignes):
+        def cell(c: str, cellules: list[str] = cellules) -> str:
+            return cellules[pos[c]].strip() if pos[c] < len(cellules) else ""
+
+        ou = f"{tableau.nom_fichier}, ligne {numero}"
+        niveau = cell("niveau").lower()
+        if niveau not in indicateurs.NIVEAUX:
+            rapport.erreurs.append(f"{ou} : niveau « {cell('niveau')} » inconnu ; écrivez l'un de "
+                                   f"{', '.join(indicateurs.NIVEAUX)}.")
+            continue
+        code = normaliser_code(niveau, cell("code"))
+        if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
+            rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
+                                          f"la commune actuelle {ref.anciens[code]}.")
+            code = ref.anciens[code]
+        if code not in ref.codes[niveau]:
+            rapport.erreurs.append(f"{ou} : code {niveau} « {cell('code')} » inconnu de la géographie 2026."
+                                   + proches(code, ref.codes[niveau]))
+            continue
+        ind = cell("indicateur").lower()
+        if ind not in importables:
+            conseil = (" C'est une évolution, calculée par l'outil : importez plutôt les comptes des deux années."
+                       if ind in indicateurs.PAR_ID else proches(ind, importables))
+            rapport.erreurs.append(f"{ou} : indicateur « {cell('indicateur')} » inconnu.{conseil}")
+            continue
+        try:
+            annee_lue = lire_nombre(cell("annee"))
+            if annee_lue is None or not annee_lue.is_integer() or not ANNEE_MIN <= annee_lue <= ANNEE_MAX:
+                raise ValueError
+            annee = int(annee_lue)
+        except ValueError:
+            rapport.erreurs.append(f"{ou} : année « {cell('annee')} » illisible ; écrivez-la sur 4 chiffres (2023).")
+            continue
+        try:
+            valeur = lire_nombre(cell("valeur"))
+        except ValueError:
+            rapport.erreurs.append(f"{ou} : valeur « {cell('valeur')} » illisible ; écrivez un nombre "
+                                   "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
+            continue
+        if valeur is not None and valeur < 0:
+            rapport.erreurs.append(f"{ou} : valeur négative ({cell('valeur')}) pour {ind}.")
+            continue
+        cle = (niveau, code, annee, ind, cell("code"))
+        if cle in vues:
+            rapport.erreurs.append(f"{ou} : doublon de la ligne {vues[cle]} ({niveau} {code}, {annee}, {ind}).")
+            continue
+        vues[cle] = numero
+        rapport.valeurs_manquantes += valeur is None
+        lignes.append((niveau, code, annee, ind, valeur))
+    df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
+    df = regrouper_fusions(df, rapport)
+    rapport.lignes_gardees = len(df)
+    rapport.annees = sorted(int(a) for a in df["annee"].unique())
+    rapport.indicateurs = sorted(df["indicateur"].unique())
+    return df, rapport
+
+
+def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
+    """Après report des anciens codes : additionne les comptes, écarte les taux qui ne se correspondent pas un à un."""
+    cles = ["niveau", "code", "annee", "indicateur"]
+    if df.empty or not df.duplicated(cles).any():
+        return df
+    nature = df["indicateur"].map(lambda i: indicateurs.PAR_ID[i].nature)
+    multiples = df.duplicated(cles, keep=False)
+    taux_ecartes = df[multiples & (nature != "compte")]
+    for (_, code, annee, ind), _lignes in taux_ecartes.groupby(cles):
+        rapport.avertissements.append(f"{ind} {annee} de la commune {code} écarté : plusieurs anciennes "
+                                      "communes la composent et un taux ne s'additionne pas.")
+    comptes = df[(nature == "compte") | ~multiples]
+    return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=1))
+
+
+@contextmanager
+def verrou(chemins: Chemins):
+    """Un seul import à la fois dans un dossier de données."""
+    chemins.imports.mkdir(parents=True, exist_ok=True)
+    with open(chemins.imports / ".verrou", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def lire_registre(chemins: Chemins) -> dict:
+    """Le registre des imports (vide s'il n'y en a pas encore)."""
+    if not chemins.registre.exists():
+        return {"imports": []}
+    return json.loads(chemins.registre.read_text(encoding="utf-8"))
+
+
+def ecrire_atomique(chemin: Path, octets: bytes) -> None:
+    """Écrit à côté, force sur disque, puis remplace d'un coup : un lecteur voit l'ancien ou le nouveau."""
+    provisoire = chemin.with_name(chemin.name + ".partiel")
+    with open(provisoire, "wb") as f:
+        f.write(octets)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(provisoire, chemin)
+
+
+def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
+    """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera."""
+    from portrait.base import connecter
+
+    if df.empty:
+        return 0
+    con = connecter(chemins.racine)
+    con.register("nouvelles", df)
+    return con.execute(
+        "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
+    ).fetchone()[0]
+
+
+def preparer(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[pd.DataFrame, Rapport]:
+    """Lit et valide un fichier de mesures sans rien écrire ; lève ErreurImport si une ligne est fausse."""
+    chemins = Chemins(Path(racine))
+    try:
+        tableau = lire_fichier(chemin, octets)
+    except ErreurLecture as e:
+        raise ErreurImport(str(e)) from None
+    df, rapport = valider_mesures(tableau, Referentiel.charger(chemins))
+    if not rapport.erreurs:
+        rapport.valeurs_remplacees = valeurs_remplacees(chemins, df)
+    return df, rapport
+
+
+def importer_mesures(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[dict, Rapport]:
+    """Valide puis ajoute un fichier de mesures, tout ou rien ; rend l'entrée du registre et le rapport."""
+    chemins = Chemins(Path(racine))
+    chemin = Path(chemin)
+    octets = octets if octets is not None else chemin.read_bytes()
+    df, rapport = preparer(chemin, racine, octets)
+    if rapport.erreurs:
+        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
+    if df.empty:
+        raise ErreurImport(f"{chemin.name} : aucune ligne de données après l'en-tête ; rien n'a été écrit.")
+    with verrou(chemins):
+        registre = lire_registre(chemins)
+        priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
+        ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
+        df = df.assign(source=f"import:{ident}", annee=df["annee"].astype("int32"))
+        fichier = f"mesures-{ident}.parquet"
+        provisoire = chemins.imports / (fichier + ".partiel")
+        df.to_parquet(provisoire, index=False)
+        relu = pd.read_parquet(provisoire)
+        if len(relu) != len(df):
+            provisoire.unlink()
+            raise ErreurImport(f"{chemin.name} : relecture incohérente du fichier écrit ; rien n'a été importé.")
+        with open(provisoire, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(provisoire, chemins.imports / fichier)
+        entree = {
+            "id": ident,
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "type": "mesures",
+            "table": "mesures",
+            "fichier_source": chemin.name,
+            "sha256": hashlib.sha256(octets).hexdigest(),
+            "fichier": fichier,
+            "lignes_lues": rapport.lignes_lues,
+            "lignes_gardees": rapport.lignes_gardees,
+            "annees": rapport.annees,
+            "indicateurs": rapport.indicateurs,
+            "priorite": priorite,
+            "actif": True,
+        }
+        registre["imports"].append(entree)
+        ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
+    return entree, rapport
+
+
+def annuler(racine: Path | str, ident: str) -> dict:
+    """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent."""
+    chemins = Chemins(Path(racine))
+    with verrou(chemins):
+        registre = lire_registre(chemins)
+        for entree in registre["imports"]:
+            if entree["id"] == ident:
+                if not entree["actif"]:
+                    raise ErreurImport(f"L'import {ident} est déjà annulé.")
+                entree["actif"] = False
+                entree["annule_le"] = datetime.now().isoformat(timespec="seconds")
+                ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
+                return entree
+    connus = ", ".join(i["id"] for i in registre["imports"]) or "aucun"
+    raise ErreurImport(f"Import « {ident} » inconnu. Imports enregistrés : {connus}.")
+
+
+def liste(racine: Path | str) -> pd.DataFrame:
+    """Les imports enregistrés, du plus récent au plus ancien."""
+    registre = lire_registre(Chemins(Path(racine)))
+    colonnes = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
+    df = pd.DataFrame(registre["imports"], columns=colonnes)
+    return df.iloc[::-1].reset_index(drop=True)
+

@@ -1,0 +1,183 @@
+"""Catalogue des indicateurs : seule source des libellés, unités, formules et sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+RECUL_EVOLUTION = 5  # années : une évolution compare l'année N à l'année N-5
+NIVEAUX = ("commune", "epci", "departement", "region", "france")
+
+SOURCE_RECENSEMENT = "Insee, recensement de la population"
+SOURCE_ETAT_CIVIL = "Insee, état civil"
+SOURCE_POP_LEGALES = "Insee, populations légales"
+SOURCE_CNAF_ALLOC = "Cnaf, base communale allocataires (BCA)"
+SOURCE_CNAF_AM = "Cnaf, Ircem et fichiers PMI des assistantes maternelles"
+SOURCE_CNAF_OFFRE = "Cnaf, data.caf.fr, taux de couverture petite enfance (Onape)"
+
+
+@dataclass(frozen=True)
+class Indicateur:
+    """Un indicateur du portrait, tel que les chargés d'études le nomment."""
+
+    id: str
+    libelle: str  # titre de graphique : « Taux de couverture petite enfance »
+    libelle_court: str  # en-tête de colonne : « taux de couverture »
+    nature: str  # compte | somme | taux | evolution
+    unite: str  # unité affichée d'un nombre, « % » pour taux et évolutions
+    source: str
+    definition: str
+    numerateur: str | None = None  # taux : numérateur / dénominateur × 100
+    denominateur: str | None = None
+    composantes: tuple[str, ...] = ()  # somme : total de comptes
+    base: str | None = None  # évolution : compte dont on suit l'évolution
+    sens_tension: int = 0  # +1 : plus c'est haut, plus il y a tension ; -1 : l'inverse
+
+    @property
+    def est_pourcentage(self) -> bool:
+        """Vrai pour les taux, parts et évolutions (exprimés en %)."""
+        return self.nature in ("taux", "evolution")
+
+
+def _compte(id: str, libelle: str, court: str, unite: str, source: str, definition: str) -> Indicateur:
+    return Indicateur(id, libelle, court, "compte", unite, source, definition)
+
+
+def _taux(
+    id: str, libelle: str, court: str, num: str, den: str, source: str, definition: str, sens: int = 0
+) -> Indicateur:
+    return Indicateur(id, libelle, court, "taux", "%", source, definition, num, den, sens_tension=sens)
+
+
+MODES_ACCUEIL = (
+    "places_psu",
+    "places_mc_paje",
+    "places_mam",
+    "places_am",
+    "places_prescolarisation",
+    "places_garde_domicile",
+)
+
+CATALOGUE: tuple[Indicateur, ...] = (
+    # Comptes à la maille communale (additifs)
+    _compte("population", "Population municipale", "population", "habitants", SOURCE_POP_LEGALES,
+            "Population municipale légale en vigueur au 1er janvier de l'année (recensement millésime N-3)."),
+    _compte("naissances", "Nombre de naissances", "naissances", "naissances", SOURCE_ETAT_CIVIL,
+            "Naissances domiciliées dans la commune au cours de l'année."),
+    _compte("enfants_0_2", "Enfants de 0 à 2 ans", "enfants 0-2 ans", "enfants", SOURCE_RECENSEMENT,
+            "Enfants de moins de 3 ans résidant dans la commune."),
+    _compte("enfants_0_17", "Enfants de 0 à 17 ans", "enfants 0-17 ans", "enfants", SOURCE_RECENSEMENT,
+            "Enfants de moins de 18 ans résidant dans la commune."),
+    _compte("enfants_0_2_parents_actifs", "Enfants de 0 à 2 ans avec parents actifs",
+            "enfants 0-2 ans avec parents actifs", "enfants", SOURCE_RECENSEMENT,
+            "Enfants de moins de 3 ans dont les deux parents, ou le parent seul, ont un emploi."),
+    _compte("familles_0_2", "Familles avec enfants de 0 à 2 ans", "familles avec enfants 0-2 ans",
+            "familles", SOURCE_CNAF_ALLOC, "Familles allocataires ayant au moins un enfant de moins de 3 ans."),
+    _compte("familles_0_2_bas_revenus", "Familles à bas revenus avec enfants de 0 à 2 ans",
+            "familles à bas revenus avec enfants 0-2 ans", "familles", SOURCE_CNAF_ALLOC,
+            "Familles allocataires à bas revenus ayant au moins un enfant de moins de 3 ans."),
+    _compte("familles_0_2_monoparentales", "Familles monoparentales avec enfants de 0 à 2 ans",
+            "familles monoparentales avec enfants 0-2 ans", "familles", SOURCE_CNAF_ALLOC,
+            "Familles allocataires monoparentales ayant au moins un enfant de moins de 3 ans."),
+    _compte("am_agreees", "Assistantes maternelles agréées", "AM agréées", "assistantes maternelles",
+            SOURCE_CNAF_AM, "Assistantes maternelles titulaires d'un agrément au 31 décembre."),
+    _compte("am_actives", "Assistantes maternelles actives", "AM actives", "assistantes maternelles",
+            SOURCE_CNAF_AM, "Assistantes maternelles agréées ayant été employées dans l'année."),
+    _compte("am_actives_moins_35", "Assistantes maternelles actives de moins de 35 ans", "AM moins de 35 ans",
+            "assistantes maternelles", SOURCE_CNAF_AM, "Assistantes maternelles actives âgées de moins de 35 ans."),
+    _compte("am_actives_35_49", "Assistantes maternelles actives de 35 à 49 ans", "AM 35-49 ans",
+            "assistantes maternelles", SOURCE_CNAF_AM, "Assistantes maternelles actives âgées de 35 à 49 ans."),
+    _compte("am_actives_50_59", "Assistantes maternelles actives de 50 à 59 ans", "AM 50-59 ans",
+            "assistantes maternelles", SOURCE_CNAF_AM, "Assistantes maternelles actives âgées de 50 à 59 ans."),
+    _compte("am_actives_60_plus", "Assistantes maternelles actives de 60 ans et plus", "AM 60 ans et plus",
+            "assistantes maternelles", SOURCE_CNAF_AM,
+            "Assistantes maternelles actives âgées de 60 ans et plus : départs en retraite dans les cinq ans."),
+    _compte("places_am", "Places chez les assistantes maternelles", "places assistantes maternelles", "places",
+            SOURCE_CNAF_OFFRE, "Places offertes aux moins de 3 ans par les assistantes maternelles à domicile."),
+    _compte("places_mam", "Places en maisons d'assistantes maternelles (MAM)", "places MAM", "places",
+            SOURCE_CNAF_OFFRE, "Places offertes par les assistantes maternelles exerçant en MAM."),
+    _compte("places_mc_paje", "Places en micro-crèches Paje", "places MC Paje", "places", SOURCE_CNAF_OFFRE,
+            "Places en micro-crèches financées par le complément de libre choix du mode de garde (Paje)."),
+    _compte("places_psu", "Places en crèches PSU", "places PSU", "places", SOURCE_CNAF_OFFRE,
+            "Places en établissements d'accueil du jeune enfant financés par la prestation de service unique."),
+    _compte("places_prescolarisation", "Places en préscolarisation (enfants de 2 ans)", "places préscolarisation",
+            "places", SOURCE_CNAF_OFFRE, "Enfants de 2 ans scolarisés en maternelle."),
+    _compte("places_garde_domicile", "Places en garde à domicile", "places garde à domicile", "places",
+            SOURCE_CNAF_OFFRE, "Enfants de moins de 3 ans gardés à domicile par un salarié."),
+    # Somme de comptes
+    Indicateur("places_total", "Capacité théorique d'accueil", "places, tous modes", "somme", "places",
+               SOURCE_CNAF_OFFRE, "Somme des places de tous les modes d'accueil des moins de 3 ans.",
+               composantes=MODES_ACCUEIL),
+    # Taux et parts, en %
+    _taux("taux_couverture", "Taux de couverture petite enfance", "taux de couverture", "places_total",
+          "enfants_0_2", SOURCE_CNAF_OFFRE,
+          "Places d'accueil pour 100 enfants de moins de 3 ans. Une valeur publiée est reprise telle quelle ; "
+          "sinon, elle est calculée à partir des places et des enfants de 0 à 2 ans. Elle peut dépasser 100 %.",
+          sens=-1),
+    _taux("part_enfants_0_2", "Part des enfants de 0 à 2 ans", "part enfants 0-2 ans", "enfants_0_2",
+          "enfants_0_17", SOURCE_RECENSEMENT, "Enfants de 0 à 2 ans parmi les enfants de 0 à 17 ans."),
+    _taux("part_enfants_0_2_parents_actifs", "Part des enfants de 0 à 2 ans avec parents actifs",
+          "part enfants 0-2 ans avec parents actifs", "enfants_0_2_parents_actifs", "enfants_0_2",
+          SOURCE_RECENSEMENT,
+          "Enfants de 0 à 2 ans dont les deux parents, ou le parent seul, ont un emploi, parmi les enfants "
+          "de 0 à 2 ans.", sens=+1),
+    _taux("part_familles_0_2_bas_revenus", "Part des familles à bas revenus avec enfants de 0 à 2 ans",
+          "part familles à bas revenus", "familles_0_2_bas_revenus", "familles_0_2", SOURCE_CNAF_ALLOC,
+          "Familles à bas revenus parmi les familles ayant un enfant de moins de 3 ans."),
+    _taux("part_familles_0_2_monoparentales", "Part des familles monoparentales avec enfants de 0 à 2 ans",
+          "part familles monoparentales", "familles_0_2_monoparentales", "familles_0_2", SOURCE_CNAF_ALLOC,
+          "Familles monoparentales parmi les familles ayant un enfant de moins de 3 ans."),
+    _taux("part_am_60_plus", "Part des assistantes maternelles de 60 ans et plus", "part AM 60 ans et plus",
+          "am_actives_60_plus", "am_actives", SOURCE_CNAF_AM,
+          "Assistantes maternelles actives de 60 ans et plus parmi les actives.", sens=+1),
+    _taux("part_am_actives", "Part des assistantes maternelles agréées qui sont actives", "part AM actives",
+          "am_actives", "am_agreees", SOURCE_CNAF_AM, "Assistantes maternelles actives parmi les agréées."),
+    # Évolutions, en %
+    Indicateur("evolution_enfants_0_2", "Évolution du nombre d'enfants de 0 à 2 ans", "évolution enfants 0-2 ans",
+               "evolution", "%", SOURCE_RECENSEMENT,
+               f"Évolution du nombre d'enfants de 0 à 2 ans entre l'année N-{RECUL_EVOLUTION} et l'année N.",
+               base="enfants_0_2", sens_tension=+1),
+    Indicateur("evolution_naissances", "Évolution du nombre de naissances", "évolution naissances", "evolution",
+               "%", SOURCE_ETAT_CIVIL,
+               f"Évolution du nombre de naissances entre l'année N-{RECUL_EVOLUTION} et l'année N.",
+               base="naissances"),
+)
+
+PAR_ID: dict[str, Indicateur] = {i.id: i for i in CATALOGUE}
+COMPTES: tuple[str, ...] = tuple(i.id for i in CATALOGUE if i.nature == "compte")
+
+# Les quatre colonnes du tableau « identification des tensions » du document 004.
+INDICATEURS_TENSION = (
+    "evolution_enfants_0_2",
+    "part_am_60_plus",
+    "part_enfants_0_2_parents_actifs",
+    "taux_couverture",
+)
+
+
+def indicateur(id: str) -> Indicateur:
+    """Rend l'indicateur du catalogue, ou lève une erreur en français s'il est inconnu."""
+    try:
+        return PAR_ID[id]
+    except KeyError:
+        raise KeyError(f"Indicateur inconnu : « {id} ». Indicateurs connus : {', '.join(PAR_ID)}.") from None
+
+
+def table_catalogue() -> pd.DataFrame:
+    """Le catalogue sous forme de table, enregistrée dans DuckDB pour les requêtes."""
+    return pd.DataFrame(
+        {
+            "indicateur": [i.id for i in CATALOGUE],
+            "nature": [i.nature for i in CATALOGUE],
+            "numerateur": [i.numerateur for i in CATALOGUE],
+            "denominateur": [i.denominateur for i in CATALOGUE],
+            "base": [i.base for i in CATALOGUE],
+        }
+    )
+
+
+def table_composantes() -> pd.DataFrame:
+    """Les composantes des indicateurs « somme » (places de chaque mode pour la capacité totale)."""
+    lignes = [(i.id, c) for i in CATALOGUE for c in i.composantes]
+    return pd.DataFrame(lignes, columns=["indicateur", "composante"])

@@ -1,0 +1,161 @@
+"""Le bord Streamlit : connexion en cache, données en cache, sélecteur de territoire lié à l'URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from portrait import donnees, presentation
+from portrait.base import DOSSIER_DONNEES, Chemins, connecter
+from portrait.requetes import Requetes
+
+FRANCE = "france"
+
+
+def racine() -> str:
+    """Le dossier de données de l'application (PORTRAIT_DATA_DIR pour les tests, data/ sinon)."""
+    return os.environ.get("PORTRAIT_DATA_DIR", str(DOSSIER_DONNEES))
+
+
+def signature(racine_: str) -> str:
+    """Change quand un import ou une annulation modifie les données : la connexion est alors refaite."""
+    chemins = Chemins(Path(racine_))
+    fichiers = [chemins.demo, chemins.registre]
+    return "|".join(f"{f.stat().st_mtime_ns}:{f.stat().st_size}" if f.exists() else "-" for f in fichiers)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _requetes(racine_: str, signature_: str) -> Requetes:
+    return Requetes(connecter(racine_))
+
+
+def requetes() -> tuple[Requetes, str]:
+    """Les requêtes sur l'état courant des données, et la signature de cet état (clé des caches)."""
+    r = racine()
+    sig = signature(r)
+    return _requetes(r, sig), sig
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def portrait_territoire(sig: str, territoire: str, annee: int) -> pd.DataFrame:
+    return donnees.portrait_territoire(requetes()[0], territoire, annee)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def etat_donnees(sig: str, territoire: str) -> pd.DataFrame:
+    return donnees.etat_donnees(requetes()[0], territoire)
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def choix_territoires(sig: str, niveau: str, parent: str) -> pd.DataFrame:
+    return donnees.choix_territoires(requetes()[0], niveau, parent)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def infos_territoire(sig: str, territoire: str) -> dict:
+    return donnees.territoire(requetes()[0], territoire)
+
+
+@st.cache_data(show_spinner=False)
+def annees(sig: str) -> list[int]:
+    return donnees.annees_disponibles(requetes()[0])
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """Ce que l'utilisateur a choisi dans la barre latérale : le territoire et l'année."""
+
+    territoire: str
+    niveau: str
+    code: str
+    nom: str
+    annee: int
+    signature: str
+
+
+def _initialiser_depuis_url(sig: str, liste_annees: list[int]) -> None:
+    """Au premier affichage, le territoire et l'année viennent de l'URL partagée."""
+    if "sel_departement" in st.session_state:
+        return
+    demande = st.query_params.get("territoire", donnees.TERRITOIRE_DEFAUT)
+    try:
+        info = infos_territoire(sig, donnees.lire_territoire(demande))
+    except donnees.TerritoireInconnu as e:
+        st.session_state["alerte_url"] = f"{e} Affichage de CA Pornic Agglo Pays de Retz."
+        info = infos_territoire(sig, donnees.TERRITOIRE_DEFAUT)
+    niveau = info["niveau"]
+    st.session_state["sel_departement"] = (
+        FRANCE if niveau in ("france", "region") else f"departement:{info['departement']}"
+    )
+    st.session_state["sel_epci"] = f"epci:{info['epci']}" if niveau in ("commune", "epci") and info["epci"] else None
+    st.session_state["sel_commune"] = info["territoire"] if niveau == "commune" else None
+    try:
+        annee = int(st.query_params.get("annee", donnees.ANNEE_DEFAUT))
+    except ValueError:
+        annee = donnees.ANNEE_DEFAUT
+    st.session_state["sel_annee"] = annee if annee in liste_annees else liste_annees[0]
+
+
+def _oublier(*cles: str) -> None:
+    for cle in cles:
+        st.session_state[cle] = None
+
+
+def _libelle(df: pd.DataFrame, tous: str):
+    noms = dict(zip(df["territoire"], df["nom"] + " (" + df["code"] + ")"))
+    return lambda t: tous if t is None else noms.get(t, t)
+
+
+def selecteur_territoire() -> Contexte:
+    """Barre latérale : département, puis EPCI, puis commune, et l'année ; l'URL suit le choix."""
+    req, sig = requetes()
+    liste_annees = annees(sig)
+    _initialiser_depuis_url(sig, liste_annees)
+    if alerte := st.session_state.pop("alerte_url", None):
+        st.sidebar.warning(alerte)
+
+    deps = choix_territoires(sig, "departement", FRANCE)
+    noms_dep = dict(zip(deps["territoire"], deps["code"] + " · " + deps["nom"]))
+    st.sidebar.selectbox(
+        "Département", [FRANCE, *deps["territoire"]], key="sel_departement",
+        format_func=lambda t: "France entière" if t == FRANCE else noms_dep.get(t, t),
+        on_change=_oublier, args=("sel_epci", "sel_commune"),
+        help="Tapez un nom ou un numéro pour chercher.",
+    )
+    dep = st.session_state["sel_departement"]
+    territoire = dep
+    if dep != FRANCE:
+        epcis = choix_territoires(sig, "epci", dep)
+        st.sidebar.selectbox(
+            "EPCI", [None, *epcis["territoire"]], key="sel_epci",
+            format_func=_libelle(epcis, "Tout le département"),
+            on_change=_oublier, args=("sel_commune",), help="Intercommunalité (code Siren).",
+        )
+        parent = st.session_state["sel_epci"] or dep
+        communes = choix_territoires(sig, "commune", parent)
+        st.sidebar.selectbox(
+            "Commune", [None, *communes["territoire"]], key="sel_commune",
+            format_func=_libelle(communes, "Toutes les communes"), help="Code Insee de la commune.",
+        )
+        territoire = st.session_state["sel_commune"] or st.session_state["sel_epci"] or dep
+    st.sidebar.selectbox("Année", liste_annees, key="sel_annee")
+    annee = int(st.session_state["sel_annee"])
+    st.query_params["territoire"] = territoire
+    st.query_params["annee"] = str(annee)
+    info = infos_territoire(sig, territoire)
+    return Contexte(territoire, info["niveau"], info["code"], info["nom"], annee, sig)
+
+
+def contexte() -> Contexte:
+    """Le choix de la barre latérale, pour les pages (posé par dashboard.py)."""
+    return st.session_state["contexte"]
+
+
+def bandeau_demo(demo: bool) -> None:
+    """Le bandeau « Données de démonstration », sur chaque figure ou tableau qui en montre."""
+    if demo:
+        st.warning(presentation.BANDEAU_DEMO, icon=":material/science:")

@@ -1,0 +1,95 @@
+-- _macros.sql : la macro de table `valeurs`, chargée à la connexion (portrait/base.py).
+--
+-- valeurs(territoires, annees, recul) rend la valeur de chaque indicateur du catalogue pour
+-- chaque territoire et chaque année demandés.
+--   territoires : varchar[]  ('commune:44131', 'epci:200067346', 'departement:44', 'france')
+--   annees      : integer[]
+--   recul       : integer, en années, pour les évolutions (N contre N - recul)
+-- Colonnes : territoire, annee, indicateur, valeur, demo (vrai si une valeur de démonstration y entre)
+-- Règles :
+--   - une valeur stockée au niveau du territoire (publiée ou importée) l'emporte sur l'agrégation ;
+--   - sinon un compte est la somme de ses communes, un taux la somme des numérateurs sur la somme
+--     des dénominateurs (× 100), jamais une moyenne de taux ;
+--   - une valeur manquante reste manquante (null), jamais 0.
+
+create or replace macro valeurs(territoires, annees, recul) as table
+with
+territoires_ as (
+    select territoire, niveau, code from territoires where list_contains(territoires, territoire)
+),
+-- comptes : ceux des communes demandées, lus dans les mesures ; ceux des autres territoires, dans
+-- les agrégats calculés à la connexion (années N et N - recul seulement)
+comptes_agreges as (
+    select 'commune:' || m.code as territoire, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
+    from mesures m
+    semi join catalogue k on k.indicateur = m.indicateur and k.nature = 'compte'
+    where m.niveau = 'commune'
+      and list_contains(list_transform(list_filter(territoires, lambda t: t[1:8] = 'commune:'), lambda t: t[9:]), m.code)
+      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+    union all
+    select territoire, annee, indicateur, valeur, demo
+    from agregats
+    where list_contains(territoires, territoire)
+      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
+),
+-- valeurs stockées au niveau même du territoire (hors comptes communaux, déjà agrégés) : elles l'emportent
+stockees as (
+    select t.territoire, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo, k.nature
+    from mesures m
+    join territoires_ t on m.niveau = t.niveau and m.code = t.code
+    join catalogue k on k.indicateur = m.indicateur
+    where list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+      and list_contains(list_transform(territoires, lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code)
+      and not (m.niveau = 'commune' and k.nature = 'compte')
+),
+comptes as (
+    select territoire, annee, indicateur, valeur, demo from stockees where nature = 'compte'
+    union all
+    select a.* from comptes_agreges a anti join stockees s using (territoire, annee, indicateur)
+),
+sommes_calculees as (
+    select c.territoire, c.annee, k.indicateur, sum(c.valeur) as valeur, bool_or(c.demo) as demo
+    from comptes c
+    join composantes k on k.composante = c.indicateur
+    group by c.territoire, c.annee, k.indicateur
+),
+comptes_et_sommes as (
+    select * from comptes
+    union all
+    select territoire, annee, indicateur, valeur, demo from stockees where nature = 'somme'
+    union all
+    select c.* from sommes_calculees c anti join stockees s using (territoire, annee, indicateur)
+),
+-- taux en % : 100 × numérateur / dénominateur
+taux_calcules as (
+    select n.territoire, n.annee, k.indicateur,
+        100 * n.valeur / nullif(d.valeur, 0) as valeur,
+        n.demo or d.demo as demo
+    from catalogue k
+    join comptes_et_sommes n on n.indicateur = k.numerateur
+    join comptes_et_sommes d
+        on d.indicateur = k.denominateur and d.territoire = n.territoire and d.annee = n.annee
+    where k.nature = 'taux'
+),
+-- évolutions en % : 100 × (valeur N / valeur N - recul - 1)
+evolutions as (
+    select n.territoire, n.annee, k.indicateur,
+        100 * (n.valeur / nullif(a.valeur, 0) - 1) as valeur,
+        n.demo or a.demo as demo
+    from catalogue k
+    join comptes n on n.indicateur = k.base
+    join comptes a on a.indicateur = k.base and a.territoire = n.territoire and a.annee = n.annee - recul
+    where k.nature = 'evolution'
+),
+final as (
+    select * from comptes_et_sommes
+    union all
+    select territoire, annee, indicateur, valeur, demo from stockees where nature = 'taux'
+    union all
+    select c.* from taux_calcules c anti join stockees s using (territoire, annee, indicateur)
+    union all
+    select * from evolutions
+)
+select territoire, annee, indicateur, valeur, demo
+from final
+where list_contains(annees, annee)
