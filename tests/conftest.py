@@ -1,0 +1,92 @@
+"""Un dossier de données minuscule, écrit dans chaque test, aux valeurs calculables à la main."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from portrait.base import connecter
+from portrait.requetes import Requetes
+
+RACINE = Path(__file__).resolve().parent.parent
+
+COMMUNES = pd.DataFrame(
+    {
+        "code": ["44001", "44002", "44003", "16001"],
+        "nom": ["Alpha", "Bêta", "Gamma", "Delta"],
+        "departement": ["44", "44", "44", "16"],
+        "region": ["52", "52", "52", "75"],
+        "epci": ["200000001", "200000001", "200000002", "200000003"],
+        "population": [1000, 4000, 12000, 500],
+    }
+)
+EPCI = pd.DataFrame(
+    {
+        "code": ["200000001", "200000002", "200000003"],
+        "nom": ["CC Test Un", "CA Test Deux", "CC Charente Test"],
+        "type": ["CC", "CA", "CC"],
+        "departement": ["44", "44", "16"],
+        "nb_communes": [2, 1, 1],
+        "population": [5000, 12000, 500],
+    }
+)
+DEPARTEMENTS = pd.DataFrame({"code": ["44", "16"], "nom": ["Loire-Atlantique", "Charente"], "region": ["52", "75"]})
+REGIONS = pd.DataFrame({"code": ["52", "75"], "nom": ["Pays de la Loire", "Nouvelle-Aquitaine"]})
+
+# (code, annee, indicateur, valeur) au niveau communal, source « demo »
+MESURES_COMMUNES = [
+    ("44001", 2018, "enfants_0_2", 100), ("44002", 2018, "enfants_0_2", 200),
+    ("44003", 2018, "enfants_0_2", 300), ("16001", 2018, "enfants_0_2", 50),
+    ("44001", 2023, "enfants_0_2", 110), ("44002", 2023, "enfants_0_2", 180),
+    ("44003", 2023, "enfants_0_2", 330), ("16001", 2023, "enfants_0_2", 40),
+    ("44001", 2023, "places_psu", 20), ("44002", 2023, "places_psu", 60), ("44003", 2023, "places_psu", 150),
+    ("44001", 2023, "places_am", 30), ("44002", 2023, "places_am", 60), ("44003", 2023, "places_am", 90),
+    ("16001", 2023, "places_am", 10),
+    ("44001", 2023, "am_actives", 10), ("44002", 2023, "am_actives", 20), ("44003", 2023, "am_actives", 30),
+    ("44001", 2023, "am_actives_60_plus", 1), ("44002", 2023, "am_actives_60_plus", 5),
+    ("44003", 2023, "am_actives_60_plus", 3),
+    ("44001", 2023, "enfants_0_2_parents_actifs", 80), ("44002", 2023, "enfants_0_2_parents_actifs", 90),
+    ("44003", 2023, "enfants_0_2_parents_actifs", 250),
+]
+# une valeur publiée au niveau du département de la Charente : elle l'emporte sur le calcul (10 / 40 = 25 %)
+MESURES_STOCKEES = [("departement", "16", 2023, "taux_couverture", 55.5, "caf")]
+
+
+def ecrire_donnees(racine: Path) -> Path:
+    """Écrit la géographie et les mesures du jeu minuscule dans `racine`."""
+    ref = racine / "reference"
+    ref.mkdir(parents=True)
+    COMMUNES.to_parquet(ref / "communes.parquet", index=False)
+    EPCI.to_parquet(ref / "epci.parquet", index=False)
+    DEPARTEMENTS.to_parquet(ref / "departements.parquet", index=False)
+    REGIONS.to_parquet(ref / "regions.parquet", index=False)
+    pd.DataFrame({"code": COMMUNES["code"], "edition": 2023, "annee": 2020, "population": COMMUNES["population"]}
+                 ).to_parquet(ref / "populations.parquet", index=False)
+    corres = pd.DataFrame({"ancien_code": [*COMMUNES["code"], "44099"], "code": [*COMMUNES["code"], "44002"]})
+    corres.to_parquet(ref / "correspondance_codes.parquet", index=False)
+    lignes = [("commune", c, a, i, float(v), "demo") for c, a, i, v in MESURES_COMMUNES] + MESURES_STOCKEES
+    mesures = pd.DataFrame(lignes, columns=["niveau", "code", "annee", "indicateur", "valeur", "source"])
+    mesures["annee"] = mesures["annee"].astype("int32")
+    (racine / "demo").mkdir()
+    mesures.to_parquet(racine / "demo" / "mesures.parquet", index=False)
+    return racine
+
+
+@pytest.fixture
+def donnees(tmp_path: Path) -> Path:
+    """Un dossier de données minuscule, neuf pour chaque test."""
+    return ecrire_donnees(tmp_path / "data")
+
+
+@pytest.fixture
+def req(donnees: Path) -> Requetes:
+    """Les requêtes sur le jeu minuscule."""
+    return Requetes(connecter(donnees))
+
+
+@pytest.fixture(scope="session")
+def req_demo() -> Requetes:
+    """Les requêtes sur les vraies données livrées (géographie 2026 et démonstration)."""
+    return Requetes(connecter(RACINE / "data"))

@@ -1,0 +1,59 @@
+"""L'application Streamlit, simulée par AppTest : territoire lu dans l'URL, chiffres égaux aux requêtes."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portrait import donnees, format
+
+DELAI = 60  # secondes : le premier passage construit la connexion et les caches
+
+
+@pytest.fixture
+def app(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=DELAI)
+    return at
+
+
+def metriques(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_accueil_territoire_de_l_url(app, req):
+    app.query_params["territoire"] = "epci:200000001"
+    app.query_params["annee"] = "2023"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Portrait de territoire · CC Test Un"
+    attendu = donnees.portrait_territoire(req, "epci:200000001", 2023).iloc[0]
+    m = metriques(app)
+    assert m["Enfants de 0 à 2 ans"] == format.nombre(attendu["enfants_0_2"]) == "290"
+    assert m["Taux de couverture petite enfance"] == format.pourcent(attendu["taux_couverture"]) == "58,6\u00a0%"
+    assert m["Nombre de naissances"] == "n.d."
+    assert [s.value for s in app.sidebar.selectbox] == ["departement:44", "epci:200000001", None, 2023]
+    assert app.warning[0].value.startswith("Données de démonstration")
+
+
+def test_choix_d_une_commune_met_a_jour_l_url(app):
+    app.query_params["territoire"] = "epci:200000001"
+    app.run()
+    app.sidebar.selectbox(key="sel_commune").set_value("commune:44002").run()
+    assert not app.exception
+    assert app.query_params["territoire"] == "commune:44002"
+    assert app.title[0].value == "Portrait de territoire · Bêta"
+    tableau = app.dataframe[0].value
+    assert list(tableau.columns) == ["Bêta (Commune)", "CC Test Un (EPCI)", "Loire-Atlantique (Département)", "France"]
+    app.sidebar.selectbox(key="sel_departement").set_value("departement:16").run()
+    assert app.query_params["territoire"] == "departement:16"
+    assert [s.value for s in app.sidebar.selectbox] == ["departement:16", None, None, 2023]
+    assert metriques(app)["Taux de couverture petite enfance"] == "55,5\u00a0%"  # valeur publiée
+
+
+def test_url_invalide_message_et_territoire_par_defaut(monkeypatch):
+    app = AppTest.from_file("../dashboard.py", default_timeout=DELAI)
+    app.query_params["territoire"] = "commune:99999"
+    app.run()
+    assert not app.exception
+    assert "commune:99999" in app.sidebar.warning[0].value
+    assert app.title[0].value == "Portrait de territoire · CA Pornic Agglo Pays de Retz"
+    assert metriques(app)["Nombre de naissances"] == "576"

@@ -1,0 +1,119 @@
+"""Chaque requête de queries/ sur le jeu minuscule de conftest.py, lignes attendues calculées à la main."""
+
+import math
+
+import pytest
+
+from portrait import donnees
+
+
+def lignes(df, colonnes):
+    return [tuple(None if (isinstance(v, float) and math.isnan(v)) else v for v in r)
+            for r in df[colonnes].itertuples(index=False)]
+
+
+def test_territoire(req):
+    assert lignes(req.executer("territoire", {"territoire": "commune:44002"}),
+                  ["territoire", "niveau", "code", "nom", "departement", "region", "epci"]) == [
+        ("commune:44002", "commune", "44002", "Bêta", "44", "52", "200000001")]
+    assert lignes(req.executer("territoire", {"territoire": "epci:200000001"}),
+                  ["niveau", "nom", "departement", "region"]) == [("epci", "CC Test Un", "44", "52")]
+
+
+def test_annees_disponibles(req):
+    assert list(req.executer("annees_disponibles", {})["annee"]) == [2023, 2018]
+
+
+def test_choix_territoires(req):
+    df = req.executer("choix_territoires", {"niveau": "epci", "parent": "departement:44"})
+    assert lignes(df, ["territoire", "nom", "population"]) == [
+        ("epci:200000002", "CA Test Deux", 12000), ("epci:200000001", "CC Test Un", 5000)]
+    df = req.executer("choix_territoires", {"niveau": "commune", "parent": "epci:200000001"})
+    assert list(df["nom"]) == ["Alpha", "Bêta"]  # tri sans tenir compte des accents
+    df = req.executer("choix_territoires", {"niveau": "departement", "parent": "france"})
+    assert list(df["territoire"]) == ["departement:16", "departement:44"]
+
+
+def test_portrait_epci(req):
+    """EPCI 200000001 = Alpha + Bêta ; taux = somme des places / somme des enfants, jamais une moyenne de taux."""
+    df = req.executer("portrait_territoire", {"territoire": "epci:200000001", "annee": 2023, "recul": 5})
+    valeurs = {(r.ordre, r.indicateur): r.valeur for r in df.itertuples()}
+    assert sorted({(r.ordre, r.niveau, r.code, r.nom) for r in df.itertuples()}) == [
+        (0, "epci", "200000001", "CC Test Un"),
+        (2, "departement", "44", "Loire-Atlantique"),
+        (4, "france", "FR", "France"),
+    ]
+    assert valeurs[(0, "enfants_0_2")] == 290
+    assert valeurs[(0, "places_total")] == 170
+    assert valeurs[(0, "taux_couverture")] == pytest.approx(100 * 170 / 290)
+    assert valeurs[(0, "part_am_60_plus")] == pytest.approx(20.0)
+    assert valeurs[(0, "part_enfants_0_2_parents_actifs")] == pytest.approx(100 * 170 / 290)
+    assert valeurs[(0, "evolution_enfants_0_2")] == pytest.approx(100 * (290 / 300 - 1))
+    assert valeurs[(2, "taux_couverture")] == pytest.approx(100 * 410 / 620)
+    assert valeurs[(2, "evolution_enfants_0_2")] == pytest.approx(100 * (620 / 600 - 1))
+    # France : la Charente n'a pas de places PSU, la somme ne compte que les valeurs connues
+    assert valeurs[(4, "taux_couverture")] == pytest.approx(100 * 420 / 660)
+    assert df["demo"].all()
+
+
+def test_portrait_valeur_stockee_prioritaire_et_manquante_absente(req):
+    df = donnees.portrait_territoire(req, "commune:16001", 2023)
+    assert list(df["nom"]) == ["Delta", "CC Charente Test", "Charente", "France"]
+    delta, _, charente, _ = (df.iloc[i] for i in range(4))
+    assert delta["taux_couverture"] == pytest.approx(25.0)
+    assert charente["taux_couverture"] == 55.5  # publiée, elle l'emporte sur 25 %
+    assert delta["evolution_enfants_0_2"] == pytest.approx(-20.0)
+    assert math.isnan(delta["part_am_60_plus"])  # aucune donnée : n.d., pas 0
+    assert math.isnan(delta["naissances"])
+
+
+def test_portrait_departement_et_france(req):
+    assert list(donnees.portrait_territoire(req, "departement:44", 2023)["niveau"]) == ["departement", "france"]
+    assert list(donnees.portrait_territoire(req, "france", 2023)["niveau"]) == ["france"]
+
+
+def test_tensions_communes(req):
+    df = req.executer("tensions_communes", {"territoire": "epci:200000001", "annee": 2023, "recul": 5})
+    cols = ["ordre", "niveau", "code", "nom", "population", "evolution_enfants_0_2", "part_am_60_plus",
+            "part_enfants_0_2_parents_actifs", "taux_couverture"]
+    attendu = [
+        (0, "commune", "44001", "Alpha", 1000, 10.0, 10.0, 100 * 80 / 110, 100 * 50 / 110),
+        (0, "commune", "44002", "Bêta", 4000, -10.0, 25.0, 50.0, 100 * 120 / 180),
+        (1, "epci", "200000001", "CC Test Un", 5000, 100 * (290 / 300 - 1), 20.0, 100 * 170 / 290, 100 * 170 / 290),
+        (2, "departement", "44", "Loire-Atlantique", 17000, 100 * (620 / 600 - 1), 15.0, 100 * 420 / 620,
+         100 * 410 / 620),
+    ]
+    obtenu = lignes(df, cols)
+    assert [r[:5] for r in obtenu] == [r[:5] for r in attendu]
+    for o, a in zip(obtenu, attendu, strict=True):
+        assert o[5:] == pytest.approx(a[5:])
+
+
+def test_tensions_departement_et_france(req):
+    df = req.executer("tensions_communes", {"territoire": "departement:16", "annee": 2023, "recul": 5})
+    assert lignes(df, ["niveau", "code", "taux_couverture", "part_am_60_plus"]) == [
+        ("commune", "16001", 25.0, None), ("departement", "16", 55.5, None)]
+    df = req.executer("tensions_communes", {"territoire": "france", "annee": 2023, "recul": 5})
+    assert list(df["niveau"]) == ["epci", "epci", "epci", "france"]
+
+
+def test_serie_indicateur(req):
+    df = req.executer("serie_indicateur", {"territoires": ["epci:200000001", "commune:44003"],
+                                           "indicateur": "enfants_0_2", "annees": [2018, 2023], "recul": 5})
+    assert lignes(df, ["territoire", "annee", "valeur"]) == [
+        ("epci:200000001", 2018, 300.0), ("epci:200000001", 2023, 290.0),
+        ("commune:44003", 2018, 300.0), ("commune:44003", 2023, 330.0)]
+
+
+def test_etat_donnees(req):
+    df = req.executer("etat_donnees", {"territoire": "departement:16"})
+    assert lignes(df, ["indicateur", "source", "annee_min", "annee_max", "nb_valeurs"]) == [
+        ("enfants_0_2", "demo", 2018, 2023, 2), ("places_am", "demo", 2023, 2023, 1),
+        ("taux_couverture", "caf", 2023, 2023, 1)]
+
+
+def test_territoire_mal_ecrit():
+    assert donnees.lire_territoire(" EPCI:200067346 ") == "epci:200067346"
+    assert donnees.lire_territoire("departement:2a") == "departement:2A"
+    with pytest.raises(donnees.TerritoireInconnu, match="illisible"):
+        donnees.lire_territoire("pornic")
