@@ -44,21 +44,37 @@ def annees_disponibles(req: Requetes) -> list[int]:
     return [int(a) for a in req.executer("annees_disponibles")["annee"]]
 
 
+def comparateurs(req: Requetes, t: str) -> pd.DataFrame:
+    """Le territoire puis ses comparateurs : son EPCI, son département, la France."""
+    return req.executer("comparateurs", {"territoire": lire_territoire(t)})
+
+
+def valeurs_larges(req: Requetes, lignes: pd.DataFrame, ids: list[str], annee: int, recul: int) -> pd.DataFrame:
+    """Ajoute aux lignes (une par territoire) une colonne par indicateur et la colonne `demo`."""
+    longue = req.executer(
+        "valeurs_territoires",
+        {"territoires": list(lignes["territoire"]), "indicateurs": list(ids), "annee": annee, "recul": recul},
+    )
+    large = longue.pivot(index="territoire", columns="indicateur", values="valeur").reindex(columns=list(ids))
+    demo = longue.groupby("territoire")["demo"].any().rename("demo")
+    sortie = lignes.join(large.join(demo), on="territoire")
+    sortie["demo"] = sortie["demo"].fillna(False).astype(bool)
+    return sortie.reset_index(drop=True)
+
+
 def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
     """Une ligne par territoire comparé (lui, son EPCI, son département, la France), une colonne par indicateur."""
-    longue = req.executer("portrait_territoire", {"territoire": lire_territoire(t), "annee": annee, "recul": recul})
-    cles = ["ordre", "niveau", "code", "nom"]
-    if longue.empty:
-        return pd.DataFrame(columns=[*cles, "demo", *indicateurs.PAR_ID])
-    large = longue.pivot(index=cles, columns="indicateur", values="valeur")
-    demo = longue.groupby(cles)["demo"].any()
-    large = large.reindex(columns=list(indicateurs.PAR_ID)).join(demo).reset_index()
-    return large.sort_values("ordre")[[*cles, "demo", *indicateurs.PAR_ID]].reset_index(drop=True)
+    lignes = comparateurs(req, t)
+    sortie = valeurs_larges(req, lignes, list(indicateurs.PAR_ID), annee, recul)
+    return sortie[["ordre", "niveau", "code", "nom", "demo", *indicateurs.PAR_ID]]
 
 
 def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
-    """Le tableau des tensions : les communes du territoire, puis son EPCI et son département."""
-    return req.executer("tensions_communes", {"territoire": lire_territoire(t), "annee": annee, "recul": recul})
+    """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département."""
+    lignes = req.executer("lignes_tensions", {"territoire": lire_territoire(t)})
+    sortie = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, recul)
+    return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *indicateurs.INDICATEURS_TENSION,
+                   "demo"]]
 
 
 def serie(req: Requetes, territoires: list[str], indicateur: str, annees: list[int],

@@ -17,30 +17,46 @@ with
 territoires_ as (
     select territoire, niveau, code from territoires where list_contains(territoires, territoire)
 ),
--- comptes : ceux des communes demandées, lus dans les mesures ; ceux des autres territoires, dans
--- les agrégats calculés à la connexion (années N et N - recul seulement)
-comptes_agreges as (
-    select 'commune:' || m.code as territoire, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
+-- deux lectures des mesures, chacune avec des filtres que DuckDB pousse dans le Parquet (années N et
+-- N - recul) : les communes demandées, puis les autres territoires (les statistiques de la colonne
+-- niveau écartent toute la démonstration, qui n'a que des communes)
+lues as (
+    select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
-    semi join catalogue k on k.indicateur = m.indicateur and k.nature = 'compte'
     where m.niveau = 'commune'
-      and list_contains(list_transform(list_filter(territoires, lambda t: t[1:8] = 'commune:'), lambda t: t[9:]), m.code)
+      and list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
+                                       lambda t: split_part(t, ':', 2)), m.code)
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+    union all
+    select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
+    from mesures m
+    where m.niveau <> 'commune'
+      and list_contains(list_transform(list_filter(territoires, lambda t: not starts_with(t, 'commune:')),
+                                       lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code)
+      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+),
+lues_cataloguees as (
+    select l.*, k.nature from lues l join catalogue k on k.indicateur = l.indicateur
+),
+-- valeurs stockées au niveau même du territoire (hors comptes communaux, déjà agrégés) : elles l'emportent
+stockees as (
+    select t.territoire, l.annee, l.indicateur, l.valeur, l.demo, l.nature
+    from lues_cataloguees l
+    join territoires_ t on l.niveau = t.niveau and l.code = t.code
+    where not (l.niveau = 'commune' and l.nature = 'compte')
+),
+-- comptes : ceux des communes demandées, lus ci-dessus ; ceux des autres territoires, dans les agrégats
+-- calculés à la connexion (queries/_tables.sql)
+comptes_agreges as (
+    select t.territoire, l.annee, l.indicateur, l.valeur, l.demo
+    from lues_cataloguees l
+    join territoires_ t on t.niveau = 'commune' and l.niveau = 'commune' and l.code = t.code
+    where l.nature = 'compte'
     union all
     select territoire, annee, indicateur, valeur, demo
     from agregats
     where list_contains(territoires, territoire)
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
-),
--- valeurs stockées au niveau même du territoire (hors comptes communaux, déjà agrégés) : elles l'emportent
-stockees as (
-    select t.territoire, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo, k.nature
-    from mesures m
-    join territoires_ t on m.niveau = t.niveau and m.code = t.code
-    join catalogue k on k.indicateur = m.indicateur
-    where list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
-      and list_contains(list_transform(territoires, lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code)
-      and not (m.niveau = 'commune' and k.nature = 'compte')
 ),
 comptes as (
     select territoire, annee, indicateur, valeur, demo from stockees where nature = 'compte'

@@ -34,29 +34,55 @@ def test_choix_territoires(req):
     assert list(df["territoire"]) == ["departement:16", "departement:44"]
 
 
-def test_portrait_epci(req):
-    """EPCI 200000001 = Alpha + Bêta ; taux = somme des places / somme des enfants, jamais une moyenne de taux."""
-    df = req.executer("portrait_territoire", {"territoire": "epci:200000001", "annee": 2023, "recul": 5})
-    valeurs = {(r.ordre, r.indicateur): r.valeur for r in df.itertuples()}
-    assert sorted({(r.ordre, r.niveau, r.code, r.nom) for r in df.itertuples()}) == [
-        (0, "epci", "200000001", "CC Test Un"),
-        (2, "departement", "44", "Loire-Atlantique"),
-        (4, "france", "FR", "France"),
+def test_comparateurs(req):
+    cols = ["ordre", "territoire", "niveau", "code", "nom"]
+    assert lignes(req.executer("comparateurs", {"territoire": "commune:44002"}), cols) == [
+        (0, "commune:44002", "commune", "44002", "Bêta"),
+        (1, "epci:200000001", "epci", "200000001", "CC Test Un"),
+        (2, "departement:44", "departement", "44", "Loire-Atlantique"),
+        (4, "france", "france", "FR", "France"),
     ]
-    assert valeurs[(0, "enfants_0_2")] == 290
-    assert valeurs[(0, "places_total")] == 170
-    assert valeurs[(0, "taux_couverture")] == pytest.approx(100 * 170 / 290)
-    assert valeurs[(0, "part_am_60_plus")] == pytest.approx(20.0)
-    assert valeurs[(0, "part_enfants_0_2_parents_actifs")] == pytest.approx(100 * 170 / 290)
-    assert valeurs[(0, "evolution_enfants_0_2")] == pytest.approx(100 * (290 / 300 - 1))
-    assert valeurs[(2, "taux_couverture")] == pytest.approx(100 * 410 / 620)
-    assert valeurs[(2, "evolution_enfants_0_2")] == pytest.approx(100 * (620 / 600 - 1))
-    # France : la Charente n'a pas de places PSU, la somme ne compte que les valeurs connues
-    assert valeurs[(4, "taux_couverture")] == pytest.approx(100 * 420 / 660)
+    assert list(req.executer("comparateurs", {"territoire": "epci:200000001"})["ordre"]) == [0, 2, 4]
+    assert list(req.executer("comparateurs", {"territoire": "departement:16"})["territoire"]) == [
+        "departement:16", "france"]
+
+
+def test_valeurs_territoires(req):
+    """EPCI 200000001 = Alpha + Bêta ; taux = somme des places / somme des enfants, jamais une moyenne de taux."""
+    df = req.executer("valeurs_territoires", {
+        "territoires": ["epci:200000001", "departement:44", "france"],
+        "indicateurs": ["enfants_0_2", "places_total", "taux_couverture", "part_am_60_plus",
+                        "part_enfants_0_2_parents_actifs", "evolution_enfants_0_2", "naissances"],
+        "annee": 2023, "recul": 5})
+    attendu = [
+        ("epci:200000001", "enfants_0_2", 290.0),
+        ("epci:200000001", "evolution_enfants_0_2", 100 * (290 / 300 - 1)),
+        ("epci:200000001", "part_am_60_plus", 20.0),
+        ("epci:200000001", "part_enfants_0_2_parents_actifs", 100 * 170 / 290),
+        ("epci:200000001", "places_total", 170.0),
+        ("epci:200000001", "taux_couverture", 100 * 170 / 290),
+        ("departement:44", "enfants_0_2", 620.0),
+        ("departement:44", "evolution_enfants_0_2", 100 * (620 / 600 - 1)),
+        ("departement:44", "part_am_60_plus", 15.0),
+        ("departement:44", "part_enfants_0_2_parents_actifs", 100 * 420 / 620),
+        ("departement:44", "places_total", 410.0),
+        ("departement:44", "taux_couverture", 100 * 410 / 620),
+        # France : la Charente n'a ni AM actives ni places PSU ; les sommes ne comptent que les valeurs connues
+        ("france", "enfants_0_2", 660.0),
+        ("france", "evolution_enfants_0_2", 100 * (660 / 650 - 1)),
+        ("france", "part_am_60_plus", 15.0),
+        ("france", "part_enfants_0_2_parents_actifs", 100 * 420 / 660),
+        ("france", "places_total", 420.0),
+        ("france", "taux_couverture", 100 * 420 / 660),
+    ]
+    obtenu = lignes(df, ["territoire", "indicateur", "valeur"])
+    assert [r[:2] for r in obtenu] == [r[:2] for r in attendu]  # pas de ligne « naissances » : n.d., pas 0
+    assert [r[2] for r in obtenu] == pytest.approx([r[2] for r in attendu])
     assert df["demo"].all()
 
 
 def test_portrait_valeur_stockee_prioritaire_et_manquante_absente(req):
+    """Une valeur publiée au niveau du département l'emporte ; une valeur absente reste n.d."""
     df = donnees.portrait_territoire(req, "commune:16001", 2023)
     assert list(df["nom"]) == ["Delta", "CC Charente Test", "Charente", "France"]
     delta, _, charente, _ = (df.iloc[i] for i in range(4))
@@ -72,29 +98,34 @@ def test_portrait_departement_et_france(req):
     assert list(donnees.portrait_territoire(req, "france", 2023)["niveau"]) == ["france"]
 
 
-def test_tensions_communes(req):
-    df = req.executer("tensions_communes", {"territoire": "epci:200000001", "annee": 2023, "recul": 5})
-    cols = ["ordre", "niveau", "code", "nom", "population", "evolution_enfants_0_2", "part_am_60_plus",
-            "part_enfants_0_2_parents_actifs", "taux_couverture"]
+def test_lignes_tensions(req):
+    cols = ["ordre", "territoire", "niveau", "code", "nom", "population"]
+    assert lignes(req.executer("lignes_tensions", {"territoire": "epci:200000001"}), cols) == [
+        (0, "commune:44001", "commune", "44001", "Alpha", 1000),
+        (0, "commune:44002", "commune", "44002", "Bêta", 4000),
+        (1, "epci:200000001", "epci", "200000001", "CC Test Un", 5000),
+        (2, "departement:44", "departement", "44", "Loire-Atlantique", 17000),
+    ]
+    assert lignes(req.executer("lignes_tensions", {"territoire": "france"}), ["ordre", "territoire"]) == [
+        (0, "epci:200000002"), (0, "epci:200000003"), (0, "epci:200000001"), (3, "france")]
+
+
+def test_tensions(req):
+    df = donnees.tensions(req, "epci:200000001", 2023)
+    cols = ["code", "evolution_enfants_0_2", "part_am_60_plus", "part_enfants_0_2_parents_actifs", "taux_couverture"]
     attendu = [
-        (0, "commune", "44001", "Alpha", 1000, 10.0, 10.0, 100 * 80 / 110, 100 * 50 / 110),
-        (0, "commune", "44002", "Bêta", 4000, -10.0, 25.0, 50.0, 100 * 120 / 180),
-        (1, "epci", "200000001", "CC Test Un", 5000, 100 * (290 / 300 - 1), 20.0, 100 * 170 / 290, 100 * 170 / 290),
-        (2, "departement", "44", "Loire-Atlantique", 17000, 100 * (620 / 600 - 1), 15.0, 100 * 420 / 620,
-         100 * 410 / 620),
+        ("44001", 10.0, 10.0, 100 * 80 / 110, 100 * 50 / 110),
+        ("44002", -10.0, 25.0, 50.0, 100 * 120 / 180),
+        ("200000001", 100 * (290 / 300 - 1), 20.0, 100 * 170 / 290, 100 * 170 / 290),
+        ("44", 100 * (620 / 600 - 1), 15.0, 100 * 420 / 620, 100 * 410 / 620),
     ]
     obtenu = lignes(df, cols)
-    assert [r[:5] for r in obtenu] == [r[:5] for r in attendu]
+    assert [r[0] for r in obtenu] == [r[0] for r in attendu]
     for o, a in zip(obtenu, attendu, strict=True):
-        assert o[5:] == pytest.approx(a[5:])
-
-
-def test_tensions_departement_et_france(req):
-    df = req.executer("tensions_communes", {"territoire": "departement:16", "annee": 2023, "recul": 5})
-    assert lignes(df, ["niveau", "code", "taux_couverture", "part_am_60_plus"]) == [
-        ("commune", "16001", 25.0, None), ("departement", "16", 55.5, None)]
-    df = req.executer("tensions_communes", {"territoire": "france", "annee": 2023, "recul": 5})
-    assert list(df["niveau"]) == ["epci", "epci", "epci", "france"]
+        assert o[1:] == pytest.approx(a[1:])
+    df = donnees.tensions(req, "departement:16", 2023)
+    assert lignes(df, ["niveau", "code", "taux_couverture", "part_am_60_plus", "demo"]) == [
+        ("commune", "16001", 25.0, None, True), ("departement", "16", 55.5, None, True)]
 
 
 def test_serie_indicateur(req):

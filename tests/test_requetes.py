@@ -17,7 +17,7 @@ def test_requete_inconnue(req):
 
 def test_parametre_manquant(req):
     with pytest.raises(ErreurRequete, match=r"manquants \['annee', 'recul'\]"):
-        req.executer("portrait_territoire", {"territoire": "france"})
+        req.executer("valeurs_territoires", {"territoires": ["france"], "indicateurs": []})
 
 
 def test_parametre_en_trop(req):

@@ -1,0 +1,259 @@
+"""Banc de mesure `python -m bench` : temps des requêtes et des pages, pandas en comparaison, mémoire."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+SORTIE = RACINE / "bench" / "sortie"
+RESULTATS = RACINE / "bench" / "RESULTS.md"
+sys.path.insert(0, str(RACINE))
+
+ANNEE = 2023
+TERRITOIRES = {
+    "commune (Pornic)": "commune:44131",
+    "EPCI (Pornic Agglo)": "epci:200067346",
+    "département (Loire-Atlantique)": "departement:44",
+    "France": "france",
+}
+REPETITIONS = 30
+CIBLES = {"portrait:epci:200067346": 30, "portrait:france": 150}  # ms, médiane
+
+
+def chrono(fonction, n: int = REPETITIONS) -> dict:
+    """Médiane et 95e centile (ms) de n appels, après un appel de chauffe."""
+    fonction()
+    temps = []
+    for _ in range(n):
+        debut = time.perf_counter()
+        fonction()
+        temps.append(1000 * (time.perf_counter() - debut))
+    temps.sort()
+    return {"mediane": statistics.median(temps), "p95": temps[min(len(temps) - 1, int(0.95 * len(temps)))]}
+
+
+def memoire_mo(champ: str) -> float:
+    """VmRSS (mémoire résidente) ou VmHWM (son pic) du processus, en Mo ; VmHWM repart de zéro à l'exec,
+    contrairement à ru_maxrss que Linux hérite du processus parent."""
+    for ligne in Path("/proc/self/status").read_text().splitlines():
+        if ligne.startswith(champ + ":"):
+            return int(ligne.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- Architectures comparées -------------------------------------------------------------------------------
+
+def mode_duckdb() -> dict:
+    """L'architecture du produit : DuckDB sur Parquet, une requête par portrait."""
+    from portrait import donnees
+    from portrait.base import connecter
+    from portrait.requetes import Requetes
+
+    base = memoire_mo("VmRSS")
+    debut = time.perf_counter()
+    req = Requetes(connecter(RACINE / "data"))
+    connexion = 1000 * (time.perf_counter() - debut)
+    res = {"connexion_ms": connexion, "portrait": {}, "tensions": {}}
+    for nom, t in TERRITOIRES.items():
+        res["portrait"][nom] = chrono(lambda t=t: donnees.portrait_territoire(req, t, ANNEE))
+        res["tensions"][nom] = chrono(lambda t=t: donnees.tensions(req, t, ANNEE), n=10 if t == "france" else 30)
+    res["memoire_mo"] = memoire_mo("VmHWM") - base
+    res["controle"] = donnees.portrait_territoire(req, "epci:200067346", ANNEE).iloc[0]["taux_couverture"]
+    return res
+
+
+def portrait_pandas(mesures, communes, territoire: str, annee: int) -> dict:
+    """Le même portrait calculé avec pandas : filtre des communes, somme des comptes, taux recalculés."""
+    from portrait import indicateurs
+
+    niveau, _, code = territoire.partition(":")
+    if niveau == "france":
+        codes = communes["code"]
+    else:
+        codes = communes.loc[communes[niveau] == code, "code"] if niveau != "commune" else [code]
+    sel = mesures[mesures["code"].isin(set(codes)) & mesures["annee"].isin([annee, annee - 5])]
+    comptes = sel.groupby(["annee", "indicateur"])["valeur"].sum(min_count=1)
+    val = {i: comptes.get((annee, i)) for i in indicateurs.COMPTES}
+    val["places_total"] = sum(val[m] or 0 for m in indicateurs.MODES_ACCUEIL)
+    for i in indicateurs.CATALOGUE:
+        if i.nature == "taux":
+            val[i.id] = 100 * val[i.numerateur] / val[i.denominateur] if val.get(i.denominateur) else None
+        elif i.nature == "evolution":
+            avant = comptes.get((annee - 5, i.base))
+            val[i.id] = 100 * (val[i.base] / avant - 1) if avant else None
+    return val
+
+
+def comparateurs(communes, territoire: str) -> list[str]:
+    """Le territoire, son EPCI, son département et la France, comme la requête DuckDB."""
+    niveau, _, code = territoire.partition(":")
+    if niveau == "commune":
+        c = communes.set_index("code").loc[code]
+        return [territoire, f"epci:{c['epci']}", f"departement:{c['departement']}", "france"]
+    if niveau == "epci":
+        dep = communes.loc[communes["epci"] == code, "departement"].mode()[0]
+        return [territoire, f"departement:{dep}", "france"]
+    return [territoire, "france"] if niveau != "france" else ["france"]
+
+
+def mode_pandas_csv() -> dict:
+    """La façon de faire actuelle : relire l'export CSV à chaque portrait, puis filtrer et agréger."""
+    import pandas as pd
+
+    csv_mesures, csv_communes = SORTIE / "mesures.csv", SORTIE / "communes.csv"
+    res = {"portrait": {}}
+    for nom, t in TERRITOIRES.items():
+        def un_portrait(t=t):
+            mesures = pd.read_csv(csv_mesures, dtype={"code": str})
+            communes = pd.read_csv(csv_communes, dtype=str)
+            return [portrait_pandas(mesures, communes, x, ANNEE) for x in comparateurs(communes, t)]
+        res["portrait"][nom] = chrono(un_portrait, n=3)
+    return res
+
+
+def mode_pandas_memoire() -> dict:
+    """L'architecture de la plupart des applications Streamlit : toute la table en mémoire, filtrée à chaque requête."""
+    import pandas as pd
+
+    base = memoire_mo("VmRSS")
+    debut = time.perf_counter()
+    mesures = pd.read_parquet(RACINE / "data" / "demo" / "mesures.parquet")
+    communes = pd.read_parquet(RACINE / "data" / "reference" / "communes.parquet")
+    chargement = 1000 * (time.perf_counter() - debut)
+    res = {"chargement_ms": chargement, "portrait": {}}
+    for nom, t in TERRITOIRES.items():
+        res["portrait"][nom] = chrono(
+            lambda t=t: [portrait_pandas(mesures, communes, x, ANNEE) for x in comparateurs(communes, t)], n=10)
+    res["memoire_mo"] = memoire_mo("VmHWM") - base
+    res["controle"] = portrait_pandas(mesures, communes, "epci:200067346", ANNEE)["taux_couverture"]
+    return res
+
+
+def mode_pages() -> dict:
+    """Temps d'exécution des pages (AppTest), à chaud : le cache est déjà rempli."""
+    from streamlit.testing.v1 import AppTest
+
+    res = {}
+    for nom, t in (("accueil, EPCI", "epci:200067346"), ("accueil, département", "departement:44")):
+        at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=120)
+        at.query_params["territoire"] = t
+        at.run()
+        assert not at.exception, at.exception
+        res[nom] = chrono(lambda at=at: at.run(), n=10)
+    return res
+
+
+MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
+         "pages": mode_pages}
+
+
+def dans_un_processus(mode: str) -> dict:
+    """Chaque architecture tourne dans son propre processus : les pics de mémoire ne se mélangent pas."""
+    sortie = subprocess.run([sys.executable, "-m", "bench", "--mode", mode], capture_output=True, text=True,
+                            cwd=RACINE, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if sortie.returncode != 0:
+        raise SystemExit(f"Mode {mode} en échec :\n{sortie.stderr}")
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def exporter_csv() -> None:
+    """L'export CSV que les chargés d'études manipulent aujourd'hui (une fois, gardé dans bench/sortie/)."""
+    import duckdb
+
+    SORTIE.mkdir(parents=True, exist_ok=True)
+    if not (SORTIE / "mesures.csv").exists():
+        duckdb.sql(f"copy (from '{RACINE}/data/demo/mesures.parquet') to '{SORTIE}/mesures.csv' (header)")
+    if not (SORTIE / "communes.csv").exists():
+        duckdb.sql(f"copy (from '{RACINE}/data/reference/communes.parquet') to '{SORTIE}/communes.csv' (header)")
+
+
+def ms(x: float) -> str:
+    return f"{x:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+def ecrire_resultats(r: dict) -> str:
+    d, c, m, p = r["duckdb"], r["pandas_csv"], r["pandas_memoire"], r["pages"]
+    ok = lambda b: "oui" if b else "**non**"  # noqa: E731
+    lignes = [
+        "# Banc de mesure",
+        "",
+        f"Mesuré le {datetime.now():%Y-%m-%d %H:%M} sur {platform.machine()}, {os.cpu_count()} cœurs, "
+        f"Python {platform.python_version()}. `make bench` réécrit ce fichier.",
+        "Données : démonstration livrée (34 875 communes × 9 ans, 6,1 millions de valeurs), année 2023.",
+        "Temps en millisecondes, médiane et 95e centile de 30 appels à chaud (10 pour les modes pandas en mémoire,",
+        "3 pour pandas sur CSV).",
+        "",
+        "## Requêtes DuckDB (portrait avec comparateurs, tableau des tensions)",
+        "",
+        "| territoire | portrait médiane | portrait p95 | tensions médiane | tensions p95 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for nom in TERRITOIRES:
+        lignes.append(f"| {nom} | {ms(d['portrait'][nom]['mediane'])} | {ms(d['portrait'][nom]['p95'])} | "
+                      f"{ms(d['tensions'][nom]['mediane'])} | {ms(d['tensions'][nom]['p95'])} |")
+    lignes += [
+        "",
+        f"Connexion (vues, tables de travail, agrégats) : {ms(d['connexion_ms'])} ms, une fois par processus.",
+        "",
+        "## Même portrait, trois architectures",
+        "",
+        "| territoire | DuckDB | pandas sur CSV | CSV / DuckDB | pandas en mémoire | mémoire / DuckDB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for nom in TERRITOIRES:
+        dd, cc, mm = (x["portrait"][nom]["mediane"] for x in (d, c, m))
+        lignes.append(f"| {nom} | {ms(dd)} | {ms(cc)} | × {ms(cc / dd)} | {ms(mm)} | × {ms(mm / dd)} |")
+    lignes += [
+        "",
+        f"Mémoire ajoutée au processus : DuckDB {ms(d['memoire_mo'])} Mo ; pandas en mémoire "
+        f"{ms(m['memoire_mo'])} Mo (chargement {ms(m['chargement_ms'])} ms), soit un rapport de "
+        f"{ms(d['memoire_mo'] / m['memoire_mo'])}.",
+        f"Contrôle : taux de couverture de Pornic Agglo, DuckDB {d['controle']:.4f} %, pandas {m['controle']:.4f} %.",
+        "",
+        "## Pages (AppTest, à chaud)",
+        "",
+        "| page | médiane | p95 |",
+        "|---|---:|---:|",
+    ]
+    lignes += [f"| {nom} | {ms(v['mediane'])} | {ms(v['p95'])} |" for nom, v in p.items()]
+    cibles = [
+        ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
+        ("portrait de la France ≤ 150 ms", d["portrait"]["France"]["mediane"] <= 150),
+        ("accueil ≤ 500 ms à chaud", p["accueil, EPCI"]["mediane"] <= 500),
+        ("DuckDB ≥ 10 fois plus rapide que pandas sur CSV",
+         all(c["portrait"][n]["mediane"] >= 10 * d["portrait"][n]["mediane"] for n in TERRITOIRES)),
+        ("DuckDB au moins aussi rapide que pandas en mémoire",
+         all(m["portrait"][n]["mediane"] >= d["portrait"][n]["mediane"] for n in TERRITOIRES)),
+        ("mémoire DuckDB ≤ 1/4 de pandas en mémoire", d["memoire_mo"] <= m["memoire_mo"] / 4),
+    ]
+    lignes += ["", "## Cibles", "", "| cible | atteinte |", "|---|---|"]
+    lignes += [f"| {nom} | {ok(b)} |" for nom, b in cibles]
+    return "\n".join(lignes) + "\n"
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--mode":
+        print(json.dumps(MODES[sys.argv[2]](), default=float))
+        return 0
+    exporter_csv()
+    resultats = {}
+    for mode in MODES:
+        print(f"Mesure : {mode}…", flush=True)
+        resultats[mode] = dans_un_processus(mode)
+    texte = ecrire_resultats(resultats)
+    RESULTATS.write_text(texte, encoding="utf-8")
+    print(texte)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
