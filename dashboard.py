@@ -10,6 +10,10 @@ st.session_state["contexte"] = interface.selecteur_territoire()
 
 pages = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),
+    st.Page("pages/synthese.py", title="Synthèse petite enfance", icon=":material/summarize:",
+            url_path="synthese-petite-enfance"),
+    st.Page("pages/detail.py", title="Détail par indicateur", icon=":material/table_rows:",
+            url_path="detail-indicateur"),
 ]
 pg = st.navigation(pages)
 pg.run()

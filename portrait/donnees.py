@@ -71,10 +71,58 @@ def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = indicate
 
 def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
     """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département."""
-    lignes = req.executer("lignes_tensions", {"territoire": lire_territoire(t)})
+    lignes = req.executer("lignes_communes", {"territoire": lire_territoire(t)})
     sortie = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, recul)
     return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *indicateurs.INDICATEURS_TENSION,
                    "demo"]]
+
+
+ROLES_COMPARATEURS = {0: "territoire", 1: "epci", 2: "departement", 3: "voisin", 4: "france"}
+
+
+def comparateurs_synthese(req: Requetes, t: str) -> pd.DataFrame:
+    """Comparateurs de la synthèse : ceux du portrait, plus les autres départements de la région d'un département."""
+    t = lire_territoire(t)
+    lignes = pd.concat([comparateurs(req, t), req.executer("voisins", {"territoire": t})], ignore_index=True)
+    lignes = lignes.sort_values("ordre", kind="stable").reset_index(drop=True)
+    lignes["role"] = lignes["ordre"].map(ROLES_COMPARATEURS)
+    return lignes
+
+
+def synthese(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+    """Le portrait de la page « Synthèse » : une ligne par comparateur (avec son rôle), une colonne par indicateur."""
+    lignes = comparateurs_synthese(req, t)
+    return valeurs_larges(req, lignes, list(indicateurs.PAR_ID), annee, recul)
+
+
+def series_synthese(req: Requetes, t: str, ids: list[str], annees: list[int]) -> pd.DataFrame:
+    """Les séries de quelques indicateurs pour le territoire et ses comparateurs (territoire, nom, role, annee...)."""
+    lignes = comparateurs_synthese(req, t)
+    morceaux = []
+    for i in ids:
+        s = serie(req, list(lignes["territoire"]), i, annees)
+        morceaux.append(s.merge(lignes[["territoire", "role"]], on="territoire").assign(indicateur=i))
+    return pd.concat(morceaux, ignore_index=True)
+
+
+def detail(req: Requetes, t: str, id_indicateur: str, annee: int,
+           recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+    """Un indicateur pour chaque commune, puis le département, puis l'EPCI (l'ordre du document 004).
+
+    Pour une commune, le tableau montre les communes de son EPCI (ou de son département) : on la situe parmi elles.
+    """
+    info = territoire(req, t)
+    cadre = info["territoire"]
+    if info["niveau"] == "commune":
+        cadre = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
+    lignes = req.executer("lignes_communes", {"territoire": cadre})
+    # les unités du tableau (communes, ou EPCI pour la France) sont des « communes » ; les autres, des références
+    lignes["role"] = lignes["niveau"].where(lignes["ordre"] > 0, "commune")
+    # document 004 : les communes, puis le département, puis l'EPCI
+    lignes = lignes.sort_values("ordre", key=lambda o: o.map({0: 0, 2: 1, 1: 2, 3: 3}), kind="stable")
+    lignes = lignes.reset_index(drop=True)
+    large = valeurs_larges(req, lignes, [id_indicateur], annee, recul)
+    return large.rename(columns={id_indicateur: "valeur"})
 
 
 def serie(req: Requetes, territoires: list[str], indicateur: str, annees: list[int],

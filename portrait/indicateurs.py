@@ -24,13 +24,13 @@ class Indicateur:
     id: str
     libelle: str  # titre de graphique : « Taux de couverture petite enfance »
     libelle_court: str  # en-tête de colonne : « taux de couverture »
-    nature: str  # compte | somme | taux | evolution
+    nature: str  # compte | somme | taux | evolution | estimation
     unite: str  # unité affichée d'un nombre, « % » pour taux et évolutions
     source: str
     definition: str
     numerateur: str | None = None  # taux : numérateur / dénominateur × 100
     denominateur: str | None = None
-    composantes: tuple[str, ...] = ()  # somme : total de comptes
+    composantes: tuple[str, ...] = ()  # somme : total de comptes ; estimation : compte × taux / 100
     base: str | None = None  # évolution : compte dont on suit l'évolution
     sens_tension: int = 0  # +1 : plus c'est haut, plus il y a tension ; -1 : l'inverse
 
@@ -142,6 +142,29 @@ CATALOGUE: tuple[Indicateur, ...] = (
                "%", SOURCE_ETAT_CIVIL,
                f"Évolution du nombre de naissances entre l'année N-{RECUL_EVOLUTION} et l'année N.",
                base="naissances"),
+    *(
+        Indicateur(f"evolution_{base}", f"Évolution : {libelle}", f"évolution {court}", "evolution", "%", source,
+                   f"Évolution entre l'année N-{RECUL_EVOLUTION} et l'année N.", base=base)
+        for base, libelle, court, source in (
+            ("enfants_0_2_parents_actifs", "enfants de 0 à 2 ans avec parents actifs",
+             "enfants 0-2 ans avec parents actifs", SOURCE_RECENSEMENT),
+            ("familles_0_2_bas_revenus", "familles à bas revenus avec enfants de 0 à 2 ans",
+             "familles à bas revenus", SOURCE_CNAF_ALLOC),
+            ("familles_0_2_monoparentales", "familles monoparentales avec enfants de 0 à 2 ans",
+             "familles monoparentales", SOURCE_CNAF_ALLOC),
+            ("am_agreees", "assistantes maternelles agréées", "AM agréées", SOURCE_CNAF_AM),
+            ("am_actives", "assistantes maternelles actives", "AM actives", SOURCE_CNAF_AM),
+            ("am_actives_60_plus", "assistantes maternelles de 60 ans et plus", "AM 60 ans et plus", SOURCE_CNAF_AM),
+            ("places_am", "places chez les assistantes maternelles", "places AM", SOURCE_CNAF_OFFRE),
+            ("places_total", "capacité théorique d'accueil", "places, tous modes", SOURCE_CNAF_OFFRE),
+        )
+    ),
+    # Estimation : les places que tiennent les assistantes maternelles proches de la retraite
+    Indicateur("places_am_60_plus_estimees", "Places tenues par les AM de 60 ans et plus (estimation)",
+               "places AM 60 ans et plus (estim.)", "estimation", "places", SOURCE_CNAF_AM,
+               "Estimation : places chez les assistantes maternelles × part des actives de 60 ans et plus. "
+               "Ce sont les places menacées par les départs en retraite dans les cinq ans.",
+               composantes=("places_am", "part_am_60_plus")),
 )
 
 PAR_ID: dict[str, Indicateur] = {i.id: i for i in CATALOGUE}
@@ -154,6 +177,32 @@ INDICATEURS_TENSION = (
     "part_enfants_0_2_parents_actifs",
     "taux_couverture",
 )
+
+
+# Page « Détail par indicateur » : les thèmes du document 004, et l'indicateur de chaque mode.
+MODES_DETAIL = ("Nombre", "Part", "Évolution")
+THEMES_DETAIL: dict[str, dict[str, str]] = {
+    "assistantes maternelles 60 ans et plus": {
+        "Nombre": "am_actives_60_plus", "Part": "part_am_60_plus", "Évolution": "evolution_am_actives_60_plus"},
+    "enfants 0-2 ans": {"Nombre": "enfants_0_2", "Part": "part_enfants_0_2", "Évolution": "evolution_enfants_0_2"},
+    "enfants 0-2 ans avec parents actifs": {
+        "Nombre": "enfants_0_2_parents_actifs", "Part": "part_enfants_0_2_parents_actifs",
+        "Évolution": "evolution_enfants_0_2_parents_actifs"},
+    "familles à bas revenus avec enfants 0-2 ans": {
+        "Nombre": "familles_0_2_bas_revenus", "Part": "part_familles_0_2_bas_revenus",
+        "Évolution": "evolution_familles_0_2_bas_revenus"},
+    "familles monoparentales avec enfants 0-2 ans": {
+        "Nombre": "familles_0_2_monoparentales", "Part": "part_familles_0_2_monoparentales",
+        "Évolution": "evolution_familles_0_2_monoparentales"},
+    "places assistantes maternelles": {"Nombre": "places_am", "Évolution": "evolution_places_am"},
+    "taux de couverture petite enfance": {"Part": "taux_couverture"},
+    "naissances": {"Nombre": "naissances", "Évolution": "evolution_naissances"},
+    "assistantes maternelles agréées": {"Nombre": "am_agreees", "Évolution": "evolution_am_agreees"},
+    "assistantes maternelles actives": {
+        "Nombre": "am_actives", "Part": "part_am_actives", "Évolution": "evolution_am_actives"},
+    "capacité théorique d'accueil": {"Nombre": "places_total", "Évolution": "evolution_places_total"},
+    "places AM de 60 ans et plus (estimation)": {"Nombre": "places_am_60_plus_estimees"},
+}
 
 
 def indicateur(id: str) -> Indicateur:
@@ -173,11 +222,13 @@ def table_catalogue() -> pd.DataFrame:
             "numerateur": [i.numerateur for i in CATALOGUE],
             "denominateur": [i.denominateur for i in CATALOGUE],
             "base": [i.base for i in CATALOGUE],
+            "facteur_1": [i.composantes[0] if i.nature == "estimation" else None for i in CATALOGUE],
+            "facteur_2": [i.composantes[1] if i.nature == "estimation" else None for i in CATALOGUE],
         }
     )
 
 
 def table_composantes() -> pd.DataFrame:
     """Les composantes des indicateurs « somme » (places de chaque mode pour la capacité totale)."""
-    lignes = [(i.id, c) for i in CATALOGUE for c in i.composantes]
+    lignes = [(i.id, c) for i in CATALOGUE if i.nature == "somme" for c in i.composantes]
     return pd.DataFrame(lignes, columns=["indicateur", "composante"])

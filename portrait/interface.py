@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from portrait import donnees, presentation
+from portrait import donnees, exports, graphiques, indicateurs, presentation
 from portrait.base import DOSSIER_DONNEES, Chemins, connecter
 from portrait.requetes import Requetes
 
@@ -63,6 +63,26 @@ def infos_territoire(sig: str, territoire: str) -> dict:
 @st.cache_data(show_spinner=False)
 def annees(sig: str) -> list[int]:
     return donnees.annees_disponibles(requetes()[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def synthese(sig: str, territoire: str, annee: int) -> pd.DataFrame:
+    return donnees.synthese(requetes()[0], territoire, annee)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def series_synthese(sig: str, territoire: str, ids: tuple[str, ...], annees: tuple[int, ...]) -> pd.DataFrame:
+    return donnees.series_synthese(requetes()[0], territoire, list(ids), list(annees))
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def detail(sig: str, territoire: str, id_indicateur: str, annee: int) -> pd.DataFrame:
+    return donnees.detail(requetes()[0], territoire, id_indicateur, annee)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def serie(sig: str, territoires: tuple[str, ...], id_indicateur: str, annees: tuple[int, ...]) -> pd.DataFrame:
+    return donnees.serie(requetes()[0], list(territoires), id_indicateur, list(annees))
 
 
 @dataclass(frozen=True)
@@ -159,3 +179,47 @@ def bandeau_demo(demo: bool) -> None:
     """Le bandeau « Données de démonstration », sur chaque figure ou tableau qui en montre."""
     if demo:
         st.warning(presentation.BANDEAU_DEMO, icon=":material/science:")
+
+
+def graphique(fig, cle: str | None = None, **options):
+    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) et l'export PNG au format diapositive."""
+    config = {**graphiques.CONFIG_PLOTLY,
+              "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
+    return st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
+
+
+def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str) -> None:
+    """Deux boutons : CSV pour Excel (; et virgule décimale) et XLSX aux nombres réels."""
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("CSV (Excel)", exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
+                       key=f"csv_{nom_fichier}", icon=":material/download:")
+    c2.download_button("XLSX", exports.xlsx(df, titre, note, presentation.formats_excel(ids)), f"{nom_fichier}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"xlsx_{nom_fichier}", icon=":material/download:")
+
+
+def parametre_url(cle: str, options: list, defaut) -> None:
+    """Au premier affichage d'une page, la valeur d'un de ses widgets vient de l'URL (si elle est permise)."""
+    if cle in st.session_state and st.session_state[cle] in options:
+        return
+    demande = st.query_params.get(cle)
+    st.session_state[cle] = demande if demande in options else defaut
+
+
+def parametres_url_liste(cle: str, options: list, defaut: list) -> None:
+    """Comme parametre_url, pour une liste (« communes=44131,44136 »)."""
+    if cle in st.session_state:
+        return
+    demande = st.query_params.get(cle)
+    valeurs = [v for v in demande.split(",") if v in options] if demande else defaut
+    st.session_state[cle] = valeurs
+
+
+def ecrire_url(**valeurs) -> None:
+    """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique."""
+    for cle, valeur in valeurs.items():
+        st.query_params[cle] = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
+
+
+def libelle_indicateur(id_indicateur: str) -> str:
+    return indicateurs.indicateur(id_indicateur).libelle

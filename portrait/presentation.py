@@ -92,3 +92,121 @@ def libelle_source(source: str) -> str:
     if source.startswith("import:"):
         return f"Import {source.split(':', 1)[1]}"
     return source
+
+
+# --- Synthèse petite enfance (document 004) -----------------------------------------------------------------
+
+TABLE_BESOINS = (
+    "naissances",
+    "enfants_0_2",
+    "part_enfants_0_2",
+    "part_enfants_0_2_parents_actifs",
+    "part_familles_0_2_bas_revenus",
+    "part_familles_0_2_monoparentales",
+)
+TABLE_OFFRE = (
+    *indicateurs.MODES_ACCUEIL,
+    "places_total",
+    "am_agreees",
+    "am_actives",
+    "am_actives_60_plus",
+    "places_am_60_plus_estimees",
+)
+AGES_AM = ("am_actives_moins_35", "am_actives_35_49", "am_actives_50_59", "am_actives_60_plus")
+LIBELLES_AGES = {"am_actives_moins_35": "moins de 35 ans", "am_actives_35_49": "35-49 ans",
+                 "am_actives_50_59": "50-59 ans", "am_actives_60_plus": "60 ans et plus"}
+
+
+def tableau(lignes: pd.DataFrame, ids: tuple[str, ...] | list[str], premiere: str = "Territoire") -> pd.DataFrame:
+    """Tableau numérique à en-têtes français : « Territoire » puis le libellé court de chaque indicateur."""
+    sortie = pd.DataFrame({premiere: lignes["nom"].values})
+    for i in ids:
+        sortie[indicateurs.indicateur(i).libelle_court] = lignes[i].values
+    return sortie
+
+
+def formats_colonnes(ids) -> dict[str, callable]:
+    """Formateur français de chaque colonne d'un tableau construit par `tableau`."""
+    return {indicateurs.indicateur(i).libelle_court: (lambda v, i=i: fr.valeur(i, v)) for i in ids}
+
+
+def formats_excel(ids) -> dict[str, str]:
+    """Format de nombre Excel de chaque colonne (les nombres restent des nombres)."""
+    from portrait.exports import FORMAT_NOMBRE, FORMAT_POURCENT
+
+    return {indicateurs.indicateur(i).libelle_court:
+            FORMAT_POURCENT if indicateurs.indicateur(i).est_pourcentage else FORMAT_NOMBRE for i in ids}
+
+
+def styler(df: pd.DataFrame, ids):
+    """Le tableau mis en forme à la française pour st.dataframe ; le tri reste numérique."""
+    return df.style.format(formats_colonnes(ids), na_rep=fr.NON_DISPONIBLE)
+
+
+def places_pour_100(synthese: pd.DataFrame) -> pd.DataFrame:
+    """Places de chaque mode pour 100 enfants de moins de 3 ans : leur somme est le taux de couverture."""
+    morceaux = []
+    for mode in indicateurs.MODES_ACCUEIL:
+        morceaux.append(pd.DataFrame({"nom": synthese["nom"], "composante": mode,
+                                      "valeur": 100 * synthese[mode] / synthese["enfants_0_2"]}))
+    return pd.concat(morceaux, ignore_index=True).dropna(subset=["valeur"])
+
+
+def ages_assistantes_maternelles(synthese: pd.DataFrame) -> pd.DataFrame:
+    """Répartition des assistantes maternelles actives par âge, en % des actives."""
+    morceaux = []
+    for age in AGES_AM:
+        morceaux.append(pd.DataFrame({"nom": synthese["nom"], "composante": age,
+                                      "valeur": 100 * synthese[age] / synthese["am_actives"]}))
+    return pd.concat(morceaux, ignore_index=True).dropna(subset=["valeur"])
+
+
+def libelles_modes() -> dict[str, str]:
+    """« places_psu » -> « crèches PSU » : libellés courts des modes d'accueil, tirés du catalogue."""
+    return {m: indicateurs.indicateur(m).libelle_court.removeprefix("places ") for m in indicateurs.MODES_ACCUEIL}
+
+
+def chiffres_comparateurs(synthese: pd.DataFrame, id_indicateur: str, roles=("territoire", "epci", "departement",
+                                                                               "france")) -> list[dict]:
+    """Les grands nombres d'un indicateur : le territoire puis ses comparateurs (pas les voisins)."""
+    lignes = synthese[synthese["role"].isin(roles)]
+    return [{"nom": n, "valeur": fr.valeur(id_indicateur, v), "role": r}
+            for n, v, r in zip(lignes["nom"], lignes[id_indicateur], lignes["role"])]
+
+
+def note(ids, annee: int, demo: bool, extra: str = "") -> str:
+    """Note de figure : sources et année, estimation le cas échéant, mention de démonstration."""
+    return note_source(ids, annee, demo) + (f" {extra}" if extra else "")
+
+
+# --- Détail par indicateur ----------------------------------------------------------------------------------
+
+def tableau_detail(detail: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
+    """Le tableau de détail : Territoire (regroupé comme le document 004), niveau, valeur de l'indicateur."""
+    return pd.DataFrame({
+        "Territoire": detail["nom"].values,
+        "Niveau": detail["niveau"].map(NIVEAUX_LIBELLES).values,
+        indicateurs.indicateur(id_indicateur).libelle_court: detail["valeur"].values,
+    })
+
+
+def references_detail(detail: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """Les lignes de référence du graphique de détail : l'EPCI et le département."""
+    refs = detail[detail["role"].isin(["epci", "departement", "france"])]
+    return [(r, n, v) for r, n, v in zip(refs["role"], refs["nom"], refs["valeur"])]
+
+
+def communes_detail(detail: pd.DataFrame) -> pd.DataFrame:
+    """Les seules lignes de communes (ou d'EPCI pour la France) du détail."""
+    return detail[detail["ordre"] == 0]
+
+
+def serie_avec_roles(serie: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
+    """Ajoute à une série le rôle de chaque territoire (commune, EPCI, département) tiré du détail."""
+    roles = detail.set_index("territoire")["role"]
+    return serie.assign(role=serie["territoire"].map(roles).fillna("commune"))
+
+
+def definition(id_indicateur: str) -> str:
+    """La définition d'un indicateur, pour les bulles d'aide."""
+    return indicateurs.indicateur(id_indicateur).definition

@@ -93,18 +93,29 @@ evolutions as (
         100 * (n.valeur / nullif(a.valeur, 0) - 1) as valeur,
         n.demo or a.demo as demo
     from catalogue k
-    join comptes n on n.indicateur = k.base
-    join comptes a on a.indicateur = k.base and a.territoire = n.territoire and a.annee = n.annee - recul
+    join comptes_et_sommes n on n.indicateur = k.base
+    join comptes_et_sommes a
+        on a.indicateur = k.base and a.territoire = n.territoire and a.annee = n.annee - recul
     where k.nature = 'evolution'
 ),
-final as (
-    select * from comptes_et_sommes
-    union all
+taux as (
     select territoire, annee, indicateur, valeur, demo from stockees where nature = 'taux'
     union all
     select c.* from taux_calcules c anti join stockees s using (territoire, annee, indicateur)
-    union all
-    select * from evolutions
+),
+-- estimations : compte × taux / 100 (places tenues par les assistantes maternelles de 60 ans et plus)
+estimations as (
+    select c.territoire, c.annee, k.indicateur, c.valeur * t.valeur / 100 as valeur, c.demo or t.demo as demo
+    from catalogue k
+    join comptes_et_sommes c on c.indicateur = k.facteur_1
+    join taux t on t.indicateur = k.facteur_2 and t.territoire = c.territoire and t.annee = c.annee
+    where k.nature = 'estimation'
+),
+final as (
+    select * from comptes_et_sommes
+    union all select * from taux
+    union all select * from evolutions
+    union all select * from estimations
 )
 select territoire, annee, indicateur, valeur, demo
 from final

@@ -98,15 +98,15 @@ def test_portrait_departement_et_france(req):
     assert list(donnees.portrait_territoire(req, "france", 2023)["niveau"]) == ["france"]
 
 
-def test_lignes_tensions(req):
+def test_lignes_communes(req):
     cols = ["ordre", "territoire", "niveau", "code", "nom", "population"]
-    assert lignes(req.executer("lignes_tensions", {"territoire": "epci:200000001"}), cols) == [
+    assert lignes(req.executer("lignes_communes", {"territoire": "epci:200000001"}), cols) == [
         (0, "commune:44001", "commune", "44001", "Alpha", 1000),
         (0, "commune:44002", "commune", "44002", "Bêta", 4000),
         (1, "epci:200000001", "epci", "200000001", "CC Test Un", 5000),
         (2, "departement:44", "departement", "44", "Loire-Atlantique", 17000),
     ]
-    assert lignes(req.executer("lignes_tensions", {"territoire": "france"}), ["ordre", "territoire"]) == [
+    assert lignes(req.executer("lignes_communes", {"territoire": "france"}), ["ordre", "territoire"]) == [
         (0, "epci:200000002"), (0, "epci:200000003"), (0, "epci:200000001"), (3, "france")]
 
 

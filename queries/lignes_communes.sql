@@ -1,4 +1,4 @@
--- lignes_tensions.sql : les lignes du tableau « identification des tensions » du document 004.
+-- lignes_communes.sql : les lignes des tableaux par commune (« identification des tensions », « détail »).
 --
 -- Paramètres : $territoire (une commune, un EPCI, un département ; 'france' donne les EPCI)
 -- Colonnes   : ordre (0 les communes, 1 l'EPCI, 2 le département, 3 la France), territoire, niveau,

@@ -1,0 +1,171 @@
+"""Figures Plotly du portrait : couleurs fixes par niveau de comparaison, nombres à la française."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from portrait import format as fr
+from portrait import indicateurs
+
+# Okabe-Ito, lisible par les daltoniens : une couleur par niveau de comparaison, la même sur chaque page.
+COULEURS_ROLES = {
+    "territoire": "#0072B2",  # le territoire choisi
+    "epci": "#E69F00",
+    "departement": "#009E73",
+    "voisin": "#CC79A7",  # les autres départements de la région
+    "france": "#555555",
+    "commune": "#56B4E9",  # les communes d'un tableau de détail
+}
+LIBELLES_ROLES = {
+    "territoire": "Territoire choisi", "epci": "EPCI", "departement": "Département",
+    "voisin": "Autre département de la région", "france": "France", "commune": "Commune",
+}
+COULEURS_MODES = {
+    "places_psu": "#0072B2", "places_mc_paje": "#56B4E9", "places_mam": "#009E73", "places_am": "#E69F00",
+    "places_prescolarisation": "#CC79A7", "places_garde_domicile": "#F0E442",
+}
+COULEURS_AGES = {
+    "am_actives_moins_35": "#C6DBEF", "am_actives_35_49": "#6BAED6", "am_actives_50_59": "#2171B5",
+    "am_actives_60_plus": "#D55E00",
+}
+POLICE = "Marianne, Arial, sans-serif"
+GRIS_NOTE = "#5F5F5F"
+CONFIG_PLOTLY = {
+    "displaylogo": False,
+    "locale": "fr",
+    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
+}
+
+
+def mise_en_page(fig: go.Figure, titre: str, note: str, hauteur: int = 420, titre_axe_x: bool = False) -> go.Figure:
+    """Titre et légende en haut, note de source en bas, séparateurs français, couleurs explicites."""
+    bas = 95 if titre_axe_x else 70
+    fig.update_layout(
+        title={"text": titre, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 17}},
+        separators=fr.SEPARATEURS_PLOTLY,
+        template="plotly_white",
+        font={"family": POLICE, "size": 13, "color": "#1E1E1E"},
+        height=hauteur,
+        margin={"l": 10, "r": 20, "t": 95, "b": bas},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left", "title": None},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-(bas - 22), showarrow=False,
+                       xanchor="left", yanchor="top", font={"size": 11, "color": GRIS_NOTE}, align="left")
+    return fig
+
+
+def ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str, verticale: bool, en_haut: bool = True):
+    """Une ligne de référence en pointillés et son étiquette (add_vline/add_hline sont lents sur 1 000 barres)."""
+    if verticale:
+        fig.add_shape(type="line", x0=valeur, x1=valeur, y0=0, y1=1, xref="x", yref="paper",
+                      line={"color": couleur, "dash": "dash", "width": 2})
+        fig.add_annotation(x=valeur, y=1, yshift=2 if en_haut else 20, xref="x", yref="paper", text=texte,
+                           showarrow=False, xanchor="left", yanchor="bottom", font={"color": couleur})
+    else:
+        fig.add_shape(type="line", x0=0, x1=1, y0=valeur, y1=valeur, xref="paper", yref="y",
+                      line={"color": couleur, "dash": "dash", "width": 2})
+        fig.add_annotation(x=1, y=valeur, xref="paper", yref="y", text=texte, showarrow=False, xanchor="right",
+                           yanchor="bottom", font={"color": couleur})
+
+
+def format_d3(id_indicateur: str) -> str:
+    """Format d3 d'une valeur : « 16 130 », « 76,9 % »."""
+    return ",.1f" if indicateurs.indicateur(id_indicateur).est_pourcentage else ",.0f"
+
+
+def suffixe(id_indicateur: str) -> str:
+    return "\u00a0%" if indicateurs.indicateur(id_indicateur).est_pourcentage else ""
+
+
+def series_par_territoire(serie: pd.DataFrame, id_indicateur: str, titre: str, note: str) -> go.Figure:
+    """Une petite courbe par territoire, chacune à son échelle : un EPCI et la France n'ont pas la même taille."""
+    ordre_noms = list(dict.fromkeys(serie["nom"]))
+    fig = px.line(serie, x="annee", y="valeur", color="role", facet_col="nom", facet_col_wrap=4,
+                  category_orders={"nom": ordre_noms}, color_discrete_map=COULEURS_ROLES, markers=True,
+                  facet_col_spacing=0.06, custom_data=["nom"])
+    fig.update_yaxes(matches=None, showticklabels=True, rangemode="tozero", title=None,
+                     tickformat=format_d3(id_indicateur).replace(".1f", ".0f"), ticksuffix=suffixe(id_indicateur))
+    fig.update_xaxes(title=None, dtick=2, tickformat="d")
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    fig.update_traces(hovertemplate=f"%{{customdata[0]}}<br>%{{x}} : %{{y:{format_d3(id_indicateur)}}}"
+                                    f"{suffixe(id_indicateur)}<extra></extra>")
+    fig.update_layout(showlegend=False)
+    lignes = (len(ordre_noms) + 3) // 4
+    fig.update_layout(margin={"t": 95})
+    return mise_en_page(fig, titre, note, hauteur=200 + 230 * lignes)
+
+
+def barres_empilees(long: pd.DataFrame, couleurs: dict[str, str], libelles: dict[str, str], titre: str, note: str,
+                    axe: str, pourcent: bool = True) -> go.Figure:
+    """Barres horizontales empilées, une par territoire (long : nom, composante, valeur)."""
+    ordre_noms = list(dict.fromkeys(long["nom"]))
+    fig = go.Figure()
+    for comp, couleur in couleurs.items():
+        part = long[long["composante"] == comp]
+        if part.empty:
+            continue
+        fig.add_bar(y=part["nom"], x=part["valeur"], name=libelles[comp], orientation="h",
+                    marker={"color": couleur, "line": {"color": "white", "width": 0.5}},
+                    hovertemplate=f"%{{y}}<br>{libelles[comp]} : %{{x:,.1f}}{' %' if pourcent else ''}<extra></extra>")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=ordre_noms[::-1], title=None)
+    fig.update_xaxes(title=axe, ticksuffix="\u00a0%" if pourcent else "", tickformat=",.0f")
+    return mise_en_page(fig, titre, note, hauteur=230 + 48 * len(ordre_noms), titre_axe_x=True)
+
+
+def barres_comparaison(tableau: pd.DataFrame, id_indicateur: str, titre: str, note: str,
+                       reference: tuple[str, float] | None = None) -> go.Figure:
+    """Une barre par territoire, colorée par niveau de comparaison, avec la valeur de référence marquée."""
+    t = tableau.dropna(subset=[id_indicateur])
+    fig = go.Figure()
+    fig.add_bar(x=t["nom"], y=t[id_indicateur], marker_color=[COULEURS_ROLES[r] for r in t["role"]],
+                text=[fr.valeur(id_indicateur, v) for v in t[id_indicateur]], textposition="outside",
+                hovertemplate=f"%{{x}} : %{{y:{format_d3(id_indicateur)}}}{suffixe(id_indicateur)}<extra></extra>")
+    if reference is not None and not fr.manquant(reference[1]):
+        ligne_reference(fig, reference[1], f"{reference[0]} : {fr.valeur(id_indicateur, reference[1])}",
+                        COULEURS_ROLES["departement"], verticale=False)
+    fig.update_yaxes(title=None, ticksuffix=suffixe(id_indicateur), tickformat=",.0f", rangemode="tozero")
+    fig.update_xaxes(title=None)
+    fig.update_layout(showlegend=False, bargap=0.35)
+    return mise_en_page(fig, titre, note, hauteur=440)
+
+
+def barres_communes(detail: pd.DataFrame, id_indicateur: str, titre: str, note: str,
+                    references: list[tuple[str, str, float]], surligne: str | None = None) -> go.Figure:
+    """Les communes triées par valeur, barres horizontales, avec l'EPCI et le département en lignes de référence."""
+    t = detail.dropna(subset=["valeur"]).sort_values("valeur")
+    couleurs = [COULEURS_ROLES["territoire"] if c == surligne else COULEURS_ROLES["commune"] for c in t["territoire"]]
+    fig = go.Figure()
+    fig.add_bar(y=t["nom"], x=t["valeur"], orientation="h", marker_color=couleurs,
+                hovertemplate=f"%{{y}} : %{{x:{format_d3(id_indicateur)}}}{suffixe(id_indicateur)}<extra></extra>")
+    for i, (role, nom, valeur) in enumerate(references):
+        if fr.manquant(valeur):
+            continue
+        ligne_reference(fig, valeur, f"{nom} : {fr.valeur(id_indicateur, valeur)}", COULEURS_ROLES[role],
+                        verticale=True, en_haut=i == 0)
+    fig.update_xaxes(title=None, ticksuffix=suffixe(id_indicateur), tickformat=",.0f")
+    fig.update_yaxes(title=None, automargin=True)
+    fig.update_layout(showlegend=False)
+    mise_en_page(fig, titre, note, hauteur=min(230 + 18 * len(t), 12000))
+    return fig.update_layout(margin={"t": 120})
+
+
+def courbes(serie: pd.DataFrame, id_indicateur: str, titre: str, note: str) -> go.Figure:
+    """Séries de quelques communes cochées, une couleur par commune, les références en pointillés."""
+    fig = go.Figure()
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+    for i, (nom, s) in enumerate(serie.groupby("nom", sort=False)):
+        role = s["role"].iloc[0]
+        reference = role in ("epci", "departement", "france")
+        fig.add_scatter(x=s["annee"], y=s["valeur"], name=nom, mode="lines+markers",
+                        line={"color": COULEURS_ROLES[role] if reference else palette[i % len(palette)],
+                              "dash": "dash" if reference else "solid"},
+                        hovertemplate=f"{nom}<br>%{{x}} : %{{y:{format_d3(id_indicateur)}}}"
+                                      f"{suffixe(id_indicateur)}<extra></extra>")
+    fig.update_xaxes(title=None, dtick=1, tickformat="d")
+    fig.update_yaxes(title=None, ticksuffix=suffixe(id_indicateur), tickformat=",.0f")
+    return mise_en_page(fig, titre, note, hauteur=460)
