@@ -14,6 +14,7 @@ pages = [
             url_path="synthese-petite-enfance"),
     st.Page("pages/detail.py", title="Détail par indicateur", icon=":material/table_rows:",
             url_path="detail-indicateur"),
+    st.Page("pages/tensions.py", title="Tensions SPPE", icon=":material/map:", url_path="tensions-sppe"),
 ]
 pg = st.navigation(pages)
 pg.run()

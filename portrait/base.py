@@ -12,7 +12,10 @@ from portrait import indicateurs
 
 DOSSIER_DONNEES = Path(__file__).resolve().parent.parent / "data"
 DOSSIER_REQUETES = Path(__file__).resolve().parent.parent / "queries"
-TABLES_REFERENCE = ("communes", "epci", "departements", "regions", "populations")
+TABLES_REFERENCE = (
+    "communes", "epci", "departements", "regions", "populations",
+    "contours_communes", "contours_epci", "contours_departements",
+)
 SOURCE_DEMO = "demo"
 
 

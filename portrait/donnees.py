@@ -69,12 +69,27 @@ def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = indicate
     return sortie[["ordre", "niveau", "code", "nom", "demo", *indicateurs.PAR_ID]]
 
 
-def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
-    """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département."""
+def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION,
+             autres: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département.
+
+    `autres` ajoute des colonnes d'indicateurs (places collectives pour les zones, indicateur de la carte).
+    """
     lignes = req.executer("lignes_communes", {"territoire": lire_territoire(t)})
-    sortie = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, recul)
-    return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *indicateurs.INDICATEURS_TENSION,
-                   "demo"]]
+    ids = list(dict.fromkeys([*indicateurs.INDICATEURS_TENSION, *autres]))
+    sortie = valeurs_larges(req, lignes, ids, annee, recul)
+    return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *ids, "demo"]]
+
+
+def cadre_tensions(req: Requetes, t: str) -> str:
+    """Le territoire de la page Tensions : un EPCI, un département, ou la France (par EPCI) ; une commune y
+    est vue dans son EPCI (ou son département si elle n'en a pas)."""
+    info = territoire(req, t)
+    if info["niveau"] == "commune":
+        return f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
+    if info["niveau"] == "region":
+        return "france"
+    return info["territoire"]
 
 
 ROLES_COMPARATEURS = {0: "territoire", 1: "epci", 2: "departement", 3: "voisin", 4: "france"}

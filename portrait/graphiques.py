@@ -53,9 +53,16 @@ def mise_en_page(fig: go.Figure, titre: str, note: str, hauteur: int = 420, titr
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-(bas - 22), showarrow=False,
+    fig.add_annotation(text=couper(note), xref="paper", yref="paper", x=0, y=0, yshift=-(bas - 22), showarrow=False,
                        xanchor="left", yanchor="top", font={"size": 11, "color": GRIS_NOTE}, align="left")
     return fig
+
+
+def couper(texte: str, largeur: int = 150) -> str:
+    """Coupe une note trop longue en lignes (<br>) : plotly ne renvoie pas à la ligne tout seul."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(texte, largeur))
 
 
 def ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str, verticale: bool, en_haut: bool = True):

@@ -85,6 +85,23 @@ def serie(sig: str, territoires: tuple[str, ...], id_indicateur: str, annees: tu
     return donnees.serie(requetes()[0], list(territoires), id_indicateur, list(annees))
 
 
+@st.cache_data(show_spinner=False, max_entries=200)
+def tensions(sig: str, territoire: str, annee: int, autres: tuple[str, ...]) -> pd.DataFrame:
+    return donnees.tensions(requetes()[0], territoire, annee, autres=autres)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def contours(sig: str, territoire: str) -> pd.DataFrame:
+    from portrait import cartes
+
+    return cartes.contours(requetes()[0], territoire)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def cadre_tensions(sig: str, territoire: str) -> str:
+    return donnees.cadre_tensions(requetes()[0], territoire)
+
+
 @dataclass(frozen=True)
 class Contexte:
     """Ce que l'utilisateur a choisi dans la barre latérale : le territoire et l'année."""
@@ -188,12 +205,14 @@ def graphique(fig, cle: str | None = None, **options):
     return st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
 
 
-def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str) -> None:
+def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str,
+                    formats: dict[str, str] | None = None) -> None:
     """Deux boutons : CSV pour Excel (; et virgule décimale) et XLSX aux nombres réels."""
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("CSV (Excel)", exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
                        key=f"csv_{nom_fichier}", icon=":material/download:")
-    c2.download_button("XLSX", exports.xlsx(df, titre, note, presentation.formats_excel(ids)), f"{nom_fichier}.xlsx",
+    classeur = exports.xlsx(df, titre, note, formats or presentation.formats_excel(ids))
+    c2.download_button("XLSX", classeur, f"{nom_fichier}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{nom_fichier}", icon=":material/download:")
 
@@ -223,3 +242,32 @@ def ecrire_url(**valeurs) -> None:
 
 def libelle_indicateur(id_indicateur: str) -> str:
     return indicateurs.indicateur(id_indicateur).libelle
+
+
+def parametre_url_nombre(cle: str, defaut: float | None, mini: float, maxi: float) -> None:
+    """Valeur numérique d'un widget lue dans l'URL au premier affichage (bornée), sinon la valeur par défaut."""
+    if cle in st.session_state:
+        return
+    try:
+        valeur = float(st.query_params[cle])
+        st.session_state[cle] = min(max(valeur, mini), maxi)
+    except (KeyError, ValueError):
+        st.session_state[cle] = defaut
+
+
+def reinitialiser(defauts: dict) -> None:
+    """Rappel du bouton « Réinitialiser » : les widgets reprennent leurs valeurs par défaut."""
+    for cle, valeur in defauts.items():
+        st.session_state[cle] = valeur
+        if cle in st.query_params:
+            del st.query_params[cle]
+
+
+def parametre_url_entier(cle: str, defaut: int, mini: int, maxi: int) -> None:
+    """Entier lu dans l'URL au premier affichage (borné), sinon la valeur par défaut."""
+    if cle in st.session_state:
+        return
+    try:
+        st.session_state[cle] = min(max(int(st.query_params[cle]), mini), maxi)
+    except (KeyError, ValueError):
+        st.session_state[cle] = defaut

@@ -210,3 +210,133 @@ def serie_avec_roles(serie: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
 def definition(id_indicateur: str) -> str:
     """La définition d'un indicateur, pour les bulles d'aide."""
     return indicateurs.indicateur(id_indicateur).definition
+
+
+# --- Tensions SPPE --------------------------------------------------------------------------------------------
+
+COLONNES_TENSION = {
+    "evolution_enfants_0_2": "évolution enfants 0-2 ans",
+    "part_am_60_plus": "part AM 60 ans et plus",
+    "part_enfants_0_2_parents_actifs": "part enfants 0-2 ans avec parents actifs",
+    "taux_couverture": "taux de couverture",
+}
+
+
+def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
+    """Le tableau « identification des tensions » : les communes retenues, puis l'EPCI et le département."""
+    garder = (evaluee["ordre"] > 0) | evaluee["retenue"] if retenues_seulement else evaluee["ordre"] >= 0
+    t = evaluee[garder]
+    unite = "EPCI" if (t["ordre"] == 0).any() and t.loc[t["ordre"] == 0, "niveau"].iloc[0] == "epci" else "Commune"
+    sortie = pd.DataFrame({
+        "Territoire": t["nom"].values,
+        "Niveau": [unite if o == 0 else NIVEAUX_LIBELLES[n] for o, n in zip(t["ordre"], t["niveau"])],
+        "Code": t["code"].values,
+        "Population": t["population"].values,
+    })
+    for ind, libelle in COLONNES_TENSION.items():
+        sortie[libelle] = t[ind].values
+    sortie["Critères remplis"] = t["niveau_tension"].values
+    sortie["Offre insuffisante"] = ["oui" if z else ("non" if o == 0 else "") for z, o in
+                                    zip(t["zone_insuffisante"], t["ordre"])]
+    sortie["Compétences SPPE"] = t["competences_sppe"].fillna("").values
+    return sortie
+
+
+def formats_tensions() -> dict:
+    """Formateurs français des colonnes du tableau des tensions."""
+    f = {libelle: (lambda v, i=i: fr.valeur(i, v)) for i, libelle in COLONNES_TENSION.items()}
+    f["Population"] = fr.nombre
+    f["Critères remplis"] = lambda v: "" if fr.manquant(v) else f"{int(v)} / 4"
+    return f
+
+
+def formats_excel_tensions() -> dict[str, str]:
+    from portrait.exports import FORMAT_NOMBRE, FORMAT_POURCENT
+
+    return {"Population": FORMAT_NOMBRE, **{libelle: FORMAT_POURCENT for libelle in COLONNES_TENSION.values()}}
+
+
+def couleur_ecart(ecart: float, echelle: float) -> str:
+    """Fond d'une cellule : rouge d'autant plus soutenu que l'écart au département va vers la tension."""
+    if fr.manquant(ecart) or ecart <= 0:
+        return ""
+    intensite = min(ecart / echelle, 1.0)
+    alpha = 0.15 + 0.6 * intensite
+    return f"background-color: rgba(215, 48, 39, {alpha:.2f})"
+
+
+def styler_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame):
+    """Le tableau mis en forme : cellules colorées selon l'écart au département dans le sens de la tension."""
+    from portrait import tensions
+
+    t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
+    dep = evaluee[evaluee["niveau"] == "departement"]
+    styles = pd.DataFrame("", index=tableau.index, columns=tableau.columns)
+    for ind, libelle in COLONNES_TENSION.items():
+        reference = dep[ind].iloc[0] if len(dep) else None
+        ecarts = tensions.ecart_tension(t, ind, reference).values
+        echelle = max(abs(reference or 0) * 0.5, 5.0)
+        styles[libelle] = [couleur_ecart(e, echelle) for e in ecarts]
+    references = tableau["Niveau"].isin(["EPCI", "Département", "France"]) & (t["ordre"].values > 0)
+    styles.loc[references, :] = "font-weight: bold; background-color: #F0F0F0"
+    return tableau.style.format(formats_tensions(), na_rep=fr.NON_DISPONIBLE).apply(lambda _: styles, axis=None)
+
+
+def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
+    """Textes de survol de la carte : les quatre indicateurs de tension à la française."""
+    sortie = pd.DataFrame({"code": evaluee["code"], "nom": evaluee["nom"]})
+    for ind, libelle in COLONNES_TENSION.items():
+        sortie[ind + "_texte"] = [f"{libelle} : {fr.valeur(ind, v)}" for v in evaluee[ind]]
+    return sortie
+
+
+def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool) -> tuple[pd.DataFrame, dict]:
+    """Unités de la carte et leur classe (« hors filtre » si le filtre s'applique), couleur de chaque classe."""
+    from portrait import tensions
+
+    unites = evaluee[evaluee["ordre"] == 0]
+    if id_indicateur == tensions.TENSION:
+        classes, couleurs = tensions.classer_tension(unites[tensions.TENSION])
+    else:
+        dep = evaluee[evaluee["niveau"].isin(["departement", "france"]) & (evaluee["ordre"] > 0)]
+        reference = dep[id_indicateur].iloc[0] if len(dep) else None
+        classes, couleurs = tensions.classer(unites[id_indicateur], id_indicateur, methode, reference)
+    if filtre:
+        classes = classes.where(unites["retenue"], tensions.HORS_FILTRE)
+        couleurs = {**couleurs, tensions.HORS_FILTRE: tensions.GRIS_HORS_FILTRE}
+    table = survol_tensions(unites).assign(classe=classes.values)
+    if id_indicateur not in COLONNES_TENSION and id_indicateur != tensions.TENSION:
+        libelle = indicateurs.indicateur(id_indicateur).libelle_court
+        table["choisi_texte"] = [f"{libelle} : {fr.valeur(id_indicateur, v)}" for v in unites[id_indicateur]]
+    table["sppe_texte"] = [f"{fr.nombre(p)} habitants · {c or ''}" for p, c in
+                           zip(unites["population"], unites["classe_sppe"])]
+    return table, {c: couleurs[c] for c in couleurs if c in set(classes) or c == tensions.NON_DISPONIBLE}
+
+
+def libelle_indicateur_carte(id_indicateur: str) -> str:
+    """Libellé d'un indicateur dans le choix de la carte."""
+    from portrait import tensions
+
+    if id_indicateur == tensions.TENSION:
+        return "niveau de tension (critères remplis)"
+    return indicateurs.indicateur(id_indicateur).libelle
+
+
+CHIFFRES_TENSION = ("enfants_0_2", "evolution_enfants_0_2", "part_am_60_plus", "part_enfants_0_2_parents_actifs",
+                    "taux_couverture")
+
+
+def resume_sppe(ligne: pd.Series) -> str:
+    """« 18 745 habitants · compétences SPPE : … » pour le portrait court d'une commune de la carte."""
+    texte = f"{fr.nombre(ligne['population'])} habitants"
+    if isinstance(ligne.get("competences_sppe"), str):
+        texte += f" · compétences SPPE : {ligne['competences_sppe']}"
+    if ligne.get("zone_insuffisante"):
+        texte += " · offre insuffisante"
+    return texte
+
+
+def decompte_tension(retenues: int, total: int, epci: bool) -> str:
+    """« 9 communes sur 15 en tension » ; « 1 commune sur 15 » ; « 0 commune sur 3 »."""
+    unite = "EPCI" if epci else ("commune" if retenues <= 1 else "communes")
+    return f"{retenues} {unite} sur {total} en tension"

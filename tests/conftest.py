@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,24 @@ MESURES_COMMUNES = [
 MESURES_STOCKEES = [("departement", "16", 2023, "taux_couverture", 55.5, "caf")]
 
 
+def carre(x: float, y: float, cote: float = 0.1) -> str:
+    """Un carré GeoJSON de coin bas-gauche (x, y), en degrés."""
+    anneau = [[x, y], [x + cote, y], [x + cote, y + cote], [x, y + cote], [x, y]]
+    return json.dumps({"type": "Polygon", "coordinates": [anneau]})
+
+
+def ecrire_contours(ref: Path) -> None:
+    """Quatre communes carrées côte à côte (Delta, en Charente, un peu plus au sud), leurs EPCI et départements."""
+    positions = {"44001": (-2.0, 47.0), "44002": (-1.9, 47.0), "44003": (-1.8, 47.0), "16001": (0.1, 45.6)}
+    pd.DataFrame({"code": list(positions), "departement": ["44", "44", "44", "16"],
+                  "geometrie": [carre(*p) for p in positions.values()]}).to_parquet(ref / "contours_communes.parquet")
+    pd.DataFrame({"code": ["200000001", "200000002", "200000003"],
+                  "geometrie": [carre(-2.0, 47.0, 0.2), carre(-1.8, 47.0), carre(0.1, 45.6)]}
+                 ).to_parquet(ref / "contours_epci.parquet")
+    pd.DataFrame({"code": ["44", "16"], "geometrie": [carre(-2.0, 47.0, 0.3), carre(0.1, 45.6)]}
+                 ).to_parquet(ref / "contours_departements.parquet")
+
+
 def ecrire_donnees(racine: Path) -> Path:
     """Écrit la géographie et les mesures du jeu minuscule dans `racine`."""
     ref = racine / "reference"
@@ -66,6 +85,7 @@ def ecrire_donnees(racine: Path) -> Path:
                  ).to_parquet(ref / "populations.parquet", index=False)
     corres = pd.DataFrame({"ancien_code": [*COMMUNES["code"], "44099"], "code": [*COMMUNES["code"], "44002"]})
     corres.to_parquet(ref / "correspondance_codes.parquet", index=False)
+    ecrire_contours(ref)
     lignes = [("commune", c, a, i, float(v), "demo") for c, a, i, v in MESURES_COMMUNES] + MESURES_STOCKEES
     mesures = pd.DataFrame(lignes, columns=["niveau", "code", "annee", "indicateur", "valeur", "source"])
     mesures["annee"] = mesures["annee"].astype("int32")

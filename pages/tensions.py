@@ -1,0 +1,113 @@
+"""Tensions SPPE : où l'accueil manque, où les assistantes maternelles partent, où le besoin grandit."""
+
+import streamlit as st
+
+from portrait import cartes, indicateurs, interface, presentation, tensions
+
+AUTRES = ("places_psu", "places_mc_paje", "enfants_0_2")
+CHOIX_CARTE = [tensions.TENSION, *indicateurs.INDICATEURS_TENSION,
+               *(i.id for i in indicateurs.CATALOGUE if i.id not in indicateurs.INDICATEURS_TENSION)]
+DEFAUTS = {
+    "indicateur": tensions.TENSION, "methode": tensions.METHODES[0], "evolution": tensions.SEUIL_EVOLUTION_ENFANTS,
+    "am60": tensions.SEUIL_AM_60_PLUS, "actifs": tensions.SEUIL_PARENTS_ACTIFS, "couverture": None,
+    "k": tensions.K_DEFAUT, "sppe": list(tensions.CLASSES_SPPE), "zone": tensions.SEUIL_ZONE_INSUFFISANTE,
+    "filtre_carte": True,
+}
+
+ctx = interface.contexte()
+cadre = interface.cadre_tensions(ctx.signature, ctx.territoire)
+nom_cadre = interface.infos_territoire(ctx.signature, cadre)["nom"]
+unites = "EPCI" if cadre == "france" else "communes"
+interface.parametre_url("indicateur", CHOIX_CARTE, DEFAUTS["indicateur"])
+interface.parametre_url("methode", list(tensions.METHODES), DEFAUTS["methode"])
+for cle, maxi in (("evolution", 100.0), ("am60", 100.0), ("actifs", 100.0), ("zone", 300.0)):
+    interface.parametre_url_nombre(cle, DEFAUTS[cle], -100.0, maxi)
+interface.parametre_url_nombre("couverture", None, 0.0, 300.0)
+interface.parametre_url_entier("k", DEFAUTS["k"], 1, 4)
+interface.parametres_url_liste("sppe", list(tensions.CLASSES_SPPE), DEFAUTS["sppe"])
+st.session_state.setdefault("filtre_carte", DEFAUTS["filtre_carte"])
+
+st.title(f"Tensions SPPE · {nom_cadre}")
+st.caption(f"{ctx.annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où "
+           "l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.")
+
+with st.container(border=True):
+    st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères.")
+    c1, c2, c3, c4, c5 = st.columns(5)
+    c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
+    c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
+    c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
+    c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
+                    placeholder="valeur du département", help="Vide : la valeur du département.")
+    c5.select_slider("Au moins k critères", options=[1, 2, 3, 4], key="k")
+    c6, c7, c8 = st.columns([3, 1.3, 1])
+    c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
+    c7.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f")
+    c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
+
+seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"], st.session_state["actifs"],
+                         st.session_state["couverture"], st.session_state["k"])
+indicateur = st.session_state["indicateur"]
+table = interface.tensions(ctx.signature, cadre, ctx.annee, AUTRES + (indicateur,) * (indicateur in indicateurs.PAR_ID))
+evaluee = tensions.evaluer(table, seuils, st.session_state["zone"], tuple(st.session_state["sppe"]))
+retenues, total = tensions.decompte(evaluee)
+demo = bool(evaluee["demo"].any())
+interface.bandeau_demo(demo)
+st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
+
+# --- Carte -----------------------------------------------------------------------------------------------------
+c1, c2, c3 = st.columns([2, 1.4, 1])
+c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur", format_func=presentation.libelle_indicateur_carte)
+c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True,
+         disabled=indicateur == tensions.TENSION)
+c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
+table_carte, couleurs = presentation.table_carte(evaluee, indicateur, st.session_state["methode"],
+                                                 st.session_state["filtre_carte"])
+zones = list(evaluee.loc[evaluee["zone_insuffisante"], "code"])
+survol = [c for c in table_carte.columns if c.endswith("_texte")]
+note = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
+                         f"Contour violet : offre insuffisante (couverture < {st.session_state['zone']:.0f} % ou "
+                         "aucune place collective).")
+carte = cartes.choroplethe(table_carte, interface.contours(ctx.signature, cadre), "classe", couleurs,
+                           f"{presentation.libelle_indicateur_carte(indicateur)}, {nom_cadre}, {ctx.annee}", note,
+                           zones=zones, survol=survol)
+evenement = interface.graphique(carte, cle="carte_tensions", on_select="rerun", selection_mode="points")
+points = (evenement.selection.get("points") if evenement else None) or []
+if points:
+    st.session_state["selection"] = points[0].get("location")
+choisie = st.session_state.get("selection") or st.query_params.get("commune")
+if choisie and choisie in set(evaluee["code"]):
+    niveau = "epci" if cadre == "france" else "commune"
+    portrait = interface.portrait_territoire(ctx.signature, f"{niveau}:{choisie}", ctx.annee)
+    ligne = evaluee[evaluee["code"] == choisie].iloc[0]
+    with st.container(border=True):
+        st.markdown(f"**{ligne['nom']}** · {presentation.resume_sppe(ligne)}")
+        for colonne, c in zip(st.columns(5), presentation.chiffres_territoire(portrait, presentation.CHIFFRES_TENSION)):
+            colonne.metric(c["libelle"], c["valeur"], c["ecart"], delta_color="off", help=c["aide"])
+else:
+    st.caption(f"Cliquez sur une {'intercommunalité' if cadre == 'france' else 'commune'} de la carte pour voir "
+               "son portrait.")
+
+# --- Tableau « identification des tensions » --------------------------------------------------------------------
+titre = f"Identification des tensions, {nom_cadre}, {ctx.annee}"
+st.subheader(titre)
+tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en tension", key="tout_voir")
+tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
+st.dataframe(presentation.styler_tensions(tableau, evaluee), hide_index=True, width="stretch",
+             height=min(38 + 35 * len(tableau), 700))
+note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
+                                 "Rouge : écart au département dans le sens de la tension.")
+st.caption(note_tableau)
+interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,
+                          formats=presentation.formats_excel_tensions())
+
+st.subheader(f"Zones d'offre insuffisante, {nom_cadre}, {ctx.annee}")
+insuffisantes = presentation.tableau_tensions(evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)],
+                                              retenues_seulement=False)
+st.dataframe(presentation.styler_tensions(insuffisantes, evaluee), hide_index=True, width="stretch")
+
+interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
+                     am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,
+                     sppe=st.session_state["sppe"], zone=st.session_state["zone"],
+                     **({"couverture": seuils.taux_couverture} if seuils.taux_couverture is not None else {}),
+                     **({"commune": choisie} if choisie else {}))

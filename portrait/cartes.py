@@ -1,0 +1,90 @@
+"""Cartes choroplèthes hors ligne : contours sur fond blanc (aucun serveur de tuiles), couleurs explicites."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from portrait import graphiques
+from portrait.requetes import Requetes
+
+COULEUR_DEPARTEMENT = "#1E1E1E"
+COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
+
+
+def contours(req: Requetes, territoire: str) -> pd.DataFrame:
+    """Les contours de la carte : les unités (communes, ou EPCI pour la France) et les départements touchés."""
+    return req.executer("contours_territoire", {"territoire": territoire})
+
+
+def collection(lignes: pd.DataFrame) -> dict:
+    """FeatureCollection GeoJSON dont chaque entité porte l'identifiant `code`."""
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": c, "properties": {"code": c}, "geometry": json.loads(g)}
+                         for c, g in zip(lignes["code"], lignes["geometrie"])]}
+
+
+def cadrage(geometries: pd.Series, largeur: int = 900, hauteur: int = 480) -> tuple[dict, float]:
+    """Centre et zoom (projection Web Mercator, tuiles de 512 px) qui font tenir les géométries dans la carte."""
+    formes = shapely.from_geojson(list(geometries))
+    x0, y0, x1, y1 = shapely.total_bounds(formes)
+    def y_merc(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+    dx, dy = max(x1 - x0, 1e-3), max(y_merc(y1) - y_merc(y0), 1e-3)
+    zoom = min(math.log2(360 * largeur / (512 * dx)), math.log2(360 * hauteur / (512 * dy))) - 0.15
+    return {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2}, float(max(0.5, min(12.0, zoom)))
+
+
+def traits(geometries: pd.Series) -> tuple[list, list]:
+    """Contours extérieurs de quelques géométries, en listes lon / lat séparées par None (tracé de lignes)."""
+    lon, lat = [], []
+    for g in shapely.from_geojson(list(geometries)):
+        for poly in getattr(g, "geoms", [g]):
+            x, y = poly.exterior.coords.xy
+            lon += [*x, None]
+            lat += [*y, None]
+    return lon, lat
+
+
+def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: dict[str, str], titre: str,
+                note: str, zones: list[str] | None = None, survol: list[str] | None = None,
+                hauteur: int = 640) -> go.Figure:
+    """Carte des unités colorées par classe, avec les frontières départementales et les zones d'offre insuffisante.
+
+    table : une ligne par unité, colonnes code, nom, `colonne` (la classe) et les textes de survol.
+    """
+    unites = geo[geo["couche"] == "unite"]
+    fig = go.Figure()
+    survol = survol or []
+    texte_survol = "<b>%{customdata[0]}</b><br>" + "<br>".join(
+        f"%{{customdata[{i + 1}]}}" for i in range(len(survol))) + "<extra></extra>"
+    for classe, couleur in couleurs.items():
+        lignes = table[table[colonne] == classe]
+        if lignes.empty:
+            continue
+        geojson = collection(unites[unites["code"].isin(lignes["code"])])
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=lignes["code"], z=[1] * len(lignes), featureidkey="properties.code",
+            colorscale=[[0, couleur], [1, couleur]], showscale=False, name=classe, showlegend=True,
+            marker={"line": {"color": "white", "width": 0.6}, "opacity": 0.9},
+            customdata=lignes[["nom", *survol]].values, hovertemplate=texte_survol))
+    departements = geo[geo["couche"] == "departement"]
+    if not departements.empty:
+        lon, lat = traits(departements["geometrie"])
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_DEPARTEMENT, "width": 2},
+                                    name="limite départementale", hoverinfo="skip"))
+    if zones:
+        lon, lat = traits(unites.loc[unites["code"].isin(zones), "geometrie"])
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_ZONE, "width": 3},
+                                    name="offre insuffisante", hoverinfo="skip"))
+    centre, zoom = cadrage(unites["geometrie"] if not unites.empty else departements["geometrie"])
+    fig.update_layout(map={"style": "white-bg", "center": centre, "zoom": zoom}, clickmode="event+select")
+    graphiques.mise_en_page(fig, titre, note, hauteur=hauteur)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 95, "b": 85},
+                      legend={"orientation": "v", "y": 0.98, "yanchor": "top", "x": 0.01, "xanchor": "left",
+                              "bgcolor": "rgba(255,255,255,0.85)"})
+    return fig

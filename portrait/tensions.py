@@ -1,0 +1,183 @@
+"""Règles SPPE : critères de tension, au moins k critères, compétences par population, zones d'offre insuffisante."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from portrait import format as fr
+from portrait import indicateurs
+
+# Seuils par défaut des quatre critères (en %) ; la couverture se compare au département si aucun seuil n'est fixé.
+SEUIL_EVOLUTION_ENFANTS = 5.0  # le besoin grandit : + 5 % d'enfants de 0 à 2 ans en cinq ans
+SEUIL_AM_60_PLUS = 15.0  # départs en retraite : 15 % des assistantes maternelles actives ont 60 ans et plus
+SEUIL_PARENTS_ACTIFS = 75.0  # besoin d'accueil : 75 % des enfants ont leurs parents au travail
+K_DEFAUT = 2  # « en tension » : au moins deux critères
+SEUIL_ZONE_INSUFFISANTE = 50.0  # taux de couverture sous lequel l'offre est dite insuffisante
+
+# Compétences d'autorité organisatrice (loi du 18 décembre 2023, art. L. 214-1-3 du CASF), par population légale.
+SEUIL_PLANIFICATION = 3_500
+SEUIL_SCHEMA = 10_000
+CLASSES_SPPE = ("moins de 3 500 habitants", "3 500 à 9 999 habitants", "10 000 habitants et plus")
+COMPETENCES_SPPE = {
+    CLASSES_SPPE[0]: "recenser les besoins ; informer et accompagner les familles",
+    CLASSES_SPPE[1]: "recenser les besoins ; informer et accompagner les familles ; planifier le développement "
+                     "des modes d'accueil ; soutenir la qualité",
+    CLASSES_SPPE[2]: "recenser les besoins ; informer et accompagner les familles ; planifier le développement "
+                     "des modes d'accueil ; soutenir la qualité ; schéma pluriannuel de maintien et de "
+                     "développement de l'offre ; relais petite enfance",
+}
+CRITERES = {
+    "evolution_enfants_0_2": "besoin en hausse",
+    "part_am_60_plus": "départs en retraite",
+    "part_enfants_0_2_parents_actifs": "parents au travail",
+    "taux_couverture": "couverture faible",
+}
+TENSION = "niveau_tension"  # l'indicateur « nombre de critères remplis », choisi comme les autres pour la carte
+
+
+@dataclass(frozen=True)
+class Seuils:
+    """Les seuils d'un filtre de tension ; couverture None = la valeur du département."""
+
+    evolution_enfants_0_2: float = SEUIL_EVOLUTION_ENFANTS
+    part_am_60_plus: float = SEUIL_AM_60_PLUS
+    part_enfants_0_2_parents_actifs: float = SEUIL_PARENTS_ACTIFS
+    taux_couverture: float | None = None
+    k: int = K_DEFAUT
+
+    def avec(self, **valeurs) -> Seuils:
+        return replace(self, **valeurs)
+
+
+def seuil_couverture(seuils: Seuils, reference: float | None) -> float | None:
+    """Le seuil de couverture effectif : celui choisi, sinon la valeur du département."""
+    return seuils.taux_couverture if seuils.taux_couverture is not None else reference
+
+
+def criteres(table: pd.DataFrame, seuils: Seuils, reference_couverture: float | None) -> pd.DataFrame:
+    """Un booléen par critère et par ligne : vrai quand la commune est en tension sur ce critère.
+
+    Une valeur manquante ne remplit jamais un critère (on ne déclare pas une tension sur « n.d. »).
+    """
+    couverture = seuil_couverture(seuils, reference_couverture)
+    sortie = pd.DataFrame(index=table.index)
+    sortie["evolution_enfants_0_2"] = table["evolution_enfants_0_2"] >= seuils.evolution_enfants_0_2
+    sortie["part_am_60_plus"] = table["part_am_60_plus"] >= seuils.part_am_60_plus
+    sortie["part_enfants_0_2_parents_actifs"] = (
+        table["part_enfants_0_2_parents_actifs"] >= seuils.part_enfants_0_2_parents_actifs)
+    sortie["taux_couverture"] = (table["taux_couverture"] < couverture) if couverture is not None else False
+    return sortie.fillna(False).astype(bool)
+
+
+def classe_sppe(population: float | None) -> str | None:
+    """La classe de compétences SPPE d'une commune d'après sa population légale."""
+    if fr.manquant(population):
+        return None
+    if population >= SEUIL_SCHEMA:
+        return CLASSES_SPPE[2]
+    if population >= SEUIL_PLANIFICATION:
+        return CLASSES_SPPE[1]
+    return CLASSES_SPPE[0]
+
+
+def zone_insuffisante(table: pd.DataFrame, seuil: float = SEUIL_ZONE_INSUFFISANTE) -> pd.Series:
+    """Offre insuffisante : couverture sous le seuil, ou aucune place collective (PSU, micro-crèche) et des enfants."""
+    collectives = table["places_psu"].fillna(0) + table["places_mc_paje"].fillna(0)
+    sans_collectif = (collectives == 0) & (table["enfants_0_2"].fillna(0) > 0)
+    return (table["taux_couverture"] < seuil).fillna(False) | sans_collectif
+
+
+def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_INSUFFISANTE,
+            classes_sppe: tuple[str, ...] = CLASSES_SPPE) -> pd.DataFrame:
+    """Ajoute au tableau des tensions les critères, leur nombre, « en tension », la classe SPPE, la zone insuffisante
+    et « retenue » (en tension et dans les classes SPPE choisies). Les lignes de référence ne sont jamais retenues."""
+    reference = table.loc[table["niveau"] == "departement", "taux_couverture"]
+    ref = reference.iloc[0] if len(reference) else None
+    c = criteres(table, seuils, ref)
+    sortie = table.copy()
+    for ind in CRITERES:
+        sortie[f"critere_{ind}"] = c[ind]
+    unite = sortie["ordre"] == 0
+    sortie[TENSION] = c.sum(axis=1).where(unite)
+    sortie["en_tension"] = unite & (c.sum(axis=1) >= seuils.k)
+    sortie["classe_sppe"] = sortie["population"].map(classe_sppe).where(unite)
+    sortie["competences_sppe"] = sortie["classe_sppe"].map(COMPETENCES_SPPE)
+    sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, seuil_zone)
+    sortie["retenue"] = sortie["en_tension"] & sortie["classe_sppe"].isin(classes_sppe)
+    return sortie
+
+
+def decompte(evaluee: pd.DataFrame) -> tuple[int, int]:
+    """(communes retenues, communes du territoire) : « 9 communes sur 15 »."""
+    unites = evaluee[evaluee["ordre"] == 0]
+    return int(unites["retenue"].sum()), len(unites)
+
+
+def ecart_tension(table: pd.DataFrame, ind: str, reference: float | None) -> pd.Series:
+    """Écart à la valeur du département dans le sens de la tension, en points (positif = plus de tension)."""
+    sens = indicateurs.indicateur(ind).sens_tension
+    if reference is None or fr.manquant(reference):
+        return pd.Series(np.nan, index=table.index)
+    return (table[ind] - reference) * sens
+
+
+# --- Classes de la carte ----------------------------------------------------------------------------------------
+
+METHODES = ("rapport au département", "quantiles", "seuils fixes")
+NON_DISPONIBLE = "n.d."
+HORS_FILTRE = "hors filtre"
+ROUGES = ("#FEF0D9", "#FDCC8A", "#FC8D59", "#E34A33", "#B30000")  # OrRd : vers la tension
+BLEUS = ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")  # Blues : indicateurs sans sens de tension
+GRIS_ND = "#BDBDBD"
+GRIS_HORS_FILTRE = "#F2F2F2"
+RAPPORTS = (0.8, 0.95, 1.05, 1.2)
+SEUILS_FIXES = {"evolution": (-10, -5, 5, 10), "pourcent": (20, 40, 60, 80), "compte": (10, 50, 100, 500)}
+
+
+def bornes(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> list[float]:
+    """Les quatre bornes intérieures de cinq classes."""
+    v = valeurs.dropna()
+    if methode == "rapport au département" and reference not in (None, 0) and not fr.manquant(reference):
+        return [reference * r for r in RAPPORTS] if reference > 0 else [reference / r for r in RAPPORTS]
+    if methode == "seuils fixes" or v.nunique() < 5:
+        nature = indicateurs.indicateur(ind).nature
+        cle = "evolution" if nature == "evolution" else ("pourcent" if nature == "taux" else "compte")
+        return list(SEUILS_FIXES[cle])
+    return list(np.unique(np.quantile(v, [0.2, 0.4, 0.6, 0.8])))
+
+
+def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> tuple[pd.Series, dict[str, str]]:
+    """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris."""
+    b = bornes(valeurs, ind, methode, reference)
+    def formater(x: float) -> str:
+        return fr.valeur(ind, x)
+
+    limites = [-np.inf, *b, np.inf]
+    libelles = []
+    for i in range(len(limites) - 1):
+        if i == 0:
+            libelles.append(f"moins de {formater(limites[1])}")
+        elif i == len(limites) - 2:
+            libelles.append(f"{formater(limites[i])} et plus")
+        else:
+            libelles.append(f"{formater(limites[i])} à {formater(limites[i + 1])}")
+    sens = indicateurs.indicateur(ind).sens_tension
+    palette = ROUGES if sens > 0 else (ROUGES[::-1] if sens < 0 else BLEUS)
+    codes = pd.cut(valeurs, limites, labels=False, right=False)
+    classes = codes.map(lambda c: libelles[int(c)] if not fr.manquant(c) else NON_DISPONIBLE)
+    couleurs = {lib: palette[i] for i, lib in enumerate(libelles[: len(palette)])}
+    couleurs[NON_DISPONIBLE] = GRIS_ND
+    return classes, couleurs
+
+
+def classer_tension(niveaux: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Classes du niveau de tension : 0 à 4 critères remplis."""
+    libelles = [f"{n} critère{'s' if n > 1 else ''}" for n in range(5)]
+    classes = niveaux.map(lambda n: libelles[int(n)] if not fr.manquant(n) else NON_DISPONIBLE)
+    couleurs = dict(zip(libelles, ("#FFFFFF", *ROUGES[1:]), strict=True))
+    couleurs[libelles[0]] = "#E8F1E4"
+    couleurs[NON_DISPONIBLE] = GRIS_ND
+    return classes, couleurs

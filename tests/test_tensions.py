@@ -1,0 +1,124 @@
+"""Règles SPPE : critères et seuils, k critères, classes de compétences, zones d'offre insuffisante, carte."""
+
+import math
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portrait import donnees, tensions
+
+
+def table(**colonnes):
+    """Trois communes puis le département (ordre 2) ; les colonnes absentes valent « n.d. »."""
+    base = {
+        "ordre": [0, 0, 0, 2], "niveau": ["commune"] * 3 + ["departement"], "code": ["A", "B", "C", "D"],
+        "nom": ["A", "B", "C", "Dép"], "population": [3_499, 3_500, 10_000, 50_000],
+        "evolution_enfants_0_2": [5.0, 4.9, math.nan, 0.0], "part_am_60_plus": [15.0, 20.0, 14.9, 10.0],
+        "part_enfants_0_2_parents_actifs": [80.0, 74.9, 75.0, 70.0], "taux_couverture": [60.0, 70.0, 40.0, 65.0],
+        "places_psu": [10, 0, 0, 10], "places_mc_paje": [0, 0, 0, 0], "enfants_0_2": [100, 50, 0, 1000],
+    }
+    base.update(colonnes)
+    return pd.DataFrame(base)
+
+
+def test_criteres_seuils_inclusifs_et_couverture_du_departement():
+    c = tensions.criteres(table(), tensions.Seuils(), reference_couverture=65.0)
+    assert c.loc[0].tolist() == [True, True, True, True]  # 5 ≥ 5, 15 ≥ 15, 80 ≥ 75, 60 < 65
+    assert c.loc[1].tolist() == [False, True, False, False]
+    assert c.loc[2].tolist() == [False, False, True, True]  # évolution n.d. : jamais en tension
+
+
+def test_seuil_de_couverture_choisi_remplace_le_departement():
+    c = tensions.criteres(table(), tensions.Seuils(taux_couverture=75.0), reference_couverture=65.0)
+    assert c["taux_couverture"].tolist() == [True, True, True, True]
+
+
+@pytest.mark.parametrize(("k", "attendu"), [(1, [True, True, True]), (2, [True, False, True]),
+                                             (3, [True, False, False]), (4, [True, False, False])])
+def test_au_moins_k_criteres(k, attendu):
+    e = tensions.evaluer(table(), tensions.Seuils(k=k))
+    assert e.loc[e["ordre"] == 0, "en_tension"].tolist() == attendu
+    assert not e.loc[3, "en_tension"]  # la ligne du département n'est jamais « en tension »
+
+
+def test_classes_sppe():
+    assert tensions.classe_sppe(3_499) == "moins de 3 500 habitants"
+    assert tensions.classe_sppe(3_500) == "3 500 à 9 999 habitants"
+    assert tensions.classe_sppe(10_000) == "10 000 habitants et plus"
+    assert tensions.classe_sppe(None) is None
+    assert "relais petite enfance" in tensions.COMPETENCES_SPPE["10 000 habitants et plus"]
+    assert "planifier" not in tensions.COMPETENCES_SPPE["moins de 3 500 habitants"]
+
+
+def test_filtre_sppe_et_decompte():
+    e = tensions.evaluer(table(), tensions.Seuils(k=1), classes_sppe=("10 000 habitants et plus",))
+    assert e.loc[e["ordre"] == 0, "retenue"].tolist() == [False, False, True]
+    assert tensions.decompte(e) == (1, 3)
+
+
+def test_zones_d_offre_insuffisante():
+    z = tensions.zone_insuffisante(table(), seuil=50.0)
+    # A : 60 % et une crèche ; B : 70 % mais aucune place collective pour 50 enfants ; C : 40 % < 50 %
+    assert z.tolist() == [False, True, True, False]
+
+
+def test_classes_de_carte():
+    valeurs = pd.Series([50.0, 64.0, 66.0, 90.0, math.nan])
+    classes, couleurs = tensions.classer(valeurs, "taux_couverture", "rapport au département", 65.0)
+    assert classes.iloc[-1] == "n.d." and couleurs["n.d."] == tensions.GRIS_ND
+    assert classes.iloc[0] == "moins de 52,0\u00a0%"
+    # couverture : plus c'est bas, plus c'est rouge
+    assert couleurs[classes.iloc[0]] == tensions.ROUGES[-1]
+    niveaux, _ = tensions.classer_tension(pd.Series([0, 1, 4]))
+    assert niveaux.tolist() == ["0 critère", "1 critère", "4 critères"]
+
+
+@pytest.fixture
+def app(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["territoire"] = "departement:44"
+    at.run()
+    at.switch_page("pages/tensions.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_tensions_seuils_et_decompte(app, req):
+    # Loire-Atlantique : Alpha (+10 %, 10 %, 72,7 %, 45,5 %), Bêta (−10 %, 25 %, 50 %, 66,7 %),
+    # Gamma (+10 %, 10 %, 75,8 %, 72,7 %) ; département : couverture 66,1 %
+    # Alpha : évolution et couverture ; Gamma : évolution et parents actifs
+    assert app.subheader[0].value == "2 communes sur 3 en tension"
+    assert list(app.dataframe[0].value["Territoire"]) == ["Alpha", "Gamma", "Loire-Atlantique"]
+    app.number_input(key="am60").set_value(20.0).run()
+    app.select_slider(key="k").set_value(1).run()
+    assert app.subheader[0].value == "3 communes sur 3 en tension"
+    app.select_slider(key="k").set_value(3).run()
+    assert app.subheader[0].value == "0 commune sur 3 en tension"
+    assert list(app.dataframe[0].value["Territoire"]) == ["Loire-Atlantique"]
+    assert app.query_params["k"] == "3" and app.query_params["am60"] == "20.0"
+    app.button[0].click().run()  # réinitialiser
+    assert app.subheader[0].value == "2 communes sur 3 en tension"
+
+
+def test_page_tensions_valeurs_du_tableau(app, req):
+    app.toggle(key="tout_voir").set_value(True).run()
+    tableau = app.dataframe[0].value
+    attendu = donnees.tensions(req, "departement:44", 2023)
+    assert list(tableau["Code"]) == list(attendu["code"])
+    assert list(tableau["taux de couverture"]) == pytest.approx(list(attendu["taux_couverture"]))
+    assert list(tableau["Critères remplis"].iloc[:3]) == [2, 1, 2]
+
+
+def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params.update({"territoire": "epci:200000001", "k": "1", "couverture": "50", "indicateur":
+                            "taux_couverture", "methode": "quantiles"})
+    at.run()
+    at.switch_page("pages/tensions.py").run()
+    assert at.select_slider(key="k").value == 1
+    assert at.number_input(key="couverture").value == 50.0
+    assert at.selectbox(key="indicateur").value == "taux_couverture"
+    assert at.radio(key="methode").value == "quantiles"
