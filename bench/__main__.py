@@ -163,13 +163,39 @@ PAGES = [
     ("synthèse, département de 890 communes (62)", "pages/synthese.py", "departement:62"),
     ("détail, EPCI", "pages/detail.py", "epci:200067346"),
     ("détail, département de 890 communes (62)", "pages/detail.py", "departement:62"),
+    ("tensions, EPCI", "pages/tensions.py", "epci:200067346"),
+    ("tensions, département de 890 communes (62)", "pages/tensions.py", "departement:62"),
+    ("tensions, France par EPCI", "pages/tensions.py", "france"),
 ]
 CIBLES_PAGES = {"accueil, EPCI": 500, "synthèse, EPCI": 700, "détail, EPCI": 700,
-                "synthèse, département de 890 communes (62)": 1500, "détail, département de 890 communes (62)": 1500}
+                "synthèse, département de 890 communes (62)": 1500, "détail, département de 890 communes (62)": 1500,
+                "tensions, département de 890 communes (62)": 800}
+
+
+def mode_carte() -> dict:
+    """Poids de la carte envoyée au navigateur (JSON de la figure), et temps de chargement dans Chromium."""
+    from bench import navigateur
+    from portrait import cartes, donnees, presentation, tensions
+    from portrait.base import connecter
+    from portrait.requetes import Requetes
+
+    req = Requetes(connecter(RACINE / "data"))
+    poids = {}
+    vues = (("département 44 (207 communes)", "departement:44"), ("département 62 (890 communes)", "departement:62"),
+            ("France par EPCI", "france"))
+    for nom, t in vues:
+        evaluee = tensions.evaluer(donnees.tensions(req, t, ANNEE, autres=("places_psu", "places_mc_paje",
+                                                                             "enfants_0_2")), tensions.Seuils())
+        table, couleurs = presentation.table_carte(evaluee, tensions.TENSION, tensions.METHODES[0], True)
+        fig = cartes.choroplethe(table, cartes.contours(req, t), "classe", couleurs, "t", "n",
+                                 zones=list(evaluee.loc[evaluee["zone_insuffisante"], "code"]),
+                                 survol=[c for c in table.columns if c.endswith("_texte")])
+        poids[nom] = len(fig.to_json().encode()) / 1e6
+    return {"poids_mo": poids, "navigateur": navigateur.mesurer(SORTIE)}
 
 
 MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
-         "pages": mode_pages}
+         "pages": mode_pages, "carte": mode_carte}
 
 
 def dans_un_processus(mode: str) -> dict:
@@ -241,6 +267,15 @@ def ecrire_resultats(r: dict) -> str:
         "|---|---:|---:|---:|",
     ]
     lignes += [f"| {nom} | {ms(v['mediane'])} | {ms(v['p95'])} | {CIBLES_PAGES.get(nom, '')} |" for nom, v in p.items()]
+    k = r["carte"]
+    lignes += ["", "## Carte des tensions", "", "| carte | poids envoyé au navigateur |", "|---|---:|"]
+    lignes += [f"| {nom} | {ms(v)} Mo |" for nom, v in k["poids_mo"].items()]
+    lignes += ["", "Dans Chromium headless, de la navigation à la carte dessinée (médiane de 3 chargements à chaud) ;",
+               "le plancher est une application d'une page qui ne montre que les mêmes contours "
+               "(`bench/plancher_carte.py`).",
+               "", "| vue | page Tensions (s) | plancher (s) | rapport |", "|---|---:|---:|---:|"]
+    lignes += [f"| {nom} | {ms(v['page'])} | {ms(v['plancher'])} | × {ms(v['rapport'])} |"
+               for nom, v in k["navigateur"].items()]
     cibles = [
         ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
         ("portrait de la France ≤ 150 ms", d["portrait"]["France"]["mediane"] <= 150),
@@ -250,6 +285,8 @@ def ecrire_resultats(r: dict) -> str:
         ("DuckDB au moins aussi rapide que pandas en mémoire",
          all(m["portrait"][n]["mediane"] >= d["portrait"][n]["mediane"] for n in TERRITOIRES)),
         ("mémoire DuckDB ≤ 1/4 de pandas en mémoire", d["memoire_mo"] <= m["memoire_mo"] / 4),
+        ("carte d'un département ≤ 1,5 Mo", all(v <= 1.5 for n, v in k["poids_mo"].items() if "France" not in n)),
+        ("carte dans le navigateur ≤ 1,25 × plancher", all(v["rapport"] <= 1.25 for v in k["navigateur"].values())),
     ]
     lignes += ["", "## Cibles", "", "| cible | atteinte |", "|---|---|"]
     lignes += [f"| {nom} | {ok(b)} |" for nom, b in cibles]

@@ -62,16 +62,26 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
     survol = survol or []
     texte_survol = "<b>%{customdata[0]}</b><br>" + "<br>".join(
         f"%{{customdata[{i + 1}]}}" for i in range(len(survol))) + "<extra></extra>"
-    for classe, couleur in couleurs.items():
-        lignes = table[table[colonne] == classe]
-        if lignes.empty:
-            continue
-        geojson = collection(unites[unites["code"].isin(lignes["code"])])
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=lignes["code"], z=[1] * len(lignes), featureidkey="properties.code",
-            colorscale=[[0, couleur], [1, couleur]], showscale=False, name=classe, showlegend=True,
-            marker={"line": {"color": "white", "width": 0.6}, "opacity": 0.9},
-            customdata=lignes[["nom", *survol]].values, hovertemplate=texte_survol))
+    # une seule couche pour toutes les unités (une source MapLibre) : la classe devient un indice, l'échelle
+    # de couleurs est en escalier ; la légende vient de traces vides, une par classe
+    classes = [c for c in couleurs if (table[colonne] == c).any()]
+    indice = {c: i for i, c in enumerate(classes)}
+    n = max(len(classes), 1)
+    echelle = []
+    for i, c in enumerate(classes):
+        echelle += [[i / n, couleurs[c]], [(i + 1) / n, couleurs[c]]]
+    lignes = table[table[colonne].isin(classes)]
+    fig.add_trace(go.Choroplethmap(
+        geojson=collection(unites[unites["code"].isin(lignes["code"])]), locations=lignes["code"],
+        z=[indice[c] + 0.5 for c in lignes[colonne]], zmin=0, zmax=n, colorscale=echelle or [[0, "#FFFFFF"],
+                                                                                          [1, "#FFFFFF"]],
+        featureidkey="properties.code", showscale=False, showlegend=False, name="",
+        marker={"line": {"color": "white", "width": 0.6}, "opacity": 0.9},
+        selected={"marker": {"opacity": 1.0}}, unselected={"marker": {"opacity": 0.9}},
+        customdata=lignes[["nom", *survol]].values, hovertemplate=texte_survol))
+    for c in classes:
+        fig.add_trace(go.Scattermap(lon=[None], lat=[None], mode="markers", name=c, hoverinfo="skip",
+                                    marker={"size": 12, "color": couleurs[c], "symbol": "square"}))
     departements = geo[geo["couche"] == "departement"]
     if not departements.empty:
         lon, lat = traits(departements["geometrie"])

@@ -1,0 +1,35 @@
+"""Application minimale de référence : les mêmes contours avec px.choropleth_map, rien d'autre (le « plancher »)."""
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import plotly.express as px
+import streamlit as st
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+
+territoire = st.query_params.get("territoire", "departement:44")
+
+
+@st.cache_data
+def contours(territoire: str):
+    ref = RACINE / "data" / "reference"
+    if territoire == "france":
+        df = duckdb.sql(f"select code, geometrie from '{ref}/contours_epci.parquet'").df()
+    else:
+        code = territoire.split(":")[1]
+        df = duckdb.sql(f"select code, geometrie from '{ref}/contours_communes.parquet' "
+                        f"where departement = '{code}'").df()
+    geo = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": c, "properties": {"code": c}, "geometry": json.loads(g)}
+        for c, g in zip(df["code"], df["geometrie"], strict=True)]}
+    return df[["code"]].assign(valeur=range(len(df))), geo
+
+
+df, geo = contours(territoire)
+fig = px.choropleth_map(df, geojson=geo, locations="code", featureidkey="properties.code", color="valeur",
+                        map_style="white-bg", zoom=7, center={"lat": 47.3, "lon": -1.7})
+st.plotly_chart(fig, theme=None)

@@ -1,0 +1,59 @@
+"""Un vrai navigateur (Chromium headless + Playwright) : la page Tensions d'un département, sa carte, son tableau."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.navigateur import OPTIONS_CHROMIUM, RACINE, installer_chromium, serveur
+
+CAPTURES = RACINE / "tests" / "captures"
+
+
+@pytest.fixture(scope="module")
+def navigateur():
+    chemin = installer_chromium()
+    if chemin is None:
+        pytest.fail("Chromium introuvable et impossible à installer (apt-get install chromium).")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chemin, args=OPTIONS_CHROMIUM)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def adresse(tmp_path_factory):
+    with serveur(Path(tmp_path_factory.mktemp("serveur")) / "streamlit.log") as a:
+        yield a
+
+
+def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
+    CAPTURES.mkdir(exist_ok=True)
+    page = navigateur.new_page(viewport={"width": 1500, "height": 3200})  # Streamlit défile dans son conteneur
+    page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
+    titre = page.get_by_role("heading", name=re.compile("communes? sur 207 en tension"))
+    titre.wait_for(timeout=90_000)
+    page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Tensions SPPE · Loire-Atlantique").is_visible()
+    en_tension = int(titre.inner_text().split()[0])
+    grille = page.locator('[data-testid="stDataFrame"]').first
+    grille.wait_for()
+    lignes = int(grille.locator("[aria-rowcount]").first.get_attribute("aria-rowcount"))
+    assert lignes == en_tension + 1 + 1  # en-tête, communes en tension, ligne du département
+    page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
+
+    # un filtre : au moins un critère de plus -> moins de communes, l'URL suit
+    curseur = page.get_by_role("slider").first
+    curseur.focus()
+    curseur.press("ArrowRight")
+    page.wait_for_function(f"!document.body.innerText.includes('{en_tension} communes sur 207')", timeout=30_000)
+    page.wait_for_url(re.compile("k=3"), timeout=30_000)
+
+    # un clic sur la carte (au centre du département) ouvre le portrait court de la commune
+    carte = page.locator(".js-plotly-plot .maplibregl-canvas").first
+    boite = carte.bounding_box()
+    page.mouse.click(boite["x"] + boite["width"] * 0.55, boite["y"] + boite["height"] * 0.55)
+    page.get_by_text(re.compile(r"habitants")).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(CAPTURES / "tensions_44_clic.png"), full_page=True)
+    page.close()
