@@ -37,7 +37,7 @@ def port_libre() -> int:
 
 @contextmanager
 def serveur(journal: Path, env: dict | None = None):
-    """Lance l'application sur un port libre, attend qu'elle réponde, rend son adresse ; montre son journal en cas d'échec."""
+    """Lance l'application sur un port libre et attend qu'elle réponde ; montre son journal en cas d'échec."""
     port = port_libre()
     with open(journal, "w") as sortie:
         proc = subprocess.Popen(
