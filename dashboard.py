@@ -15,6 +15,8 @@ pages = [
     st.Page("pages/detail.py", title="Détail par indicateur", icon=":material/table_rows:",
             url_path="detail-indicateur"),
     st.Page("pages/tensions.py", title="Tensions SPPE", icon=":material/map:", url_path="tensions-sppe"),
+    st.Page("pages/cooperation.py", title="Chargés de coopération", icon=":material/groups:",
+            url_path="charges-cooperation"),
 ]
 pg = st.navigation(pages)
 pg.run()

@@ -50,16 +50,42 @@ def _litteral(chemin: Path) -> str:
     return "'" + str(chemin).replace("'", "''") + "'"
 
 
-def fichiers_imports_actifs(chemins: Chemins) -> list[tuple[Path, int]]:
-    """Fichiers des imports actifs du registre, avec leur priorité (ordre d'import)."""
+def fichiers_imports_actifs(chemins: Chemins, table: str = "mesures") -> list[tuple[Path, int]]:
+    """Fichiers des imports actifs d'une table (mesures, cooperation), avec leur priorité (ordre d'import)."""
     if not chemins.registre.exists():
         return []
     registre = json.loads(chemins.registre.read_text(encoding="utf-8"))
     return [
         (chemins.imports / imp["fichier"], imp["priorite"])
         for imp in registre.get("imports", [])
-        if imp.get("actif") and imp.get("table", "mesures") == "mesures"
+        if imp.get("actif") and imp.get("table", "mesures") == table
     ]
+
+
+def _sql_cooperation(chemins: Chemins) -> str:
+    """Vue `cooperation` : les postes de démonstration ; un import remplace un département et une année entiers."""
+    demo = chemins.racine / "demo" / "cooperation.parquet"
+    imports = fichiers_imports_actifs(chemins, "cooperation")
+    if not demo.exists() and not imports:
+        return "select null::integer as annee, null::varchar as departement, null::varchar as epci where false"
+    morceaux = [f"select *, {prio} as priorite from read_parquet({_litteral(f)})" for f, prio in imports]
+    if not imports:
+        return f"select * from read_parquet({_litteral(demo)})"
+    sql = f"""
+        with imports as (select * from ({' union all by name '.join(morceaux)})),
+        recents as (
+            select * from imports
+            qualify priorite = max(priorite) over (partition by departement, annee)
+        )
+        select * exclude (priorite) from recents
+    """
+    if demo.exists():
+        sql += f"""
+        union all by name
+        select d.* from read_parquet({_litteral(demo)}) d
+        anti join (select distinct departement, annee from imports) i using (departement, annee)
+        """
+    return sql
 
 
 def _sql_mesures(chemins: Chemins) -> str:
@@ -101,6 +127,7 @@ def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection
     for nom in TABLES_REFERENCE:
         con.execute(f"create view {nom} as select * from read_parquet({_litteral(chemins.table(nom))})")
     con.execute(f"create view mesures as {_sql_mesures(chemins)}")
+    con.execute(f"create view cooperation as {_sql_cooperation(chemins)}")
     con.register("catalogue_df", indicateurs.table_catalogue())
     con.execute("create table catalogue as select * from catalogue_df")
     con.register("composantes_df", indicateurs.table_composantes())

@@ -52,10 +52,13 @@ def cmd_build_reference(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from portrait import demo
+    from portrait import cooperation, demo
 
     table = demo.generer(Path(args.data_dir))
     print(f"Démonstration écrite : {len(table)} valeurs, années {demo.ANNEES[0]} à {demo.ANNEES[-1]}.")
+    postes = cooperation.generer_demo(Path(args.data_dir))
+    print(f"Chargés de coopération : {len(postes)} postes, "
+          f"{postes[postes['annee'] == 2023]['etp_valorises'].sum():.2f} ETP en 2023.")
     return 0
 
 
@@ -112,6 +115,18 @@ def cmd_tensions(args) -> int:
     return 0
 
 
+def cmd_cooperation(args) -> int:
+    from portrait import cooperation as coop
+
+    req = requetes(args)
+    t = donnees.territoire(req, args.territoire)["territoire"]
+    synthese, _ = donnees.cooperation(req, t, args.annee, args.forfait)
+    colonnes = ["code", "nom", *(f"etp_{t}" for t in coop.THEMATIQUES), "etp_total", "etp_pour_1000_enfants_0_2",
+                "financement_estime", "alertes"]
+    sys.stdout.write(sortie_table(synthese[colonnes], args.format))
+    return 0
+
+
 def analyseur() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m portrait", description="Portrait de territoire petite enfance.")
     commun = argparse.ArgumentParser(add_help=False)
@@ -147,6 +162,12 @@ def analyseur() -> argparse.ArgumentParser:
         s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
         s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
         s.set_defaults(func=func)
+    s = sous.add_parser("cooperation", parents=[commun], help="chargés de coopération CTG par EPCI d'un territoire")
+    s.add_argument("--territoire", required=True, help="epci:200067346, departement:16, france")
+    s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+    s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
+    s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
+    s.set_defaults(func=cmd_cooperation)
     return p
 
 

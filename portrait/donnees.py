@@ -159,3 +159,38 @@ def choix_territoires(req: Requetes, niveau: str, parent: str) -> pd.DataFrame:
 def etat_donnees(req: Requetes, t: str) -> pd.DataFrame:
     """Les sources des valeurs d'un territoire : démonstration, populations légales, imports."""
     return req.executer("etat_donnees", {"territoire": lire_territoire(t)})
+
+
+def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(une ligne par EPCI du territoire avec ETP, ratios, financement et alertes ; les postes, une ligne par personne
+    et thématique). Les EPCI sans poste sont gardés : ce sont eux qu'il faut voir."""
+    from portrait import cooperation as coop
+
+    t = lire_territoire(t)
+    parent = "france" if t == "france" else t
+    if t.startswith("commune:"):
+        info = territoire(req, t)
+        parent = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
+    epci = choix_territoires(req, "epci", parent)
+    valeurs = valeurs_larges(req, epci.assign(ordre=0), ["enfants_0_2"], annee, indicateurs.RECUL_EVOLUTION)
+    postes = req.executer("postes_cooperation", {"territoire": parent, "annee": annee})
+    synthese = coop.synthese_epci(postes, valeurs[["code", "nom", "enfants_0_2", "population"]],
+                                  forfait if forfait is not None else coop.FORFAIT_ETP)
+    synthese["demo"] = synthese["code"].isin(postes.loc[postes["source"] == "demo", "epci"])
+    return synthese, postes
+
+
+def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> pd.DataFrame:
+    """Part des communes en tension (règles SPPE par défaut) de chaque EPCI d'un département ou d'un EPCI."""
+    from portrait import tensions as regles
+
+    lignes = req.executer("communes_territoire", {"territoire": lire_territoire(t)})
+    info = territoire(req, t)
+    dep = info["departement"] if info["niveau"] != "france" else None
+    valeurs = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, indicateurs.RECUL_EVOLUTION)
+    reference = (portrait_territoire(req, f"departement:{dep}", annee).iloc[0]["taux_couverture"] if dep else None)
+    c = regles.criteres(valeurs, seuils or regles.Seuils(), reference)
+    valeurs["en_tension"] = c.sum(axis=1) >= (seuils or regles.Seuils()).k
+    sortie = valeurs.groupby("epci").agg(communes=("code", "size"), en_tension=("en_tension", "sum"))
+    sortie["part_communes_en_tension"] = 100 * sortie["en_tension"] / sortie["communes"]
+    return sortie.reset_index(names="code")

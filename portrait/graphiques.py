@@ -176,3 +176,34 @@ def courbes(serie: pd.DataFrame, id_indicateur: str, titre: str, note: str) -> g
     fig.update_xaxes(title=None, dtick=1, tickformat="d")
     fig.update_yaxes(title=None, ticksuffix=suffixe(id_indicateur), tickformat=",.0f")
     return mise_en_page(fig, titre, note, hauteur=460)
+
+
+def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str, note: str) -> go.Figure:
+    """Un point par EPCI : ETP petite enfance pour 1 000 enfants (x) contre part des communes en tension (y).
+    Le quadrant haut-gauche, « forte tension, peu de coopération », est nommé."""
+    fig = go.Figure()
+    prioritaire = (df["part_communes_en_tension"] >= seuil_y) & (df["etp_pe_pour_1000_enfants_0_2"].fillna(0) < seuil_x)
+    for masque, couleur, nom in ((~prioritaire, COULEURS_ROLES["france"], "autres EPCI"),
+                                 (prioritaire, "#D55E00", "forte tension, peu de coopération")):
+        d = df[masque]
+        fig.add_scatter(x=d["etp_pe_pour_1000_enfants_0_2"].fillna(0), y=d["part_communes_en_tension"], mode="markers",
+                        name=nom, marker={"color": couleur, "size": 10, "line": {"color": "white", "width": 1}},
+                        customdata=d[["nom"]].values,
+                        hovertemplate="%{customdata[0]}<br>%{x:,.2f} ETP petite enfance pour 1 000 enfants"
+                                      "<br>%{y:,.0f} % des communes en tension<extra></extra>")
+    ligne_reference(fig, seuil_x, f"{fr.nombre(seuil_x, 2)} ETP", GRIS_NOTE, verticale=True)
+    ligne_reference(fig, seuil_y, f"{fr.nombre(seuil_y, 0)} % en tension", GRIS_NOTE, verticale=False)
+    fig.add_annotation(text="<b>forte tension, peu de coopération</b>", xref="paper", yref="paper", x=0.01, y=0.99,
+                       showarrow=False, xanchor="left", yanchor="top", font={"color": "#D55E00"})
+    fig.update_xaxes(title="ETP petite enfance pour 1 000 enfants de 0 à 2 ans", tickformat=",.1f", rangemode="tozero")
+    fig.update_yaxes(title="% des communes en tension", ticksuffix="\u00a0%", rangemode="tozero")
+    return mise_en_page(fig, titre, note, hauteur=520, titre_axe_x=True)
+
+
+def boites(comptes: pd.DataFrame, titre: str, note: str) -> go.Figure:
+    """Distribution des comptes d'activité (réunions, COPIL…) par thématique, en boîtes à moustaches."""
+    fig = px.box(comptes, x="activite", y="nombre", color="thematique", points=False,
+                 color_discrete_sequence=["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"])
+    fig.update_xaxes(title=None)
+    fig.update_yaxes(title="nombre dans l'année", rangemode="tozero")
+    return mise_en_page(fig, titre, note, hauteur=460)

@@ -102,6 +102,21 @@ def cadre_tensions(sig: str, territoire: str) -> str:
     return donnees.cadre_tensions(requetes()[0], territoire)
 
 
+@st.cache_data(show_spinner=False, max_entries=100)
+def cooperation(sig: str, territoire: str, annee: int, forfait: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return donnees.cooperation(requetes()[0], territoire, annee, forfait)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def part_en_tension_par_epci(sig: str, territoire: str, annee: int) -> pd.DataFrame:
+    return donnees.part_en_tension_par_epci(requetes()[0], territoire, annee)
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def contours_epci(sig: str, territoire: str) -> pd.DataFrame:
+    return requetes()[0].executer("contours_epci_territoire", {"territoire": territoire})
+
+
 @dataclass(frozen=True)
 class Contexte:
     """Ce que l'utilisateur a choisi dans la barre latérale : le territoire et l'année."""

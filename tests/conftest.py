@@ -91,7 +91,26 @@ def ecrire_donnees(racine: Path) -> Path:
     mesures["annee"] = mesures["annee"].astype("int32")
     (racine / "demo").mkdir()
     mesures.to_parquet(racine / "demo" / "mesures.parquet", index=False)
+    postes_cooperation().to_parquet(racine / "demo" / "cooperation.parquet", index=False)
     return racine
+
+
+def postes_cooperation() -> pd.DataFrame:
+    """Deux EPCI couverts, un sans poste (200000003) ; alertes attendues écrites dans test_cooperation.py."""
+    from portrait import cooperation
+
+    def poste(epci, nom, thematique, etp, reels, cof=True, copil=1):
+        return {"annee": 2023, "departement": "44", "niveau": "epci", "code": epci, "epci": epci,
+                "employeur": f"EPCI {epci}", "intitule_poste": "Chargée de coopération CTG", "nom": nom,
+                "thematique": thematique, "etp_valorises": etp, "etp_reels": reels, "cof_signee": cof,
+                "reunions_elus": 3, "copil": copil, "groupes_travail": 2, "reunions_reseau": 4,
+                **{q: i % 2 == 0 for i, q in enumerate(cooperation.QUESTIONS_OUI_NON)}, "source": "demo"}
+    return pd.DataFrame([
+        poste("200000001", "Anne Durand", "petite_enfance", 0.5, 0.5),
+        poste("200000001", "Anne Durand", "enfance_jeunesse", 0.15, 0.15, copil=0),
+        poste("200000001", "Bruno Petit", "parentalite", 0.3, 0.2, copil=0),
+        poste("200000002", "Chloé Roux", "petite_enfance", 1.0, 1.0, cof=False, copil=0),
+    ], columns=cooperation.COLONNES)
 
 
 @pytest.fixture

@@ -1,0 +1,15 @@
+-- communes_territoire.sql : les communes d'un territoire (y compris la France entière), avec leur EPCI.
+--
+-- Paramètres : $territoire
+-- Colonnes   : ordre (0), territoire ('commune:…'), niveau, code, nom, epci, population (légale, habitants)
+
+with
+final as (
+    select 0 as ordre, 'commune:' || c.code as territoire, 'commune' as niveau, c.code, c.nom, c.epci,
+        c.population
+    from appartenance a
+    join communes c on c.code = a.commune
+    where a.territoire = $territoire
+)
+select * from final
+order by code

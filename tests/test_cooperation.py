@@ -1,0 +1,96 @@
+"""Chargés de coopération : alertes du référentiel, synthèse par EPCI, ligne de commande, page."""
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portrait import cooperation, donnees
+from portrait.cli import main
+from tests.conftest import postes_cooperation
+
+
+def test_alertes_du_referentiel():
+    a = cooperation.alertes_postes(postes_cooperation())
+    assert a.loc["200000001"].to_dict() == {"etp_inferieur_0_2": True, "thematique_obligatoire_sans_etp": False,
+                                             "etp_reel_inferieur_valorise": True, "sans_copil": False,
+                                             "sans_cof": False}
+    assert a.loc["200000002"].to_dict() == {"etp_inferieur_0_2": False, "thematique_obligatoire_sans_etp": True,
+                                             "etp_reel_inferieur_valorise": False, "sans_copil": True,
+                                             "sans_cof": True}
+
+
+def test_synthese_par_epci(req):
+    synthese, postes = donnees.cooperation(req, "departement:44", 2023)
+    s = synthese.set_index("code")
+    assert list(s.index) == ["200000002", "200000001"]  # les EPCI de la Loire-Atlantique, par nom
+    assert s.loc["200000001", "etp_total"] == pytest.approx(0.95)
+    assert s.loc["200000001", "etp_pour_1000_enfants_0_2"] == pytest.approx(1000 * 0.95 / 290)
+    assert s.loc["200000001", "financement_estime"] == pytest.approx(0.95 * 24_000)
+    assert s.loc["200000001", "alertes"] == "etp_inferieur_0_2|etp_reel_inferieur_valorise"
+    assert s.loc["200000002", "alertes"] == "thematique_obligatoire_sans_etp|sans_copil|sans_cof"
+    assert len(postes) == 4
+
+
+def test_epci_sans_poste_garde(req):
+    synthese, _ = donnees.cooperation(req, "departement:16", 2023, forfait=30_000)
+    ligne = synthese.iloc[0]
+    assert (ligne["code"], ligne["etp_total"], ligne["sans_poste"], ligne["alertes"]) == ("200000003", 0, True, "")
+
+
+def test_noms_masques():
+    assert cooperation.masquer_noms(postes_cooperation()).tolist() == [
+        "Chargé·e de coopération 1", "Chargé·e de coopération 1", "Chargé·e de coopération 2",
+        "Chargé·e de coopération 3"]
+
+
+def test_resume_enquete():
+    oui, comptes = cooperation.resume_enquete(postes_cooperation())
+    assert list(oui.columns) == ["question", "Petite enfance", "Enfance / jeunesse", "Parentalité"]
+    assert oui.set_index("question").loc["conduit ou coordonne des diagnostics", "Petite enfance"] == 100.0
+    assert set(comptes["activite"]) == set(cooperation.COMPTES_ACTIVITE.values())
+
+
+def test_cli_cooperation(donnees, capsys):
+    assert main(["cooperation", "--territoire", "departement:44", "--annee", "2023", "--format", "json",
+                 "--data-dir", str(donnees)]) == 0
+    lignes = json.loads(capsys.readouterr().out)
+    assert list(lignes[0]) == ["code", "nom", "etp_petite_enfance", "etp_enfance_jeunesse", "etp_parentalite",
+                               "etp_avs_logement_acces_droits", "etp_handicap", "etp_transversal", "etp_total",
+                               "etp_pour_1000_enfants_0_2", "financement_estime", "alertes"]
+    assert lignes[1]["alertes"] == "etp_inferieur_0_2|etp_reel_inferieur_valorise"
+    assert main(["cooperation", "--territoire", "departement:44", "--format", "csv", "--data-dir", str(donnees)]) == 0
+    df = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"code": str})
+    assert df.loc[0, "financement_estime"] == 24_000
+
+
+def test_demo_nationale_et_charente(req_demo):
+    synthese, _ = donnees.cooperation(req_demo, "departement:16", 2023)
+    assert synthese["etp_total"].sum() == pytest.approx(14.75)  # document 003
+    par_nom = dict(zip(synthese["nom"], synthese["etp_total"]))
+    assert par_nom["CA du Grand Angoulême"] == pytest.approx(2.5) and par_nom["CA du Grand Cognac"] == pytest.approx(4)
+    france, _ = donnees.cooperation(req_demo, "france", 2023)
+    assert france["etp_total"].sum() == pytest.approx(4227, rel=0.01)
+
+
+def test_page_cooperation(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["territoire"] = "departement:44"
+    at.run()
+    at.switch_page("pages/cooperation.py").run()
+    assert not at.exception, at.exception
+    metriques = {m.label: m.value for m in at.metric}
+    assert metriques["EPCI couverts"] == "2 sur 2"
+    assert metriques["Financement Caf estimé"] == "46\u202f800\u00a0€"
+    tableau, postes = at.dataframe[0].value, at.dataframe[1].value
+    assert list(tableau["EPCI"]) == ["CA Test Deux", "CC Test Un"]
+    assert "aucun COPIL dans l'année" in tableau.loc[0, "Alertes"]
+    assert "Anne Durand" not in set(postes["Personne"])  # noms masqués par défaut
+    at.toggle(key="noms").set_value(True).run()
+    assert "Anne Durand" in set(at.dataframe[1].value["Personne"])
+    at.number_input(key="forfait").set_value(30_000.0).run()
+    assert {m.label: m.value for m in at.metric}["Financement Caf estimé"] == "58\u202f500\u00a0€"
+    assert at.query_params["forfait"] == "30000"
