@@ -17,6 +17,7 @@ pages = [
     st.Page("pages/tensions.py", title="Tensions SPPE", icon=":material/map:", url_path="tensions-sppe"),
     st.Page("pages/cooperation.py", title="Chargés de coopération", icon=":material/groups:",
             url_path="charges-cooperation"),
+    st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
 ]
 pg = st.navigation(pages)
 pg.run()

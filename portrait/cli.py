@@ -62,16 +62,18 @@ def cmd_demo(args) -> int:
     return 0
 
 
+SOURCES_CLI = {"auto": None, "mesures": "mesures", "caf": "caf", "naissances": "naissances",
+               "population-age": "population_age"}
+
+
 def cmd_import(args) -> int:
-    if args.source != "mesures":
-        print(f"Source « {args.source} » pas encore prise en charge.", file=sys.stderr)
-        return 2
+    source = SOURCES_CLI[args.source]
     try:
         if args.verifier:
-            _, rapport = imports.preparer(args.fichier, args.data_dir)
+            _, rapport = imports.preparer(args.fichier, args.data_dir, source=source)
             print(rapport.texte())
             return 1 if rapport.erreurs else 0
-        entree, rapport = imports.importer_mesures(args.fichier, args.data_dir)
+        entree, rapport = imports.importer_mesures(args.fichier, args.data_dir, source=source)
     except imports.ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
@@ -142,8 +144,9 @@ def analyseur() -> argparse.ArgumentParser:
     s = sous.add_parser("demo", parents=[commun], help="génère les données de démonstration")
     s.set_defaults(func=cmd_demo)
 
-    s = sous.add_parser("import", parents=[commun], help="importe un fichier (mesures)")
-    s.add_argument("source", choices=["mesures"])
+    s = sous.add_parser("import", parents=[commun],
+                        help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee)")
+    s.add_argument("source", choices=list(SOURCES_CLI), help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")
     s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
     s.set_defaults(func=cmd_import)

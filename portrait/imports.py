@@ -40,12 +40,14 @@ class Rapport:
     indicateurs: list[str] = field(default_factory=list)
     valeurs_remplacees: int = 0
     valeurs_manquantes: int = 0
+    source: str = ""
 
     def texte(self) -> str:
         """Le rapport en français, tel que la ligne de commande et l'application l'affichent."""
         lignes = [
-            f"Fichier : {self.fichier}",
-            f"Lignes lues : {self.lignes_lues} ; gardées : {self.lignes_gardees} ; rejetées : {len(self.erreurs)}",
+            f"Fichier : {self.fichier}" + (f" ({self.source})" if self.source else ""),
+            f"Lignes lues : {self.lignes_lues} ; valeurs gardées : {self.lignes_gardees} ; "
+            f"erreurs : {len(self.erreurs)}",
         ]
         if self.annees:
             lignes.append(f"Années : {', '.join(map(str, self.annees))}")
@@ -102,9 +104,20 @@ def normaliser_code(niveau: str, code: str) -> str:
     return code
 
 
-def valider_mesures(tableau: Tableau, ref: Referentiel) -> tuple[pd.DataFrame, Rapport]:
-    """Vérifie chaque ligne d'un fichier de mesures et rend les lignes valides et le rapport."""
-    rapport = Rapport(tableau.nom_fichier, lignes_lues=len(tableau.lignes))
+@dataclass
+class Ligne:
+    """Une valeur lue dans un fichier, encore en texte, avec son numéro de ligne d'origine."""
+
+    numero: int
+    niveau: str
+    code: str
+    annee: str
+    indicateur: str
+    valeur: str
+
+
+def lignes_mesures(tableau: Tableau) -> list[Ligne]:
+    """Le fichier générique : une valeur par ligne, colonnes niveau, code, annee, indicateur, valeur."""
     manquantes = [c for c in COLONNES_MESURES if c not in tableau.entetes]
     if manquantes:
         raise ErreurImport(
@@ -112,56 +125,75 @@ def valider_mesures(tableau: Tableau, ref: Referentiel) -> tuple[pd.DataFrame, R
             f"La ligne 1 doit porter les en-têtes {', '.join(COLONNES_MESURES)} (séparateur ; ou ,). "
             f"En-têtes lus : {', '.join(tableau.entetes) or 'aucun'}."
         )
-    pos = {c: tableau.entetes.index(c) for c in COLONNES_MESURES}
+    pos = [tableau.entetes.index(c) for c in COLONNES_MESURES]
+    sortie = []
+    for numero, cellules in zip(tableau.numeros, tableau.lignes):
+        valeurs = [cellules[i].strip() if i < len(cellules) else "" for i in pos]
+        sortie.append(Ligne(numero, *valeurs))
+    return sortie
+
+
+def valider_mesures(tableau: Tableau, ref: Referentiel) -> tuple[pd.DataFrame, Rapport]:
+    """Vérifie chaque ligne d'un fichier de mesures générique et rend les lignes valides et le rapport."""
+    return valider(lignes_mesures(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
+
+
+def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
+            lignes_fichier: int | None = None) -> tuple[pd.DataFrame, Rapport]:
+    """Vérifie des valeurs lues (niveau, code, année, indicateur, nombre) et rend les valeurs valides et le rapport.
+
+    Commun à toutes les sources : codes de la géographie 2026 (anciens codes reportés), indicateurs du catalogue,
+    nombres à la française, valeurs secrètes gardées manquantes, doublons refusés.
+    """
+    rapport = Rapport(nom_fichier, lignes_lues=lignes_fichier if lignes_fichier is not None
+                      else len({ligne.numero for ligne in lignes_lues}))
     importables = {i.id for i in indicateurs.CATALOGUE if i.nature != "evolution"}
     lignes, vues = [], {}
-    for numero, cellules in zip(tableau.numeros, tableau.lignes):
-        def cell(c: str, cellules: list[str] = cellules) -> str:
-            return cellules[pos[c]].strip() if pos[c] < len(cellules) else ""
-
-        ou = f"{tableau.nom_fichier}, ligne {numero}"
-        niveau = cell("niveau").lower()
+    for ligne in lignes_lues:
+        ou = f"{nom_fichier}, ligne {ligne.numero}"
+        niveau = ligne.niveau.lower()
         if niveau not in indicateurs.NIVEAUX:
-            rapport.erreurs.append(f"{ou} : niveau « {cell('niveau')} » inconnu ; écrivez l'un de "
+            rapport.erreurs.append(f"{ou} : niveau « {ligne.niveau} » inconnu ; écrivez l'un de "
                                    f"{', '.join(indicateurs.NIVEAUX)}.")
             continue
-        code = normaliser_code(niveau, cell("code"))
+        code = normaliser_code(niveau, ligne.code)
         if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
             rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
                                           f"la commune actuelle {ref.anciens[code]}.")
             code = ref.anciens[code]
         if code not in ref.codes[niveau]:
-            rapport.erreurs.append(f"{ou} : code {niveau} « {cell('code')} » inconnu de la géographie 2026."
+            rapport.erreurs.append(f"{ou} : code {niveau} « {ligne.code} » inconnu de la géographie 2026."
                                    + proches(code, ref.codes[niveau]))
             continue
-        ind = cell("indicateur").lower()
+        ind = ligne.indicateur.lower()
         if ind not in importables:
             conseil = (" C'est une évolution, calculée par l'outil : importez plutôt les comptes des deux années."
                        if ind in indicateurs.PAR_ID else proches(ind, importables))
-            rapport.erreurs.append(f"{ou} : indicateur « {cell('indicateur')} » inconnu.{conseil}")
+            rapport.erreurs.append(f"{ou} : indicateur « {ligne.indicateur} » inconnu.{conseil}")
             continue
         try:
-            annee_lue = lire_nombre(cell("annee"))
+            annee_lue = lire_nombre(ligne.annee[:4] if len(ligne.annee) >= 8 and ligne.annee[4] == "-"
+                                    else ligne.annee)  # « 2021-01-01 » : une date (fichier national Cnaf)
             if annee_lue is None or not annee_lue.is_integer() or not ANNEE_MIN <= annee_lue <= ANNEE_MAX:
                 raise ValueError
             annee = int(annee_lue)
         except ValueError:
-            rapport.erreurs.append(f"{ou} : année « {cell('annee')} » illisible ; écrivez-la sur 4 chiffres (2023).")
+            rapport.erreurs.append(f"{ou} : année « {ligne.annee} » illisible ; écrivez-la sur 4 chiffres (2023).")
             continue
         try:
-            valeur = lire_nombre(cell("valeur"))
+            valeur = lire_nombre(ligne.valeur)
         except ValueError:
-            rapport.erreurs.append(f"{ou} : valeur « {cell('valeur')} » illisible ; écrivez un nombre "
+            rapport.erreurs.append(f"{ou} : valeur « {ligne.valeur} » illisible ; écrivez un nombre "
                                    "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
             continue
         if valeur is not None and valeur < 0:
-            rapport.erreurs.append(f"{ou} : valeur négative ({cell('valeur')}) pour {ind}.")
+            rapport.erreurs.append(f"{ou} : valeur négative ({ligne.valeur}) pour {ind}.")
             continue
-        cle = (niveau, code, annee, ind, cell("code"))
+        cle = (niveau, code, annee, ind, ligne.code)
         if cle in vues:
             rapport.erreurs.append(f"{ou} : doublon de la ligne {vues[cle]} ({niveau} {code}, {annee}, {ind}).")
             continue
-        vues[cle] = numero
+        vues[cle] = ligne.numero
         rapport.valeurs_manquantes += valeur is None
         lignes.append((niveau, code, annee, ind, valeur))
     df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
@@ -229,25 +261,35 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     ).fetchone()[0]
 
 
-def preparer(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[pd.DataFrame, Rapport]:
-    """Lit et valide un fichier de mesures sans rien écrire ; lève ErreurImport si une ligne est fausse."""
+def preparer(chemin: Path | str, racine: Path | str, octets: bytes | None = None,
+             source: str | None = None) -> tuple[pd.DataFrame, Rapport]:
+    """Lit et valide un fichier sans rien écrire : sa source est reconnue à ses en-têtes si elle n'est pas dite."""
+    from portrait import sources
+
     chemins = Chemins(Path(racine))
     try:
         tableau = lire_fichier(chemin, octets)
     except ErreurLecture as e:
         raise ErreurImport(str(e)) from None
-    df, rapport = valider_mesures(tableau, Referentiel.charger(chemins))
+    source = source or sources.detecter(tableau)
+    df, rapport = valider(sources.LECTEURS[source](tableau), Referentiel.charger(chemins), tableau.nom_fichier,
+                          len(tableau.lignes))
+    rapport.source = sources.LIBELLES[source]
     if not rapport.erreurs:
         rapport.valeurs_remplacees = valeurs_remplacees(chemins, df)
     return df, rapport
 
 
-def importer_mesures(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[dict, Rapport]:
+def importer_mesures(chemin: Path | str, racine: Path | str, octets: bytes | None = None,
+                     source: str | None = None) -> tuple[dict, Rapport]:
     """Valide puis ajoute un fichier de mesures, tout ou rien ; rend l'entrée du registre et le rapport."""
     chemins = Chemins(Path(racine))
     chemin = Path(chemin)
-    octets = octets if octets is not None else chemin.read_bytes()
-    df, rapport = preparer(chemin, racine, octets)
+    try:
+        octets = octets if octets is not None else chemin.read_bytes()
+    except OSError as e:
+        raise ErreurImport(f"{chemin} : fichier introuvable ou illisible ({e.strerror}).") from None
+    df, rapport = preparer(chemin, racine, octets, source)
     if rapport.erreurs:
         raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
     if df.empty:
@@ -270,7 +312,7 @@ def importer_mesures(chemin: Path | str, racine: Path | str, octets: bytes | Non
         entree = {
             "id": ident,
             "date": datetime.now().isoformat(timespec="seconds"),
-            "type": "mesures",
+            "type": rapport.source or "mesures",
             "table": "mesures",
             "fichier_source": chemin.name,
             "sha256": hashlib.sha256(octets).hexdigest(),

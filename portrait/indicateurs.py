@@ -133,6 +133,21 @@ CATALOGUE: tuple[Indicateur, ...] = (
           "Assistantes maternelles actives de 60 ans et plus parmi les actives.", sens=+1),
     _taux("part_am_actives", "Part des assistantes maternelles agréées qui sont actives", "part AM actives",
           "am_actives", "am_agreees", SOURCE_CNAF_AM, "Assistantes maternelles actives parmi les agréées."),
+    # Taux de couverture par mode, publiés par la Cnaf (data.caf.fr) : repris tels quels, jamais recalculés
+    *(
+        Indicateur(f"taux_couverture_{suffixe}", f"Taux de couverture : {libelle}", f"taux de couverture {court}",
+                   "taux", "%", SOURCE_CNAF_OFFRE,
+                   f"Places {libelle} pour 100 enfants de moins de 3 ans, telles que publiées par la Cnaf.")
+        for suffixe, libelle, court in (
+            ("eaje", "accueil collectif (EAJE)", "EAJE"),
+            ("psu", "crèches PSU", "PSU"),
+            ("hors_psu", "accueil collectif hors PSU (micro-crèches Paje)", "hors PSU"),
+            ("prescolarisation", "préscolarisation", "préscolarisation"),
+            ("individuel", "accueil individuel", "individuel"),
+            ("am", "assistantes maternelles", "AM"),
+            ("garde_domicile", "garde à domicile", "garde à domicile"),
+        )
+    ),
     # Évolutions, en %
     Indicateur("evolution_enfants_0_2", "Évolution du nombre d'enfants de 0 à 2 ans", "évolution enfants 0-2 ans",
                "evolution", "%", SOURCE_RECENSEMENT,

@@ -460,3 +460,13 @@ def quadrant_prioritaire(priorites: pd.DataFrame, seuil_x: float, seuil_y: float
 
 def pourcent_entier(v) -> str:
     return fr.pourcent(v, 0)
+
+
+def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
+    """Les imports du registre, en français."""
+    return pd.DataFrame({
+        "Import": liste["id"], "Date": liste["date"].str.replace("T", " "), "Source": liste["type"],
+        "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"],
+        "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
+        "Empreinte SHA-256": liste["sha256"].str[:12],
+    })

@@ -1,0 +1,60 @@
+"""Données : importer un fichier (data.caf.fr, Insee, mesures), lire son rapport, confirmer ; annuler un import."""
+
+import streamlit as st
+
+from portrait import imports, interface, presentation, sources
+
+TAILLE_MAX = 200 * 1024 * 1024  # octets
+
+ctx = interface.contexte()
+st.title("Données")
+st.caption("Les fichiers importés remplacent les valeurs de démonstration de même territoire, année et indicateur. "
+           "Rien n'est écrit avant votre confirmation ; chaque import peut être annulé.")
+
+st.header("Importer un fichier", divider="gray")
+fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], key="fichier",
+                           help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population par âge "
+                                "Insee, ou fichier générique niveau, code, annee, indicateur, valeur.")
+choix = [None, *sources.LECTEURS]
+source = st.selectbox("Source", choix, key="source",
+                      format_func=lambda s: "Reconnaître à partir des en-têtes" if s is None else sources.LIBELLES[s])
+if fichier is not None:
+    octets = fichier.getvalue()
+    if len(octets) > TAILLE_MAX:
+        st.error(f"{fichier.name} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. Découpez le fichier "
+                 "(par département ou par année) et importez les morceaux.")
+    else:
+        try:
+            _, rapport = imports.preparer(fichier.name, interface.racine(), octets, source)
+        except imports.ErreurImport as e:
+            st.error(str(e))
+        else:
+            st.subheader("Rapport de validation")
+            st.code(rapport.texte(), language=None, wrap_lines=True)
+            if rapport.erreurs:
+                st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
+            elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
+                entree, _ = imports.importer_mesures(fichier.name, interface.racine(), octets, source)
+                st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
+                st.rerun()
+if message := st.session_state.pop("message_import", None):
+    st.success(message)
+
+st.header("Imports enregistrés", divider="gray")
+liste = imports.liste(interface.racine())
+if liste.empty:
+    st.info("Aucun import : l'application montre les données de démonstration.")
+else:
+    st.dataframe(presentation.tableau_imports(liste), hide_index=True, width="stretch")
+    actifs = list(liste.loc[liste["actif"], "id"])
+    if actifs:
+        c1, c2 = st.columns([3, 1])
+        a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
+        if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
+            imports.annuler(interface.racine(), a_annuler)
+            st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
+            st.rerun()
+
+st.header(f"Provenance des valeurs, {ctx.nom}", divider="gray")
+st.dataframe(presentation.etat_donnees(interface.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,
+             width="stretch")

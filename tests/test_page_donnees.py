@@ -1,0 +1,36 @@
+"""Page « Données » : déposer un fichier, lire le rapport, confirmer, annuler (AppTest)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+SOURCES = Path(__file__).parent / "sources"
+
+
+@pytest.fixture
+def app(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["territoire"] = "commune:44003"
+    at.run()
+    at.switch_page("pages/donnees.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_donnees_sans_import(app):
+    assert app.info[0].value.startswith("Aucun import")
+
+
+def test_import_puis_annulation_depuis_la_page(app):
+    if not hasattr(app, "file_uploader"):
+        pytest.skip("AppTest de cette version de Streamlit ne simule pas le dépôt de fichier")
+    app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", (SOURCES / "txcouv_pe_com.csv").read_bytes(),
+                                            "text/csv").run()
+    assert "Lignes lues : 3" in app.code[0].value
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")
+    assert list(app.dataframe[0].value["État"]) == ["actif"]
+    app.button(key="annuler").click().run()
+    assert "annulé" in app.success[0].value
