@@ -67,6 +67,8 @@ SOURCES_CLI = {"auto": None, "mesures": "mesures", "caf": "caf", "naissances": "
 
 
 def cmd_import(args) -> int:
+    if args.source == "enquete-flash":
+        return cmd_enquete_flash(args)
     source = SOURCES_CLI[args.source]
     try:
         if args.verifier:
@@ -79,6 +81,28 @@ def cmd_import(args) -> int:
         return 1
     print(rapport.texte())
     print(f"Import {entree['id']} enregistré. Pour l'annuler : python -m portrait imports rollback {entree['id']}")
+    return 0
+
+
+def cmd_enquete_flash(args) -> int:
+    from portrait import enquete_flash
+
+    if not args.departement:
+        print("Précisez le département de l'enquête : --departement 44.", file=sys.stderr)
+        return 2
+    try:
+        if args.verifier:
+            _, rapport = enquete_flash.lire(args.fichier, args.data_dir, args.departement, args.annee)
+            print(rapport.texte())
+            return 0
+        entree, rapport = enquete_flash.importer(args.fichier, args.data_dir, args.departement, args.annee)
+    except imports.ErreurImport as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(rapport.texte())
+    print(f"Import {entree['id']} enregistré : il remplace les chargés de coopération du département "
+          f"{args.departement} en {entree['annees'][0]}.\n"
+          f"Pour l'annuler : python -m portrait imports rollback {entree['id']}")
     return 0
 
 
@@ -146,9 +170,11 @@ def analyseur() -> argparse.ArgumentParser:
 
     s = sous.add_parser("import", parents=[commun],
                         help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee)")
-    s.add_argument("source", choices=list(SOURCES_CLI), help="auto : reconnue à ses en-têtes")
+    s.add_argument("source", choices=[*SOURCES_CLI, "enquete-flash"], help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")
     s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
+    s.add_argument("--departement", help="enquête flash : code du département (16, 44, 2A…)")
+    s.add_argument("--annee", type=int, help="enquête flash : année (par défaut, celle des réponses)")
     s.set_defaults(func=cmd_import)
 
     s = sous.add_parser("imports", parents=[commun], help="liste ou annule les imports")

@@ -136,7 +136,8 @@ def alertes_postes(postes: pd.DataFrame) -> pd.DataFrame:
     sortie["etp_reel_inferieur_valorise"] = par_epci.apply(
         lambda g: bool(g["etp_reels"].sum() < g["etp_valorises"].sum() - 1e-9), include_groups=False)
     sortie["sans_copil"] = par_epci["copil"].apply(lambda s: bool(s.fillna(0).sum() == 0))
-    sortie["sans_cof"] = par_epci["cof_signee"].apply(lambda s: bool((~s.fillna(False).astype(bool)).any()))
+    # une COF inconnue (l'enquête flash ne la demande pas) ne lève pas d'alerte : seule une COF « non » compte
+    sortie["sans_cof"] = par_epci["cof_signee"].apply(lambda s: bool((s.astype(object) == False).any()))  # noqa: E712
     return sortie
 
 
