@@ -7,6 +7,8 @@ from portrait import interface
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
 
 st.session_state["contexte"] = interface.selecteur_territoire()
+interface.telechargement_fiche(st.session_state["contexte"])
+interface.mode_presentation()
 
 pages = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),

@@ -33,7 +33,7 @@ carte_table, couleurs = presentation.table_carte_cooperation(synthese, ratio)
 interface.graphique(cartes.choroplethe(
     carte_table, interface.contours_epci(ctx.signature, cadre), "classe", couleurs,
     f"{RATIOS[ratio]}, {nom_cadre}, {ctx.annee}", note, survol=["etp_texte", "ratio_texte", "alertes_texte"]),
-    cle="carte_cooperation")
+    cle="carte_cooperation", demo=demo)
 
 titre = f"Chargés de coopération par EPCI, {nom_cadre}, {ctx.annee}"
 st.subheader(titre)
@@ -53,7 +53,7 @@ else:
     interface.graphique(graphiques.nuage_priorites(
         priorites, seuil_x, seuil_y, f"Tension SPPE et coopération petite enfance, {nom_cadre}, {ctx.annee}",
         note + " Lignes : médianes des EPCI. Tension : au moins 2 critères SPPE (seuils par défaut)."),
-        cle="priorites")
+        cle="priorites", demo=demo)
     liste = presentation.quadrant_prioritaire(priorites, seuil_x, seuil_y)
     st.markdown(f"**Forte tension, peu de coopération** : {', '.join(liste) if liste else 'aucun EPCI'}.")
 
@@ -71,5 +71,5 @@ st.dataframe(oui.style.format({c: presentation.pourcent_entier for c in oui.colu
                               na_rep="n.d."), hide_index=True, width="stretch")
 st.caption("Part des postes répondant « Oui », par thématique. " + note)
 interface.graphique(graphiques.boites(comptes, f"Réunions et instances dans l'année, {nom_cadre}, {ctx.annee}", note),
-                    cle="boites_activite")
+                    cle="boites_activite", demo=demo)
 interface.ecrire_url(forfait=f"{forfait:.0f}", ratio=ratio)

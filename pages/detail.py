@@ -33,7 +33,7 @@ interface.telechargements(tableau, [id_indicateur], f"detail_{id_indicateur}_{ct
 
 interface.graphique(graphiques.barres_communes(
     communes, id_indicateur, titre, note, presentation.references_detail(detail),
-    surligne=ctx.territoire), cle="detail_barres")
+    surligne=ctx.territoire), cle="detail_barres", demo=demo)
 
 st.subheader(f"Évolution, {interface.libelle_indicateur(id_indicateur)}, 2016-2024")
 options = list(communes["territoire"])
@@ -44,5 +44,6 @@ references = list(detail.loc[detail["ordre"] > 0, "territoire"])
 serie = interface.serie(ctx.signature, tuple(choix + references), id_indicateur, ANNEES_SERIES)
 interface.graphique(graphiques.courbes(
     presentation.serie_avec_roles(serie, detail), id_indicateur,
-    f"{interface.libelle_indicateur(id_indicateur)}, communes choisies, 2016-2024", note), cle="detail_series")
+    f"{interface.libelle_indicateur(id_indicateur)}, communes choisies, 2016-2024", note),
+    cle="detail_series", demo=demo)
 interface.ecrire_url(theme=theme, mode=mode, communes=choix)

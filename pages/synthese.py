@@ -23,11 +23,11 @@ for colonne, c in zip(st.columns(4), presentation.chiffres_comparateurs(synthese
 interface.graphique(graphiques.series_par_territoire(
     series[series["indicateur"] == "naissances"], "naissances",
     f"Évolution du nombre de naissances, {ctx.nom} et comparaisons, 2016-2024",
-    presentation.note(["naissances"], ctx.annee, demo)), cle="naissances_series")
+    presentation.note(["naissances"], ctx.annee, demo)), cle="naissances_series", demo=demo)
 interface.graphique(graphiques.series_par_territoire(
     series[series["indicateur"] == "enfants_0_2"], "enfants_0_2",
     f"Évolution du nombre d'enfants de 0 à 2 ans, {ctx.nom} et comparaisons, 2016-2024",
-    presentation.note(["enfants_0_2"], ctx.annee, demo)), cle="enfants_series")
+    presentation.note(["enfants_0_2"], ctx.annee, demo)), cle="enfants_series", demo=demo)
 besoins = presentation.tableau(synthese, presentation.TABLE_BESOINS)
 st.subheader(f"Besoins des familles, {ctx.nom}, {ctx.annee}")
 st.dataframe(presentation.styler(besoins, presentation.TABLE_BESOINS), hide_index=True, width="stretch")
@@ -42,7 +42,7 @@ interface.graphique(graphiques.barres_empilees(
     presentation.places_pour_100(synthese), graphiques.COULEURS_MODES, presentation.libelles_modes(),
     f"Places d'accueil pour 100 enfants de moins de 3 ans, par mode, {ctx.nom}, {ctx.annee}",
     presentation.note(["places_total"], ctx.annee, demo, "Chaque barre a pour longueur le taux de couverture."),
-    "places pour 100 enfants de moins de 3 ans"), cle="places_modes")
+    "places pour 100 enfants de moins de 3 ans"), cle="places_modes", demo=demo)
 offre = presentation.tableau(synthese, presentation.TABLE_OFFRE)
 st.subheader(f"Places et assistantes maternelles, {ctx.nom}, {ctx.annee}")
 st.dataframe(presentation.styler(offre, presentation.TABLE_OFFRE), hide_index=True, width="stretch")
@@ -62,7 +62,8 @@ c2.metric("Places menacées par les départs en retraite d'ici cinq ans (estimat
 interface.graphique(graphiques.barres_empilees(
     presentation.ages_assistantes_maternelles(synthese), graphiques.COULEURS_AGES, presentation.LIBELLES_AGES,
     f"Âge des assistantes maternelles actives, {ctx.nom}, {ctx.annee}",
-    presentation.note(["am_actives"], ctx.annee, demo), "% des assistantes maternelles actives"), cle="ages_am")
+    presentation.note(["am_actives"], ctx.annee, demo), "% des assistantes maternelles actives"),
+    cle="ages_am", demo=demo)
 
 # --- Adéquation besoins / offre ---------------------------------------------------------------------------------
 st.header("Adéquation besoins / offre", divider="gray")
@@ -74,4 +75,4 @@ interface.graphique(graphiques.barres_comparaison(
     synthese, "taux_couverture", f"Taux de couverture petite enfance, {ctx.nom} et comparaisons, {ctx.annee}",
     presentation.note(["taux_couverture"], ctx.annee, demo),
     reference=(departement["nom"].iloc[0], departement["taux_couverture"].iloc[0]) if len(departement) else None),
-    cle="couverture")
+    cle="couverture", demo=demo)

@@ -71,7 +71,7 @@ note = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
 carte = cartes.choroplethe(table_carte, interface.contours(ctx.signature, cadre), "classe", couleurs,
                            f"{presentation.libelle_indicateur_carte(indicateur)}, {nom_cadre}, {ctx.annee}", note,
                            zones=zones, survol=survol)
-evenement = interface.graphique(carte, cle="carte_tensions", on_select="rerun", selection_mode="points")
+evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, on_select="rerun", selection_mode="points")
 points = (evenement.selection.get("points") if evenement else None) or []
 if points:
     st.session_state["selection"] = points[0].get("location")

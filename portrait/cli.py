@@ -141,6 +141,18 @@ def cmd_tensions(args) -> int:
     return 0
 
 
+def cmd_fiche(args) -> int:
+    from portrait import diapositives
+
+    req = requetes(args)
+    t = donnees.territoire(req, args.territoire)["territoire"]
+    debut = time.time()
+    octets = diapositives.fiche(req, t, args.annee, args.format)
+    Path(args.out).write_bytes(octets)
+    print(f"Fiche {args.format.upper()} écrite : {args.out} ({len(octets) / 1e6:.1f} Mo, {time.time() - debut:.1f} s).")
+    return 0
+
+
 def cmd_cooperation(args) -> int:
     from portrait import cooperation as coop
 
@@ -197,6 +209,12 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
     s.set_defaults(func=cmd_cooperation)
+    s = sous.add_parser("fiche", parents=[commun], help="fiche territoire pour un COPIL, en PPTX ou en PDF")
+    s.add_argument("--territoire", required=True, help="epci:200067346, departement:44, commune:44131")
+    s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+    s.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
+    s.add_argument("--out", required=True, help="fichier à écrire")
+    s.set_defaults(func=cmd_fiche)
     return p
 
 

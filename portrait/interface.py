@@ -213,11 +213,72 @@ def bandeau_demo(demo: bool) -> None:
         st.warning(presentation.BANDEAU_DEMO, icon=":material/science:")
 
 
-def graphique(fig, cle: str | None = None, **options):
-    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) et l'export PNG au format diapositive."""
+def graphique(fig, cle: str | None = None, demo: bool = False, **options):
+    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle, ses images au format
+    diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites au clic."""
+    from portrait import diapositives
+
     config = {**graphiques.CONFIG_PLOTLY,
               "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
-    return st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
+    evenement = st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
+    if not st.session_state.get("presentation"):
+        c1, c2, _ = st.columns([1.4, 1, 4])
+        nom = cle or "figure"
+        c1.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo), f"{nom}.png",
+                           "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
+        c2.download_button("SVG", lambda: diapositives.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
+                           key=f"svg_{nom}", on_click="ignore")
+    return evenement
+
+
+STYLE_PRESENTATION = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+.stSelectbox, .stMultiSelect, .stNumberInput, .stRadio, .stSlider, .stToggle, .stCheckbox, .stFileUploader,
+.stDownloadButton, .stButton {
+    display: none !important;
+}
+.st-key-quitter_presentation .stButton { display: block !important; }
+.block-container { max-width: 100% !important; padding-top: 1.5rem !important; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def mode_presentation() -> bool:
+    """Mode présentation (bascule ou ?presentation=1) : ni barre latérale ni widgets, les figures en grand,
+    les filtres courants gardés ; un bouton ramène au mode normal."""
+    if "presentation" not in st.session_state:
+        st.session_state["presentation"] = st.query_params.get("presentation") == "1"
+    st.sidebar.toggle("Mode présentation", key="presentation", help="Pour une capture ou un écran partagé en COPIL.")
+    if st.session_state["presentation"]:
+        st.query_params["presentation"] = "1"
+        st.markdown(STYLE_PRESENTATION, unsafe_allow_html=True)
+        st.button("Quitter le mode présentation", key="quitter_presentation", on_click=_quitter_presentation,
+                  icon=":material/close_fullscreen:")
+        return True
+    if "presentation" in st.query_params:
+        del st.query_params["presentation"]
+    return False
+
+
+def _quitter_presentation() -> None:
+    st.session_state["presentation"] = False
+
+
+def telechargement_fiche(ctx: Contexte) -> None:
+    """Barre latérale : la fiche territoire du territoire et de l'année choisis, en PPTX ou en PDF (au clic)."""
+    from portrait import diapositives
+
+    st.sidebar.markdown("**Fiche territoire (COPIL)**")
+    c1, c2 = st.sidebar.columns(2)
+    nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
+    c1.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx"),
+                       f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
+    c2.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf"),
+                       f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
+                       icon=":material/picture_as_pdf:")
 
 
 def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str,

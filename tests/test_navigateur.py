@@ -57,3 +57,30 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     page.get_by_text(re.compile(r"habitants")).first.wait_for(timeout=30_000)
     page.screenshot(path=str(CAPTURES / "tensions_44_clic.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.parametrize(("chemin", "titre", "figures"), [
+    ("synthese-petite-enfance?territoire=epci:200067346&annee=2023", "Synthèse petite enfance · CA Pornic", 5),
+    ("detail-indicateur?territoire=epci:200067346&annee=2023&theme=taux%20de%20couverture%20petite%20enfance",
+     "Détail par indicateur · CA Pornic", 2),
+    ("charges-cooperation?territoire=departement:16&annee=2023", "Chargés de coopération CTG · Charente", 3),
+])
+def test_pages_s_affichent_avec_leurs_graphiques(navigateur, adresse, chemin, titre, figures):
+    CAPTURES.mkdir(exist_ok=True)
+    page = navigateur.new_page(viewport={"width": 1500, "height": 4000})
+    page.goto(f"{adresse}/{chemin}")
+    page.get_by_text(titre).first.wait_for(timeout=90_000)
+    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {figures}", timeout=60_000)
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    page.screenshot(path=str(CAPTURES / f"{chemin.split('?')[0]}.png"), full_page=True)
+    page.close()
+
+
+def test_mode_presentation_cache_la_barre_laterale(navigateur, adresse):
+    page = navigateur.new_page(viewport={"width": 1500, "height": 2400})
+    page.goto(f"{adresse}/synthese-petite-enfance?territoire=epci:200067346&annee=2023&presentation=1")
+    page.get_by_text("Quitter le mode présentation").wait_for(timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    page.screenshot(path=str(CAPTURES / "presentation.png"), full_page=True)
+    page.close()

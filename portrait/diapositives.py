@@ -1,0 +1,260 @@
+"""Pour le COPIL : images au format diapositive (1 600 × 900) et « fiche territoire » en PPTX et en PDF."""
+
+from __future__ import annotations
+
+import copy
+import io
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from portrait import cartes, donnees, graphiques, indicateurs, presentation, tensions
+from portrait import format as fr
+from portrait.requetes import Requetes
+
+LARGEUR, HAUTEUR = 1600, 900
+LIGNES_PAR_DIAPOSITIVE = 12  # tableau lisible en projection
+MENTION_DEMO = "Données de démonstration : ce ne sont pas des statistiques officielles."
+_serveur_demarre = False
+
+
+def demarrer() -> None:
+    """Un seul serveur Kaleido (Chromium) pour une série d'images ; pas de MathJax (pas de réseau)."""
+    global _serveur_demarre
+    if not _serveur_demarre:
+        import kaleido
+
+        pio.defaults.mathjax = None
+        kaleido.start_sync_server(silence_warnings=True)
+        _serveur_demarre = True
+
+
+def pour_diapositive(fig: go.Figure, demo: bool) -> go.Figure:
+    """La figure au format 16:9, polices agrandies, mention de démonstration en haut à droite."""
+    f = copy.deepcopy(fig)
+    f.update_layout(width=LARGEUR, height=HAUTEUR, font={"size": 17}, title={"font": {"size": 26}})
+    if demo:
+        f.add_annotation(text=MENTION_DEMO, xref="paper", yref="paper", x=1, y=1, yshift=75, showarrow=False,
+                         xanchor="right", font={"size": 14, "color": "#B00020"})
+    return f
+
+
+def image(fig: go.Figure, format_: str = "png", demo: bool = False) -> bytes:
+    """PNG ou SVG (ou page PDF) 1 600 × 900 d'une figure, avec son titre, sa source et la mention de démonstration."""
+    demarrer()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # serveur Kaleido partagé
+        return pio.to_image(pour_diapositive(fig, demo), format=format_, width=LARGEUR, height=HAUTEUR)
+
+
+@dataclass
+class Diapositive:
+    """Une diapositive : un titre, une figure ou un tableau, une note de source."""
+
+    titre: str
+    note: str
+    figure: go.Figure | None = None
+    tableau: pd.DataFrame | None = None
+    formats: dict = field(default_factory=dict)
+    texte: str = ""
+
+
+def morceaux(df: pd.DataFrame, n: int = LIGNES_PAR_DIAPOSITIVE) -> list[pd.DataFrame]:
+    """Découpe un long tableau en tranches lisibles à l'écran."""
+    return [df.iloc[i:i + n] for i in range(0, len(df), n)] or [df]
+
+
+def texte_cellule(valeur, formateur) -> str:
+    if formateur is not None:
+        return formateur(valeur)
+    return fr.NON_DISPONIBLE if fr.manquant(valeur) else str(valeur)
+
+
+def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapositive], str, bool]:
+    """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau), coopération."""
+    info = donnees.territoire(req, territoire)
+    nom = info["nom"]
+    synthese = donnees.synthese(req, territoire, annee)
+    demo = bool(synthese["demo"].any())
+    series = donnees.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
+    d: list[Diapositive] = []
+    besoins = presentation.tableau(synthese, presentation.TABLE_BESOINS)
+    d.append(Diapositive(f"Besoins : naissances, {nom}, 2016-2024", presentation.note(["naissances"], annee, demo),
+                         figure=graphiques.series_par_territoire(
+                             series, "naissances", f"Évolution du nombre de naissances, {nom} et comparaisons",
+                             presentation.note(["naissances"], annee, demo))))
+    d.append(Diapositive(f"Besoins des familles, {nom}, {annee}", presentation.note(presentation.TABLE_BESOINS, annee,
+                                                                                     demo),
+                         tableau=besoins, formats=presentation.formats_colonnes(presentation.TABLE_BESOINS)))
+    note_offre = presentation.note(["places_total"], annee, demo)
+    d.append(Diapositive(f"Offre : places pour 100 enfants de moins de 3 ans, {nom}, {annee}", note_offre,
+                         figure=graphiques.barres_empilees(
+                             presentation.places_pour_100(synthese), graphiques.COULEURS_MODES,
+                             presentation.libelles_modes(), f"Places pour 100 enfants de moins de 3 ans, par mode, "
+                             f"{nom}, {annee}", note_offre, "places pour 100 enfants de moins de 3 ans")))
+    t = synthese.iloc[0]
+    d.append(Diapositive(
+        f"Offre : assistantes maternelles, {nom}, {annee}", presentation.note(["am_actives"], annee, demo),
+        figure=graphiques.barres_empilees(presentation.ages_assistantes_maternelles(synthese),
+                                          graphiques.COULEURS_AGES, presentation.LIBELLES_AGES,
+                                          f"Âge des assistantes maternelles actives, {nom}, {annee}",
+                                          presentation.note(["am_actives"], annee, demo),
+                                          "% des assistantes maternelles actives"),
+        texte=f"{fr.nombre(t['am_actives_60_plus'])} assistantes maternelles de 60 ans et plus ; environ "
+              f"{fr.nombre(t['places_am_60_plus_estimees'])} places menacées par les départs en retraite d'ici "
+              f"cinq ans (estimation)."))
+    dep = synthese[synthese["niveau"] == "departement"]
+    d.append(Diapositive(
+        f"Adéquation : taux de couverture, {nom}, {annee}", presentation.note(["taux_couverture"], annee, demo),
+        figure=graphiques.barres_comparaison(
+            synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
+            presentation.note(["taux_couverture"], annee, demo),
+            reference=(dep["nom"].iloc[0], dep["taux_couverture"].iloc[0]) if len(dep) else None)))
+    # Tensions SPPE, avec les filtres par défaut (rappelés sur la diapositive)
+    cadre = donnees.cadre_tensions(req, territoire)
+    nom_cadre = donnees.territoire(req, cadre)["nom"]
+    table = donnees.tensions(req, cadre, annee, autres=("places_psu", "places_mc_paje", "enfants_0_2"))
+    seuils = tensions.Seuils()
+    evaluee = tensions.evaluer(table, seuils)
+    retenues, total = tensions.decompte(evaluee)
+    filtres = (f"Filtres : évolution des 0-2 ans ≥ +{seuils.evolution_enfants_0_2:.0f} %, AM de 60 ans et plus ≥ "
+               f"{seuils.part_am_60_plus:.0f} %, parents actifs ≥ {seuils.part_enfants_0_2_parents_actifs:.0f} %, "
+               f"couverture sous celle du département ; en tension = au moins {seuils.k} critères. "
+               f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
+    note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
+    carte_table, couleurs = presentation.table_carte(evaluee, tensions.TENSION, tensions.METHODES[0], False)
+    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=filtres, figure=cartes.choroplethe(
+        carte_table, cartes.contours(req, cadre), "classe", couleurs,
+        f"Niveau de tension (critères remplis), {nom_cadre}, {annee}", note_t,
+        zones=list(evaluee.loc[evaluee["zone_insuffisante"], "code"]))))
+    tableau_t = presentation.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
+                                                                                                "Code"])
+    for i, part in enumerate(morceaux(tableau_t)):
+        d.append(Diapositive(f"Identification des tensions, {nom_cadre}, {annee}"
+                             + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
+                                else ""), note_t, tableau=part, formats=presentation.formats_tensions(),
+                             texte=filtres if i == 0 else ""))
+    synthese_coop, _ = donnees.cooperation(req, cadre, annee)
+    tableau_c = presentation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
+                                                               "ETP pour 1 000 enfants 0-2 ans",
+                                                               "Financement estimé (€)", "Alertes"]]
+    for part in morceaux(tableau_c, 10):
+        d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", presentation.note_cooperation(
+            annee, bool(synthese_coop["demo"].any())), tableau=part,
+            formats=presentation.formats_cooperation(tableau_c)))
+    return d, nom, demo
+
+
+def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Emu, Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    vide = prs.slide_layouts[6]
+
+    def zone_texte(slide, x, y, w, h, texte, taille, gras=False, couleur=None):
+        boite = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+        boite.text_frame.word_wrap = True
+        p = boite.text_frame.paragraphs[0]
+        p.text = texte
+        p.font.size, p.font.bold = Pt(taille), gras
+        if couleur:
+            p.font.color.rgb = RGBColor.from_string(couleur)
+        return boite
+
+    couverture = prs.slides.add_slide(vide)
+    zone_texte(couverture, 0.8, 2.4, 11.7, 1.2, titre, 36, gras=True)
+    zone_texte(couverture, 0.8, 3.7, 11.7, 0.8, f"Portrait de territoire petite enfance · fiche produite le "
+               f"{date.today():%d/%m/%Y}", 18)
+    if demo:
+        zone_texte(couverture, 0.8, 4.5, 11.7, 0.8, MENTION_DEMO, 16, couleur="B00020")
+    for diapo in d:
+        s = prs.slides.add_slide(vide)
+        zone_texte(s, 0.4, 0.2, 12.5, 0.7, diapo.titre, 24, gras=True)
+        haut = 0.95
+        if diapo.texte:
+            zone_texte(s, 0.4, 0.85, 12.5, 0.6, diapo.texte, 13)
+            haut = 1.45
+        if diapo.figure is not None:
+            png = image(diapo.figure, "png", demo)
+            hauteur = 6.9 - haut
+            s.shapes.add_picture(io.BytesIO(png), Inches(0.4 + (12.5 - hauteur * 16 / 9) / 2), Inches(haut),
+                                 height=Inches(hauteur))
+        if diapo.tableau is not None:
+            t = diapo.tableau
+            forme = s.shapes.add_table(len(t) + 1, len(t.columns), Inches(0.4), Inches(haut), Inches(12.5),
+                                       Inches(0.4 * (len(t) + 1)))
+            for j, col in enumerate(t.columns):
+                cellule = forme.table.cell(0, j)
+                cellule.text = str(col)
+                cellule.text_frame.paragraphs[0].font.size = Pt(12)
+                cellule.text_frame.paragraphs[0].font.bold = True
+                for i, v in enumerate(t[col]):
+                    c = forme.table.cell(i + 1, j)
+                    c.text = texte_cellule(v, diapo.formats.get(col))
+                    c.text_frame.paragraphs[0].font.size = Pt(13)
+            forme.width = Emu(Inches(12.5))
+        zone_texte(s, 0.4, 6.95, 12.5, 0.5, diapo.note + (" " + MENTION_DEMO if demo else ""), 10,
+                   couleur="5F5F5F")
+    sortie = io.BytesIO()
+    prs.save(sortie)
+    return sortie.getvalue()
+
+
+def figure_tableau(diapo: Diapositive) -> go.Figure:
+    """Un tableau en figure (pour la page PDF), valeurs à la française."""
+    t = diapo.tableau
+    fig = go.Figure(go.Table(
+        header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
+                "font": {"size": 19}, "height": 46},
+        cells={"values": [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns],
+               "align": "left", "font": {"size": 19}, "height": 44}))
+    graphiques.mise_en_page(fig, diapo.titre, diapo.note, hauteur=HAUTEUR)
+    fig.update_layout(margin={"b": 100, "t": 130})
+    if diapo.texte:
+        fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1, yshift=8,
+                           showarrow=False, xanchor="left", yanchor="bottom", align="left", font={"size": 13})
+    return fig
+
+
+def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    ecrivain = PdfWriter()
+    couverture = go.Figure()
+    couverture.add_annotation(text=f"<b>{titre}</b><br><br>Portrait de territoire petite enfance · fiche produite "
+                              f"le {date.today():%d/%m/%Y}" + (f"<br><br>{MENTION_DEMO}" if demo else ""),
+                              x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 30})
+    couverture.update_xaxes(visible=False)
+    couverture.update_yaxes(visible=False)
+    couverture.update_layout(template="plotly_white")
+    pages = [couverture]
+    for diapo in d:
+        if diapo.figure is not None:
+            fig = copy.deepcopy(diapo.figure)
+            if diapo.texte:
+                fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1,
+                                   yshift=30, showarrow=False, xanchor="left", yanchor="bottom", align="left",
+                                   font={"size": 13})
+            pages.append(fig)
+        else:
+            pages.append(figure_tableau(diapo))
+    for fig in pages:
+        for page in PdfReader(io.BytesIO(image(fig, "pdf", demo))).pages:
+            ecrivain.add_page(page)
+    sortie = io.BytesIO()
+    ecrivain.write(sortie)
+    return sortie.getvalue()
+
+
+def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx") -> bytes:
+    """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF."""
+    d, nom, demo = diapositives(req, territoire, annee)
+    titre = f"{nom} · {annee}"
+    return _pptx(d, titre, demo) if format_ == "pptx" else _pdf(d, titre, demo)

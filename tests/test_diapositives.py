@@ -1,0 +1,69 @@
+"""Exports pour le COPIL : images 1 600 × 900, fiche territoire PPTX et PDF, mode présentation."""
+
+import io
+import struct
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portrait import diapositives, graphiques
+from tests.navigateur import installer_chromium
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium():
+    if installer_chromium() is None:
+        pytest.fail("Chromium est nécessaire à Kaleido (apt-get install chromium).")
+
+
+def taille_png(octets: bytes) -> tuple[int, int]:
+    assert octets[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", octets[16:24])
+
+
+def test_image_au_format_diapositive():
+    import pandas as pd
+
+    t = pd.DataFrame({"nom": ["A", "B"], "role": ["territoire", "france"], "taux_couverture": [76.9, 69.6]})
+    fig = graphiques.barres_comparaison(t, "taux_couverture", "Taux de couverture, A, 2023", "Sources : Cnaf.")
+    assert taille_png(diapositives.image(fig, "png", demo=True)) == (1600, 900)
+    svg = diapositives.image(fig, "svg", demo=True).decode()
+    assert "Taux de couverture, A, 2023" in svg and "Données de démonstration" in svg and "76,9" in svg
+
+
+def test_fiche_pptx_pornic_agglo(req_demo):
+    from pptx import Presentation
+
+    octets = diapositives.fiche(req_demo, "epci:200067346", 2023, "pptx")
+    prs = Presentation(io.BytesIO(octets))
+    titres = [s.shapes[0].text_frame.text for s in prs.slides]
+    assert titres[0] == "CA Pornic Agglo Pays de Retz · 2023"
+    assert "Besoins des familles, CA Pornic Agglo Pays de Retz, 2023" in titres
+    tensions = [t for t in titres if t.startswith("Identification des tensions")]
+    assert len(tensions) == 2  # 15 communes + EPCI + département : deux diapositives lisibles
+    tableaux = [sh.table for s in prs.slides for sh in s.shapes if sh.has_table]
+    cellules = {c.text for t in tableaux for r in t.rows for c in r.cells}
+    assert "76,9\u00a0%" in cellules and "Préfailles" in cellules
+    notes = [s.shapes[-1].text_frame.text for s in list(prs.slides)[1:]]
+    assert all(n.startswith("Source") and "Données de démonstration" in n for n in notes)
+
+
+def test_fiche_pdf(req_demo):
+    from pypdf import PdfReader
+
+    lecteur = PdfReader(io.BytesIO(diapositives.fiche(req_demo, "epci:200067346", 2023, "pdf")))
+    assert len(lecteur.pages) >= 9
+    texte = "\n".join(p.extract_text() for p in lecteur.pages)
+    assert "Identification des tensions" in texte and "Taux de couverture" in texte
+
+
+def test_mode_presentation_par_l_url(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params.update({"territoire": "epci:200000001", "presentation": "1"})
+    at.run()
+    assert at.session_state["presentation"] is True
+    assert any("stSidebar" in m.value for m in at.markdown)
+    at.button(key="quitter_presentation").click().run()
+    assert at.session_state["presentation"] is False
+    assert "presentation" not in at.query_params
