@@ -153,6 +153,27 @@ def cmd_fiche(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    from portrait import telechargement
+
+    dossier = Path(args.data_dir) / "imports" / "telechargements"
+    try:
+        fichiers = telechargement.telecharger(args.annee, dossier, tuple(args.maille))
+    except telechargement.ErreurTelechargement as e:
+        print(str(e), file=sys.stderr)
+        return 3
+    code = 0
+    for f in fichiers:
+        try:
+            entree, rapport = imports.importer_mesures(f, args.data_dir, source="caf")
+            print(rapport.texte())
+            print(f"Import {entree['id']} enregistré.")
+        except imports.ErreurImport as e:
+            print(str(e), file=sys.stderr)
+            code = 1
+    return code
+
+
 def cmd_cooperation(args) -> int:
     from portrait import cooperation as coop
 
@@ -209,6 +230,11 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
     s.set_defaults(func=cmd_cooperation)
+    s = sous.add_parser("fetch", parents=[commun], help="télécharge puis importe les jeux data.caf.fr d'une année")
+    s.add_argument("source", choices=["caf"])
+    s.add_argument("--annee", type=int, required=True)
+    s.add_argument("--maille", nargs="+", choices=["com", "epci", "dep", "nat"], default=["com", "epci", "dep", "nat"])
+    s.set_defaults(func=cmd_fetch)
     s = sous.add_parser("fiche", parents=[commun], help="fiche territoire pour un COPIL, en PPTX ou en PDF")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:44, commune:44131")
     s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
