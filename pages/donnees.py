@@ -15,9 +15,12 @@ st.header("Importer un fichier", divider="gray")
 fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], key="fichier",
                            help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population par âge "
                                 "Insee, ou fichier générique niveau, code, annee, indicateur, valeur.")
-choix = [None, *sources.LECTEURS]
-source = st.selectbox("Source", choix, key="source",
-                      format_func=lambda s: "Reconnaître à partir des en-têtes" if s is None else sources.LIBELLES[s])
+choix = [None, *sources.LECTEURS, "enquete_flash", "cooperation"]
+source = st.selectbox("Source", choix, key="source", format_func=presentation.libelle_source_import)
+departement = None
+if source == "enquete_flash":
+    departement = st.text_input("Département de l'enquête", value=ctx.code[:2] if ctx.niveau != "france" else "",
+                                key="departement_enquete", help="Code du département : 16, 44, 2A…")
 if fichier is not None:
     octets = fichier.getvalue()
     if len(octets) > TAILLE_MAX:
@@ -25,16 +28,17 @@ if fichier is not None:
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
-            _, rapport = imports.preparer(fichier.name, interface.racine(), octets, source)
+            _, rapport = presentation.preparer_import(fichier.name, interface.racine(), octets, source, departement)
         except imports.ErreurImport as e:
             st.error(str(e))
         else:
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
-            if rapport.erreurs:
+            if presentation.import_bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = imports.importer_mesures(fichier.name, interface.racine(), octets, source)
+                entree, _ = presentation.confirmer_import(fichier.name, interface.racine(), octets, source,
+                                                          departement)
                 st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
                 st.rerun()
 if message := st.session_state.pop("message_import", None):

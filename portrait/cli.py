@@ -69,6 +69,17 @@ SOURCES_CLI = {"auto": None, "mesures": "mesures", "caf": "caf", "naissances": "
 def cmd_import(args) -> int:
     if args.source == "enquete-flash":
         return cmd_enquete_flash(args)
+    if args.source == "cooperation":
+        from portrait import import_cooperation
+
+        try:
+            entree, rapport = import_cooperation.importer(args.fichier, args.data_dir)
+        except imports.ErreurImport as e:
+            print(str(e), file=sys.stderr)
+            return 1
+        print(rapport.texte())
+        print(f"Import {entree['id']} enregistré (départements {', '.join(entree['departements'])}).")
+        return 0
     source = SOURCES_CLI[args.source]
     try:
         if args.verifier:
@@ -203,7 +214,8 @@ def analyseur() -> argparse.ArgumentParser:
 
     s = sous.add_parser("import", parents=[commun],
                         help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee)")
-    s.add_argument("source", choices=[*SOURCES_CLI, "enquete-flash"], help="auto : reconnue à ses en-têtes")
+    s.add_argument("source", choices=[*SOURCES_CLI, "enquete-flash", "cooperation"],
+                   help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")
     s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
     s.add_argument("--departement", help="enquête flash : code du département (16, 44, 2A…)")

@@ -194,12 +194,18 @@ def importer(chemin: Path | str, racine: Path | str, departement: str, annee: in
 
     Les réponses dont la commune est introuvable sont signalées et écartées ; l'état précédent reste
     disponible (annulation de l'import)."""
-    chemins = Chemins(Path(racine))
     chemin = Path(chemin)
     octets = octets if octets is not None else chemin.read_bytes()
     df, rapport = lire(chemin, racine, departement, annee, octets)
     if df.empty:
         raise ErreurImport("Aucune réponse importable.\n" + rapport.texte())
+    return enregistrer(df, rapport, chemin, octets, racine, "enquête flash")
+
+
+def enregistrer(df: pd.DataFrame, rapport: Rapport, chemin: Path, octets: bytes, racine: Path | str,
+                type_: str) -> tuple[dict, Rapport]:
+    """Écrit des postes de coopération à côté des données, puis les ajoute d'un coup au registre."""
+    chemins = Chemins(Path(racine))
     with verrou(chemins):
         registre = lire_registre(chemins)
         priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
@@ -210,10 +216,11 @@ def importer(chemin: Path | str, racine: Path | str, departement: str, annee: in
         with open(provisoire, "rb") as f:
             os.fsync(f.fileno())
         os.replace(provisoire, chemins.imports / fichier)
-        entree = {"id": ident, "date": datetime.now().isoformat(timespec="seconds"), "type": "enquête flash",
+        entree = {"id": ident, "date": datetime.now().isoformat(timespec="seconds"), "type": type_,
                   "table": "cooperation", "fichier_source": chemin.name, "sha256": hashlib.sha256(octets).hexdigest(),
                   "fichier": fichier, "lignes_lues": rapport.lignes_lues, "lignes_gardees": rapport.lignes_gardees,
-                  "departement": departement, "annees": rapport.annees, "priorite": priorite, "actif": True}
+                  "departements": sorted(df["departement"].unique()), "annees": rapport.annees,
+                  "priorite": priorite, "actif": True}
         registre["imports"].append(entree)
         ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
     return entree, rapport

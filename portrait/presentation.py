@@ -470,3 +470,40 @@ def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
         "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
         "Empreinte SHA-256": liste["sha256"].str[:12],
     })
+
+
+def libelle_source_import(source: str | None) -> str:
+    """Libellé d'une source dans le choix de la page Données."""
+    from portrait import sources
+
+    autres = {None: "Reconnaître à partir des en-têtes", "enquete_flash": "Enquête flash des chargés de coopération",
+              "cooperation": "Postes de chargés de coopération (fichier générique)"}
+    return autres[source] if source in autres else sources.LIBELLES[source]
+
+
+def preparer_import(nom: str, racine: str, octets: bytes, source: str | None, departement: str | None):
+    """Rapport de validation d'un fichier déposé, sans rien écrire, quelle que soit sa source."""
+    from portrait import enquete_flash, import_cooperation, imports
+
+    if source == "enquete_flash":
+        return enquete_flash.lire(nom, racine, (departement or "").strip().upper(), None, octets)
+    if source == "cooperation":
+        return import_cooperation.lire(nom, racine, octets)
+    return imports.preparer(nom, racine, octets, source)
+
+
+def confirmer_import(nom: str, racine: str, octets: bytes, source: str | None, departement: str | None):
+    """Écrit l'import confirmé (tout ou rien, annulable)."""
+    from portrait import enquete_flash, import_cooperation, imports
+
+    if source == "enquete_flash":
+        return enquete_flash.importer(nom, racine, (departement or "").strip().upper(), None, octets)
+    if source == "cooperation":
+        return import_cooperation.importer(nom, racine, octets)
+    return imports.importer_mesures(nom, racine, octets, source)
+
+
+def import_bloque(source: str | None, rapport) -> bool:
+    """Une erreur bloque tout import, sauf dans l'enquête flash où une réponse à la commune introuvable est
+    seulement écartée (les autres réponses s'importent)."""
+    return bool(rapport.erreurs) and (source != "enquete_flash" or rapport.lignes_gardees == 0)

@@ -8,7 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from portrait import cooperation, donnees
+from portrait import donnees as d
+from portrait.base import connecter
 from portrait.cli import main
+from portrait.requetes import Requetes
 from tests.conftest import postes_cooperation
 
 
@@ -94,3 +97,17 @@ def test_page_cooperation(donnees, monkeypatch):
     at.number_input(key="forfait").set_value(30_000.0).run()
     assert {m.label: m.value for m in at.metric}["Financement Caf estimé"] == "58\u202f500\u00a0€"
     assert at.query_params["forfait"] == "30000"
+
+
+def test_import_generique_des_postes(donnees, tmp_path, capsys):
+    f = tmp_path / "postes.csv"
+    f.write_text("annee;niveau;code;employeur;nom;thematique;etp_valorises;etp_reels;cof_signee;copil\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;petite_enfance;0,8;0.8;Oui;2\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;parentalite;0,2;0,2;Oui;2\n", encoding="utf-8")
+    assert main(["import", "cooperation", str(f), "--data-dir", str(donnees)]) == 0
+    synthese, postes = d.cooperation(Requetes(connecter(donnees)), "departement:44", 2023)
+    assert set(postes["nom"]) == {"Zoé Lemaire"}  # la Loire-Atlantique 2023 est remplacée en entier
+    assert synthese.set_index("code").loc["200000002", "etp_total"] == pytest.approx(1.0)
+    f.write_text("annee;niveau;code;thematique;etp_valorises\n2023;epci;123;jeunesse;1\n", encoding="utf-8")
+    assert main(["import", "cooperation", str(f), "--data-dir", str(donnees)]) == 1
+    assert "ligne 2 : territoire « epci 123 » inconnu" in capsys.readouterr().err

@@ -34,3 +34,14 @@ def test_import_puis_annulation_depuis_la_page(app):
     assert list(app.dataframe[0].value["État"]) == ["actif"]
     app.button(key="annuler").click().run()
     assert "annulé" in app.success[0].value
+
+
+def test_enquete_flash_depuis_la_page(app):
+    from tests.test_enquete_flash import REPONSES, export
+
+    app.selectbox(key="source").set_value("enquete_flash").run()
+    app.text_input(key="departement_enquete").set_value("44").run()
+    app.file_uploader(key="fichier").upload("enquete.csv", export(REPONSES), "text/csv").run()
+    assert "« Gama » introuvable" in app.code[0].value
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")

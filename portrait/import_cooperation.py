@@ -1,0 +1,91 @@
+"""Import du fichier générique des postes de chargés de coopération (une ligne par personne, thématique et année)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from portrait import cooperation
+from portrait.base import Chemins
+from portrait.imports import ErreurImport, Rapport, normaliser_code, proches
+from portrait.lecture import ErreurLecture, lire_fichier, lire_nombre
+
+OBLIGATOIRES = ("annee", "niveau", "code", "thematique", "etp_valorises")
+VRAI, FAUX = {"oui", "o", "vrai", "true", "1", "x"}, {"non", "n", "faux", "false", "0"}
+
+
+def booleen(texte: str) -> bool | None:
+    t = texte.strip().lower()
+    return True if t in VRAI else (False if t in FAUX else None)
+
+
+def lire(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[pd.DataFrame, Rapport]:
+    """Valide chaque ligne ; toute erreur est rapportée avec son numéro de ligne, et rien n'est écrit."""
+    chemins = Chemins(Path(racine))
+    try:
+        t = lire_fichier(chemin, octets)
+    except ErreurLecture as e:
+        raise ErreurImport(str(e)) from None
+    manquantes = [c for c in OBLIGATOIRES if c not in t.entetes]
+    if manquantes:
+        raise ErreurImport(f"{t.nom_fichier} : colonne(s) absente(s) : {', '.join(manquantes)}. Colonnes du fichier "
+                           f"des postes : {', '.join(c for c in cooperation.COLONNES if c != 'source')}.")
+    communes = pd.read_parquet(chemins.table("communes")).set_index("code")
+    epci = pd.read_parquet(chemins.table("epci")).set_index("code")
+    rapport = Rapport(t.nom_fichier, lignes_lues=len(t.lignes), source="postes de chargés de coopération")
+    lignes = []
+    for numero, cellules in zip(t.numeros, t.lignes):
+        def cell(c, cellules=cellules):
+            return cellules[t.entetes.index(c)].strip() if c in t.entetes and t.entetes.index(c) < len(cellules) else ""
+        ou = f"{t.nom_fichier}, ligne {numero}"
+        niveau = cell("niveau").lower()
+        code = normaliser_code(niveau, cell("code")) if niveau in ("commune", "epci") else cell("code")
+        if niveau == "epci" and code in epci.index:
+            code_epci, departement = code, epci.at[code, "departement"]
+        elif niveau == "commune" and code in communes.index:
+            code_epci, departement = communes.at[code, "epci"], communes.at[code, "departement"]
+        else:
+            connus = epci.index if niveau == "epci" else communes.index
+            rapport.erreurs.append(f"{ou} : territoire « {cell('niveau')} {cell('code')} » inconnu ; niveau epci "
+                                   "(Siren) ou commune (code Insee)." + proches(code, connus))
+            continue
+        thematique = cell("thematique").lower()
+        if thematique not in cooperation.THEMATIQUES:
+            rapport.erreurs.append(f"{ou} : thématique « {cell('thematique')} » inconnue ; "
+                                   f"{', '.join(cooperation.THEMATIQUES)}.")
+            continue
+        try:
+            annee = int(lire_nombre(cell("annee")) or 0)
+            etp = lire_nombre(cell("etp_valorises"))
+            reels = lire_nombre(cell("etp_reels")) if cell("etp_reels") else etp
+            comptes = {c: lire_nombre(cell(c)) for c in cooperation.COMPTES_ACTIVITE}
+        except ValueError:
+            rapport.erreurs.append(f"{ou} : nombre illisible (année, ETP ou comptes de réunions) ; écrivez 0,5 ou 0.5.")
+            continue
+        if not 1990 <= annee <= 2100 or etp is None or etp < 0:
+            rapport.erreurs.append(f"{ou} : année ou ETP valorisés manquant ou hors bornes.")
+            continue
+        ligne = {"annee": annee, "departement": departement, "niveau": niveau, "code": code, "epci": code_epci,
+                 "employeur": cell("employeur"), "intitule_poste": cell("intitule_poste"), "nom": cell("nom"),
+                 "thematique": thematique, "etp_valorises": etp, "etp_reels": reels,
+                 "cof_signee": booleen(cell("cof_signee")), "source": "import"}
+        ligne.update({c: (int(v) if v is not None else None) for c, v in comptes.items()})
+        ligne.update({q: booleen(cell(q)) for q in cooperation.QUESTIONS_OUI_NON})
+        lignes.append(ligne)
+    df = pd.DataFrame(lignes).reindex(columns=cooperation.COLONNES)
+    rapport.lignes_gardees = len(df)
+    rapport.annees = sorted(int(a) for a in df["annee"].unique()) if len(df) else []
+    return df, rapport
+
+
+def importer(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[dict, Rapport]:
+    """Tout ou rien : remplace les postes des départements et années du fichier ; annulable."""
+    from portrait.enquete_flash import enregistrer
+
+    chemin = Path(chemin)
+    octets = octets if octets is not None else chemin.read_bytes()
+    df, rapport = lire(chemin, racine, octets)
+    if rapport.erreurs or df.empty:
+        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
+    return enregistrer(df, rapport, chemin, octets, racine, "postes de chargés de coopération")
