@@ -397,14 +397,7 @@ def table_carte_cooperation(synthese: pd.DataFrame, colonne: str) -> tuple[pd.Da
     valeurs = synthese[colonne].where(~synthese["sans_poste"])
     bornes = list(pd.Series(couverts[colonne]).dropna().quantile([0.2, 0.4, 0.6, 0.8]).unique())
     limites = [-float("inf"), *bornes, float("inf")]
-    libelles = []
-    for i in range(len(limites) - 1):
-        if i == 0:
-            libelles.append(f"moins de {fr.nombre(limites[1], 2)}")
-        elif i == len(limites) - 2:
-            libelles.append(f"{fr.nombre(limites[i], 2)} et plus")
-        else:
-            libelles.append(f"{fr.nombre(limites[i], 2)} à {fr.nombre(limites[i + 1], 2)}")
+    libelles = tensions.libelles_classes(limites, lambda x: fr.nombre(x, 2))
     codes = pd.cut(valeurs, limites, labels=False, right=False)
     classes = [("aucun poste" if s else (libelles[int(c)] if not fr.manquant(c) else tensions.NON_DISPONIBLE))
                for s, c in zip(synthese["sans_poste"], codes)]

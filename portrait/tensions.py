@@ -149,13 +149,8 @@ def bornes(valeurs: pd.Series, ind: str, methode: str, reference: float | None) 
     return list(np.unique(np.quantile(v, [0.2, 0.4, 0.6, 0.8])))
 
 
-def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> tuple[pd.Series, dict[str, str]]:
-    """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris."""
-    b = bornes(valeurs, ind, methode, reference)
-    def formater(x: float) -> str:
-        return fr.valeur(ind, x)
-
-    limites = [-np.inf, *b, np.inf]
+def libelles_classes(limites: list[float], formater) -> list[str]:
+    """« moins de 52 % », « 52 % à 62 % », …, « 78 % et plus » pour des bornes [-inf, b1, …, bn, +inf]."""
     libelles = []
     for i in range(len(limites) - 1):
         if i == 0:
@@ -164,6 +159,13 @@ def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None)
             libelles.append(f"{formater(limites[i])} et plus")
         else:
             libelles.append(f"{formater(limites[i])} à {formater(limites[i + 1])}")
+    return libelles
+
+
+def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> tuple[pd.Series, dict[str, str]]:
+    """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris."""
+    limites = [-np.inf, *bornes(valeurs, ind, methode, reference), np.inf]
+    libelles = libelles_classes(limites, lambda x: fr.valeur(ind, x))
     sens = indicateurs.indicateur(ind).sens_tension
     palette = ROUGES if sens > 0 else (ROUGES[::-1] if sens < 0 else BLEUS)
     codes = pd.cut(valeurs, limites, labels=False, right=False)

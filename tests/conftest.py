@@ -129,3 +129,16 @@ def req(donnees: Path) -> Requetes:
 def req_demo() -> Requetes:
     """Les requêtes sur les vraies données livrées (géographie 2026 et démonstration)."""
     return Requetes(connecter(RACINE / "data"))
+
+
+def ouvrir_page(racine: Path, monkeypatch, page: str, territoire: str, **params):
+    """AppTest de l'application sur le jeu minuscule, ouverte sur une page pour un territoire."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(racine))
+    at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"territoire": territoire, "annee": "2023", **params})
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

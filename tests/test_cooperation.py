@@ -5,14 +5,13 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from portrait import cooperation, donnees
 from portrait import donnees as d
 from portrait.base import connecter
 from portrait.cli import main
 from portrait.requetes import Requetes
-from tests.conftest import postes_cooperation
+from tests.conftest import ouvrir_page, postes_cooperation
 
 
 def test_alertes_du_referentiel():
@@ -79,12 +78,7 @@ def test_demo_nationale_et_charente(req_demo):
 
 
 def test_page_cooperation(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params["territoire"] = "departement:44"
-    at.run()
-    at.switch_page("pages/cooperation.py").run()
-    assert not at.exception, at.exception
+    at = ouvrir_page(donnees, monkeypatch, "pages/cooperation.py", "departement:44")
     metriques = {m.label: m.value for m in at.metric}
     assert metriques["EPCI couverts"] == "2 sur 2"
     assert metriques["Financement Caf estimé"] == "46\u202f800\u00a0€"

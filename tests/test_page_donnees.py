@@ -3,20 +3,15 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ouvrir_page
 
 SOURCES = Path(__file__).parent / "sources"
 
 
 @pytest.fixture
 def app(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params["territoire"] = "commune:44003"
-    at.run()
-    at.switch_page("pages/donnees.py").run()
-    assert not at.exception, at.exception
-    return at
+    return ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
 
 
 def test_page_donnees_sans_import(app):

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from portrait import donnees, tensions
+from tests.conftest import ouvrir_page
 
 
 def table(**colonnes):
@@ -76,13 +77,7 @@ def test_classes_de_carte():
 
 @pytest.fixture
 def app(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params["territoire"] = "departement:44"
-    at.run()
-    at.switch_page("pages/tensions.py").run()
-    assert not at.exception, at.exception
-    return at
+    return ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44")
 
 
 def test_page_tensions_seuils_et_decompte(app, req):
