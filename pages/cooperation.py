@@ -45,17 +45,16 @@ interface.telechargements(tableau, [], f"cooperation_{cadre.replace(':', '_')}_{
                           formats=presentation.formats_excel_cooperation(tableau))
 
 st.subheader(f"Priorités : tension SPPE et coopération petite enfance, {nom_cadre}, {ctx.annee}")
-if cadre == "france":
-    st.info("Choisissez un département : la part des communes en tension se calcule commune par commune.")
-else:
-    priorites = presentation.priorites(synthese, interface.part_en_tension_par_epci(ctx.signature, cadre, ctx.annee))
-    seuil_x, seuil_y = presentation.seuils_priorites(priorites)
-    interface.graphique(graphiques.nuage_priorites(
-        priorites, seuil_x, seuil_y, f"Tension SPPE et coopération petite enfance, {nom_cadre}, {ctx.annee}",
-        note + " Lignes : médianes des EPCI. Tension : au moins 2 critères SPPE (seuils par défaut)."),
-        cle="priorites", demo=demo)
-    liste = presentation.quadrant_prioritaire(priorites, seuil_x, seuil_y)
-    st.markdown(f"**Forte tension, peu de coopération** : {', '.join(liste) if liste else 'aucun EPCI'}.")
+priorites = presentation.priorites(synthese, interface.part_en_tension_par_epci(ctx.signature, cadre, ctx.annee))
+seuil_x, seuil_y = presentation.seuils_priorites(priorites)
+interface.graphique(graphiques.nuage_priorites(
+    priorites, seuil_x, seuil_y, f"Tension SPPE et coopération petite enfance, {nom_cadre}, {ctx.annee}",
+    note + " Lignes : médianes des EPCI. Tension : au moins 2 critères SPPE (seuils par défaut)."),
+    cle="priorites", demo=demo)
+liste = presentation.quadrant_prioritaire(priorites, seuil_x, seuil_y)
+st.markdown(f"**Forte tension, peu de coopération** ({len(liste)} EPCI) : {presentation.enumeration(liste)}.")
+with st.expander(f"Les {len(liste)} EPCI « forte tension, peu de coopération »"):
+    st.dataframe(presentation.tableau_priorites(priorites, liste), hide_index=True, width="stretch")
 
 st.subheader(f"Postes, {nom_cadre}, {ctx.annee}")
 postes_affiches = presentation.tableau_postes(postes, noms_visibles)

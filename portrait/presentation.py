@@ -500,3 +500,20 @@ def import_bloque(source: str | None, rapport) -> bool:
     """Une erreur bloque tout import, sauf dans l'enquête flash où une réponse à la commune introuvable est
     seulement écartée (les autres réponses s'importent)."""
     return bool(rapport.erreurs) and (source != "enquete_flash" or rapport.lignes_gardees == 0)
+
+
+def enumeration(noms: list[str], maximum: int = 10) -> str:
+    """« A, B, C et 12 autres » : une liste lisible dans une phrase."""
+    if not noms:
+        return "aucun"
+    if len(noms) <= maximum:
+        return ", ".join(noms)
+    return f"{', '.join(noms[:maximum])} et {len(noms) - maximum} autres"
+
+
+def tableau_priorites(priorites: pd.DataFrame, noms: list[str]) -> pd.DataFrame:
+    """Les EPCI du quadrant prioritaire : part des communes en tension, ETP petite enfance pour 1 000 enfants."""
+    q = priorites.set_index("nom").loc[noms].reset_index()
+    return pd.DataFrame({"EPCI": q["nom"], "Siren": q["code"],
+                         "% des communes en tension": q["part_communes_en_tension"].round(1),
+                         "ETP petite enfance pour 1 000 enfants 0-2 ans": q["etp_pe_pour_1000_enfants_0_2"].round(2)})

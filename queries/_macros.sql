@@ -14,8 +14,11 @@
 
 create or replace macro valeurs(territoires, annees, recul) as table
 with
+demandes as (
+    select unnest(territoires) as territoire
+),
 territoires_ as (
-    select territoire, niveau, code from territoires where list_contains(territoires, territoire)
+    select t.territoire, t.niveau, t.code from territoires t semi join demandes d using (territoire)
 ),
 -- deux lectures des mesures, chacune avec des filtres que DuckDB pousse dans le Parquet (années N et
 -- N - recul) : les communes demandées, puis les autres territoires (les statistiques de la colonne
@@ -23,16 +26,21 @@ territoires_ as (
 lues as (
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
+    semi join territoires_ t on t.niveau = 'commune' and m.code = t.code
     where m.niveau = 'commune'
-      and list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
-                                       lambda t: split_part(t, ':', 2)), m.code)
+      -- courte liste : un filtre que DuckDB pousse dans le Parquet ; longue liste : la jointure seule
+      and (len(territoires) > 200
+           or list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
+                                           lambda t: split_part(t, ':', 2)), m.code))
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
     union all
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
+    semi join territoires_ t on t.niveau <> 'commune' and m.niveau = t.niveau and m.code = t.code
     where m.niveau <> 'commune'
-      and list_contains(list_transform(list_filter(territoires, lambda t: not starts_with(t, 'commune:')),
-                                       lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code)
+      and (len(territoires) > 200
+           or list_contains(list_transform(list_filter(territoires, lambda t: not starts_with(t, 'commune:')),
+                                           lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code))
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
 ),
 lues_cataloguees as (
@@ -55,8 +63,8 @@ comptes_agreges as (
     union all
     select territoire, annee, indicateur, valeur, demo
     from agregats
-    where list_contains(territoires, territoire)
-      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
+    semi join demandes using (territoire)
+    where list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
 ),
 comptes as (
     select territoire, annee, indicateur, valeur, demo from stockees where nature = 'compte'

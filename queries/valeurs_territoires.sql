@@ -18,4 +18,4 @@ final as (
     where list_contains($indicateurs::varchar[], indicateur)
 )
 select * from final
-order by list_position($territoires::varchar[], territoire), indicateur
+order by territoire, indicateur
