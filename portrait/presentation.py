@@ -447,7 +447,7 @@ def seuils_priorites(priorites: pd.DataFrame) -> tuple[float, float]:
 def quadrant_prioritaire(priorites: pd.DataFrame, seuil_x: float, seuil_y: float) -> list[str]:
     """Les EPCI « forte tension, peu de coopération », du plus tendu au moins tendu."""
     q = priorites[(priorites["part_communes_en_tension"] >= seuil_y)
-                  & (priorites["etp_pe_pour_1000_enfants_0_2"].fillna(0) < seuil_x)]
+                  & (priorites["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= seuil_x)]
     return list(q.sort_values("part_communes_en_tension", ascending=False)["nom"])
 
 
