@@ -182,7 +182,8 @@ def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str
     """Un point par EPCI : ETP petite enfance pour 1 000 enfants (x) contre part des communes en tension (y).
     Le quadrant haut-gauche, « forte tension, peu de coopération », est nommé."""
     fig = go.Figure()
-    prioritaire = (df["part_communes_en_tension"] >= seuil_y) & (df["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= seuil_x)
+    prioritaire = ((df["part_communes_en_tension"] >= seuil_y)
+                   & (df["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= seuil_x))
     for masque, couleur, nom in ((~prioritaire, COULEURS_ROLES["france"], "autres EPCI"),
                                  (prioritaire, "#D55E00", "forte tension, peu de coopération")):
         d = df[masque]
