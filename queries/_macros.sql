@@ -17,30 +17,37 @@ with
 demandes as (
     select unnest(territoires) as territoire
 ),
+-- deux chemins, choisis quand la requête est préparée : une courte liste devient un filtre que DuckDB
+-- pousse dans le Parquet ; une longue liste (des milliers de communes) passe par une jointure
 territoires_ as (
+    select territoire, niveau, code from territoires
+    where len(territoires) <= 200 and list_contains(territoires, territoire)
+    union all
     select t.territoire, t.niveau, t.code from territoires t semi join demandes d using (territoire)
+    where len(territoires) > 200
 ),
--- deux lectures des mesures, chacune avec des filtres que DuckDB pousse dans le Parquet (années N et
--- N - recul) : les communes demandées, puis les autres territoires (les statistiques de la colonne
--- niveau écartent toute la démonstration, qui n'a que des communes)
+-- les mesures lues : années N et N - recul ; les communes demandées, puis les autres territoires (les
+-- statistiques de la colonne niveau écartent toute la démonstration, qui n'a que des communes)
 lues as (
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
+    where len(territoires) <= 200
+      and m.niveau = 'commune'
+      and list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
+                                       lambda t: split_part(t, ':', 2)), m.code)
+      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+    union all
+    select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
+    from mesures m
     semi join territoires_ t on t.niveau = 'commune' and m.code = t.code
-    where m.niveau = 'commune'
-      -- courte liste : un filtre que DuckDB pousse dans le Parquet ; longue liste : la jointure seule
-      and (len(territoires) > 200
-           or list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
-                                           lambda t: split_part(t, ':', 2)), m.code))
+    where len(territoires) > 200
+      and m.niveau = 'commune'
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
     union all
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
     semi join territoires_ t on t.niveau <> 'commune' and m.niveau = t.niveau and m.code = t.code
     where m.niveau <> 'commune'
-      and (len(territoires) > 200
-           or list_contains(list_transform(list_filter(territoires, lambda t: not starts_with(t, 'commune:')),
-                                           lambda t: coalesce(nullif(split_part(t, ':', 2), ''), 'FR')), m.code))
       and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
 ),
 lues_cataloguees as (
@@ -63,7 +70,7 @@ comptes_agreges as (
     union all
     select territoire, annee, indicateur, valeur, demo
     from agregats
-    semi join demandes using (territoire)
+    semi join territoires_ using (territoire)
     where list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
 ),
 comptes as (
