@@ -32,7 +32,7 @@ def lire_territoire(texte: str) -> str:
 
 def territoire(req: Requetes, t: str) -> dict:
     """Niveau, code, nom, EPCI et département d'un territoire existant."""
-    df = req.executer("territoire", {"territoire": lire_territoire(t)})
+    df = req.reference("territoire", {"territoire": lire_territoire(t)})
     if df.empty:
         raise TerritoireInconnu(f"Territoire « {t} » inconnu de la géographie 2026 (codes Insee, Siren des EPCI).")
     ligne = df.iloc[0].to_dict()
@@ -46,7 +46,7 @@ def annees_disponibles(req: Requetes) -> list[int]:
 
 def comparateurs(req: Requetes, t: str) -> pd.DataFrame:
     """Le territoire puis ses comparateurs : son EPCI, son département, la France."""
-    return req.executer("comparateurs", {"territoire": lire_territoire(t)})
+    return req.reference("comparateurs", {"territoire": lire_territoire(t)})
 
 
 def valeurs_larges(req: Requetes, lignes: pd.DataFrame, ids: list[str], annee: int, recul: int) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_E
 
     `autres` ajoute des colonnes d'indicateurs (places collectives pour les zones, indicateur de la carte).
     """
-    lignes = req.executer("lignes_communes", {"territoire": lire_territoire(t)})
+    lignes = req.reference("lignes_communes", {"territoire": lire_territoire(t)})
     ids = list(dict.fromkeys([*indicateurs.INDICATEURS_TENSION, *autres]))
     sortie = valeurs_larges(req, lignes, ids, annee, recul)
     return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *ids, "demo"]]
@@ -98,7 +98,7 @@ ROLES_COMPARATEURS = {0: "territoire", 1: "epci", 2: "departement", 3: "voisin",
 def comparateurs_synthese(req: Requetes, t: str) -> pd.DataFrame:
     """Comparateurs de la synthèse : ceux du portrait, plus les autres départements de la région d'un département."""
     t = lire_territoire(t)
-    lignes = pd.concat([comparateurs(req, t), req.executer("voisins", {"territoire": t})], ignore_index=True)
+    lignes = pd.concat([comparateurs(req, t), req.reference("voisins", {"territoire": t})], ignore_index=True)
     lignes = lignes.sort_values("ordre", kind="stable").reset_index(drop=True)
     lignes["role"] = lignes["ordre"].map(ROLES_COMPARATEURS)
     return lignes
@@ -130,7 +130,7 @@ def detail(req: Requetes, t: str, id_indicateur: str, annee: int,
     cadre = info["territoire"]
     if info["niveau"] == "commune":
         cadre = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
-    lignes = req.executer("lignes_communes", {"territoire": cadre})
+    lignes = req.reference("lignes_communes", {"territoire": cadre})
     # les unités du tableau (communes, ou EPCI pour la France) sont des « communes » ; les autres, des références
     lignes["role"] = lignes["niveau"].where(lignes["ordre"] > 0, "commune")
     # document 004 : les communes, puis le département, puis l'EPCI
@@ -153,7 +153,7 @@ def serie(req: Requetes, territoires: list[str], indicateur: str, annees: list[i
 
 def choix_territoires(req: Requetes, niveau: str, parent: str) -> pd.DataFrame:
     """Les départements de France, les EPCI d'un département, les communes d'un EPCI ou d'un département."""
-    return req.executer("choix_territoires", {"niveau": niveau, "parent": lire_territoire(parent)})
+    return req.reference("choix_territoires", {"niveau": niveau, "parent": lire_territoire(parent)})
 
 
 def etat_donnees(req: Requetes, t: str) -> pd.DataFrame:
@@ -184,7 +184,7 @@ def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> 
     """Part des communes en tension (règles SPPE par défaut) de chaque EPCI d'un département ou d'un EPCI."""
     from portrait import tensions as regles
 
-    lignes = req.executer("communes_territoire", {"territoire": lire_territoire(t)})
+    lignes = req.reference("communes_territoire", {"territoire": lire_territoire(t)})
     info = territoire(req, t)
     dep = info["departement"] if info["niveau"] != "france" else None
     valeurs = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, indicateurs.RECUL_EVOLUTION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import duckdb
@@ -30,6 +31,8 @@ class Requetes:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, dossier: Path = DOSSIER_REQUETES):
         self.con = con
+        self._local = threading.local()
+        self._memoire: dict[tuple, pd.DataFrame] = {}
         self.textes = {
             f.stem: f.read_text(encoding="utf-8") for f in sorted(dossier.glob("*.sql")) if not f.stem.startswith("_")
         }
@@ -40,8 +43,24 @@ class Requetes:
             raise ErreurRequete(f"Requête inconnue : « {nom} ». Requêtes connues : {', '.join(sorted(self.textes))}.")
         return self.textes[nom]
 
+    def curseur(self) -> duckdb.DuckDBPyConnection:
+        """Un curseur par fil d'exécution (sessions Streamlit concurrentes), gardé d'une requête à l'autre :
+        en ouvrir un par requête coûtait 4 ms, le septième du portrait d'un EPCI."""
+        cur = getattr(self._local, "curseur", None)
+        if cur is None:
+            cur = self._local.curseur = self.con.cursor()
+        return cur
+
+    def reference(self, nom: str, params: dict | None = None) -> pd.DataFrame:
+        """Comme `executer`, pour une requête qui ne lit que la géographie de référence : elle ne change pas
+        pendant la vie de la connexion, son résultat est gardé (copie rendue à chaque appel)."""
+        cle = (nom, tuple(sorted((params or {}).items())))
+        if cle not in self._memoire:
+            self._memoire[cle] = self.executer(nom, params)
+        return self._memoire[cle].copy()
+
     def executer(self, nom: str, params: dict | None = None) -> pd.DataFrame:
-        """Lance une requête sur un curseur à elle, avec exactement les paramètres qu'elle attend."""
+        """Lance une requête sur le curseur du fil courant, avec exactement les paramètres qu'elle attend."""
         sql = self.sql(nom)
         params = dict(params or {})
         attendus = parametres(sql)
@@ -51,5 +70,4 @@ class Requetes:
             raise ErreurRequete(
                 f"Requête « {nom} » : paramètres manquants {sorted(manquants)}, inattendus {sorted(en_trop)}."
             )
-        with self.con.cursor() as cur:
-            return cur.execute(sql, params).df()
+        return self.curseur().execute(sql, params).df()

@@ -37,3 +37,11 @@ def test_chaque_requete_a_un_entete(req):
         premiere = texte.splitlines()[0]
         assert premiere.startswith(f"-- {nom}.sql : "), nom
         assert "Paramètres" in texte and "Colonnes" in texte, nom
+
+
+def test_requetes_de_reference_gardees_et_copiees(req):
+    a = req.reference("territoire", {"territoire": "commune:44001"})
+    a.loc[0, "nom"] = "modifié"
+    b = req.reference("territoire", {"territoire": "commune:44001"})
+    assert b.loc[0, "nom"] == "Alpha"  # une copie : l'appelant ne peut pas abîmer la mémoire
+    assert len(req._memoire) == 1
