@@ -184,12 +184,11 @@ def mode_carte() -> dict:
     vues = (("département 44 (207 communes)", "departement:44"), ("département 62 (890 communes)", "departement:62"),
             ("France par EPCI", "france"))
     for nom, t in vues:
-        evaluee = tensions.evaluer(donnees.tensions(req, t, ANNEE, autres=("places_psu", "places_mc_paje",
-                                                                             "enfants_0_2")), tensions.Seuils())
+        table_t = donnees.tensions(req, t, ANNEE, autres=tensions.INDICATEURS_ZONES)
+        evaluee = tensions.evaluer(table_t, tensions.Seuils())
         table, couleurs = presentation.table_carte(evaluee, tensions.TENSION, tensions.METHODES[0], True)
         fig = cartes.choroplethe(table, cartes.contours(req, t), "classe", couleurs, "t", "n",
-                                 zones=list(evaluee.loc[evaluee["zone_insuffisante"], "code"]),
-                                 survol=[c for c in table.columns if c.endswith("_texte")])
+                                 zones=tensions.zones(evaluee), survol=presentation.colonnes_survol(table))
         poids[nom] = len(fig.to_json().encode()) / 1e6
     return {"poids_mo": poids, "navigateur": navigateur.mesurer(SORTIE)}
 

@@ -31,8 +31,8 @@ for colonne, (libelle, valeur) in zip(st.columns(4), chiffres.items()):
 note = presentation.note_cooperation(ctx.annee, demo)
 carte_table, couleurs = presentation.table_carte_cooperation(synthese, ratio)
 interface.graphique(cartes.choroplethe(
-    carte_table, interface.contours_epci(ctx.signature, cadre), "classe", couleurs,
-    f"{RATIOS[ratio]}, {nom_cadre}, {ctx.annee}", note, survol=["etp_texte", "ratio_texte", "alertes_texte"]),
+    carte_table, interface.contours(ctx.signature, cadre, "epci"), "classe", couleurs,
+    f"{RATIOS[ratio]}, {nom_cadre}, {ctx.annee}", note, survol=presentation.colonnes_survol(carte_table)),
     cle="carte_cooperation", demo=demo)
 
 titre = f"Chargés de coopération par EPCI, {nom_cadre}, {ctx.annee}"

@@ -37,10 +37,10 @@ interface.graphique(graphiques.barres_communes(
 
 st.subheader(f"Évolution, {interface.libelle_indicateur(id_indicateur)}, 2016-2024")
 options = list(communes["territoire"])
-noms = dict(zip(detail["territoire"], detail["nom"]))
+noms = presentation.noms_territoires(detail)
 interface.parametres_url_liste("communes", options, [ctx.territoire] if ctx.territoire in options else options[:3])
 choix = st.multiselect("Communes à suivre", options, key="communes", format_func=lambda t: noms.get(t, t))
-references = list(detail.loc[detail["ordre"] > 0, "territoire"])
+references = presentation.territoires_reference(detail)
 serie = interface.serie(ctx.signature, tuple(choix + references), id_indicateur, ANNEES_SERIES)
 interface.graphique(graphiques.courbes(
     presentation.serie_avec_roles(serie, detail), id_indicateur,

@@ -28,7 +28,7 @@ if fichier is not None:
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
-            _, rapport = presentation.preparer_import(fichier.name, interface.racine(), octets, source, departement)
+            _, rapport = imports.traiter_depot(fichier.name, interface.racine(), octets, source, departement, False)
         except imports.ErreurImport as e:
             st.error(str(e))
         else:
@@ -37,8 +37,7 @@ if fichier is not None:
             if presentation.import_bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = presentation.confirmer_import(fichier.name, interface.racine(), octets, source,
-                                                          departement)
+                entree, _ = imports.traiter_depot(fichier.name, interface.racine(), octets, source, departement, True)
                 st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
                 st.rerun()
 if message := st.session_state.pop("message_import", None):

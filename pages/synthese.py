@@ -21,11 +21,11 @@ st.markdown(f"**Nombre de naissances, {ctx.annee}**")
 for colonne, c in zip(st.columns(4), presentation.chiffres_comparateurs(synthese, "naissances")):
     colonne.metric(c["nom"], c["valeur"])
 interface.graphique(graphiques.series_par_territoire(
-    series[series["indicateur"] == "naissances"], "naissances",
+    presentation.serie_indicateur(series, "naissances"), "naissances",
     f"Évolution du nombre de naissances, {ctx.nom} et comparaisons, 2016-2024",
     presentation.note(["naissances"], ctx.annee, demo)), cle="naissances_series", demo=demo)
 interface.graphique(graphiques.series_par_territoire(
-    series[series["indicateur"] == "enfants_0_2"], "enfants_0_2",
+    presentation.serie_indicateur(series, "enfants_0_2"), "enfants_0_2",
     f"Évolution du nombre d'enfants de 0 à 2 ans, {ctx.nom} et comparaisons, 2016-2024",
     presentation.note(["enfants_0_2"], ctx.annee, demo)), cle="enfants_series", demo=demo)
 besoins = presentation.tableau(synthese, presentation.TABLE_BESOINS)
@@ -70,9 +70,8 @@ st.header("Adéquation besoins / offre", divider="gray")
 st.markdown(f"**Taux de couverture petite enfance, {ctx.annee}**")
 for colonne, c in zip(st.columns(4), presentation.chiffres_comparateurs(synthese, "taux_couverture")):
     colonne.metric(c["nom"], c["valeur"])
-departement = synthese[synthese["role"].isin(["departement", "territoire"]) & (synthese["niveau"] == "departement")]
 interface.graphique(graphiques.barres_comparaison(
     synthese, "taux_couverture", f"Taux de couverture petite enfance, {ctx.nom} et comparaisons, {ctx.annee}",
     presentation.note(["taux_couverture"], ctx.annee, demo),
-    reference=(departement["nom"].iloc[0], departement["taux_couverture"].iloc[0]) if len(departement) else None),
+    reference=presentation.reference_departement(synthese, "taux_couverture")),
     cle="couverture", demo=demo)

@@ -4,7 +4,6 @@ import streamlit as st
 
 from portrait import cartes, indicateurs, interface, presentation, tensions
 
-AUTRES = ("places_psu", "places_mc_paje", "enfants_0_2")
 CHOIX_CARTE = [tensions.TENSION, *indicateurs.INDICATEURS_TENSION,
                *(i.id for i in indicateurs.CATALOGUE if i.id not in indicateurs.INDICATEURS_TENSION)]
 DEFAUTS = {
@@ -48,7 +47,7 @@ with st.container(border=True):
 seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"], st.session_state["actifs"],
                          st.session_state["couverture"], st.session_state["k"])
 indicateur = st.session_state["indicateur"]
-table = interface.tensions(ctx.signature, cadre, ctx.annee, AUTRES + (indicateur,) * (indicateur in indicateurs.PAR_ID))
+table = interface.tensions(ctx.signature, cadre, ctx.annee, tensions.indicateurs_a_lire(indicateur))
 evaluee = tensions.evaluer(table, seuils, st.session_state["zone"], tuple(st.session_state["sppe"]))
 retenues, total = tensions.decompte(evaluee)
 demo = bool(evaluee["demo"].any())
@@ -63,23 +62,20 @@ c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True,
 c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
 table_carte, couleurs = presentation.table_carte(evaluee, indicateur, st.session_state["methode"],
                                                  st.session_state["filtre_carte"])
-zones = list(evaluee.loc[evaluee["zone_insuffisante"], "code"])
-survol = [c for c in table_carte.columns if c.endswith("_texte")]
 note = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
                          f"Contour violet : offre insuffisante (couverture < {st.session_state['zone']:.0f} % ou "
                          "aucune place collective).")
 carte = cartes.choroplethe(table_carte, interface.contours(ctx.signature, cadre), "classe", couleurs,
                            f"{presentation.libelle_indicateur_carte(indicateur)}, {nom_cadre}, {ctx.annee}", note,
-                           zones=zones, survol=survol)
+                           zones=tensions.zones(evaluee), survol=presentation.colonnes_survol(table_carte))
 evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, on_select="rerun", selection_mode="points")
 points = (evenement.selection.get("points") if evenement else None) or []
 if points:
     st.session_state["selection"] = points[0].get("location")
 choisie = st.session_state.get("selection") or st.query_params.get("commune")
-if choisie and choisie in set(evaluee["code"]):
-    niveau = "epci" if cadre == "france" else "commune"
-    portrait = interface.portrait_territoire(ctx.signature, f"{niveau}:{choisie}", ctx.annee)
-    ligne = evaluee[evaluee["code"] == choisie].iloc[0]
+ligne = presentation.ligne_unite(evaluee, choisie) if choisie else None
+if ligne is not None:
+    portrait = interface.portrait_territoire(ctx.signature, ligne["territoire"], ctx.annee)
     with st.container(border=True):
         st.markdown(f"**{ligne['nom']}** · {presentation.resume_sppe(ligne)}")
         for colonne, c in zip(st.columns(5), presentation.chiffres_territoire(portrait, presentation.CHIFFRES_TENSION)):
@@ -102,8 +98,7 @@ interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx
                           formats=presentation.formats_excel_tensions())
 
 st.subheader(f"Zones d'offre insuffisante, {nom_cadre}, {ctx.annee}")
-insuffisantes = presentation.tableau_tensions(evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)],
-                                              retenues_seulement=False)
+insuffisantes = presentation.tableau_zones(evaluee)
 st.dataframe(presentation.styler_tensions(insuffisantes, evaluee), hide_index=True, width="stretch")
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,

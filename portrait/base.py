@@ -91,19 +91,14 @@ def _sql_cooperation(chemins: Chemins) -> str:
 def _sql_mesures(chemins: Chemins) -> str:
     """Vue `mesures` : la démonstration, remplacée clé par clé par les imports (le plus récent gagne)."""
     colonnes = "niveau, code, annee, indicateur, valeur, source"
-    sources = []
-    if chemins.demo.exists():
-        sources.append(f"select {colonnes}, 0 as priorite from read_parquet({_litteral(chemins.demo)})")
+    demo = f"select {colonnes} from read_parquet({_litteral(chemins.demo)})" if chemins.demo.exists() else None
     imports = fichiers_imports_actifs(chemins)
     if not imports:
-        if not sources:
-            vide = "null::varchar, null::varchar, null::integer, null::varchar, null::double, null::varchar"
-            return f"select * from (values ({vide})) t({colonnes}) where false"
-        return sources[0].replace(", 0 as priorite", "")
+        vide = "null::varchar, null::varchar, null::integer, null::varchar, null::double, null::varchar"
+        return demo or f"select * from (values ({vide})) t({colonnes}) where false"
     selects = " union all ".join(
         f"select {colonnes}, {prio} as priorite from read_parquet({_litteral(f)})" for f, prio in imports
     )
-    demo = sources[0] if sources else None
     sql = f"""
         with imports as (
             select {colonnes} from ({selects})
@@ -114,8 +109,7 @@ def _sql_mesures(chemins: Chemins) -> str:
     if demo:
         sql += f"""
         union all
-        select d.niveau, d.code, d.annee, d.indicateur, d.valeur, d.source
-        from ({demo}) d anti join imports i using (niveau, code, annee, indicateur)
+        select d.* from ({demo}) d anti join imports i using (niveau, code, annee, indicateur)
         """
     return sql
 
@@ -138,7 +132,3 @@ def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection
     con.execute((DOSSIER_REQUETES / "_macros.sql").read_text(encoding="utf-8"))
     return con
 
-
-def chemin_contours(racine: Path | str, niveau: str) -> Path:
-    """Fichier des contours simplifiés d'un niveau (communes, epci, departements)."""
-    return Chemins(Path(racine)).table(f"contours_{niveau}")

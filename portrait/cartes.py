@@ -16,9 +16,9 @@ COULEUR_DEPARTEMENT = "#1E1E1E"
 COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
 
 
-def contours(req: Requetes, territoire: str) -> pd.DataFrame:
-    """Les contours de la carte : les unités (communes, ou EPCI pour la France) et les départements touchés."""
-    return req.executer("contours_territoire", {"territoire": territoire})
+def contours(req: Requetes, territoire: str, unites: str = "communes") -> pd.DataFrame:
+    """Les contours de la carte : les unités (communes ou EPCI ; EPCI pour la France) et les départements touchés."""
+    return req.reference("contours_territoire", {"territoire": territoire, "unites": unites})
 
 
 def collection(lignes: pd.DataFrame) -> dict:

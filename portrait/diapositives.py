@@ -107,17 +107,16 @@ def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapo
         texte=f"{fr.nombre(t['am_actives_60_plus'])} assistantes maternelles de 60 ans et plus ; environ "
               f"{fr.nombre(t['places_am_60_plus_estimees'])} places menacées par les départs en retraite d'ici "
               f"cinq ans (estimation)."))
-    dep = synthese[synthese["niveau"] == "departement"]
     d.append(Diapositive(
         f"Adéquation : taux de couverture, {nom}, {annee}", presentation.note(["taux_couverture"], annee, demo),
         figure=graphiques.barres_comparaison(
             synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
             presentation.note(["taux_couverture"], annee, demo),
-            reference=(dep["nom"].iloc[0], dep["taux_couverture"].iloc[0]) if len(dep) else None)))
+            reference=presentation.reference_departement(synthese, "taux_couverture"))))
     # Tensions SPPE, avec les filtres par défaut (rappelés sur la diapositive)
     cadre = donnees.cadre_tensions(req, territoire)
     nom_cadre = donnees.territoire(req, cadre)["nom"]
-    table = donnees.tensions(req, cadre, annee, autres=("places_psu", "places_mc_paje", "enfants_0_2"))
+    table = donnees.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
     seuils = tensions.Seuils()
     evaluee = tensions.evaluer(table, seuils)
     retenues, total = tensions.decompte(evaluee)
@@ -130,7 +129,7 @@ def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapo
     d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=filtres, figure=cartes.choroplethe(
         carte_table, cartes.contours(req, cadre), "classe", couleurs,
         f"Niveau de tension (critères remplis), {nom_cadre}, {annee}", note_t,
-        zones=list(evaluee.loc[evaluee["zone_insuffisante"], "code"]))))
+        zones=tensions.zones(evaluee))))
     tableau_t = presentation.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
                                                                                                 "Code"])
     for i, part in enumerate(morceaux(tableau_t)):

@@ -188,7 +188,11 @@ def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> 
     info = territoire(req, t)
     dep = info["departement"] if info["niveau"] != "france" else None
     valeurs = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, indicateurs.RECUL_EVOLUTION)
-    reference = (portrait_territoire(req, f"departement:{dep}", annee).iloc[0]["taux_couverture"] if dep else None)
+    reference = None
+    if dep:  # la couverture du département, seule valeur de référence de la règle
+        ligne_dep = pd.DataFrame({"territoire": [f"departement:{dep}"]})
+        reference = valeurs_larges(req, ligne_dep, ["taux_couverture"], annee, indicateurs.RECUL_EVOLUTION
+                                   ).iloc[0]["taux_couverture"]
     c = regles.criteres(valeurs, seuils or regles.Seuils(), reference)
     valeurs["en_tension"] = c.sum(axis=1) >= (seuils or regles.Seuils()).k
     sortie = valeurs.groupby("epci").agg(communes=("code", "size"), en_tension=("en_tension", "sum"))

@@ -18,10 +18,6 @@ COULEURS_ROLES = {
     "france": "#555555",
     "commune": "#56B4E9",  # les communes d'un tableau de détail
 }
-LIBELLES_ROLES = {
-    "territoire": "Territoire choisi", "epci": "EPCI", "departement": "Département",
-    "voisin": "Autre département de la région", "france": "France", "commune": "Commune",
-}
 COULEURS_MODES = {
     "places_psu": "#0072B2", "places_mc_paje": "#56B4E9", "places_mam": "#009E73", "places_am": "#E69F00",
     "places_prescolarisation": "#CC79A7", "places_garde_domicile": "#F0E442",

@@ -133,11 +133,6 @@ def lignes_mesures(tableau: Tableau) -> list[Ligne]:
     return sortie
 
 
-def valider_mesures(tableau: Tableau, ref: Referentiel) -> tuple[pd.DataFrame, Rapport]:
-    """Vérifie chaque ligne d'un fichier de mesures générique et rend les lignes valides et le rapport."""
-    return valider(lignes_mesures(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
-
-
 def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
             lignes_fichier: int | None = None) -> tuple[pd.DataFrame, Rapport]:
     """Vérifie des valeurs lues (niveau, code, année, indicateur, nombre) et rend les valeurs valides et le rapport.
@@ -353,3 +348,19 @@ def liste(racine: Path | str) -> pd.DataFrame:
     df = pd.DataFrame(registre["imports"], columns=colonnes)
     return df.iloc[::-1].reset_index(drop=True)
 
+
+
+def traiter_depot(nom: str, racine: Path | str, octets: bytes, source: str | None, departement: str | None,
+                  ecrire: bool) -> tuple:
+    """Un fichier déposé dans l'application : son rapport (ecrire=False) ou son import (ecrire=True), quelle que
+    soit sa source (mesures et sources réelles, enquête flash, postes de chargés de coopération)."""
+    from portrait import enquete_flash, import_cooperation
+
+    if source == "enquete_flash":
+        dep = (departement or "").strip().upper()
+        return (enquete_flash.importer(nom, racine, dep, None, octets) if ecrire
+                else enquete_flash.lire(nom, racine, dep, None, octets))
+    if source == "cooperation":
+        traiter = import_cooperation.importer if ecrire else import_cooperation.lire
+        return traiter(nom, racine, octets)
+    return importer_mesures(nom, racine, octets, source) if ecrire else preparer(nom, racine, octets, source)

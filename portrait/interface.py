@@ -91,10 +91,10 @@ def tensions(sig: str, territoire: str, annee: int, autres: tuple[str, ...]) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=100)
-def contours(sig: str, territoire: str) -> pd.DataFrame:
+def contours(sig: str, territoire: str, unites: str = "communes") -> pd.DataFrame:
     from portrait import cartes
 
-    return cartes.contours(requetes()[0], territoire)
+    return cartes.contours(requetes()[0], territoire, unites)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -110,11 +110,6 @@ def cooperation(sig: str, territoire: str, annee: int, forfait: float) -> tuple[
 @st.cache_data(show_spinner=False, max_entries=100)
 def part_en_tension_par_epci(sig: str, territoire: str, annee: int) -> pd.DataFrame:
     return donnees.part_en_tension_par_epci(requetes()[0], territoire, annee)
-
-
-@st.cache_data(show_spinner=False, max_entries=100)
-def contours_epci(sig: str, territoire: str) -> pd.DataFrame:
-    return requetes()[0].executer("contours_epci_territoire", {"territoire": territoire})
 
 
 @dataclass(frozen=True)

@@ -214,12 +214,7 @@ def definition(id_indicateur: str) -> str:
 
 # --- Tensions SPPE --------------------------------------------------------------------------------------------
 
-COLONNES_TENSION = {
-    "evolution_enfants_0_2": "évolution enfants 0-2 ans",
-    "part_am_60_plus": "part AM 60 ans et plus",
-    "part_enfants_0_2_parents_actifs": "part enfants 0-2 ans avec parents actifs",
-    "taux_couverture": "taux de couverture",
-}
+COLONNES_TENSION = {i: indicateurs.indicateur(i).libelle_court for i in indicateurs.INDICATEURS_TENSION}
 
 
 def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
@@ -311,6 +306,43 @@ def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre:
     table["sppe_texte"] = [f"{fr.nombre(p)} habitants · {c or ''}" for p, c in
                            zip(unites["population"], unites["classe_sppe"])]
     return table, {c: couleurs[c] for c in couleurs if c in set(classes) or c == tensions.NON_DISPONIBLE}
+
+
+def colonnes_survol(table_carte: pd.DataFrame) -> list[str]:
+    """Les colonnes de texte que le survol de la carte affiche."""
+    return [c for c in table_carte.columns if c.endswith("_texte")]
+
+
+def reference_departement(lignes: pd.DataFrame, id_indicateur: str) -> tuple[str, float] | None:
+    """(nom, valeur) du département parmi des lignes de comparaison, pour la ligne de référence d'un graphique."""
+    dep = lignes[lignes["niveau"] == "departement"]
+    return (dep["nom"].iloc[0], dep[id_indicateur].iloc[0]) if len(dep) else None
+
+
+def serie_indicateur(series: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
+    """La série d'un indicateur parmi les séries de la synthèse."""
+    return series[series["indicateur"] == id_indicateur]
+
+
+def tableau_zones(evaluee: pd.DataFrame) -> pd.DataFrame:
+    """Le tableau des zones d'offre insuffisante, suivi des lignes de référence."""
+    return tableau_tensions(evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)], retenues_seulement=False)
+
+
+def ligne_unite(evaluee: pd.DataFrame, code: str) -> pd.Series | None:
+    """La ligne d'une commune (ou d'un EPCI) du tableau des tensions, si elle y est."""
+    lignes = evaluee[(evaluee["code"] == code) & (evaluee["ordre"] == 0)]
+    return lignes.iloc[0] if len(lignes) else None
+
+
+def noms_territoires(detail: pd.DataFrame) -> dict[str, str]:
+    """territoire -> nom, pour les libellés d'un choix de communes."""
+    return dict(zip(detail["territoire"], detail["nom"]))
+
+
+def territoires_reference(detail: pd.DataFrame) -> list[str]:
+    """Les lignes de référence d'un détail (EPCI, département), ajoutées aux séries des communes cochées."""
+    return list(detail.loc[detail["ordre"] > 0, "territoire"])
 
 
 def libelle_indicateur_carte(id_indicateur: str) -> str:
@@ -472,28 +504,6 @@ def libelle_source_import(source: str | None) -> str:
     autres = {None: "Reconnaître à partir des en-têtes", "enquete_flash": "Enquête flash des chargés de coopération",
               "cooperation": "Postes de chargés de coopération (fichier générique)"}
     return autres[source] if source in autres else sources.LIBELLES[source]
-
-
-def preparer_import(nom: str, racine: str, octets: bytes, source: str | None, departement: str | None):
-    """Rapport de validation d'un fichier déposé, sans rien écrire, quelle que soit sa source."""
-    from portrait import enquete_flash, import_cooperation, imports
-
-    if source == "enquete_flash":
-        return enquete_flash.lire(nom, racine, (departement or "").strip().upper(), None, octets)
-    if source == "cooperation":
-        return import_cooperation.lire(nom, racine, octets)
-    return imports.preparer(nom, racine, octets, source)
-
-
-def confirmer_import(nom: str, racine: str, octets: bytes, source: str | None, departement: str | None):
-    """Écrit l'import confirmé (tout ou rien, annulable)."""
-    from portrait import enquete_flash, import_cooperation, imports
-
-    if source == "enquete_flash":
-        return enquete_flash.importer(nom, racine, (departement or "").strip().upper(), None, octets)
-    if source == "cooperation":
-        return import_cooperation.importer(nom, racine, octets)
-    return imports.importer_mesures(nom, racine, octets, source)
 
 
 def import_bloque(source: str | None, rapport) -> bool:

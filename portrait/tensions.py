@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,12 +29,7 @@ COMPETENCES_SPPE = {
                      "des modes d'accueil ; soutenir la qualité ; schéma pluriannuel de maintien et de "
                      "développement de l'offre ; relais petite enfance",
 }
-CRITERES = {
-    "evolution_enfants_0_2": "besoin en hausse",
-    "part_am_60_plus": "départs en retraite",
-    "part_enfants_0_2_parents_actifs": "parents au travail",
-    "taux_couverture": "couverture faible",
-}
+INDICATEURS_ZONES = ("places_psu", "places_mc_paje", "enfants_0_2")  # ce que la règle des zones lit en plus
 TENSION = "niveau_tension"  # l'indicateur « nombre de critères remplis », choisi comme les autres pour la carte
 
 
@@ -47,9 +42,6 @@ class Seuils:
     part_enfants_0_2_parents_actifs: float = SEUIL_PARENTS_ACTIFS
     taux_couverture: float | None = None
     k: int = K_DEFAUT
-
-    def avec(self, **valeurs) -> Seuils:
-        return replace(self, **valeurs)
 
 
 def seuil_couverture(seuils: Seuils, reference: float | None) -> float | None:
@@ -98,7 +90,7 @@ def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_
     ref = reference.iloc[0] if len(reference) else None
     c = criteres(table, seuils, ref)
     sortie = table.copy()
-    for ind in CRITERES:
+    for ind in indicateurs.INDICATEURS_TENSION:
         sortie[f"critere_{ind}"] = c[ind]
     unite = sortie["ordre"] == 0
     sortie[TENSION] = c.sum(axis=1).where(unite)
@@ -108,6 +100,17 @@ def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_
     sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, seuil_zone)
     sortie["retenue"] = sortie["en_tension"] & sortie["classe_sppe"].isin(classes_sppe)
     return sortie
+
+
+def indicateurs_a_lire(indicateur_carte: str) -> tuple[str, ...]:
+    """Ce qu'il faut lire en plus des quatre critères : les places des zones et l'indicateur de la carte."""
+    carte = (indicateur_carte,) if indicateur_carte in indicateurs.PAR_ID else ()
+    return (*INDICATEURS_ZONES, *carte)
+
+
+def zones(evaluee: pd.DataFrame) -> list[str]:
+    """Codes des unités en zone d'offre insuffisante (à entourer sur la carte)."""
+    return list(evaluee.loc[evaluee["zone_insuffisante"], "code"])
 
 
 def decompte(evaluee: pd.DataFrame) -> tuple[int, int]:

@@ -19,8 +19,6 @@ def test_page_donnees_sans_import(app):
 
 
 def test_import_puis_annulation_depuis_la_page(app):
-    if not hasattr(app, "file_uploader"):
-        pytest.skip("AppTest de cette version de Streamlit ne simule pas le dépôt de fichier")
     app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", (SOURCES / "txcouv_pe_com.csv").read_bytes(),
                                             "text/csv").run()
     assert "Lignes lues : 3" in app.code[0].value

@@ -149,3 +149,67 @@ def test_territoire_mal_ecrit():
     assert donnees.lire_territoire("departement:2a") == "departement:2A"
     with pytest.raises(donnees.TerritoireInconnu, match="illisible"):
         donnees.lire_territoire("pornic")
+
+
+def test_tables_de_travail_de__tables_sql(req):
+    """queries/_tables.sql : territoires, appartenance, comparateurs et agrégats, construits à la connexion."""
+    con = req.curseur()
+    territoires = ("select territoire, niveau, code, nom, departement, region, epci from territoires "
+                   "where territoire in ('epci:200000001', 'region:75', 'france') order by territoire")
+    assert con.execute(territoires).fetchall() == [
+        ("epci:200000001", "epci", "200000001", "CC Test Un", "44", "52", "200000001"),
+        ("france", "france", "FR", "France", None, None, None),
+        ("region:75", "region", "75", "Nouvelle-Aquitaine", None, "75", None),
+    ]
+    assert con.execute("select commune from appartenance where territoire = 'epci:200000001' "
+                       "order by commune").fetchall() == [("44001",), ("44002",)]
+    assert con.execute("select count(*) from appartenance where territoire = 'france'").fetchone() == (4,)
+    assert con.execute("select ordre, comparateur from comparateurs where territoire = 'commune:44002' "
+                       "order by ordre").fetchall() == [
+        (0, "commune:44002"), (1, "epci:200000001"), (2, "departement:44"), (4, "france")]
+    assert con.execute("select territoire, valeur, demo from agregats where annee = 2023 and indicateur = "
+                       "'enfants_0_2' order by territoire").fetchall() == [
+        ("departement:16", 40.0, True), ("departement:44", 620.0, True), ("epci:200000001", 290.0, True),
+        ("epci:200000002", 330.0, True), ("epci:200000003", 40.0, True), ("france", 660.0, True),
+        ("region:52", 620.0, True), ("region:75", 40.0, True)]
+
+
+def test_macro_valeurs_de__macros_sql(req):
+    """queries/_macros.sql : la macro valeurs(), par le chemin des listes courtes et par celui des longues."""
+    sql = ("select territoire, indicateur, valeur from valeurs($t::varchar[], [2023], 5) "
+           "where indicateur in ('enfants_0_2', 'taux_couverture', 'evolution_enfants_0_2') "
+           "order by territoire, indicateur")
+    courte = req.curseur().execute(sql, {"t": ["commune:44001", "departement:16"]}).fetchall()
+    assert [r[:2] for r in courte] == [
+        ("commune:44001", "enfants_0_2"), ("commune:44001", "evolution_enfants_0_2"),
+        ("commune:44001", "taux_couverture"), ("departement:16", "enfants_0_2"),
+        ("departement:16", "evolution_enfants_0_2"), ("departement:16", "taux_couverture")]
+    assert [r[2] for r in courte] == pytest.approx([110.0, 10.0, 100 * 50 / 110, 40.0, -20.0, 55.5])
+    # plus de 200 territoires demandés : la jointure remplace le filtre ; mêmes valeurs
+    longue = req.curseur().execute(sql, {"t": ["commune:44001", "departement:16",
+                                               *(f"commune:X{i}" for i in range(250))]}).fetchall()
+    assert longue == courte
+
+
+def test_communes_territoire(req):
+    df = req.executer("communes_territoire", {"territoire": "departement:44"})
+    assert lignes(df, ["ordre", "territoire", "niveau", "code", "nom", "epci", "population"]) == [
+        (0, "commune:44001", "commune", "44001", "Alpha", "200000001", 1000),
+        (0, "commune:44002", "commune", "44002", "Bêta", "200000001", 4000),
+        (0, "commune:44003", "commune", "44003", "Gamma", "200000002", 12000),
+    ]
+    assert len(req.executer("communes_territoire", {"territoire": "france"})) == 4
+
+
+def test_contours_territoire(req):
+    cols = ["couche", "territoire", "code"]
+    df = req.executer("contours_territoire", {"territoire": "epci:200000001", "unites": "communes"})
+    assert lignes(df, cols) == [("unite", "commune:44001", "44001"), ("unite", "commune:44002", "44002"),
+                                ("departement", "departement:44", "44")]
+    df = req.executer("contours_territoire", {"territoire": "departement:44", "unites": "epci"})
+    assert lignes(df, cols) == [("unite", "epci:200000001", "200000001"), ("unite", "epci:200000002", "200000002"),
+                                ("departement", "departement:44", "44")]
+    df = req.executer("contours_territoire", {"territoire": "france", "unites": "communes"})
+    assert lignes(df, cols) == [("unite", "epci:200000001", "200000001"), ("unite", "epci:200000002", "200000002"),
+                                ("unite", "epci:200000003", "200000003")]  # la France : par EPCI, sans départements
+    assert df["geometrie"].str.startswith('{"type": "Polygon"').all()
