@@ -71,7 +71,7 @@ def test_pages_s_affichent_avec_leurs_graphiques(navigateur, adresse, chemin, ti
     page.goto(f"{adresse}/{chemin}")
     page.get_by_text(titre).first.wait_for(timeout=90_000)
     page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {figures}", timeout=60_000)
-    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)  # attendre, pas compter trop tôt
     page.screenshot(path=str(CAPTURES / f"{chemin.split('?')[0]}.png"), full_page=True)
     page.close()
 
