@@ -6,8 +6,7 @@ from portrait import interface
 
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
 
-st.session_state["contexte"] = interface.selecteur_territoire()
-interface.telechargement_fiche(st.session_state["contexte"])
+contexte = st.session_state["contexte"] = interface.choix_territoire()
 interface.mode_presentation()
 
 pages = [
@@ -22,4 +21,10 @@ pages = [
     st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
 ]
 pg = st.navigation(pages)
-pg.run()
+try:
+    pg.run()
+finally:
+    # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
+    interface.selecteur_territoire(contexte)
+    interface.telechargement_fiche(contexte)
+    interface.bascule_presentation()

@@ -1,8 +1,10 @@
 """Tensions SPPE : où l'accueil manque, où les assistantes maternelles partent, où le besoin grandit."""
 
+from dataclasses import astuple
+
 import streamlit as st
 
-from portrait import cartes, indicateurs, interface, presentation, tensions
+from portrait import indicateurs, interface, presentation, tensions
 
 CHOIX_CARTE = [tensions.TENSION, *indicateurs.INDICATEURS_TENSION,
                *(i.id for i in indicateurs.CATALOGUE if i.id not in indicateurs.INDICATEURS_TENSION)]
@@ -26,23 +28,10 @@ interface.parametre_url_entier("k", DEFAUTS["k"], 1, 4)
 interface.parametres_url_liste("sppe", list(tensions.CLASSES_SPPE), DEFAUTS["sppe"])
 st.session_state.setdefault("filtre_carte", DEFAUTS["filtre_carte"])
 
-st.title(f"Tensions SPPE · {nom_cadre}")
-st.caption(f"{ctx.annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où "
-           "l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.")
-
-with st.container(border=True):
-    st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères.")
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
-    c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
-    c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
-    c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
-                    placeholder="valeur du département", help="Vide : la valeur du département.")
-    c5.select_slider("Au moins k critères", options=[1, 2, 3, 4], key="k")
-    c6, c7, c8 = st.columns([3, 1.3, 1])
-    c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
-    c7.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f")
-    c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
+# L'en-tête (titre, filtres, décompte, choix de la carte) est réservé ici mais rempli après la carte : les valeurs
+# des filtres sont déjà dans session_state, et le navigateur, qui reçoit la carte en premier, commence aussitôt à
+# charger Plotly et à la dessiner (mesure dans bench/RESULTS.md).
+entete = st.container()
 
 seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"], st.session_state["actifs"],
                          st.session_state["couverture"], st.session_state["k"])
@@ -51,24 +40,38 @@ table = interface.tensions(ctx.signature, cadre, ctx.annee, tensions.indicateurs
 evaluee = tensions.evaluer(table, seuils, st.session_state["zone"], tuple(st.session_state["sppe"]))
 retenues, total = tensions.decompte(evaluee)
 demo = bool(evaluee["demo"].any())
-interface.bandeau_demo(demo)
-st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
 
 # --- Carte -----------------------------------------------------------------------------------------------------
-c1, c2, c3 = st.columns([2, 1.4, 1])
-c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur", format_func=presentation.libelle_indicateur_carte)
-c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True,
-         disabled=indicateur == tensions.TENSION)
-c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
-table_carte, couleurs = presentation.table_carte(evaluee, indicateur, st.session_state["methode"],
-                                                 st.session_state["filtre_carte"])
-note = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
-                         f"Contour violet : offre insuffisante (couverture < {st.session_state['zone']:.0f} % ou "
-                         "aucune place collective).")
-carte = cartes.choroplethe(table_carte, interface.contours(ctx.signature, cadre), "classe", couleurs,
-                           f"{presentation.libelle_indicateur_carte(indicateur)}, {nom_cadre}, {ctx.annee}", note,
-                           zones=tensions.zones(evaluee), survol=presentation.colonnes_survol(table_carte))
+carte = interface.carte_tensions(ctx.signature, cadre, ctx.annee, nom_cadre, indicateur, st.session_state["methode"],
+                                 st.session_state["filtre_carte"], astuple(seuils), st.session_state["zone"],
+                                 tuple(st.session_state["sppe"]))
 evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, on_select="rerun", selection_mode="points")
+
+with entete:
+    st.title(f"Tensions SPPE · {nom_cadre}")
+    st.caption(f"{ctx.annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones "
+               "où l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.")
+    with st.container(border=True):
+        st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères.")
+        c1, c2, c3, c4, c5 = st.columns(5)
+        c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
+        c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
+        c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
+        c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
+                        placeholder="valeur du département", help="Vide : la valeur du département.")
+        c5.select_slider("Au moins k critères", options=[1, 2, 3, 4], key="k")
+        c6, c7, c8 = st.columns([3, 1.3, 1])
+        c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
+        c7.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f")
+        c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
+    interface.bandeau_demo(demo)
+    st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
+    c1, c2, c3 = st.columns([2, 1.4, 1])
+    c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur",
+                 format_func=presentation.libelle_indicateur_carte)
+    c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION)
+    c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
+
 points = (evenement.selection.get("points") if evenement else None) or []
 if points:
     st.session_state["selection"] = points[0].get("location")
@@ -89,8 +92,7 @@ titre = f"Identification des tensions, {nom_cadre}, {ctx.annee}"
 st.subheader(titre)
 tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en tension", key="tout_voir")
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
-st.dataframe(presentation.styler_tensions(tableau, evaluee), hide_index=True, width="stretch",
-             height=min(38 + 35 * len(tableau), 700))
+st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
                                  "Rouge : écart au département dans le sens de la tension.")
 st.caption(note_tableau)
@@ -99,7 +101,7 @@ interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx
 
 st.subheader(f"Zones d'offre insuffisante, {nom_cadre}, {ctx.annee}")
 insuffisantes = presentation.tableau_zones(evaluee)
-st.dataframe(presentation.styler_tensions(insuffisantes, evaluee), hide_index=True, width="stretch")
+st.html(presentation.html_tensions(insuffisantes, evaluee))
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,

@@ -97,6 +97,19 @@ def contours(sig: str, territoire: str, unites: str = "communes") -> pd.DataFram
     return cartes.contours(requetes()[0], territoire, unites)
 
 
+@st.cache_resource(show_spinner=False, max_entries=40)
+def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur: str, methode: str, filtre: bool,
+                   seuils: tuple, seuil_zone: float, classes_sppe: tuple[str, ...]):
+    """La carte d'une vue, gardée telle quelle et partagée entre les sessions (plotly_chart ne la modifie pas) :
+    une vue rouverte ou partagée part aussitôt vers le navigateur, sans refaire la figure."""
+    from portrait import tensions as regles
+
+    table = tensions(sig, cadre, annee, regles.indicateurs_a_lire(indicateur))
+    evaluee = regles.evaluer(table, regles.Seuils(*seuils), seuil_zone, classes_sppe)
+    return presentation.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode, filtre,
+                                       seuil_zone, nom_cadre, annee)
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def cadre_tensions(sig: str, territoire: str) -> str:
     return donnees.cadre_tensions(requetes()[0], territoire)
@@ -157,14 +170,28 @@ def _libelle(df: pd.DataFrame, tous: str):
     return lambda t: tous if t is None else noms.get(t, t)
 
 
-def selecteur_territoire() -> Contexte:
-    """Barre latérale : département, puis EPCI, puis commune, et l'année ; l'URL suit le choix."""
-    req, sig = requetes()
-    liste_annees = annees(sig)
-    _initialiser_depuis_url(sig, liste_annees)
+def choix_territoire() -> Contexte:
+    """Le territoire et l'année choisis dans la barre latérale (au premier affichage : ceux de l'URL) ; l'URL suit.
+
+    Les valeurs sont lues dans session_state avant que les listes ne soient dessinées : la barre latérale peut
+    ainsi venir après la page, et le navigateur reçoit d'abord le contenu (la carte des tensions, notamment).
+    """
+    _, sig = requetes()
+    _initialiser_depuis_url(sig, annees(sig))
+    etat = st.session_state
+    territoire = etat.get("sel_commune") or etat.get("sel_epci") or etat["sel_departement"]
+    annee = int(etat["sel_annee"])
+    st.query_params["territoire"] = territoire
+    st.query_params["annee"] = str(annee)
+    info = infos_territoire(sig, territoire)
+    return Contexte(territoire, info["niveau"], info["code"], info["nom"], annee, sig)
+
+
+def selecteur_territoire(ctx: Contexte) -> None:
+    """Barre latérale : département, puis EPCI, puis commune, et l'année (les choix sont lus par choix_territoire)."""
+    sig = ctx.signature
     if alerte := st.session_state.pop("alerte_url", None):
         st.sidebar.warning(alerte)
-
     deps = choix_territoires(sig, "departement", FRANCE)
     noms_dep = dict(zip(deps["territoire"], deps["code"] + " · " + deps["nom"]))
     st.sidebar.selectbox(
@@ -174,27 +201,20 @@ def selecteur_territoire() -> Contexte:
         help="Tapez un nom ou un numéro pour chercher.",
     )
     dep = st.session_state["sel_departement"]
-    territoire = dep
     if dep != FRANCE:
         epcis = choix_territoires(sig, "epci", dep)
         st.sidebar.selectbox(
             "EPCI", [None, *epcis["territoire"]], key="sel_epci",
-            format_func=_libelle(epcis, "Tout le département"),
+            format_func=_libelle(epcis, "Tout le département"), placeholder="Tout le département",
             on_change=_oublier, args=("sel_commune",), help="Intercommunalité (code Siren).",
         )
-        parent = st.session_state["sel_epci"] or dep
-        communes = choix_territoires(sig, "commune", parent)
+        communes = choix_territoires(sig, "commune", st.session_state["sel_epci"] or dep)
         st.sidebar.selectbox(
             "Commune", [None, *communes["territoire"]], key="sel_commune",
-            format_func=_libelle(communes, "Toutes les communes"), help="Code Insee de la commune.",
+            format_func=_libelle(communes, "Toutes les communes"), placeholder="Toutes les communes",
+            help="Code Insee de la commune.",
         )
-        territoire = st.session_state["sel_commune"] or st.session_state["sel_epci"] or dep
-    st.sidebar.selectbox("Année", liste_annees, key="sel_annee")
-    annee = int(st.session_state["sel_annee"])
-    st.query_params["territoire"] = territoire
-    st.query_params["annee"] = str(annee)
-    info = infos_territoire(sig, territoire)
-    return Contexte(territoire, info["niveau"], info["code"], info["nom"], annee, sig)
+    st.sidebar.selectbox("Année", annees(sig), key="sel_annee")
 
 
 def contexte() -> Contexte:
@@ -217,11 +237,11 @@ def graphique(fig, cle: str | None = None, demo: bool = False, **options):
               "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
     evenement = st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
     if not st.session_state.get("presentation"):
-        c1, c2, _ = st.columns([1.4, 1, 4])
+        rangee = st.container(horizontal=True)
         nom = cle or "figure"
-        c1.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo), f"{nom}.png",
+        rangee.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo), f"{nom}.png",
                            "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
-        c2.download_button("SVG", lambda: diapositives.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
+        rangee.download_button("SVG", lambda: diapositives.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
                            key=f"svg_{nom}", on_click="ignore")
     return evenement
 
@@ -245,7 +265,6 @@ def mode_presentation() -> bool:
     les filtres courants gardés ; un bouton ramène au mode normal."""
     if "presentation" not in st.session_state:
         st.session_state["presentation"] = st.query_params.get("presentation") == "1"
-    st.sidebar.toggle("Mode présentation", key="presentation", help="Pour une capture ou un écran partagé en COPIL.")
     if st.session_state["presentation"]:
         st.query_params["presentation"] = "1"
         st.markdown(STYLE_PRESENTATION, unsafe_allow_html=True)
@@ -257,6 +276,11 @@ def mode_presentation() -> bool:
     return False
 
 
+def bascule_presentation() -> None:
+    """Barre latérale : la bascule du mode présentation (son état est lu par mode_presentation)."""
+    st.sidebar.toggle("Mode présentation", key="presentation", help="Pour une capture ou un écran partagé en COPIL.")
+
+
 def _quitter_presentation() -> None:
     st.session_state["presentation"] = False
 
@@ -266,26 +290,26 @@ def telechargement_fiche(ctx: Contexte) -> None:
     from portrait import diapositives
 
     st.sidebar.markdown("**Fiche territoire (COPIL)**")
-    c1, c2 = st.sidebar.columns(2)
+    rangee = st.sidebar.container(horizontal=True)
     nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
-    c1.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx"),
+    rangee.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx"),
                        f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
-    c2.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf"),
+    rangee.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf"),
                        f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
                        icon=":material/picture_as_pdf:")
 
 
 def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str,
                     formats: dict[str, str] | None = None) -> None:
-    """Deux boutons : CSV pour Excel (; et virgule décimale) et XLSX aux nombres réels."""
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("CSV (Excel)", exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
-                       key=f"csv_{nom_fichier}", icon=":material/download:")
-    classeur = exports.xlsx(df, titre, note, formats or presentation.formats_excel(ids))
-    c2.download_button("XLSX", classeur, f"{nom_fichier}.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx_{nom_fichier}", icon=":material/download:")
+    """Deux boutons : CSV pour Excel (; et virgule décimale) et XLSX aux nombres réels, produits au clic
+    (rien n'est calculé ni envoyé au navigateur tant qu'on ne clique pas)."""
+    rangee = st.container(horizontal=True)
+    rangee.download_button("CSV (Excel)", lambda: exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
+                       key=f"csv_{nom_fichier}", icon=":material/download:", on_click="ignore")
+    rangee.download_button("XLSX", lambda: exports.xlsx(df, titre, note, formats or presentation.formats_excel(ids)),
+                       f"{nom_fichier}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
 
 
 def parametre_url(cle: str, options: list, defaut) -> None:

@@ -260,8 +260,9 @@ def couleur_ecart(ecart: float, echelle: float) -> str:
     return f"background-color: rgba(215, 48, 39, {alpha:.2f})"
 
 
-def styler_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame):
-    """Le tableau mis en forme : cellules colorées selon l'écart au département dans le sens de la tension."""
+def styles_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> pd.DataFrame:
+    """Le style CSS de chaque cellule : rouge selon l'écart au département dans le sens de la tension,
+    gris et gras pour les lignes de référence (EPCI, département)."""
     from portrait import tensions
 
     t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
@@ -274,7 +275,42 @@ def styler_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame):
         styles[libelle] = [couleur_ecart(e, echelle) for e in ecarts]
     references = tableau["Niveau"].isin(["EPCI", "Département", "France"]) & (t["ordre"].values > 0)
     styles.loc[references, :] = "font-weight: bold; background-color: #F0F0F0"
-    return tableau.style.format(formats_tensions(), na_rep=fr.NON_DISPONIBLE).apply(lambda _: styles, axis=None)
+    return styles
+
+
+STYLE_TABLEAU_HTML = """<style>
+.tableau-fr { max-height: 700px; overflow: auto; border: 1px solid #E6E6E6; border-radius: 0.5rem; }
+.tableau-fr table { border-collapse: collapse; width: 100%; font-size: 0.875rem; color: #31333F; }
+.tableau-fr th { position: sticky; top: 0; background: #FAFAFA; font-weight: 600; text-align: left;
+  vertical-align: bottom; padding: 0.35rem 0.6rem; border-bottom: 1px solid #D0D0D0; }
+.tableau-fr td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #EFEFEF; }
+.tableau-fr .nb { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+</style>"""
+
+
+def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict) -> str:
+    """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
+    à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004."""
+    from html import escape
+
+    numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
+    entete = "".join(f'<th class="nb">{escape(c)}</th>' if n else f"<th>{escape(c)}</th>"
+                     for c, n in zip(tableau.columns, numeriques))
+    lignes = []
+    for valeurs, css in zip(tableau.itertuples(index=False), styles.itertuples(index=False)):
+        cellules = []
+        for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
+            texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
+            attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
+            cellules.append(f"<td{attributs}>{escape(texte)}</td>")
+        lignes.append("<tr>" + "".join(cellules) + "</tr>")
+    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
+            f'<tbody>{"".join(lignes)}</tbody></table></div>')
+
+
+def html_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> str:
+    """Le tableau « identification des tensions » mis en forme, en HTML."""
+    return tableau_html(tableau, styles_tensions(tableau, evaluee), formats_tensions())
 
 
 def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
@@ -322,6 +358,20 @@ def reference_departement(lignes: pd.DataFrame, id_indicateur: str) -> tuple[str
 def serie_indicateur(series: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
     """La série d'un indicateur parmi les séries de la synthèse."""
     return series[series["indicateur"] == id_indicateur]
+
+
+def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool,
+                   seuil_zone: float, nom_cadre: str, annee: int):
+    """La carte de la page Tensions : unités colorées par classe, hors filtre grisées, offre insuffisante cernée."""
+    from portrait import cartes, tensions
+
+    table, couleurs = table_carte(evaluee, id_indicateur, methode, filtre)
+    note_carte = note(indicateurs.INDICATEURS_TENSION, annee, bool(evaluee["demo"].any()),
+                      f"Contour violet : offre insuffisante (couverture < {seuil_zone:.0f} % ou aucune place "
+                      "collective).")
+    return cartes.choroplethe(table, geo, "classe", couleurs,
+                              f"{libelle_indicateur_carte(id_indicateur)}, {nom_cadre}, {annee}", note_carte,
+                              zones=tensions.zones(evaluee), survol=colonnes_survol(table))
 
 
 def tableau_zones(evaluee: pd.DataFrame) -> pd.DataFrame:

@@ -142,3 +142,33 @@ def ouvrir_page(racine: Path, monkeypatch, page: str, territoire: str, **params)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def tableau_html(html: str) -> pd.DataFrame:
+    """Les cellules d'un tableau HTML (st.html) telles qu'affichées, en texte : la première ligne donne les colonnes."""
+    from html.parser import HTMLParser
+
+    class Lecteur(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.lignes: list[list[str]] = []
+            self.cellule: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.lignes.append([])
+            elif tag in ("td", "th"):
+                self.cellule = []
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cellule is not None:
+                self.lignes[-1].append("".join(self.cellule))
+                self.cellule = None
+
+        def handle_data(self, data):
+            if self.cellule is not None:
+                self.cellule.append(data)
+
+    lecteur = Lecteur()
+    lecteur.feed(html)
+    return pd.DataFrame(lecteur.lignes[1:], columns=lecteur.lignes[0])
