@@ -35,6 +35,22 @@ CONFIG_PLOTLY = {
 }
 
 
+class FigureFigee(go.Figure):
+    """Une figure gardée en cache et partagée entre les sessions, qu'on ne modifie plus : to_dict() rend sans copie
+    le dictionnaire calculé une fois. st.plotly_chart appelle to_dict(), qui recopie toute la figure à chaque
+    affichage (0,2 s pour la carte des 1 255 EPCI). Une copie (copy.deepcopy) redevient une figure ordinaire."""
+
+    def __init__(self, fig: go.Figure):
+        super().__init__(fig)
+        self._dictionnaire = super().to_dict()
+
+    def to_dict(self) -> dict:
+        return self._dictionnaire
+
+    def __reduce__(self):
+        return go.Figure, (super().to_dict(),)
+
+
 def mise_en_page(fig: go.Figure, titre: str, note: str, hauteur: int = 420, titre_axe_x: bool = False) -> go.Figure:
     """Titre et légende en haut, note de source en bas, séparateurs français, couleurs explicites."""
     bas = 95 if titre_axe_x else 70

@@ -106,8 +106,8 @@ def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur:
 
     table = tensions(sig, cadre, annee, regles.indicateurs_a_lire(indicateur))
     evaluee = regles.evaluer(table, regles.Seuils(*seuils), seuil_zone, classes_sppe)
-    return presentation.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode, filtre,
-                                       seuil_zone, nom_cadre, annee)
+    return graphiques.FigureFigee(presentation.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode,
+                                                              filtre, seuil_zone, nom_cadre, annee))
 
 
 @st.cache_data(show_spinner=False, max_entries=200)

@@ -31,6 +31,16 @@ def test_image_au_format_diapositive():
     assert "Taux de couverture, A, 2023" in svg and "Données de démonstration" in svg and "76,9" in svg
 
 
+def test_figure_figee_envoyee_sans_copie_et_image_intacte():
+    # la carte en cache : st.plotly_chart lit to_dict() sans recopie ; l'image diapositive part d'une copie ordinaire
+    import plotly.graph_objects as go
+
+    figee = graphiques.FigureFigee(go.Figure(go.Bar(x=["A"], y=[76.9]), layout={"title": {"text": "Carte"}}))
+    assert figee.to_dict() is figee.to_dict()
+    assert taille_png(diapositives.image(figee, "png")) == (1600, 900)
+    assert "width" not in figee.to_dict()["layout"]  # la mise au format 16:9 n'a pas touché la figure partagée
+
+
 def test_fiche_pptx_pornic_agglo(req_demo):
     from pptx import Presentation
 
