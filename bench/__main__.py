@@ -269,9 +269,11 @@ def ecrire_resultats(r: dict) -> str:
     k = r["carte"]
     lignes += ["", "## Carte des tensions", "", "| carte | poids envoyé au navigateur |", "|---|---:|"]
     lignes += [f"| {nom} | {ms(v)} Mo |" for nom, v in k["poids_mo"].items()]
-    lignes += ["", "Dans Chromium headless, de la navigation à la carte dessinée (médiane de 3 chargements à chaud) ;",
-               "le plancher est une application d'une page qui ne montre que les mêmes contours "
-               "(`bench/plancher_carte.py`).",
+    lignes += ["", "Dans Chromium headless, de la navigation à la carte dessinée : médiane de 6 chargements, page et "
+               "plancher en alternance, serveurs à chaud. Le plancher est une application d'une page qui ne montre "
+               "que les mêmes contours (`bench/plancher_carte.py`). « Première visite » : cache HTTP vide, tout le "
+               "JavaScript de Streamlit est téléchargé ; « navigateur habituel » : ce JavaScript est déjà en cache, "
+               "comme chez un chargé d'études qui revient sur l'outil.",
                "", "| vue | page Tensions (s) | plancher (s) | rapport |", "|---|---:|---:|---:|"]
     lignes += [f"| {nom} | {ms(v['page'])} | {ms(v['plancher'])} | × {ms(v['rapport'])} |"
                for nom, v in k["navigateur"].items()]

@@ -59,7 +59,7 @@ with entete:
         c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
         c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
                         placeholder="valeur du département", help="Vide : la valeur du département.")
-        c5.select_slider("Au moins k critères", options=[1, 2, 3, 4], key="k")
+        c5.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
         c6, c7, c8 = st.columns([3, 1.3, 1])
         c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
         c7.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f")

@@ -88,9 +88,9 @@ def test_page_tensions_seuils_et_decompte(app, req):
     assert app.subheader[0].value == "2 communes sur 3 en tension"
     assert list(tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Gamma", "Loire-Atlantique"]
     app.number_input(key="am60").set_value(20.0).run()
-    app.select_slider(key="k").set_value(1).run()
+    app.radio(key="k").set_value(1).run()
     assert app.subheader[0].value == "3 communes sur 3 en tension"
-    app.select_slider(key="k").set_value(3).run()
+    app.radio(key="k").set_value(3).run()
     assert app.subheader[0].value == "0 commune sur 3 en tension"
     assert list(tableau_html(app.html[0].value)["Territoire"]) == ["Loire-Atlantique"]
     assert app.query_params["k"] == "3" and app.query_params["am60"] == "20.0"
@@ -116,7 +116,7 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
                             "taux_couverture", "methode": "quantiles"})
     at.run()
     at.switch_page("pages/tensions.py").run()
-    assert at.select_slider(key="k").value == 1
+    assert at.radio(key="k").value == 1
     assert at.number_input(key="couverture").value == 50.0
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
