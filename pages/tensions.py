@@ -45,7 +45,9 @@ demo = bool(evaluee["demo"].any())
 carte = interface.carte_tensions(ctx.signature, cadre, ctx.annee, nom_cadre, indicateur, st.session_state["methode"],
                                  st.session_state["filtre_carte"], astuple(seuils), st.session_state["zone"],
                                  tuple(st.session_state["sppe"]))
-evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, on_select="rerun", selection_mode="points")
+# l'image de la carte : l'appareil photo de sa barre d'outils (PNG 1 600 × 900, titre et source compris)
+evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, images=False, on_select="rerun",
+                                selection_mode="points")
 
 with entete:
     st.title(f"Tensions SPPE · {nom_cadre}")
@@ -85,7 +87,8 @@ if ligne is not None:
             colonne.metric(c["libelle"], c["valeur"], c["ecart"], delta_color="off", help=c["aide"])
 else:
     st.caption(f"Cliquez sur une {'intercommunalité' if cadre == 'france' else 'commune'} de la carte pour voir "
-               "son portrait.")
+               "son portrait. Image de la carte pour une diapositive : l'appareil photo en haut à droite de la carte "
+               "(PNG 1 600 × 900).")
 
 # --- Tableau « identification des tensions » --------------------------------------------------------------------
 titre = f"Identification des tensions, {nom_cadre}, {ctx.annee}"

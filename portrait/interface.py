@@ -228,15 +228,16 @@ def bandeau_demo(demo: bool) -> None:
         st.warning(presentation.BANDEAU_DEMO, icon=":material/science:")
 
 
-def graphique(fig, cle: str | None = None, demo: bool = False, **options):
-    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle, ses images au format
-    diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites au clic."""
+def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, **options):
+    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
+    au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites
+    au clic. L'appareil photo de la barre d'outils donne toujours le PNG 1 600 × 900 de ce qui est à l'écran."""
     from portrait import diapositives
 
     config = {**graphiques.CONFIG_PLOTLY,
               "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
     evenement = st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
-    if not st.session_state.get("presentation"):
+    if images and not st.session_state.get("presentation"):
         rangee = st.container(horizontal=True)
         nom = cle or "figure"
         rangee.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo), f"{nom}.png",
