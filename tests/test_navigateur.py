@@ -46,9 +46,7 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
 
     # un filtre : au moins un critère de plus -> moins de communes, l'URL suit
-    curseur = page.get_by_role("slider").first
-    curseur.focus()
-    curseur.press("ArrowRight")
+    page.get_by_role("radiogroup", name="Au moins k critères").get_by_text("3", exact=True).click()
     page.wait_for_function(f"!document.body.innerText.includes('{en_tension} communes sur 207')", timeout=30_000)
     page.wait_for_url(re.compile("k=3"), timeout=30_000)
 
