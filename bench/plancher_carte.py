@@ -1,4 +1,8 @@
-"""Application minimale de référence : les mêmes contours avec px.choropleth_map, rien d'autre (le « plancher »)."""
+"""Application minimale de référence : les mêmes contours avec px.choropleth_map, rien d'autre (le « plancher »).
+
+La carte a la taille de celle de la page Tensions (pleine largeur, cartes.HAUTEUR) : à taille égale, le navigateur
+dessine autant de pixels, et la comparaison mesure ce que la page ajoute autour de la carte.
+"""
 
 import json
 import sys
@@ -11,6 +15,9 @@ import streamlit as st
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
+from portrait.cartes import HAUTEUR  # noqa: E402
+
+st.set_page_config(layout="wide")
 territoire = st.query_params.get("territoire", "departement:44")
 
 
@@ -30,6 +37,9 @@ def contours(territoire: str):
 
 
 df, geo = contours(territoire)
+# tout le territoire dans le cadre, comme sur la page
+vue = {"zoom": 4.6, "center": {"lat": 46.6, "lon": 2.4}} if territoire == "france" else \
+    {"zoom": 7, "center": {"lat": 47.3, "lon": -1.7}}
 fig = px.choropleth_map(df, geojson=geo, locations="code", featureidkey="properties.code", color="valeur",
-                        map_style="white-bg", zoom=7, center={"lat": 47.3, "lon": -1.7})
-st.plotly_chart(fig, theme=None)
+                        map_style="white-bg", height=HAUTEUR, **vue)
+st.plotly_chart(fig, theme=None, width="stretch")

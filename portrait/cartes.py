@@ -14,6 +14,7 @@ from portrait.requetes import Requetes
 
 COULEUR_DEPARTEMENT = "#1E1E1E"
 COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
+HAUTEUR = 640  # px : la carte occupe la largeur de la page ; assez haute pour lire une commune en COPIL
 
 
 def contours(req: Requetes, territoire: str, unites: str = "communes") -> pd.DataFrame:
@@ -52,7 +53,7 @@ def traits(geometries: pd.Series) -> tuple[list, list]:
 
 def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: dict[str, str], titre: str,
                 note: str, zones: list[str] | None = None, survol: list[str] | None = None,
-                hauteur: int = 640) -> go.Figure:
+                hauteur: int = HAUTEUR) -> go.Figure:
     """Carte des unités colorées par classe, avec les frontières départementales et les zones d'offre insuffisante.
 
     table : une ligne par unité, colonnes code, nom, `colonne` (la classe) et les textes de survol.
