@@ -120,3 +120,20 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
     assert at.number_input(key="couverture").value == 50.0
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
+
+
+def test_carte_des_tensions_legende_et_zones(req):
+    # Loire-Atlantique : Alpha et Gamma en tension (2 critères), Bêta 1 critère ; zone d'offre insuffisante :
+    # Alpha (couverture 45,5 % < 50 %)
+    from portrait import cartes, presentation
+
+    evaluee = tensions.evaluer(donnees.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES),
+                               tensions.Seuils())
+    fig = presentation.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
+                                      tensions.METHODES[0], True, 50.0, "Loire-Atlantique", 2023)
+    choro, *lignes = fig.data
+    assert sorted(choro.locations) == sorted(evaluee.loc[evaluee["ordre"] == 0, "code"])
+    assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante"]
+    assert not fig.layout.showlegend  # la légende est une annotation, pas des traces vides
+    legende = next(a.text for a in fig.layout.annotations if "■" in (a.text or ""))
+    assert "2 critères" in legende and "hors filtre" in legende and "offre insuffisante" in legende
