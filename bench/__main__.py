@@ -217,8 +217,8 @@ def exporter_csv() -> None:
         duckdb.sql(f"copy (from '{RACINE}/data/reference/communes.parquet') to '{SORTIE}/communes.csv' (header)")
 
 
-def ms(x: float) -> str:
-    return f"{x:,.1f}".replace(",", "\u202f").replace(".", ",")
+def ms(x: float, decimales: int = 1) -> str:
+    return f"{x:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def ecrire_resultats(r: dict) -> str:
@@ -275,7 +275,7 @@ def ecrire_resultats(r: dict) -> str:
                "JavaScript de Streamlit est téléchargé ; « navigateur habituel » : ce JavaScript est déjà en cache, "
                "comme chez un chargé d'études qui revient sur l'outil.",
                "", "| vue | page Tensions (s) | plancher (s) | rapport |", "|---|---:|---:|---:|"]
-    lignes += [f"| {nom} | {ms(v['page'])} | {ms(v['plancher'])} | × {ms(v['rapport'])} |"
+    lignes += [f"| {nom} | {ms(v['page'], 2)} | {ms(v['plancher'], 2)} | × {ms(v['rapport'], 2)} |"
                for nom, v in k["navigateur"].items()]
     cibles = [
         ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
