@@ -113,7 +113,7 @@ def legende(lignes: list[tuple[str, str, str]]) -> dict:
     """La légende de la carte dans un cadre en haut à gauche : un carré par classe, un trait par contour.
 
     Une annotation plutôt que des traces vides : chaque trace ajoute à MapLibre une source et ses couches,
-    que le navigateur prépare avant de dessiner la carte (mesuré : ~0,1 s pour six entrées)."""
+    que le navigateur prépare avant de dessiner la carte."""
     def symbole(couleur: str, forme: str) -> str:
         if forme == "trait":
             return f'<span style="color:{couleur}">━</span>'

@@ -38,7 +38,8 @@ CONFIG_PLOTLY = {
 class FigureFigee(go.Figure):
     """Une figure gardée en cache et partagée entre les sessions, qu'on ne modifie plus : to_dict() rend sans copie
     le dictionnaire calculé une fois. st.plotly_chart appelle to_dict(), qui recopie toute la figure à chaque
-    affichage (0,2 s pour la carte des 1 255 EPCI). Une copie (copy.deepcopy) redevient une figure ordinaire."""
+    affichage (sous cProfile : 42 ms pour la Loire-Atlantique, 0,45 s pour les 1 255 EPCI). Une copie
+    (copy.deepcopy) redevient une figure ordinaire."""
 
     def __init__(self, fig: go.Figure):
         super().__init__(fig)

@@ -240,10 +240,10 @@ def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = Tr
     if images and not st.session_state.get("presentation"):
         rangee = st.container(horizontal=True)
         nom = cle or "figure"
-        rangee.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo), f"{nom}.png",
-                           "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
+        rangee.download_button("Image PNG (diapositive)", lambda: diapositives.image(fig, "png", demo),
+                               f"{nom}.png", "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
         rangee.download_button("SVG", lambda: diapositives.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
-                           key=f"svg_{nom}", on_click="ignore")
+                               key=f"svg_{nom}", on_click="ignore")
     return evenement
 
 
@@ -294,11 +294,11 @@ def telechargement_fiche(ctx: Contexte) -> None:
     rangee = st.sidebar.container(horizontal=True)
     nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
     rangee.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx"),
-                       f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
+                           f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
     rangee.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf"),
-                       f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
-                       icon=":material/picture_as_pdf:")
+                           f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
+                           icon=":material/picture_as_pdf:")
 
 
 def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str,
@@ -307,10 +307,10 @@ def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: s
     (rien n'est calculé ni envoyé au navigateur tant qu'on ne clique pas)."""
     rangee = st.container(horizontal=True)
     rangee.download_button("CSV (Excel)", lambda: exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
-                       key=f"csv_{nom_fichier}", icon=":material/download:", on_click="ignore")
+                           key=f"csv_{nom_fichier}", icon=":material/download:", on_click="ignore")
     rangee.download_button("XLSX", lambda: exports.xlsx(df, titre, note, formats or presentation.formats_excel(ids)),
-                       f"{nom_fichier}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
+                           f"{nom_fichier}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
 
 
 def parametre_url(cle: str, options: list, defaut) -> None:

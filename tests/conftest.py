@@ -144,7 +144,7 @@ def ouvrir_page(racine: Path, monkeypatch, page: str, territoire: str, **params)
     return at
 
 
-def tableau_html(html: str) -> pd.DataFrame:
+def lire_tableau_html(html: str) -> pd.DataFrame:
     """Les cellules d'un tableau HTML (st.html) telles qu'affichées, en texte : la première ligne donne les colonnes."""
     from html.parser import HTMLParser
 

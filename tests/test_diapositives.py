@@ -38,7 +38,8 @@ def test_figure_figee_envoyee_sans_copie_et_image_intacte():
     figee = graphiques.FigureFigee(go.Figure(go.Bar(x=["A"], y=[76.9]), layout={"title": {"text": "Carte"}}))
     assert figee.to_dict() is figee.to_dict()
     assert taille_png(diapositives.image(figee, "png")) == (1600, 900)
-    assert "width" not in figee.to_dict()["layout"]  # la mise au format 16:9 n'a pas touché la figure partagée
+    # la mise au format 16:9 n'a touché ni la figure partagée ni le dictionnaire qu'elle envoie
+    assert figee.layout.width is None and "width" not in figee.to_dict()["layout"]
 
 
 def test_fiche_pptx_pornic_agglo(req_demo):

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from portrait import donnees, tensions
 from portrait import format as fr
-from tests.conftest import ouvrir_page, tableau_html
+from tests.conftest import lire_tableau_html, ouvrir_page
 
 
 def table(**colonnes):
@@ -86,13 +86,13 @@ def test_page_tensions_seuils_et_decompte(app, req):
     # Gamma (+10 %, 10 %, 75,8 %, 72,7 %) ; département : couverture 66,1 %
     # Alpha : évolution et couverture ; Gamma : évolution et parents actifs
     assert app.subheader[0].value == "2 communes sur 3 en tension"
-    assert list(tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Gamma", "Loire-Atlantique"]
+    assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Gamma", "Loire-Atlantique"]
     app.number_input(key="am60").set_value(20.0).run()
     app.radio(key="k").set_value(1).run()
     assert app.subheader[0].value == "3 communes sur 3 en tension"
     app.radio(key="k").set_value(3).run()
     assert app.subheader[0].value == "0 commune sur 3 en tension"
-    assert list(tableau_html(app.html[0].value)["Territoire"]) == ["Loire-Atlantique"]
+    assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Loire-Atlantique"]
     assert app.query_params["k"] == "3" and app.query_params["am60"] == "20.0"
     app.button[0].click().run()  # réinitialiser
     assert app.subheader[0].value == "2 communes sur 3 en tension"
@@ -100,7 +100,7 @@ def test_page_tensions_seuils_et_decompte(app, req):
 
 def test_page_tensions_valeurs_du_tableau(app, req):
     app.toggle(key="tout_voir").set_value(True).run()
-    tableau = tableau_html(app.html[0].value)
+    tableau = lire_tableau_html(app.html[0].value)
     attendu = donnees.tensions(req, "departement:44", 2023)
     assert list(tableau["Code"]) == list(attendu["code"])
     # affiché à la française ; Alpha, Bêta, Gamma : les valeurs calculées à la main plus haut
