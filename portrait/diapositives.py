@@ -125,11 +125,9 @@ def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapo
                f"couverture sous celle du département ; en tension = au moins {seuils.k} critères. "
                f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
     note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
-    carte_table, couleurs = presentation.table_carte(evaluee, tensions.TENSION, tensions.METHODES[0], False)
-    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=filtres, figure=cartes.choroplethe(
-        carte_table, cartes.contours(req, cadre), "classe", couleurs,
-        f"Niveau de tension (critères remplis), {nom_cadre}, {annee}", note_t,
-        zones=tensions.zones(evaluee))))
+    carte = presentation.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
+                                        False, tensions.SEUIL_ZONE_INSUFFISANTE, nom_cadre, annee)
+    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=filtres, figure=carte))
     tableau_t = presentation.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
                                                                                                 "Code"])
     for i, part in enumerate(morceaux(tableau_t)):

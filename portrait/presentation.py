@@ -369,9 +369,10 @@ def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str,
     note_carte = note(indicateurs.INDICATEURS_TENSION, annee, bool(evaluee["demo"].any()),
                       f"Contour violet : offre insuffisante (couverture < {seuil_zone:.0f} % ou aucune place "
                       "collective).")
-    return cartes.choroplethe(table, geo, "classe", couleurs,
-                              f"{libelle_indicateur_carte(id_indicateur)}, {nom_cadre}, {annee}", note_carte,
-                              zones=tensions.zones(evaluee), survol=colonnes_survol(table))
+    libelle = libelle_indicateur_carte(id_indicateur)
+    titre = f"{libelle[:1].upper()}{libelle[1:]}, {nom_cadre}, {annee}"
+    return cartes.choroplethe(table, geo, "classe", couleurs, titre, note_carte, zones=tensions.zones(evaluee),
+                              survol=colonnes_survol(table))
 
 
 def tableau_zones(evaluee: pd.DataFrame) -> pd.DataFrame:

@@ -131,6 +131,7 @@ def test_carte_des_tensions_legende_et_zones(req):
                                tensions.Seuils())
     fig = presentation.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
                                       tensions.METHODES[0], True, 50.0, "Loire-Atlantique", 2023)
+    assert fig.layout.title.text.startswith("Niveau de tension (critères remplis), Loire-Atlantique, 2023")
     choro, *lignes = fig.data
     assert sorted(choro.locations) == sorted(evaluee.loc[evaluee["ordre"] == 0, "code"])
     assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante"]
