@@ -174,8 +174,7 @@ CIBLES_PAGES = {"accueil, EPCI": 500, "synthèse, EPCI": 700, "détail, EPCI": 7
 
 def mode_carte() -> dict:
     """Poids de la carte envoyée au navigateur (JSON de la figure), et temps de chargement dans Chromium."""
-    from bench import navigateur
-    from portrait import cartes, donnees, presentation, tensions
+    from bench import navigateur, vue_par_defaut
     from portrait.base import connecter
     from portrait.requetes import Requetes
 
@@ -184,12 +183,7 @@ def mode_carte() -> dict:
     vues = (("département 44 (207 communes)", "departement:44"), ("département 62 (890 communes)", "departement:62"),
             ("France par EPCI", "france"))
     for nom, t in vues:
-        table_t = donnees.tensions(req, t, ANNEE, autres=tensions.INDICATEURS_ZONES)
-        evaluee = tensions.evaluer(table_t, tensions.Seuils())
-        table, couleurs = presentation.table_carte(evaluee, tensions.TENSION, tensions.METHODES[0], True)
-        fig = cartes.choroplethe(table, cartes.contours(req, t), "classe", couleurs, "t", "n",
-                                 zones=tensions.zones(evaluee), survol=presentation.colonnes_survol(table))
-        poids[nom] = len(fig.to_json().encode()) / 1e6
+        poids[nom] = len(vue_par_defaut.carte_tensions(req, t, ANNEE).to_json().encode()) / 1e6
     return {"poids_mo": poids, "navigateur": navigateur.mesurer(SORTIE)}
 
 
@@ -269,14 +263,20 @@ def ecrire_resultats(r: dict) -> str:
     k = r["carte"]
     lignes += ["", "## Carte des tensions", "", "| carte | poids envoyé au navigateur |", "|---|---:|"]
     lignes += [f"| {nom} | {ms(v)} Mo |" for nom, v in k["poids_mo"].items()]
-    lignes += ["", "Dans Chromium headless, de la navigation à la carte dessinée : médiane de 6 chargements, page et "
-               "plancher en alternance, serveurs à chaud. Le plancher est une application d'une page qui ne montre "
-               "que les mêmes contours (`bench/plancher_carte.py`). « Première visite » : cache HTTP vide, tout le "
-               "JavaScript de Streamlit est téléchargé ; « navigateur habituel » : ce JavaScript est déjà en cache, "
-               "comme chez un chargé d'études qui revient sur l'outil.",
-               "", "| vue | page Tensions (s) | plancher (s) | rapport |", "|---|---:|---:|---:|"]
-    lignes += [f"| {nom} | {ms(v['page'], 2)} | {ms(v['plancher'], 2)} | × {ms(v['rapport'], 2)} |"
-               for nom, v in k["navigateur"].items()]
+    from bench.navigateur import ESSAIS
+
+    lignes += ["", f"Dans Chromium headless, de la navigation à la carte dessinée : médiane de {ESSAIS} chargements, "
+               "page, plancher et figure seule en alternance, serveurs à chaud. Le plancher est une application d'une "
+               "page qui ne montre que les mêmes contours avec `px.choropleth_map` (`bench/plancher_carte.py`) ; "
+               "« figure seule » : la même application d'une page montrant la carte même de la page Tensions (limite "
+               "départementale, zones cernées, survol des quatre indicateurs), ce qui sépare le coût de la figure de "
+               "celui du reste de la page. « Première visite » : cache HTTP vide, tout le JavaScript de Streamlit est "
+               "téléchargé ; « navigateur habituel » : ce JavaScript est déjà en cache, comme chez un chargé d'études "
+               "qui revient sur l'outil.",
+               "", "| vue | page Tensions (s) | plancher (s) | rapport | figure seule (s) | figure seule / plancher |",
+               "|---|---:|---:|---:|---:|---:|"]
+    lignes += [f"| {nom} | {ms(v['page'], 2)} | {ms(v['plancher'], 2)} | × {ms(v['rapport'], 2)} | "
+               f"{ms(v['figure'], 2)} | × {ms(v['rapport_figure'], 2)} |" for nom, v in k["navigateur"].items()]
     cibles = [
         ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
         ("portrait de la France ≤ 150 ms", d["portrait"]["France"]["mediane"] <= 150),

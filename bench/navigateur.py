@@ -33,6 +33,7 @@ def demarrer(commande: list[str], journal: Path) -> tuple[subprocess.Popen, str]
 
 
 ESSAIS = 6
+ANNEE = 2023
 # Deux navigateurs : le premier passage (cache HTTP vide, tout le JavaScript de Streamlit est téléchargé) et le
 # navigateur habituel d'un chargé d'études (le JavaScript de Streamlit est déjà en cache, seules les données viennent).
 VISITES = {"première visite": False, "navigateur habituel": True}
@@ -51,16 +52,16 @@ def chargement(contexte, url: str) -> float:
     return duree
 
 
-def comparer(navigateur, url_page: str, url_plancher: str, cache: bool) -> dict:
-    """Médianes de la page et du plancher, chargés en alternance (la machine dérive moins entre les deux) ;
-    un premier passage de chaque, non compté, remplit les caches du serveur."""
+def comparer(navigateur, urls: dict[str, str], cache: bool) -> dict:
+    """Médianes de chaque adresse (la page, le plancher, la figure seule), chargées en alternance (la machine dérive
+    moins entre elles) ; un premier passage de chacune, non compté, remplit les caches du serveur."""
     vue = {"width": 1500, "height": 2400}
     partage = navigateur.new_context(viewport=vue) if cache else None
     def contexte():
         return partage or navigateur.new_context(viewport=vue)
-    temps = {"page": [], "plancher": []}
+    temps = {nom: [] for nom in urls}
     for i in range(ESSAIS + 1):
-        for nom, url in (("page", url_page), ("plancher", url_plancher)):
+        for nom, url in urls.items():
             c = contexte()
             t = chargement(c, url)
             if c is not partage:
@@ -69,8 +70,9 @@ def comparer(navigateur, url_page: str, url_plancher: str, cache: bool) -> dict:
                 temps[nom].append(t)
     if partage:
         partage.close()
-    page, plancher = statistics.median(temps["page"]), statistics.median(temps["plancher"])
-    return {"page": page, "plancher": plancher, "rapport": page / plancher}
+    medianes = {nom: statistics.median(t) for nom, t in temps.items()}
+    return {**medianes, "rapport": medianes["page"] / medianes["plancher"],
+            "rapport_figure": medianes["figure"] / medianes["plancher"]}
 
 
 def mesurer(sortie: Path) -> dict:
@@ -87,9 +89,11 @@ def mesurer(sortie: Path) -> dict:
             nav = p.chromium.launch(executable_path=chemin, args=OPTIONS_CHROMIUM)
             for nom, t in (("département (Loire-Atlantique, 207 communes)", "departement:44"),
                            ("France par EPCI (1 255 EPCI)", "france")):
+                urls = {"page": f"{adresse_app}/tensions-sppe?territoire={t}&annee={ANNEE}",
+                        "plancher": f"{adresse_plancher}/?territoire={t}",
+                        "figure": f"{adresse_plancher}/?territoire={t}&annee={ANNEE}&figure=page"}
                 for visite, cache in VISITES.items():
-                    res[f"{nom}, {visite}"] = comparer(nav, f"{adresse_app}/tensions-sppe?territoire={t}&annee=2023",
-                                                       f"{adresse_plancher}/?territoire={t}", cache)
+                    res[f"{nom}, {visite}"] = comparer(nav, urls, cache)
             nav.close()
     finally:
         app.terminate()

@@ -2,6 +2,8 @@
 
 La carte a la taille de celle de la page Tensions (pleine largeur, cartes.HAUTEUR) : à taille égale, le navigateur
 dessine autant de pixels, et la comparaison mesure ce que la page ajoute autour de la carte.
+`?figure=page` montre à la place, seule, la figure même de la page Tensions (vue par défaut) : l'écart entre les
+deux sépare ce que coûte la figure (limite départementale, zones cernées, survol) de ce que coûte le reste de la page.
 """
 
 import json
@@ -36,10 +38,22 @@ def contours(territoire: str):
     return df[["code"]].assign(valeur=range(len(df))), geo
 
 
-df, geo = contours(territoire)
-# tout le territoire dans le cadre, comme sur la page
-vue = {"zoom": 4.6, "center": {"lat": 46.6, "lon": 2.4}} if territoire == "france" else \
-    {"zoom": 7, "center": {"lat": 47.3, "lon": -1.7}}
-fig = px.choropleth_map(df, geojson=geo, locations="code", featureidkey="properties.code", color="valeur",
-                        map_style="white-bg", height=HAUTEUR, **vue)
+@st.cache_resource
+def figure_de_la_page(territoire: str, annee: int):
+    from bench import vue_par_defaut
+    from portrait.base import connecter
+    from portrait.requetes import Requetes
+
+    return vue_par_defaut.carte_tensions(Requetes(connecter(RACINE / "data")), territoire, annee)
+
+
+if st.query_params.get("figure") == "page":
+    fig = figure_de_la_page(territoire, int(st.query_params.get("annee", 2023)))
+else:
+    df, geo = contours(territoire)
+    # tout le territoire dans le cadre, comme sur la page
+    vue = {"zoom": 4.6, "center": {"lat": 46.6, "lon": 2.4}} if territoire == "france" else \
+        {"zoom": 7, "center": {"lat": 47.3, "lon": -1.7}}
+    fig = px.choropleth_map(df, geojson=geo, locations="code", featureidkey="properties.code", color="valeur",
+                            map_style="white-bg", height=HAUTEUR, **vue)
 st.plotly_chart(fig, theme=None, width="stretch")
