@@ -19,6 +19,7 @@ ctx = interface.contexte()
 cadre = interface.cadre_tensions(ctx.signature, ctx.territoire)
 nom_cadre = interface.infos_territoire(ctx.signature, cadre)["nom"]
 unites = "EPCI" if cadre == "france" else "communes"
+valeur_reference, ecart_reference = presentation.reference_tensions(cadre)
 interface.parametre_url("indicateur", CHOIX_CARTE, DEFAUTS["indicateur"])
 interface.parametre_url("methode", list(tensions.METHODES), DEFAUTS["methode"])
 for cle, maxi in (("evolution", 100.0), ("am60", 100.0), ("actifs", 100.0), ("zone", 300.0)):
@@ -60,7 +61,7 @@ with entete:
         c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
         c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
         c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
-                        placeholder="valeur du département", help="Vide : la valeur du département.")
+                        placeholder=valeur_reference, help=f"Vide : la {valeur_reference}.")
         c5.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
         c6, c7, c8 = st.columns([3, 1.3, 1])
         c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
@@ -97,8 +98,8 @@ tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en ten
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
 st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
-                                 "Rouge : écart au département dans le sens de la tension.")
-st.caption(note_tableau)
+                                 f"Rouge : {ecart_reference} dans le sens de la tension.")
+st.caption(f"{note_tableau} {presentation.legende_competences()}")
 interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,
                           formats=presentation.formats_excel_tensions())
 

@@ -217,6 +217,13 @@ def definition(id_indicateur: str) -> str:
 COLONNES_TENSION = {i: indicateurs.indicateur(i).libelle_court for i in indicateurs.INDICATEURS_TENSION}
 
 
+def reference_tensions(cadre: str) -> tuple[str, str]:
+    """Comment nommer la valeur de comparaison des tensions : le département, ou la France pour la vue France."""
+    if cadre == "france":
+        return "valeur de la France", "écart à la France"
+    return "valeur du département", "écart au département"
+
+
 def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
     """Le tableau « identification des tensions » : les communes retenues, puis l'EPCI et le département."""
     garder = (evaluee["ordre"] > 0) | evaluee["retenue"] if retenues_seulement else evaluee["ordre"] >= 0
@@ -239,10 +246,24 @@ def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> 
 
 def formats_tensions() -> dict:
     """Formateurs français des colonnes du tableau des tensions."""
+    from portrait import tensions
+
     f = {libelle: (lambda v, i=i: fr.valeur(i, v)) for i, libelle in COLONNES_TENSION.items()}
     f["Population"] = fr.nombre
     f["Critères remplis"] = lambda v: "" if fr.manquant(v) else f"{int(v)} / 4"
+    # à l'écran, les compétences en noms courts (expliqués par legende_competences) ; les exports gardent le texte
+    f["Compétences SPPE"] = lambda v: tensions.COMPETENCES_SPPE_COURTES.get(v, v)
     return f
+
+
+def legende_competences() -> str:
+    """Ce que veut dire chaque nom court de la colonne « Compétences SPPE », et à partir de quelle population."""
+    from portrait import tensions
+
+    def seuil(s: int) -> str:
+        return "toutes les communes" if s == 0 else f"dès {fr.nombre(s)} habitants"
+    return "Compétences SPPE : " + " ; ".join(f"{court} = {libelle} ({seuil(s)})"
+                                               for s, libelle, court in tensions.COMPETENCES) + "."
 
 
 def formats_excel_tensions() -> dict[str, str]:
@@ -266,10 +287,9 @@ def styles_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> pd.DataFram
     from portrait import tensions
 
     t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
-    dep = evaluee[evaluee["niveau"] == "departement"]
     styles = pd.DataFrame("", index=tableau.index, columns=tableau.columns)
     for ind, libelle in COLONNES_TENSION.items():
-        reference = dep[ind].iloc[0] if len(dep) else None
+        reference = tensions.reference(evaluee, ind)
         ecarts = tensions.ecart_tension(t, ind, reference).values
         echelle = max(abs(reference or 0) * 0.5, 5.0)
         styles[libelle] = [couleur_ecart(e, echelle) for e in ecarts]
@@ -284,24 +304,32 @@ STYLE_TABLEAU_HTML = """<style>
 .tableau-fr th { position: sticky; top: 0; background: #FAFAFA; font-weight: 600; text-align: left;
   vertical-align: bottom; padding: 0.35rem 0.6rem; border-bottom: 1px solid #D0D0D0; }
 .tableau-fr td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #EFEFEF; }
-.tableau-fr .nb { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tableau-fr .nb { text-align: right; font-variant-numeric: tabular-nums; }
+.tableau-fr td.nb { white-space: nowrap; }
+.tableau-fr th:first-child { width: 11rem; }
+.tableau-fr th.long { width: 15rem; }
 </style>"""
 
 
-def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict) -> str:
+def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = ()) -> str:
     """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
-    à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004."""
+    à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004.
+    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser."""
     from html import escape
 
+    def classes(colonne: str, nombre: bool) -> str:
+        noms = (["nb"] if nombre else []) + (["long"] if colonne in larges else [])
+        return f' class="{" ".join(noms)}"' if noms else ""
     numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
-    entete = "".join(f'<th class="nb">{escape(c)}</th>' if n else f"<th>{escape(c)}</th>"
+    # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne
+    entete = "".join(f"<th{classes(c, n)}>{escape(c).replace('-', chr(0x2011))}</th>"
                      for c, n in zip(tableau.columns, numeriques))
     lignes = []
     for valeurs, css in zip(tableau.itertuples(index=False), styles.itertuples(index=False)):
         cellules = []
         for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
             texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
-            attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
+            attributs = classes(colonne, n) + (f' style="{style}"' if style else "")
             cellules.append(f"<td{attributs}>{escape(texte)}</td>")
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
     return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
@@ -310,7 +338,7 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict) -> 
 
 def html_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> str:
     """Le tableau « identification des tensions » mis en forme, en HTML."""
-    return tableau_html(tableau, styles_tensions(tableau, evaluee), formats_tensions())
+    return tableau_html(tableau, styles_tensions(tableau, evaluee), formats_tensions(), larges=("Compétences SPPE",))
 
 
 def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
@@ -329,8 +357,7 @@ def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre:
     if id_indicateur == tensions.TENSION:
         classes, couleurs = tensions.classer_tension(unites[tensions.TENSION])
     else:
-        dep = evaluee[evaluee["niveau"].isin(["departement", "france"]) & (evaluee["ordre"] > 0)]
-        reference = dep[id_indicateur].iloc[0] if len(dep) else None
+        reference = tensions.reference(evaluee, id_indicateur)
         classes, couleurs = tensions.classer(unites[id_indicateur], id_indicateur, methode, reference)
     if filtre:
         classes = classes.where(unites["retenue"], tensions.HORS_FILTRE)

@@ -21,14 +21,21 @@ SEUIL_ZONE_INSUFFISANTE = 50.0  # taux de couverture sous lequel l'offre est dit
 SEUIL_PLANIFICATION = 3_500
 SEUIL_SCHEMA = 10_000
 CLASSES_SPPE = ("moins de 3 500 habitants", "3 500 à 9 999 habitants", "10 000 habitants et plus")
-COMPETENCES_SPPE = {
-    CLASSES_SPPE[0]: "recenser les besoins ; informer et accompagner les familles",
-    CLASSES_SPPE[1]: "recenser les besoins ; informer et accompagner les familles ; planifier le développement "
-                     "des modes d'accueil ; soutenir la qualité",
-    CLASSES_SPPE[2]: "recenser les besoins ; informer et accompagner les familles ; planifier le développement "
-                     "des modes d'accueil ; soutenir la qualité ; schéma pluriannuel de maintien et de "
-                     "développement de l'offre ; relais petite enfance",
-}
+# chaque compétence : à partir de quelle population, son libellé, son nom court (pour un tableau à l'écran)
+COMPETENCES = (
+    (0, "recenser les besoins", "besoins"),
+    (0, "informer et accompagner les familles", "information"),
+    (SEUIL_PLANIFICATION, "planifier le développement des modes d'accueil", "planification"),
+    (SEUIL_PLANIFICATION, "soutenir la qualité", "qualité"),
+    (SEUIL_SCHEMA, "schéma pluriannuel de maintien et de développement de l'offre", "schéma"),
+    (SEUIL_SCHEMA, "relais petite enfance", "RPE"),
+)
+PLANCHERS_SPPE = dict(zip(CLASSES_SPPE, (0, SEUIL_PLANIFICATION, SEUIL_SCHEMA)))
+COMPETENCES_SPPE = {c: " ; ".join(libelle for seuil, libelle, _ in COMPETENCES if seuil <= plancher)
+                    for c, plancher in PLANCHERS_SPPE.items()}
+COMPETENCES_SPPE_COURTES = {COMPETENCES_SPPE[c]: ", ".join(court for seuil, _, court in COMPETENCES if seuil <= p)
+                            for c, p in PLANCHERS_SPPE.items()}  # texte complet → texte court
+NIVEAUX_REFERENCE = ("departement", "france")  # on compare au département ; la vue France par EPCI, à la France
 INDICATEURS_ZONES = ("places_psu", "places_mc_paje", "enfants_0_2")  # ce que la règle des zones lit en plus
 TENSION = "niveau_tension"  # l'indicateur « nombre de critères remplis », choisi comme les autres pour la carte
 
@@ -42,6 +49,12 @@ class Seuils:
     part_enfants_0_2_parents_actifs: float = SEUIL_PARENTS_ACTIFS
     taux_couverture: float | None = None
     k: int = K_DEFAUT
+
+
+def reference(table: pd.DataFrame, ind: str) -> float | None:
+    """La valeur à laquelle on compare les unités : celle du département, ou de la France pour la vue France."""
+    lignes = table[table["niveau"].isin(NIVEAUX_REFERENCE) & (table["ordre"] > 0)]
+    return None if lignes.empty else lignes[ind].iloc[0]
 
 
 def seuil_couverture(seuils: Seuils, reference: float | None) -> float | None:
@@ -86,9 +99,7 @@ def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_
             classes_sppe: tuple[str, ...] = CLASSES_SPPE) -> pd.DataFrame:
     """Ajoute au tableau des tensions les critères, leur nombre, « en tension », la classe SPPE, la zone insuffisante
     et « retenue » (en tension et dans les classes SPPE choisies). Les lignes de référence ne sont jamais retenues."""
-    reference = table.loc[table["niveau"] == "departement", "taux_couverture"]
-    ref = reference.iloc[0] if len(reference) else None
-    c = criteres(table, seuils, ref)
+    c = criteres(table, seuils, reference(table, "taux_couverture"))
     sortie = table.copy()
     for ind in indicateurs.INDICATEURS_TENSION:
         sortie[f"critere_{ind}"] = c[ind]

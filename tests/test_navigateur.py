@@ -43,6 +43,12 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     assert tableau.locator("tbody tr").count() == en_tension + 1  # communes en tension, ligne du département
     # les couleurs de tension arrivent jusqu'au navigateur (le style de st.html n'est pas filtré)
     assert tableau.locator("td[style*='rgba(215, 48, 39']").count() > 0
+    # toutes les colonnes tiennent dans la page (une capture pour le COPIL les montre toutes) et une ligne reste
+    # basse (elle en faisait dix avec le texte complet des compétences SPPE) : les compétences en noms courts
+    for bloc in page.locator(".tableau-fr").all():
+        assert bloc.evaluate("d => d.scrollWidth <= d.clientWidth"), "colonnes cachées à droite du tableau"
+    assert tableau.locator("th").last.inner_text() == "Compétences SPPE"
+    assert max(tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.offsetHeight)")) < 90  # ≤ 3 lignes
     page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
 
     # un filtre : au moins un critère de plus -> moins de communes, l'URL suit

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portrait import donnees, tensions
+from portrait import donnees, presentation, tensions
 from portrait import format as fr
 from tests.conftest import lire_tableau_html, ouvrir_page
 
@@ -36,6 +36,19 @@ def test_seuil_de_couverture_choisi_remplace_le_departement():
     assert c["taux_couverture"].tolist() == [True, True, True, True]
 
 
+def test_vue_france_la_couverture_se_compare_a_la_france():
+    # France par EPCI : pas de ligne département, la référence est la ligne France (elle était ignorée : le critère
+    # de couverture ne se remplissait jamais)
+    france = table(ordre=[0, 0, 0, 3], niveau=["epci"] * 3 + ["france"])
+    assert tensions.reference(france, "taux_couverture") == 65.0
+    e = tensions.evaluer(france, tensions.Seuils(k=1))
+    assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
+    assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France")
+    # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge
+    tableau = presentation.tableau_tensions(e, retenues_seulement=False)
+    assert "rgba(215, 48, 39" in presentation.styles_tensions(tableau, e).loc[0, "taux de couverture"]
+
+
 @pytest.mark.parametrize(("k", "attendu"), [(1, [True, True, True]), (2, [True, False, True]),
                                              (3, [True, False, False]), (4, [True, False, False])])
 def test_au_moins_k_criteres(k, attendu):
@@ -51,6 +64,12 @@ def test_classes_sppe():
     assert tensions.classe_sppe(None) is None
     assert "relais petite enfance" in tensions.COMPETENCES_SPPE["10 000 habitants et plus"]
     assert "planifier" not in tensions.COMPETENCES_SPPE["moins de 3 500 habitants"]
+    # à l'écran, des noms courts, expliqués sous le tableau ; les exports gardent le texte complet
+    courts = presentation.formats_tensions()["Compétences SPPE"]
+    assert courts(tensions.COMPETENCES_SPPE["moins de 3 500 habitants"]) == "besoins, information"
+    assert courts(tensions.COMPETENCES_SPPE["10 000 habitants et plus"]) == \
+        "besoins, information, planification, qualité, schéma, RPE"
+    assert "RPE = relais petite enfance (dès 10\u202f000 habitants)" in presentation.legende_competences()
 
 
 def test_filtre_sppe_et_decompte():
@@ -125,7 +144,7 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
 def test_carte_des_tensions_legende_et_zones(req):
     # Loire-Atlantique : Alpha et Gamma en tension (2 critères), Bêta 1 critère ; zone d'offre insuffisante :
     # Alpha (couverture 45,5 % < 50 %)
-    from portrait import cartes, presentation
+    from portrait import cartes
 
     evaluee = tensions.evaluer(donnees.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES),
                                tensions.Seuils())
