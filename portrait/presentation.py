@@ -321,7 +321,8 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
         noms = (["nb"] if nombre else []) + (["long"] if colonne in larges else [])
         return f' class="{" ".join(noms)}"' if noms else ""
     numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
-    # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne
+    # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne ; la largeur d'une
+    # colonne se règle sur son en-tête (th.long)
     entete = "".join(f"<th{classes(c, n)}>{escape(c).replace('-', chr(0x2011))}</th>"
                      for c, n in zip(tableau.columns, numeriques))
     lignes = []
@@ -329,7 +330,7 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
         cellules = []
         for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
             texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
-            attributs = classes(colonne, n) + (f' style="{style}"' if style else "")
+            attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
             cellules.append(f"<td{attributs}>{escape(texte)}</td>")
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
     return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
