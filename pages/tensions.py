@@ -60,7 +60,8 @@ with entete:
         c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
         c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
         c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
-        c4.number_input("Taux de couverture < (%)", key="couverture", step=1.0, format="%.1f",
+        # value=None : le champ peut toujours être vidé (retour à la valeur de référence), même rempli par l'URL
+        c4.number_input("Taux de couverture < (%)", value=None, key="couverture", step=1.0, format="%.1f",
                         placeholder=valeur_reference, help=f"Vide : la {valeur_reference}.")
         c5.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
         c6, c7, c8 = st.columns([3, 1.3, 1])
@@ -109,6 +110,5 @@ st.html(presentation.html_tensions(insuffisantes, evaluee))
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,
-                     sppe=st.session_state["sppe"], zone=st.session_state["zone"],
-                     **({"couverture": seuils.taux_couverture} if seuils.taux_couverture is not None else {}),
-                     **({"commune": choisie} if choisie else {}))
+                     sppe=st.session_state["sppe"], zone=st.session_state["zone"], couverture=seuils.taux_couverture,
+                     commune=choisie)

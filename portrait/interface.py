@@ -331,9 +331,13 @@ def parametres_url_liste(cle: str, options: list, defaut: list) -> None:
 
 
 def ecrire_url(**valeurs) -> None:
-    """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique."""
+    """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique. Une valeur None (un seuil
+    vidé, plus de commune choisie) retire le paramètre : l'URL ne garde pas un choix abandonné."""
     for cle, valeur in valeurs.items():
-        st.query_params[cle] = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
+        if valeur is None:
+            st.query_params.pop(cle, None)
+        else:
+            st.query_params[cle] = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
 
 
 def libelle_indicateur(id_indicateur: str) -> str:

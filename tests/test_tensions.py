@@ -157,3 +157,11 @@ def test_carte_des_tensions_legende_et_zones(req):
     assert not fig.layout.showlegend  # la légende est une annotation, pas des traces vides
     legende = next(a.text for a in fig.layout.annotations if "■" in (a.text or ""))
     assert "2 critères" in legende and "hors filtre" in legende and "offre insuffisante" in legende
+
+
+def test_page_tensions_seuil_vide_quitte_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", couverture="50")
+    assert at.query_params["couverture"] == "50.0"
+    at.number_input(key="couverture").set_value(None).run()
+    assert "couverture" not in at.query_params  # un lien partagé compare de nouveau au département
+    assert at.subheader[0].value == "2 communes sur 3 en tension"
