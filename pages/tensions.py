@@ -104,9 +104,12 @@ st.caption(f"{note_tableau} {presentation.legende_competences()}")
 interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,
                           formats=presentation.formats_excel_tensions())
 
-st.subheader(f"Zones d'offre insuffisante, {nom_cadre}, {ctx.annee}")
-insuffisantes = presentation.tableau_zones(evaluee)
-st.html(presentation.html_tensions(insuffisantes, evaluee))
+# la liste des zones, déjà cernées sur la carte et signalées dans le tableau, s'ouvre à la demande (et reste ouverte
+# dans l'URL partagée) : fermée, elle n'est pas dessinée et la carte arrive plus vite (bench/RESULTS.md)
+zones = st.expander(presentation.titre_zones(evaluee, nom_cadre, ctx.annee), key="zones",
+                    bind="query-params", icon=":material/crop_free:")
+if zones.open:
+    zones.html(presentation.html_tensions(presentation.tableau_zones(evaluee), evaluee))
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,

@@ -408,6 +408,14 @@ def tableau_zones(evaluee: pd.DataFrame) -> pd.DataFrame:
     return tableau_tensions(evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)], retenues_seulement=False)
 
 
+def titre_zones(evaluee: pd.DataFrame, nom: str, annee: int) -> str:
+    """« Zones d'offre insuffisante, Loire-Atlantique, 2023 : 15 communes » ; « … : 1 commune » ; « … : 17 EPCI »."""
+    unites = evaluee[evaluee["ordre"] == 0]
+    n = int(unites["zone_insuffisante"].sum())
+    unite = "EPCI" if (unites["niveau"] == "epci").any() else ("commune" if n <= 1 else "communes")
+    return f"Zones d'offre insuffisante, {nom}, {annee} : {n} {unite}"
+
+
 def ligne_unite(evaluee: pd.DataFrame, code: str) -> pd.Series | None:
     """La ligne d'une commune (ou d'un EPCI) du tableau des tensions, si elle y est."""
     lignes = evaluee[(evaluee["code"] == code) & (evaluee["ordre"] == 0)]

@@ -51,6 +51,11 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     assert max(tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.offsetHeight)")) < 90  # ≤ 3 lignes
     page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
 
+    # la liste des zones d'offre insuffisante s'ouvre d'un clic ; l'URL la garde ouverte
+    page.get_by_text(re.compile("Zones d'offre insuffisante, Loire-Atlantique, 2023 : \\d+ communes")).click()
+    page.locator(".tableau-fr table").nth(1).wait_for(timeout=30_000)
+    page.wait_for_url(re.compile("zones="), timeout=30_000)
+
     # un filtre : au moins un critère de plus -> moins de communes, l'URL suit
     page.get_by_role("radiogroup", name="Au moins k critères").get_by_text("3", exact=True).click()
     page.wait_for_function(f"!document.body.innerText.includes('{en_tension} communes sur 207')", timeout=30_000)
