@@ -73,7 +73,8 @@ with entete:
     c1, c2, c3 = st.columns([2, 1.4, 1])
     c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur",
                  format_func=presentation.libelle_indicateur_carte)
-    c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION)
+    c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION,
+             format_func=presentation.libelles_methodes(cadre).get)
     c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
 
 points = (evenement.selection.get("points") if evenement else None) or []

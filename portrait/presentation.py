@@ -224,6 +224,16 @@ def reference_tensions(cadre: str) -> tuple[str, str]:
     return "valeur du département", "écart au département"
 
 
+def libelles_methodes(cadre: str) -> dict[str, str]:
+    """Les méthodes de classes telles qu'affichées : en vue France, le rapport se fait à la France."""
+    from portrait import tensions
+
+    libelles = {m: m for m in tensions.METHODES}
+    if cadre == "france":
+        libelles[tensions.METHODES[0]] = "rapport à la France"
+    return libelles
+
+
 def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
     """Le tableau « identification des tensions » : les communes retenues, puis l'EPCI et le département."""
     garder = (evaluee["ordre"] > 0) | evaluee["retenue"] if retenues_seulement else evaluee["ordre"] >= 0

@@ -44,6 +44,8 @@ def test_vue_france_la_couverture_se_compare_a_la_france():
     e = tensions.evaluer(france, tensions.Seuils(k=1))
     assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
     assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France")
+    assert presentation.libelles_methodes("france")["rapport au département"] == "rapport à la France"
+    assert presentation.libelles_methodes("departement:44")["rapport au département"] == "rapport au département"
     # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge
     tableau = presentation.tableau_tensions(e, retenues_seulement=False)
     assert "rgba(215, 48, 39" in presentation.styles_tensions(tableau, e).loc[0, "taux de couverture"]
