@@ -11,8 +11,8 @@ CHOIX_CARTE = [tensions.TENSION, *indicateurs.INDICATEURS_TENSION,
 DEFAUTS = {
     "indicateur": tensions.TENSION, "methode": tensions.METHODES[0], "evolution": tensions.SEUIL_EVOLUTION_ENFANTS,
     "am60": tensions.SEUIL_AM_60_PLUS, "actifs": tensions.SEUIL_PARENTS_ACTIFS, "couverture": None,
-    "k": tensions.K_DEFAUT, "sppe": list(tensions.CLASSES_SPPE), "zone": tensions.SEUIL_ZONE_INSUFFISANTE,
-    "filtre_carte": True,
+    "k": tensions.K_DEFAUT, "exiges": [], "sppe": list(tensions.CLASSES_SPPE),
+    "zone": tensions.SEUIL_ZONE_INSUFFISANTE, "filtre_carte": True,
 }
 
 ctx = interface.contexte()
@@ -26,6 +26,7 @@ for cle, maxi in (("evolution", 100.0), ("am60", 100.0), ("actifs", 100.0), ("zo
     interface.parametre_url_nombre(cle, DEFAUTS[cle], -100.0, maxi)
 interface.parametre_url_nombre("couverture", None, 0.0, 300.0)
 interface.parametre_url_entier("k", DEFAUTS["k"], 1, 4)
+interface.parametres_url_liste("exiges", list(indicateurs.INDICATEURS_TENSION), DEFAUTS["exiges"])
 interface.parametres_url_liste("sppe", list(tensions.CLASSES_SPPE), DEFAUTS["sppe"])
 st.session_state.setdefault("filtre_carte", DEFAUTS["filtre_carte"])
 
@@ -35,7 +36,7 @@ st.session_state.setdefault("filtre_carte", DEFAUTS["filtre_carte"])
 entete = st.container()
 
 seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"], st.session_state["actifs"],
-                         st.session_state["couverture"], st.session_state["k"])
+                         st.session_state["couverture"], st.session_state["k"], tuple(st.session_state["exiges"]))
 indicateur = st.session_state["indicateur"]
 table = interface.tensions(ctx.signature, cadre, ctx.annee, tensions.indicateurs_a_lire(indicateur))
 evaluee = tensions.evaluer(table, seuils, st.session_state["zone"], tuple(st.session_state["sppe"]))
@@ -55,7 +56,8 @@ with entete:
     st.caption(f"{ctx.annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones "
                "où l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.")
     with st.container(border=True):
-        st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères.")
+        st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères "
+                    "(et tous les critères exigés).")
         c1, c2, c3, c4, c5 = st.columns(5)
         c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
         c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
@@ -64,18 +66,24 @@ with entete:
         c4.number_input("Taux de couverture < (%)", value=None, key="couverture", step=1.0, format="%.1f",
                         placeholder=valeur_reference, help=f"Vide : la {valeur_reference}.")
         c5.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
-        c6, c7, c8 = st.columns([3, 1.3, 1])
-        c6.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
-        c7.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f")
+        c6, c7, c8 = st.columns([2.6, 2.6, 1])
+        c6.multiselect("Critères exigés", indicateurs.INDICATEURS_TENSION, key="exiges",
+                       format_func=presentation.COLONNES_TENSION.get, placeholder="aucun : k critères quelconques",
+                       help="Une commune en tension remplit au moins k critères, dont tous ceux-ci. Faible couverture "
+                            "et départs en retraite : exigez « taux de couverture » et « part AM 60 ans et plus ».")
+        c7.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
         c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
     interface.bandeau_demo(demo)
     st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
-    c1, c2, c3 = st.columns([2, 1.4, 1])
+    c1, c2, c3, c4 = st.columns([1.6, 1.5, 1.5, 1.3])
     c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur",
                  format_func=presentation.libelle_indicateur_carte)
     c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION,
              format_func=presentation.libelles_methodes(cadre).get)
-    c3.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
+    c3.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f",
+                    help="Contour violet sur la carte, et liste sous le tableau : couverture sous ce seuil, ou aucune "
+                         "place d'accueil collectif pour des enfants de moins de 3 ans.")
+    c4.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
 
 points = (evenement.selection.get("points") if evenement else None) or []
 if points:
@@ -114,5 +122,6 @@ if zones.open:
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,
+                     exiges=list(seuils.exiges) or None,
                      sppe=st.session_state["sppe"], zone=st.session_state["zone"], couverture=seuils.taux_couverture,
                      commune=choisie)

@@ -193,8 +193,8 @@ def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> 
         ligne_dep = pd.DataFrame({"territoire": [f"departement:{dep}"]})
         reference = valeurs_larges(req, ligne_dep, ["taux_couverture"], annee, indicateurs.RECUL_EVOLUTION
                                    ).iloc[0]["taux_couverture"]
-    c = regles.criteres(valeurs, seuils or regles.Seuils(), reference)
-    valeurs["en_tension"] = c.sum(axis=1) >= (seuils or regles.Seuils()).k
+    seuils = seuils or regles.Seuils()
+    valeurs["en_tension"] = regles.en_tension(regles.criteres(valeurs, seuils, reference), seuils)
     sortie = valeurs.groupby("epci").agg(communes=("code", "size"), en_tension=("en_tension", "sum"))
     sortie["part_communes_en_tension"] = 100 * sortie["en_tension"] / sortie["communes"]
     return sortie.reset_index(names="code")

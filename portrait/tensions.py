@@ -49,6 +49,7 @@ class Seuils:
     part_enfants_0_2_parents_actifs: float = SEUIL_PARENTS_ACTIFS
     taux_couverture: float | None = None
     k: int = K_DEFAUT
+    exiges: tuple[str, ...] = ()  # critères que toute commune en tension doit remplir, en plus d'en remplir k
 
 
 def reference(table: pd.DataFrame, ind: str) -> float | None:
@@ -75,6 +76,11 @@ def criteres(table: pd.DataFrame, seuils: Seuils, reference_couverture: float | 
         table["part_enfants_0_2_parents_actifs"] >= seuils.part_enfants_0_2_parents_actifs)
     sortie["taux_couverture"] = (table["taux_couverture"] < couverture) if couverture is not None else False
     return sortie.fillna(False).astype(bool)
+
+
+def en_tension(c: pd.DataFrame, seuils: Seuils) -> pd.Series:
+    """Au moins k critères remplis, dont tous les critères exigés (« faible couverture et départs en retraite »)."""
+    return (c.sum(axis=1) >= seuils.k) & c[list(seuils.exiges)].all(axis=1)
 
 
 def classe_sppe(population: float | None) -> str | None:
@@ -105,7 +111,7 @@ def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_
         sortie[f"critere_{ind}"] = c[ind]
     unite = sortie["ordre"] == 0
     sortie[TENSION] = c.sum(axis=1).where(unite)
-    sortie["en_tension"] = unite & (c.sum(axis=1) >= seuils.k)
+    sortie["en_tension"] = unite & en_tension(c, seuils)
     sortie["classe_sppe"] = sortie["population"].map(classe_sppe).where(unite)
     sortie["competences_sppe"] = sortie["classe_sppe"].map(COMPETENCES_SPPE)
     sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, seuil_zone)

@@ -59,6 +59,18 @@ def test_au_moins_k_criteres(k, attendu):
     assert not e.loc[3, "en_tension"]  # la ligne du département n'est jamais « en tension »
 
 
+@pytest.mark.parametrize(("k", "exiges", "attendu"), [
+    (1, (), [True, True, True]),
+    (2, ("taux_couverture",), [True, False, True]),  # B : 1 critère, et pas la couverture
+    (1, ("taux_couverture", "part_am_60_plus"), [True, False, False]),  # faible couverture et départs en retraite
+    (4, ("part_am_60_plus",), [True, False, False]),
+])
+def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
+    # A remplit les 4 critères ; B seulement AM 60+ ; C parents actifs et couverture
+    e = tensions.evaluer(table(), tensions.Seuils(k=k, exiges=exiges))
+    assert e.loc[e["ordre"] == 0, "en_tension"].tolist() == attendu
+
+
 def test_classes_sppe():
     assert tensions.classe_sppe(3_499) == "moins de 3 500 habitants"
     assert tensions.classe_sppe(3_500) == "3 500 à 9 999 habitants"
@@ -119,6 +131,20 @@ def test_page_tensions_seuils_et_decompte(app, req):
     assert app.subheader[0].value == "2 communes sur 3 en tension"
 
 
+def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
+    # la question de l'issue : les communes qui cumulent faible couverture et assistantes maternelles proches de la
+    # retraite. Alpha : couverture 45,5 % < 66,1 %, AM 60+ 10 % ; Bêta : AM 60+ 25 %, couverture 66,7 % ;
+    # Gamma : AM 60+ 10 %, couverture 72,7 %
+    app.multiselect(key="exiges").set_value(["taux_couverture", "part_am_60_plus"]).run()
+    assert app.subheader[0].value == "0 commune sur 3 en tension"
+    app.number_input(key="am60").set_value(10.0).run()
+    assert app.subheader[0].value == "1 commune sur 3 en tension"
+    assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Loire-Atlantique"]
+    assert app.query_params["exiges"] == "taux_couverture,part_am_60_plus"
+    app.button[0].click().run()  # réinitialiser : plus de critère exigé, l'URL l'oublie
+    assert app.subheader[0].value == "2 communes sur 3 en tension" and "exiges" not in app.query_params
+
+
 def test_page_tensions_valeurs_du_tableau(app, req):
     app.toggle(key="tout_voir").set_value(True).run()
     tableau = lire_tableau_html(app.html[0].value)
@@ -134,13 +160,14 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
     monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.query_params.update({"territoire": "epci:200000001", "k": "1", "couverture": "50", "indicateur":
-                            "taux_couverture", "methode": "quantiles"})
+                            "taux_couverture", "methode": "quantiles", "exiges": "part_am_60_plus,inconnu"})
     at.run()
     at.switch_page("pages/tensions.py").run()
     assert at.radio(key="k").value == 1
     assert at.number_input(key="couverture").value == 50.0
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
+    assert at.multiselect(key="exiges").value == ["part_am_60_plus"]  # un critère inconnu est ignoré
 
 
 def test_carte_des_tensions_legende_et_zones(req):
