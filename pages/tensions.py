@@ -108,6 +108,7 @@ tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en ten
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
 st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
+                                 f"{presentation.texte_filtres(seuils, cadre, tuple(st.session_state['sppe']))} "
                                  f"Rouge : {ecart_reference} dans le sens de la tension.")
 st.caption(f"{note_tableau} {presentation.legende_competences()}")
 interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,

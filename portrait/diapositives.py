@@ -120,10 +120,7 @@ def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapo
     seuils = tensions.Seuils()
     evaluee = tensions.evaluer(table, seuils)
     retenues, total = tensions.decompte(evaluee)
-    filtres = (f"Filtres : évolution des 0-2 ans ≥ +{seuils.evolution_enfants_0_2:.0f} %, AM de 60 ans et plus ≥ "
-               f"{seuils.part_am_60_plus:.0f} %, parents actifs ≥ {seuils.part_enfants_0_2_parents_actifs:.0f} %, "
-               f"couverture sous la {presentation.reference_tensions(cadre)[0]} ; en tension = au moins {seuils.k} "
-               "critères. "
+    filtres = (f"{presentation.texte_filtres(seuils, cadre)} "
                f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
     note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
     carte = presentation.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],

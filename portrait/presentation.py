@@ -234,6 +234,29 @@ def libelles_methodes(cadre: str) -> dict[str, str]:
     return libelles
 
 
+def _seuil(x: float, signe: bool = False) -> str:
+    """Un seuil saisi, à la française : « 15 % », « 12,5 % » ; « +5 % » avec signe=True."""
+    decimales = 0 if float(x).is_integer() else 1
+    return fr.evolution(x, decimales) if signe else fr.pourcent(x, decimales)
+
+
+def texte_filtres(seuils, cadre: str, classes_sppe: tuple[str, ...] | None = None) -> str:
+    """Les filtres d'une sélection en une phrase, pour qu'un export ou une diapositive dise ce qu'il montre."""
+    from portrait import tensions
+
+    couverture = (_seuil(seuils.taux_couverture) if seuils.taux_couverture is not None
+                  else f"la {reference_tensions(cadre)[0]}")
+    texte = (f"Filtres : évolution des 0-2 ans ≥ {_seuil(seuils.evolution_enfants_0_2, signe=True)}, AM de 60 ans "
+             f"et plus ≥ {_seuil(seuils.part_am_60_plus)}, parents actifs ≥ "
+             f"{_seuil(seuils.part_enfants_0_2_parents_actifs)}, couverture sous {couverture} ; en tension = au moins "
+             f"{seuils.k} critère{'s' if seuils.k > 1 else ''}")
+    if seuils.exiges:
+        texte += ", dont " + " et ".join(COLONNES_TENSION[i] for i in seuils.exiges)
+    if classes_sppe is not None and set(classes_sppe) != set(tensions.CLASSES_SPPE):
+        texte += " ; communes de " + (", ".join(classes_sppe) if classes_sppe else "aucune classe de population")
+    return texte + "."
+
+
 def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
     """Le tableau « identification des tensions » : les communes retenues, puis l'EPCI et le département."""
     garder = (evaluee["ordre"] > 0) | evaluee["retenue"] if retenues_seulement else evaluee["ordre"] >= 0

@@ -71,6 +71,17 @@ def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
     assert e.loc[e["ordre"] == 0, "en_tension"].tolist() == attendu
 
 
+def test_texte_des_filtres_pour_les_exports_et_la_fiche():
+    assert presentation.texte_filtres(tensions.Seuils(), "departement:44") == (
+        "Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, "
+        "couverture sous la valeur du département ; en tension = au moins 2 critères.")
+    seuils = tensions.Seuils(-2.5, 20.0, 75.0, 40.0, 1, ("taux_couverture", "part_am_60_plus"))
+    assert presentation.texte_filtres(seuils, "france", ("10 000 habitants et plus",)) == (
+        "Filtres : évolution des 0-2 ans ≥ \u22122,5\u00a0%, AM de 60 ans et plus ≥ 20\u00a0%, parents actifs ≥ "
+        "75\u00a0%, couverture sous 40\u00a0% ; en tension = au moins 1 critère, dont taux de couverture et part AM 60 "
+        "ans et plus ; communes de 10 000 habitants et plus.")
+
+
 def test_classes_sppe():
     assert tensions.classe_sppe(3_499) == "moins de 3 500 habitants"
     assert tensions.classe_sppe(3_500) == "3 500 à 9 999 habitants"
@@ -141,6 +152,9 @@ def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
     assert app.subheader[0].value == "1 commune sur 3 en tension"
     assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Loire-Atlantique"]
     assert app.query_params["exiges"] == "taux_couverture,part_am_60_plus"
+    # la note sous le tableau (et dans le XLSX) dit la sélection
+    assert any("au moins 2 critères, dont taux de couverture et part AM 60 ans et plus" in c.value
+               for c in app.caption)
     app.button[0].click().run()  # réinitialiser : plus de critère exigé, l'URL l'oublie
     assert app.subheader[0].value == "2 communes sur 3 en tension" and "exiges" not in app.query_params
 
