@@ -446,7 +446,7 @@ def titre_zones(evaluee: pd.DataFrame, nom: str, annee: int) -> str:
     unites = evaluee[evaluee["ordre"] == 0]
     n = int(unites["zone_insuffisante"].sum())
     unite = "EPCI" if (unites["niveau"] == "epci").any() else ("commune" if n <= 1 else "communes")
-    return f"Zones d'offre insuffisante, {nom}, {annee} : {n} {unite}"
+    return f"Zones d'offre insuffisante, {nom}, {annee} : {fr.nombre(n)} {unite}"
 
 
 def ligne_unite(evaluee: pd.DataFrame, code: str) -> pd.Series | None:
@@ -489,9 +489,9 @@ def resume_sppe(ligne: pd.Series) -> str:
 
 
 def decompte_tension(retenues: int, total: int, epci: bool) -> str:
-    """« 9 communes sur 15 en tension » ; « 1 commune sur 15 » ; « 0 commune sur 3 »."""
+    """« 9 communes sur 15 en tension » ; « 1 commune sur 15 » ; « 69 EPCI sur 1 255 »."""
     unite = "EPCI" if epci else ("commune" if retenues <= 1 else "communes")
-    return f"{retenues} {unite} sur {total} en tension"
+    return f"{fr.nombre(retenues)} {unite} sur {fr.nombre(total)} en tension"
 
 
 # --- Chargés de coopération ------------------------------------------------------------------------------------

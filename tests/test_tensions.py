@@ -82,6 +82,12 @@ def test_texte_des_filtres_pour_les_exports_et_la_fiche():
         "ans et plus ; communes de 10 000 habitants et plus.")
 
 
+def test_decompte_a_la_francaise():
+    assert presentation.decompte_tension(69, 1255, epci=True) == "69 EPCI sur 1\u202f255 en tension"
+    assert presentation.decompte_tension(1, 15, epci=False) == "1 commune sur 15 en tension"
+    assert presentation.decompte_tension(9, 15, epci=False) == "9 communes sur 15 en tension"
+
+
 def test_classes_sppe():
     assert tensions.classe_sppe(3_499) == "moins de 3 500 habitants"
     assert tensions.classe_sppe(3_500) == "3 500 à 9 999 habitants"
