@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
@@ -16,6 +17,13 @@ COULEUR_DEPARTEMENT = "#1E1E1E"
 COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
 GRIS_CONTOUR_LEGENDE = "#9A9A9A"
 HAUTEUR = 640  # px : la carte occupe la largeur de la page ; assez haute pour lire une commune en COPIL
+# Sur une carte qui mêle la métropole et l'outre-mer (la France par EPCI), chaque département d'outre-mer est
+# ramené dans un encadré, en colonne à l'ouest de la Bretagne, comme sur les cartes de l'Insee : sinon le cadre
+# couvre l'Atlantique et l'océan Indien et la métropole n'est plus qu'un point.
+OUTRE_MER = ("971", "972", "973", "974", "976")  # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
+ENCADRE_OUEST, ENCADRE_NORD = -10.6, 51.1  # degrés : coin nord-ouest de la colonne d'encadrés
+ENCADRE_LARGEUR, ENCADRE_HAUTEUR, ENCADRE_ECART = 3.2, 1.75, 0.2  # degrés de longitude, de latitude
+COULEUR_ENCADRE = "#9A9A9A"
 
 
 def contours(req: Requetes, territoire: str, unites: str = "communes") -> pd.DataFrame:
@@ -41,6 +49,39 @@ def cadrage(geometries: pd.Series, largeur: int = 900, hauteur: int = 480) -> tu
     return {"lon": (x0 + x1) / 2, "lat": (y0 + y1) / 2}, float(max(0.5, min(12.0, zoom)))
 
 
+def encadre(rang: int) -> tuple[float, float, float, float]:
+    """L'encadré n° rang de la colonne (lon min, lat min, lon max, lat max), du nord au sud."""
+    nord = ENCADRE_NORD - rang * (ENCADRE_HAUTEUR + ENCADRE_ECART)
+    return ENCADRE_OUEST, nord - ENCADRE_HAUTEUR, ENCADRE_OUEST + ENCADRE_LARGEUR, nord
+
+
+def encadrer_outre_mer(geo: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[float, float, float, float]]]:
+    """Si la carte mêle métropole et outre-mer, déplace chaque département d'outre-mer dans son encadré (agrandi
+    ou réduit pour le remplir, proportions gardées) ; rend les contours et les encadrés utilisés."""
+    drom = geo["departement"].isin(OUTRE_MER)
+    if not drom.any() or drom.all():
+        return geo, []
+    geo, encadres = geo.copy(), []
+    for dep in OUTRE_MER:
+        lignes = geo["departement"].eq(dep) & geo["couche"].eq("unite")
+        if not lignes.any():
+            continue
+        formes = shapely.from_geojson(list(geo.loc[lignes, "geometrie"]))
+        x0, y0, x1, y1 = shapely.total_bounds(formes)
+        cadre = encadre(len(encadres))
+        encadres.append(cadre)
+        # un degré de longitude est plus court au nord : cos(latitude) rapporte les deux lieux à la même mesure
+        cos_source, cos_cadre = math.cos(math.radians((y0 + y1) / 2)), math.cos(math.radians((cadre[1] + cadre[3]) / 2))
+        echelle = 0.9 * min((cadre[2] - cadre[0]) * cos_cadre / max((x1 - x0) * cos_source, 1e-6),
+                            (cadre[3] - cadre[1]) / max(y1 - y0, 1e-6))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        kx, ky = (cadre[0] + cadre[2]) / 2, (cadre[1] + cadre[3]) / 2
+        def deplacer(xy, cx=cx, cy=cy, kx=kx, ky=ky, e=echelle, r=cos_source / cos_cadre):
+            return np.column_stack([kx + (xy[:, 0] - cx) * e * r, ky + (xy[:, 1] - cy) * e])
+        geo.loc[lignes, "geometrie"] = shapely.to_geojson(shapely.transform(formes, deplacer))
+    return geo, encadres
+
+
 def traits(geometries: pd.Series) -> tuple[list, list]:
     """Contours extérieurs de quelques géométries, en listes lon / lat séparées par None (tracé de lignes)."""
     lon, lat = [], []
@@ -59,6 +100,7 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
 
     table : une ligne par unité, colonnes code, nom, `colonne` (la classe) et les textes de survol.
     """
+    geo, encadres = encadrer_outre_mer(geo)
     unites = geo[geo["couche"] == "unite"]
     fig = go.Figure()
     survol = survol or []
@@ -93,6 +135,11 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
         fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_ZONE, "width": 3},
                                     name="offre insuffisante", hoverinfo="skip", showlegend=False))
         lignes_legende.append((COULEUR_ZONE, "offre insuffisante", "trait"))
+    if encadres:
+        lon = [v for x0, y0, x1, y1 in encadres for v in (x0, x1, x1, x0, x0, None)]
+        lat = [v for x0, y0, x1, y1 in encadres for v in (y0, y0, y1, y1, y0, None)]
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_ENCADRE, "width": 1},
+                                    name="outre-mer", hoverinfo="skip", showlegend=False))
     centre, zoom = cadrage(unites["geometrie"] if not unites.empty else departements["geometrie"])
     fig.update_layout(map={"style": "white-bg", "center": centre, "zoom": zoom}, clickmode="event+select")
     graphiques.mise_en_page(fig, titre, note, hauteur=hauteur)

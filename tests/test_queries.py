@@ -206,6 +206,7 @@ def test_contours_territoire(req):
     df = req.executer("contours_territoire", {"territoire": "epci:200000001", "unites": "communes"})
     assert lignes(df, cols) == [("unite", "commune:44001", "44001"), ("unite", "commune:44002", "44002"),
                                 ("departement", "departement:44", "44")]
+    assert list(df["departement"]) == ["44", "44", "44"]
     df = req.executer("contours_territoire", {"territoire": "departement:44", "unites": "epci"})
     assert lignes(df, cols) == [("unite", "epci:200000001", "200000001"), ("unite", "epci:200000002", "200000002"),
                                 ("departement", "departement:44", "44")]
