@@ -576,9 +576,9 @@ def chiffres_cooperation(synthese: pd.DataFrame) -> dict[str, str]:
     en_alerte = int((synthese["alertes"] != "").sum())
     return {
         "ETP valorisés": fr.nombre(synthese["etp_total"].sum(), 2),
-        "EPCI couverts": f"{couverts} sur {len(synthese)}",
+        "EPCI couverts": f"{fr.nombre(couverts)} sur {fr.nombre(len(synthese))}",
         "Financement Caf estimé": fr.nombre(synthese["financement_estime"].sum()) + "\u00a0€",
-        "EPCI avec au moins une alerte": f"{en_alerte}",
+        "EPCI avec au moins une alerte": fr.nombre(en_alerte),
     }
 
 

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from portrait import cooperation, donnees
+from portrait import cooperation, donnees, presentation
 from portrait import donnees as d
 from portrait.base import connecter
 from portrait.cli import main
@@ -75,6 +75,8 @@ def test_demo_nationale_et_charente(req_demo):
     assert par_nom["CA du Grand Angoulême"] == pytest.approx(2.5) and par_nom["CA du Grand Cognac"] == pytest.approx(4)
     france, _ = donnees.cooperation(req_demo, "france", 2023)
     assert france["etp_total"].sum() == pytest.approx(4227, rel=0.01)
+    # les grands nombres à la française (« 1145 sur 1255 » avant)
+    assert presentation.chiffres_cooperation(france)["EPCI couverts"].endswith(" sur 1\u202f255")
 
 
 def test_page_cooperation(donnees, monkeypatch):
