@@ -75,14 +75,14 @@ with entete:
         c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
     interface.bandeau_demo(demo)
     st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
-    c1, c2, c3, c4 = st.columns([1.6, 1.5, 1.5, 1.3])
+    c1, c2, c3, c4 = st.columns([1.6, 1.5, 1.2, 1.5])
     c1.selectbox("Indicateur de la carte", CHOIX_CARTE, key="indicateur",
                  format_func=presentation.libelle_indicateur_carte)
     c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION,
              format_func=presentation.libelles_methodes(cadre).get)
-    c3.number_input("Offre insuffisante : couverture < (%)", key="zone", step=5.0, format="%.0f",
-                    help="Contour violet sur la carte, et liste sous le tableau : couverture sous ce seuil, ou aucune "
-                         "place d'accueil collectif pour des enfants de moins de 3 ans.")
+    c3.number_input("Offre insuffisante < (%)", key="zone", step=5.0, format="%.0f",
+                    help="Taux de couverture sous ce seuil, ou aucune place d'accueil collectif pour des enfants de "
+                         "moins de 3 ans : contour violet sur la carte, liste sous le tableau.")
     c4.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")
 
 points = (evenement.selection.get("points") if evenement else None) or []
