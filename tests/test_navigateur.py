@@ -70,6 +70,34 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     page.close()
 
 
+def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(navigateur, adresse):
+    # l'issue : trouver les communes qui cumulent faible couverture et assistantes maternelles proches de la
+    # retraite, les voir sur la carte, télécharger la liste
+    import pandas as pd
+
+    page = navigateur.new_page(viewport={"width": 1500, "height": 3200}, accept_downloads=True)
+    page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
+    page.get_by_role("heading", name=re.compile("sur 207 en tension")).wait_for(timeout=90_000)
+    page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
+    exiges = page.locator(".stMultiSelect").filter(has_text="Critères exigés")
+    for critere in ("taux de couverture", "part AM 60 ans et plus"):
+        exiges.locator("input").click()
+        page.get_by_role("option", name=critere, exact=True).click()
+        page.keyboard.press("Escape")
+    page.wait_for_url(re.compile("exiges=taux_couverture(%2C|,)part_am_60_plus"), timeout=30_000)
+    titre = page.get_by_role("heading", name=re.compile(r"^\d+ communes? sur 207 en tension$"))
+    titre.wait_for(timeout=30_000)
+    en_tension = int(titre.inner_text().split()[0])
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.get_by_role("button", name="CSV (Excel)").click()
+    csv = pd.read_csv(telechargement.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
+    communes, departement = csv[csv["Niveau"] == "Commune"], csv[csv["Niveau"] == "Département"].iloc[0]
+    assert len(communes) == en_tension > 0
+    assert (communes["taux de couverture"] < departement["taux de couverture"]).all()
+    assert (communes["part AM 60 ans et plus"] >= 15).all()
+    page.close()
+
+
 @pytest.mark.parametrize(("chemin", "titre", "figures"), [
     ("synthese-petite-enfance?territoire=epci:200067346&annee=2023", "Synthèse petite enfance · CA Pornic", 5),
     ("detail-indicateur?territoire=epci:200067346&annee=2023&theme=taux%20de%20couverture%20petite%20enfance",
