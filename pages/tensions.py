@@ -39,14 +39,15 @@ seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"]
                          st.session_state["couverture"], st.session_state["k"], tuple(st.session_state["exiges"]))
 indicateur = st.session_state["indicateur"]
 table = interface.tensions(ctx.signature, cadre, ctx.annee, tensions.indicateurs_a_lire(indicateur))
-evaluee = tensions.evaluer(table, seuils, st.session_state["zone"], tuple(st.session_state["sppe"]))
+filtres = st.session_state[interface.FILTRES_TENSIONS] = tensions.Filtres(seuils, st.session_state["zone"],
+                                                                          tuple(st.session_state["sppe"]))
+evaluee = tensions.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
 retenues, total = tensions.decompte(evaluee)
 demo = bool(evaluee["demo"].any())
 
 # --- Carte -----------------------------------------------------------------------------------------------------
 carte = interface.carte_tensions(ctx.signature, cadre, ctx.annee, nom_cadre, indicateur, st.session_state["methode"],
-                                 st.session_state["filtre_carte"], astuple(seuils), st.session_state["zone"],
-                                 tuple(st.session_state["sppe"]))
+                                 st.session_state["filtre_carte"], astuple(seuils), filtres.zone, filtres.classes_sppe)
 # l'image de la carte : l'appareil photo de sa barre d'outils (PNG 1 600 × 900, titre et source compris)
 evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, images=False, on_select="rerun",
                                 selection_mode="points")
@@ -108,7 +109,7 @@ tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en ten
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
 st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
-                                 f"{presentation.texte_filtres(seuils, cadre, tuple(st.session_state['sppe']))} "
+                                 f"{presentation.texte_filtres(seuils, cadre, filtres.classes_sppe)} "
                                  f"Rouge : {ecart_reference} dans le sens de la tension.")
 st.caption(f"{note_tableau} {presentation.legende_competences()}")
 interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,

@@ -74,8 +74,10 @@ def texte_cellule(valeur, formateur) -> str:
     return fr.NON_DISPONIBLE if fr.manquant(valeur) else str(valeur)
 
 
-def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapositive], str, bool]:
-    """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau), coopération."""
+def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres()
+                 ) -> tuple[list[Diapositive], str, bool]:
+    """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
+    donnés, rappelés sur la diapositive), coopération."""
     info = donnees.territoire(req, territoire)
     nom = info["nom"]
     synthese = donnees.synthese(req, territoire, annee)
@@ -113,26 +115,25 @@ def diapositives(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapo
             synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
             presentation.note(["taux_couverture"], annee, demo),
             reference=presentation.reference_departement(synthese, "taux_couverture"))))
-    # Tensions SPPE, avec les filtres par défaut (rappelés sur la diapositive)
+    # Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive)
     cadre = donnees.cadre_tensions(req, territoire)
     nom_cadre = donnees.territoire(req, cadre)["nom"]
     table = donnees.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
-    seuils = tensions.Seuils()
-    evaluee = tensions.evaluer(table, seuils)
+    evaluee = tensions.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
     retenues, total = tensions.decompte(evaluee)
-    filtres = (f"{presentation.texte_filtres(seuils, cadre)} "
-               f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
+    texte_filtres = (f"{presentation.texte_filtres(filtres.seuils, cadre, filtres.classes_sppe)} "
+                     f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
     note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
     carte = presentation.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
-                                        False, tensions.SEUIL_ZONE_INSUFFISANTE, nom_cadre, annee)
-    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=filtres, figure=carte))
+                                        False, filtres.zone, nom_cadre, annee)
+    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=texte_filtres, figure=carte))
     tableau_t = presentation.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
                                                                                                 "Code"])
     for i, part in enumerate(morceaux(tableau_t)):
         d.append(Diapositive(f"Identification des tensions, {nom_cadre}, {annee}"
                              + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
                                 else ""), note_t, tableau=part, formats=presentation.formats_tensions(),
-                             texte=filtres if i == 0 else ""))
+                             texte=texte_filtres if i == 0 else ""))
     synthese_coop, _ = donnees.cooperation(req, cadre, annee)
     tableau_c = presentation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
                                                                "ETP pour 1 000 enfants 0-2 ans",
@@ -248,8 +249,9 @@ def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
     return sortie.getvalue()
 
 
-def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx") -> bytes:
+def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx",
+          filtres: tensions.Filtres = tensions.Filtres()) -> bytes:
     """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF."""
-    d, nom, demo = diapositives(req, territoire, annee)
+    d, nom, demo = diapositives(req, territoire, annee, filtres)
     titre = f"{nom} · {annee}"
     return _pptx(d, titre, demo) if format_ == "pptx" else _pdf(d, titre, demo)

@@ -286,17 +286,25 @@ def _quitter_presentation() -> None:
     st.session_state["presentation"] = False
 
 
+FILTRES_TENSIONS = "filtres_tensions"  # clé de session : la sélection de la page Tensions, pour la fiche
+
+
 def telechargement_fiche(ctx: Contexte) -> None:
-    """Barre latérale : la fiche territoire du territoire et de l'année choisis, en PPTX ou en PDF (au clic)."""
+    """Barre latérale : la fiche territoire du territoire et de l'année choisis, en PPTX ou en PDF (au clic), avec
+    les derniers filtres de la page Tensions (FILTRES_TENSIONS, rappelés sur la diapositive), sinon ceux par défaut."""
     from portrait import diapositives
+    from portrait import tensions as regles
 
     st.sidebar.markdown("**Fiche territoire (COPIL)**")
     rangee = st.sidebar.container(horizontal=True)
     nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
-    rangee.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx"),
+    filtres = st.session_state.get(FILTRES_TENSIONS, regles.Filtres())
+    rangee.download_button("PPTX", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx",
+                                                              filtres),
                            f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                            key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
-    rangee.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf"),
+    rangee.download_button("PDF", lambda: diapositives.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf",
+                                                             filtres),
                            f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
                            icon=":material/picture_as_pdf:")
 

@@ -52,6 +52,15 @@ class Seuils:
     exiges: tuple[str, ...] = ()  # critères que toute commune en tension doit remplir, en plus d'en remplir k
 
 
+@dataclass(frozen=True)
+class Filtres:
+    """Une sélection de la page Tensions : seuils et k, seuil des zones d'offre insuffisante, classes SPPE."""
+
+    seuils: Seuils = Seuils()
+    zone: float = SEUIL_ZONE_INSUFFISANTE
+    classes_sppe: tuple[str, ...] = CLASSES_SPPE
+
+
 def reference(table: pd.DataFrame, ind: str) -> float | None:
     """La valeur à laquelle on compare les unités : celle du département, ou de la France pour la vue France."""
     lignes = table[table["niveau"].isin(NIVEAUX_REFERENCE) & (table["ordre"] > 0)]

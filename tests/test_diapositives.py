@@ -78,3 +78,25 @@ def test_mode_presentation_par_l_url(donnees, monkeypatch):
     at.button(key="quitter_presentation").click().run()
     assert at.session_state["presentation"] is False
     assert "presentation" not in at.query_params
+
+
+def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
+    # la fiche téléchargée après un filtrage montre la même sélection que la page, et la dit
+    from portrait import tensions
+
+    filtres = tensions.Filtres(tensions.Seuils(k=1, exiges=("taux_couverture", "part_am_60_plus")), zone=40.0)
+    d, _, _ = diapositives.diapositives(req_demo, "epci:200067346", 2023, filtres)
+    texte = next(x.texte for x in d if x.titre.startswith("Tensions SPPE"))
+    attendu = tensions.evaluer(donnees_tensions(req_demo), filtres.seuils, filtres.zone)
+    retenues, total = tensions.decompte(attendu)
+    assert "au moins 1 critère, dont taux de couverture et part AM 60 ans et plus" in texte
+    assert texte.endswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
+    defaut = next(x.texte for x in diapositives.diapositives(req_demo, "epci:200067346", 2023)[0]
+                  if x.titre.startswith("Tensions SPPE"))
+    assert "au moins 2 critères." in defaut
+
+
+def donnees_tensions(req):
+    from portrait import donnees, tensions
+
+    return donnees.tensions(req, "epci:200067346", 2023, autres=tensions.INDICATEURS_ZONES)

@@ -158,6 +158,8 @@ def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
     assert app.subheader[0].value == "1 commune sur 3 en tension"
     assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Alpha", "Loire-Atlantique"]
     assert app.query_params["exiges"] == "taux_couverture,part_am_60_plus"
+    # la fiche COPIL de la barre latérale reprendra cette sélection
+    assert app.session_state["filtres_tensions"].seuils.exiges == ("taux_couverture", "part_am_60_plus")
     # la note sous le tableau (et dans le XLSX) dit la sélection
     assert any("au moins 2 critères, dont taux de couverture et part AM 60 ans et plus" in c.value
                for c in app.caption)
