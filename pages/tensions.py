@@ -105,7 +105,8 @@ else:
 # --- Tableau « identification des tensions » --------------------------------------------------------------------
 titre = f"Identification des tensions, {nom_cadre}, {ctx.annee}"
 st.subheader(titre)
-tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en tension", key="tout_voir")
+tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en tension", key="tout_voir",
+                      bind="query-params")
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
 st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,

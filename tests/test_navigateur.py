@@ -56,6 +56,11 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     page.locator(".tableau-fr table").nth(1).wait_for(timeout=30_000)
     page.wait_for_url(re.compile("zones="), timeout=30_000)
 
+    # toutes les communes dans le tableau : les 207 et le département ; l'URL le garde
+    page.get_by_text("Montrer toutes les communes, pas seulement celles en tension").click()
+    page.wait_for_url(re.compile("tout_voir=true"), timeout=30_000)
+    page.wait_for_function("document.querySelector('.tableau-fr tbody').rows.length === 208", timeout=30_000)
+
     # un filtre : au moins un critère de plus -> moins de communes, l'URL suit
     page.get_by_role("radiogroup", name="Au moins k critères").get_by_text("3", exact=True).click()
     page.wait_for_function(f"!document.body.innerText.includes('{en_tension} communes sur 207')", timeout=30_000)

@@ -167,6 +167,12 @@ def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
     assert app.subheader[0].value == "2 communes sur 3 en tension" and "exiges" not in app.query_params
 
 
+def test_page_tensions_toutes_les_communes_depuis_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", tout_voir="true")
+    assert at.toggle(key="tout_voir").value
+    assert list(lire_tableau_html(at.html[0].value)["Territoire"]) == ["Alpha", "Bêta", "Gamma", "Loire-Atlantique"]
+
+
 def test_page_tensions_valeurs_du_tableau(app, req):
     app.toggle(key="tout_voir").set_value(True).run()
     tableau = lire_tableau_html(app.html[0].value)
