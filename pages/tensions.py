@@ -28,7 +28,7 @@ interface.parametre_url_nombre("couverture", None, 0.0, 300.0)
 interface.parametre_url_entier("k", DEFAUTS["k"], 1, 4)
 interface.parametres_url_liste("exiges", list(indicateurs.INDICATEURS_TENSION), DEFAUTS["exiges"])
 interface.parametres_url_liste("sppe", list(tensions.CLASSES_SPPE), DEFAUTS["sppe"])
-st.session_state.setdefault("filtre_carte", DEFAUTS["filtre_carte"])
+interface.parametre_url_booleen("filtre_carte", DEFAUTS["filtre_carte"])
 
 # L'en-tête (titre, filtres, décompte, choix de la carte) est réservé ici mais rempli après la carte : les valeurs
 # des filtres sont déjà dans session_state, et le navigateur, qui reçoit la carte en premier, commence aussitôt à
@@ -127,4 +127,4 @@ interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"],
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,
                      exiges=list(seuils.exiges) or None,
                      sppe=st.session_state["sppe"], zone=st.session_state["zone"], couverture=seuils.taux_couverture,
-                     commune=choisie)
+                     commune=choisie, filtre_carte=st.session_state["filtre_carte"])

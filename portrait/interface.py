@@ -344,6 +344,8 @@ def ecrire_url(**valeurs) -> None:
     for cle, valeur in valeurs.items():
         if valeur is None:
             st.query_params.pop(cle, None)
+        elif isinstance(valeur, bool):
+            st.query_params[cle] = "true" if valeur else "false"
         else:
             st.query_params[cle] = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
 
@@ -369,6 +371,13 @@ def reinitialiser(defauts: dict) -> None:
         st.session_state[cle] = valeur
         if cle in st.query_params:
             del st.query_params[cle]
+
+
+def parametre_url_booleen(cle: str, defaut: bool) -> None:
+    """Oui / non lu dans l'URL au premier affichage (« true », « false »), sinon la valeur par défaut."""
+    if cle in st.session_state:
+        return
+    st.session_state[cle] = {"true": True, "false": False}.get(st.query_params.get(cle, ""), defaut)
 
 
 def parametre_url_entier(cle: str, defaut: int, mini: int, maxi: int) -> None:

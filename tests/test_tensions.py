@@ -196,6 +196,9 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
     assert at.multiselect(key="exiges").value == ["part_am_60_plus"]  # un critère inconnu est ignoré
+    assert at.toggle(key="filtre_carte").value  # absent de l'URL : hors filtre grisé
+    at.toggle(key="filtre_carte").set_value(False).run()
+    assert at.query_params["filtre_carte"] == "false"
 
 
 def test_carte_des_tensions_legende_et_zones(req):
@@ -233,3 +236,8 @@ def test_page_tensions_seuil_vide_quitte_l_url(donnees, monkeypatch):
     at.number_input(key="couverture").set_value(None).run()
     assert "couverture" not in at.query_params  # un lien partagé compare de nouveau au département
     assert at.subheader[0].value == "2 communes sur 3 en tension"
+
+
+def test_page_tensions_carte_sans_grise_depuis_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", filtre_carte="false")
+    assert not at.toggle(key="filtre_carte").value
