@@ -31,8 +31,7 @@ interface.parametres_url_liste("sppe", list(tensions.CLASSES_SPPE), DEFAUTS["spp
 interface.parametre_url_booleen("filtre_carte", DEFAUTS["filtre_carte"])
 
 # L'en-tête (titre, filtres, décompte, choix de la carte) est réservé ici mais rempli après la carte : les valeurs
-# des filtres sont déjà dans session_state, et le navigateur, qui reçoit la carte en premier, commence aussitôt à
-# charger Plotly et à la dessiner (mesure dans bench/RESULTS.md).
+# des filtres sont déjà dans session_state, et la carte part la première vers le navigateur.
 entete = st.container()
 
 seuils = tensions.Seuils(st.session_state["evolution"], st.session_state["am60"], st.session_state["actifs"],
@@ -117,7 +116,7 @@ interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx
                           formats=presentation.formats_excel_tensions())
 
 # la liste des zones, déjà cernées sur la carte et signalées dans le tableau, s'ouvre à la demande (et reste ouverte
-# dans l'URL partagée) : fermée, elle n'est pas dessinée et la carte arrive plus vite (bench/RESULTS.md)
+# dans l'URL partagée) : fermée, elle n'est pas dessinée et la carte arrive plus vite (≈ 0,08 s, README)
 zones = st.expander(presentation.titre_zones(evaluee, nom_cadre, ctx.annee), key="zones",
                     bind="query-params", icon=":material/crop_free:")
 if zones.open:
@@ -125,6 +124,6 @@ if zones.open:
 
 interface.ecrire_url(indicateur=indicateur, methode=st.session_state["methode"], evolution=seuils.evolution_enfants_0_2,
                      am60=seuils.part_am_60_plus, actifs=seuils.part_enfants_0_2_parents_actifs, k=seuils.k,
-                     exiges=list(seuils.exiges) or None,
+                     exiges=seuils.exiges,
                      sppe=st.session_state["sppe"], zone=st.session_state["zone"], couverture=seuils.taux_couverture,
                      commune=choisie, filtre_carte=st.session_state["filtre_carte"])

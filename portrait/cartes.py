@@ -15,7 +15,7 @@ from portrait.requetes import Requetes
 
 COULEUR_DEPARTEMENT = "#1E1E1E"
 COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
-GRIS_CONTOUR_LEGENDE = "#9A9A9A"
+GRIS_CONTOUR = "#9A9A9A"  # les encadrés d'outre-mer ; le carré presque blanc de la légende
 HAUTEUR = 640  # px : la carte occupe la largeur de la page ; assez haute pour lire une commune en COPIL
 # Sur une carte qui mêle la métropole et l'outre-mer (la France par EPCI), chaque département d'outre-mer est
 # ramené dans un encadré, en colonne à l'ouest de la Bretagne, comme sur les cartes de l'Insee : sinon le cadre
@@ -23,7 +23,6 @@ HAUTEUR = 640  # px : la carte occupe la largeur de la page ; assez haute pour l
 OUTRE_MER = ("971", "972", "973", "974", "976")  # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
 ENCADRE_OUEST, ENCADRE_NORD = -10.6, 51.1  # degrés : coin nord-ouest de la colonne d'encadrés
 ENCADRE_LARGEUR, ENCADRE_HAUTEUR, ENCADRE_ECART = 3.2, 1.75, 0.2  # degrés de longitude, de latitude
-COULEUR_ENCADRE = "#9A9A9A"
 
 
 def contours(req: Requetes, territoire: str, unites: str = "communes") -> pd.DataFrame:
@@ -138,7 +137,7 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
     if encadres:
         lon = [v for x0, y0, x1, y1 in encadres for v in (x0, x1, x1, x0, x0, None)]
         lat = [v for x0, y0, x1, y1 in encadres for v in (y0, y0, y1, y1, y0, None)]
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_ENCADRE, "width": 1},
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": GRIS_CONTOUR, "width": 1},
                                     name="outre-mer", hoverinfo="skip", showlegend=False))
     centre, zoom = cadrage(unites["geometrie"] if not unites.empty else departements["geometrie"])
     fig.update_layout(map={"style": "white-bg", "center": centre, "zoom": zoom}, clickmode="event+select")
@@ -165,7 +164,7 @@ def legende(lignes: list[tuple[str, str, str]]) -> dict:
         if forme == "trait":
             return f'<span style="color:{couleur}">━</span>'
         if tres_clair(couleur):  # un carré presque blanc ne se verrait pas : son contour en gris
-            return f'<span style="color:{GRIS_CONTOUR_LEGENDE}">□</span>'
+            return f'<span style="color:{GRIS_CONTOUR}">□</span>'
         return f'<span style="color:{couleur}">■</span>'
     texte = "<br>".join(f"{symbole(couleur, forme)} {libelle}" for couleur, libelle, forme in lignes)
     return {"text": texte, "xref": "paper", "yref": "paper", "x": 0.01, "y": 0.98, "xanchor": "left",

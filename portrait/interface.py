@@ -339,10 +339,11 @@ def parametres_url_liste(cle: str, options: list, defaut: list) -> None:
 
 
 def ecrire_url(**valeurs) -> None:
-    """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique. Une valeur None (un seuil
-    vidé, plus de commune choisie) retire le paramètre : l'URL ne garde pas un choix abandonné."""
+    """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique. Une valeur None ou une liste
+    vide (un seuil vidé, plus de commune choisie, aucun critère exigé) retire le paramètre : l'URL ne garde pas un
+    choix abandonné, et la vue rouverte reprend la valeur par défaut."""
     for cle, valeur in valeurs.items():
-        if valeur is None:
+        if valeur is None or (isinstance(valeur, list | tuple) and not valeur):
             st.query_params.pop(cle, None)
         elif isinstance(valeur, bool):
             st.query_params[cle] = "true" if valeur else "false"
