@@ -31,10 +31,14 @@ def adresse(tmp_path_factory):
 def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     CAPTURES.mkdir(exist_ok=True)
     page = navigateur.new_page(viewport={"width": 1500, "height": 3200})  # Streamlit défile dans son conteneur
+    requetes = []
+    page.on("request", lambda r: requetes.append(r.url))
     page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
     titre = page.get_by_role("heading", name=re.compile("communes? sur 207 en tension"))
     titre.wait_for(timeout=90_000)
     page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
+    # la vue partagée trouve son serveur du premier coup, sans essayer /tensions-sppe/_stcore/health (portrait.serveur)
+    assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
     assert page.get_by_text("Tensions SPPE · Loire-Atlantique").is_visible()
     en_tension = int(titre.inner_text().split()[0])
     tableau = page.locator(".tableau-fr table").first
