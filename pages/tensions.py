@@ -58,21 +58,21 @@ with entete:
     with st.container(border=True):
         st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères "
                     "(et tous les critères exigés).")
-        c1, c2, c3, c4, c5 = st.columns(5)
+        c1, c2, c3, c4, c5 = st.columns(5, vertical_alignment="bottom")
         c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
         c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
         c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
         # value=None : le champ peut toujours être vidé (retour à la valeur de référence), même rempli par l'URL
         c4.number_input("Taux de couverture < (%)", value=None, key="couverture", step=1.0, format="%.1f",
                         placeholder=valeur_reference, help=f"Vide : la {valeur_reference}.")
-        c5.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
-        c6, c7, c8 = st.columns([2.6, 2.6, 1])
-        c6.multiselect("Critères exigés", indicateurs.INDICATEURS_TENSION, key="exiges",
-                       format_func=presentation.COLONNES_TENSION.get, placeholder="aucun : k critères quelconques",
-                       help="Une commune en tension remplit au moins k critères, dont tous ceux-ci. Faible couverture "
-                            "et départs en retraite : exigez « taux de couverture » et « part AM 60 ans et plus ».")
-        c7.multiselect("Compétences SPPE (population légale)", list(tensions.CLASSES_SPPE), key="sppe")
-        c8.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
+        c5.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
+        c6, c7 = st.columns([1, 3.6])
+        c6.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
+        c7.pills("dont tous les critères exigés", indicateurs.INDICATEURS_TENSION, selection_mode="multi",
+                 key="exiges", format_func=presentation.COLONNES_TENSION.get,
+                 help="Aucun : k critères quelconques. Faible couverture et départs en retraite : exigez « taux de "
+                      "couverture » et « part AM 60 ans et plus ».")
+        st.pills("Compétences SPPE (population légale)", tensions.CLASSES_SPPE, selection_mode="multi", key="sppe")
     interface.bandeau_demo(demo)
     st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
     c1, c2, c3, c4 = st.columns([1.6, 1.5, 1.2, 1.5])

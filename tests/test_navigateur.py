@@ -88,11 +88,10 @@ def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(navigate
     page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
     page.get_by_role("heading", name=re.compile("sur 207 en tension")).wait_for(timeout=90_000)
     page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
-    exiges = page.locator(".stMultiSelect").filter(has_text="Critères exigés")
-    for critere in ("taux de couverture", "part AM 60 ans et plus"):
-        exiges.locator("input").click()
-        page.get_by_role("option", name=critere, exact=True).click()
-        page.keyboard.press("Escape")
+    exiges = page.locator(".stButtonGroup").filter(has_text="dont tous les critères exigés")
+    for critere in ("taux de couverture", "part AM 60 ans et plus"):  # deux clics
+        exiges.get_by_role("button", name=critere, exact=True).click()
+        page.wait_for_url(re.compile("exiges="), timeout=30_000)
     page.wait_for_url(re.compile("exiges=taux_couverture(%2C|,)part_am_60_plus"), timeout=30_000)
     titre = page.get_by_role("heading", name=re.compile(r"^\d+ communes? sur 207 en tension$"))
     titre.wait_for(timeout=30_000)
@@ -104,6 +103,7 @@ def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(navigate
     assert len(communes) == en_tension > 0
     assert (communes["taux de couverture"] < departement["taux de couverture"]).all()
     assert (communes["part AM 60 ans et plus"] >= 15).all()
+    page.screenshot(path=str(CAPTURES / "tensions_44_exiges.png"), full_page=True)
     page.close()
 
 

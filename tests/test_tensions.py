@@ -152,7 +152,7 @@ def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
     # la question de l'issue : les communes qui cumulent faible couverture et assistantes maternelles proches de la
     # retraite. Alpha : couverture 45,5 % < 66,1 %, AM 60+ 10 % ; Bêta : AM 60+ 25 %, couverture 66,7 % ;
     # Gamma : AM 60+ 10 %, couverture 72,7 %
-    app.multiselect(key="exiges").set_value(["taux_couverture", "part_am_60_plus"]).run()
+    app.button_group(key="exiges").set_value(["taux_couverture", "part_am_60_plus"]).run()
     assert app.subheader[0].value == "0 commune sur 3 en tension"
     app.number_input(key="am60").set_value(10.0).run()
     assert app.subheader[0].value == "1 commune sur 3 en tension"
@@ -195,7 +195,7 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
     assert at.number_input(key="couverture").value == 50.0
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
-    assert at.multiselect(key="exiges").value == ["part_am_60_plus"]  # un critère inconnu est ignoré
+    assert at.button_group(key="exiges").value == ["part_am_60_plus"]  # un critère inconnu est ignoré
     assert at.toggle(key="filtre_carte").value  # absent de l'URL : hors filtre grisé
     at.toggle(key="filtre_carte").set_value(False).run()
     assert at.query_params["filtre_carte"] == "false"
