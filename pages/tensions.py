@@ -1,7 +1,5 @@
 """Tensions SPPE : où l'accueil manque, où les assistantes maternelles partent, où le besoin grandit."""
 
-from dataclasses import astuple
-
 import streamlit as st
 
 from portrait import indicateurs, interface, presentation, tensions
@@ -46,7 +44,7 @@ demo = bool(evaluee["demo"].any())
 
 # --- Carte -----------------------------------------------------------------------------------------------------
 carte = interface.carte_tensions(ctx.signature, cadre, ctx.annee, nom_cadre, indicateur, st.session_state["methode"],
-                                 st.session_state["filtre_carte"], astuple(seuils), filtres.zone, filtres.classes_sppe)
+                                 st.session_state["filtre_carte"], filtres)
 # l'image de la carte : l'appareil photo de sa barre d'outils (PNG 1 600 × 900, titre et source compris)
 evenement = interface.graphique(carte, cle="carte_tensions", demo=demo, images=False, on_select="rerun",
                                 selection_mode="points")
@@ -109,7 +107,7 @@ tout_voir = st.toggle(f"Montrer toutes les {unites}, pas seulement celles en ten
 tableau = presentation.tableau_tensions(evaluee, retenues_seulement=not tout_voir)
 st.html(presentation.html_tensions(tableau, evaluee))
 note_tableau = presentation.note(indicateurs.INDICATEURS_TENSION, ctx.annee, demo,
-                                 f"{presentation.texte_filtres(seuils, cadre, filtres.classes_sppe)} "
+                                 f"{presentation.texte_filtres(filtres, cadre)} "
                                  f"Rouge : {ecart_reference} dans le sens de la tension.")
 st.caption(f"{note_tableau} {presentation.legende_competences()}")
 interface.telechargements(tableau, [], f"tensions_{cadre.replace(':', '_')}_{ctx.annee}", titre, note_tableau,

@@ -121,7 +121,7 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     table = donnees.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
     evaluee = tensions.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
     retenues, total = tensions.decompte(evaluee)
-    texte_filtres = (f"{presentation.texte_filtres(filtres.seuils, cadre, filtres.classes_sppe)} "
+    texte_filtres = (f"{presentation.texte_filtres(filtres, cadre)} "
                      f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
     note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
     carte = presentation.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],

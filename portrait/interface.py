@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from portrait import donnees, exports, graphiques, indicateurs, presentation
+from portrait import tensions as regles  # interface.tensions est la requête
 from portrait.base import DOSSIER_DONNEES, Chemins, connecter
 from portrait.requetes import Requetes
 
@@ -98,16 +99,14 @@ def contours(sig: str, territoire: str, unites: str = "communes") -> pd.DataFram
 
 
 @st.cache_resource(show_spinner=False, max_entries=40)
-def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur: str, methode: str, filtre: bool,
-                   seuils: tuple, seuil_zone: float, classes_sppe: tuple[str, ...]):
+def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur: str, methode: str, griser: bool,
+                   filtres: regles.Filtres):
     """La carte d'une vue, gardée telle quelle et partagée entre les sessions (plotly_chart ne la modifie pas) :
     une vue rouverte ou partagée part aussitôt vers le navigateur, sans refaire la figure."""
-    from portrait import tensions as regles
-
     table = tensions(sig, cadre, annee, regles.indicateurs_a_lire(indicateur))
-    evaluee = regles.evaluer(table, regles.Seuils(*seuils), seuil_zone, classes_sppe)
+    evaluee = regles.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
     return graphiques.FigureFigee(presentation.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode,
-                                                              filtre, seuil_zone, nom_cadre, annee))
+                                                              griser, filtres.zone, nom_cadre, annee))
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -293,7 +292,6 @@ def telechargement_fiche(ctx: Contexte) -> None:
     """Barre latérale : la fiche territoire du territoire et de l'année choisis, en PPTX ou en PDF (au clic), avec
     les derniers filtres de la page Tensions (FILTRES_TENSIONS, rappelés sur la diapositive), sinon ceux par défaut."""
     from portrait import diapositives
-    from portrait import tensions as regles
 
     st.sidebar.markdown("**Fiche territoire (COPIL)**")
     rangee = st.sidebar.container(horizontal=True)

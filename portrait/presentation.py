@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from portrait import format as fr
-from portrait import indicateurs
+from portrait import indicateurs, tensions
 
 NIVEAUX_LIBELLES = {
     "commune": "Commune",
@@ -226,7 +226,6 @@ def reference_tensions(cadre: str) -> tuple[str, str]:
 
 def libelles_methodes(cadre: str) -> dict[str, str]:
     """Les méthodes de classes telles qu'affichées : en vue France, le rapport se fait à la France."""
-    from portrait import tensions
 
     libelles = {m: m for m in tensions.METHODES}
     if cadre == "france":
@@ -240,10 +239,10 @@ def _seuil(x: float, signe: bool = False) -> str:
     return fr.evolution(x, decimales) if signe else fr.pourcent(x, decimales)
 
 
-def texte_filtres(seuils, cadre: str, classes_sppe: tuple[str, ...] | None = None) -> str:
+def texte_filtres(filtres: tensions.Filtres, cadre: str) -> str:
     """Les filtres d'une sélection en une phrase, pour qu'un export ou une diapositive dise ce qu'il montre."""
-    from portrait import tensions
 
+    seuils, classes_sppe = filtres.seuils, filtres.classes_sppe
     couverture = (_seuil(seuils.taux_couverture) if seuils.taux_couverture is not None
                   else f"la {reference_tensions(cadre)[0]}")
     texte = (f"Filtres : évolution des 0-2 ans ≥ {_seuil(seuils.evolution_enfants_0_2, signe=True)}, AM de 60 ans "
@@ -252,7 +251,7 @@ def texte_filtres(seuils, cadre: str, classes_sppe: tuple[str, ...] | None = Non
              f"{seuils.k} critère{'s' if seuils.k > 1 else ''}")
     if seuils.exiges:
         texte += ", dont " + " et ".join(COLONNES_TENSION[i] for i in seuils.exiges)
-    if classes_sppe is not None and set(classes_sppe) != set(tensions.CLASSES_SPPE):
+    if set(classes_sppe) != set(tensions.CLASSES_SPPE):
         texte += " ; communes de " + (", ".join(classes_sppe) if classes_sppe else "aucune classe de population")
     return texte + "."
 
@@ -279,7 +278,6 @@ def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> 
 
 def formats_tensions() -> dict:
     """Formateurs français des colonnes du tableau des tensions."""
-    from portrait import tensions
 
     f = {libelle: (lambda v, i=i: fr.valeur(i, v)) for i, libelle in COLONNES_TENSION.items()}
     f["Population"] = fr.nombre
@@ -291,7 +289,6 @@ def formats_tensions() -> dict:
 
 def legende_competences() -> str:
     """Ce que veut dire chaque nom court de la colonne « Compétences SPPE », et à partir de quelle population."""
-    from portrait import tensions
 
     def seuil(s: int) -> str:
         return "toutes les communes" if s == 0 else f"dès {fr.nombre(s)} habitants"
@@ -317,7 +314,6 @@ def couleur_ecart(ecart: float, echelle: float) -> str:
 def styles_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> pd.DataFrame:
     """Le style CSS de chaque cellule : rouge selon l'écart au département dans le sens de la tension,
     gris et gras pour les lignes de référence (EPCI, département)."""
-    from portrait import tensions
 
     t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
     styles = pd.DataFrame("", index=tableau.index, columns=tableau.columns)
@@ -385,7 +381,6 @@ def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
 
 def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool) -> tuple[pd.DataFrame, dict]:
     """Unités de la carte et leur classe (« hors filtre » si le filtre s'applique), couleur de chaque classe."""
-    from portrait import tensions
 
     unites = evaluee[evaluee["ordre"] == 0]
     if id_indicateur == tensions.TENSION:
@@ -424,7 +419,7 @@ def serie_indicateur(series: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
 def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool,
                    seuil_zone: float, nom_cadre: str, annee: int):
     """La carte de la page Tensions : unités colorées par classe, hors filtre grisées, offre insuffisante cernée."""
-    from portrait import cartes, tensions
+    from portrait import cartes
 
     table, couleurs = table_carte(evaluee, id_indicateur, methode, filtre)
     note_carte = note(indicateurs.INDICATEURS_TENSION, annee, bool(evaluee["demo"].any()),
@@ -467,7 +462,6 @@ def territoires_reference(detail: pd.DataFrame) -> list[str]:
 
 def libelle_indicateur_carte(id_indicateur: str) -> str:
     """Libellé d'un indicateur dans le choix de la carte."""
-    from portrait import tensions
 
     if id_indicateur == tensions.TENSION:
         return "niveau de tension (critères remplis)"
@@ -543,7 +537,6 @@ def tableau_postes(postes: pd.DataFrame, noms_visibles: bool) -> pd.DataFrame:
 
 def table_carte_cooperation(synthese: pd.DataFrame, colonne: str) -> tuple[pd.DataFrame, dict]:
     """Classes de la carte des EPCI (quantiles du ratio choisi) ; « aucun poste » à part, en noir."""
-    from portrait import tensions
 
     couverts = synthese[~synthese["sans_poste"]]
     valeurs = synthese[colonne].where(~synthese["sans_poste"])

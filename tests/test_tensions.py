@@ -72,11 +72,12 @@ def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
 
 
 def test_texte_des_filtres_pour_les_exports_et_la_fiche():
-    assert presentation.texte_filtres(tensions.Seuils(), "departement:44") == (
+    assert presentation.texte_filtres(tensions.Filtres(), "departement:44") == (
         "Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, "
         "couverture sous la valeur du département ; en tension = au moins 2 critères.")
     seuils = tensions.Seuils(-2.5, 20.0, 75.0, 40.0, 1, ("taux_couverture", "part_am_60_plus"))
-    assert presentation.texte_filtres(seuils, "france", ("10 000 habitants et plus",)) == (
+    filtres = tensions.Filtres(seuils, classes_sppe=("10 000 habitants et plus",))
+    assert presentation.texte_filtres(filtres, "france") == (
         "Filtres : évolution des 0-2 ans ≥ \u22122,5\u00a0%, AM de 60 ans et plus ≥ 20\u00a0%, parents actifs ≥ "
         "75\u00a0%, couverture sous 40\u00a0% ; en tension = au moins 1 critère, dont taux de couverture et part AM 60 "
         "ans et plus ; communes de 10 000 habitants et plus.")
