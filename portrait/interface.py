@@ -180,8 +180,7 @@ def choix_territoire() -> Contexte:
     etat = st.session_state
     territoire = etat.get("sel_commune") or etat.get("sel_epci") or etat["sel_departement"]
     annee = int(etat["sel_annee"])
-    st.query_params["territoire"] = territoire
-    st.query_params["annee"] = str(annee)
+    ecrire_url(territoire=territoire, annee=annee)
     info = infos_territoire(sig, territoire)
     return Contexte(territoire, info["niveau"], info["code"], info["nom"], annee, sig)
 
@@ -339,14 +338,21 @@ def parametres_url_liste(cle: str, options: list, defaut: list) -> None:
 def ecrire_url(**valeurs) -> None:
     """Recopie les choix de la page dans l'URL : une vue partagée s'ouvre à l'identique. Une valeur None ou une liste
     vide (un seuil vidé, plus de commune choisie, aucun critère exigé) retire le paramètre : l'URL ne garde pas un
-    choix abandonné, et la vue rouverte reprend la valeur par défaut."""
+    choix abandonné, et la vue rouverte reprend la valeur par défaut. Seuls les changements partent vers le
+    navigateur, en un message : chaque écriture de st.query_params en envoie un, que le navigateur traite."""
+    a_ecrire = {}
     for cle, valeur in valeurs.items():
         if valeur is None or (isinstance(valeur, list | tuple) and not valeur):
             st.query_params.pop(cle, None)
-        elif isinstance(valeur, bool):
-            st.query_params[cle] = "true" if valeur else "false"
+            continue
+        if isinstance(valeur, bool):
+            texte = "true" if valeur else "false"
         else:
-            st.query_params[cle] = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
+            texte = ",".join(valeur) if isinstance(valeur, list | tuple) else str(valeur)
+        if st.query_params.get(cle) != texte:
+            a_ecrire[cle] = texte
+    if a_ecrire:
+        st.query_params.update(a_ecrire)
 
 
 def libelle_indicateur(id_indicateur: str) -> str:
