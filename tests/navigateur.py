@@ -36,15 +36,16 @@ def port_libre() -> int:
 
 
 @contextmanager
-def serveur(journal: Path, env: dict | None = None):
-    """Lance l'application sur un port libre et attend qu'elle réponde ; montre son journal en cas d'échec."""
+def serveur(journal: Path, env: dict | None = None, prefixe: str = ""):
+    """Lance l'application sur un port libre (sous un préfixe d'adresse, server.baseUrlPath, s'il est donné) et
+    attend qu'elle réponde ; montre son journal en cas d'échec."""
     port = port_libre()
     with open(journal, "w") as sortie:
         proc = subprocess.Popen(
             [sys.executable, "-m", "portrait.serveur", "--server.port", str(port), "--server.headless", "true",
-             "--server.address", "127.0.0.1"], cwd=RACINE, stdout=sortie, stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})})
-    adresse = f"http://127.0.0.1:{port}"
+             "--server.address", "127.0.0.1", "--server.baseUrlPath", prefixe], cwd=RACINE, stdout=sortie,
+            stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    adresse = f"http://127.0.0.1:{port}" + (f"/{prefixe}" if prefixe else "")
     try:
         limite = time.time() + 60
         while time.time() < limite:

@@ -132,3 +132,19 @@ def test_mode_presentation_cache_la_barre_laterale(navigateur, adresse):
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     page.screenshot(path=str(CAPTURES / "presentation.png"), full_page=True)
     page.close()
+
+
+def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(navigateur, tmp_path):
+    # un déploiement sous un préfixe (server.baseUrlPath, derrière un proxy) : l'adresse du serveur que
+    # portrait.serveur pose dans la page reste juste, à la racine comme pour une vue partagée
+    with serveur(tmp_path / "streamlit.log", prefixe="portrait") as adresse:
+        vues = {"tensions-sppe?territoire=departement:44&annee=2023": "Tensions SPPE · Loire-Atlantique",
+                "": "Portrait de territoire · CA Pornic"}
+        for chemin, titre in vues.items():
+            page = navigateur.new_page()
+            requetes = []
+            page.on("request", lambda r, liste=requetes: liste.append(r.url))
+            page.goto(f"{adresse}/{chemin}")
+            page.get_by_role("heading", name=re.compile(f"^{titre}")).wait_for(timeout=90_000)
+            assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
+            page.close()
