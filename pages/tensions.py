@@ -17,7 +17,7 @@ ctx = interface.contexte()
 cadre = interface.cadre_tensions(ctx.signature, ctx.territoire)
 nom_cadre = interface.infos_territoire(ctx.signature, cadre)["nom"]
 unites = "EPCI" if cadre == "france" else "communes"
-valeur_reference, ecart_reference = presentation.reference_tensions(cadre)
+valeur_reference, ecart_reference, reference_courte = presentation.reference_tensions(cadre)
 interface.parametre_url("indicateur", CHOIX_CARTE, DEFAUTS["indicateur"])
 interface.parametre_url("methode", list(tensions.METHODES), DEFAUTS["methode"])
 for cle, maxi in (("evolution", 100.0), ("am60", 100.0), ("actifs", 100.0), ("zone", 300.0)):
@@ -57,12 +57,12 @@ with entete:
         st.markdown("**Critères de tension** : une commune est en tension quand elle remplit au moins *k* critères "
                     "(et tous les critères exigés).")
         c1, c2, c3, c4, c5 = st.columns(5, vertical_alignment="bottom")
-        c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%.1f")
-        c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%.1f")
-        c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%.1f")
+        c1.number_input("Évolution des 0-2 ans ≥ (%)", key="evolution", step=1.0, format="%g")
+        c2.number_input("AM de 60 ans et plus ≥ (%)", key="am60", step=1.0, format="%g")
+        c3.number_input("Enfants avec parents actifs ≥ (%)", key="actifs", step=1.0, format="%g")
         # value=None : le champ peut toujours être vidé (retour à la valeur de référence), même rempli par l'URL
-        c4.number_input("Taux de couverture < (%)", value=None, key="couverture", step=1.0, format="%.1f",
-                        placeholder=valeur_reference, help=f"Vide : la {valeur_reference}.")
+        c4.number_input("Taux de couverture < (%)", value=None, key="couverture", step=1.0, format="%g",
+                        placeholder=reference_courte, help=f"Vide : la {valeur_reference}.")
         c5.button("Réinitialiser", on_click=interface.reinitialiser, args=(DEFAUTS,), icon=":material/restart_alt:")
         c6, c7 = st.columns([1, 3.6])
         c6.radio("Au moins k critères", [1, 2, 3, 4], key="k", horizontal=True)
@@ -78,7 +78,7 @@ with entete:
                  format_func=presentation.libelle_indicateur_carte)
     c2.radio("Classes", tensions.METHODES, key="methode", horizontal=True, disabled=indicateur == tensions.TENSION,
              format_func=presentation.libelles_methodes(cadre).get)
-    c3.number_input("Offre insuffisante < (%)", key="zone", step=5.0, format="%.0f",
+    c3.number_input("Offre insuffisante < (%)", key="zone", step=5.0, format="%g",
                     help="Taux de couverture sous ce seuil, ou aucune place d'accueil collectif pour des enfants de "
                          "moins de 3 ans : contour violet sur la carte, liste sous le tableau.")
     c4.toggle(f"Griser les {unites} hors filtre", key="filtre_carte")

@@ -217,11 +217,12 @@ def definition(id_indicateur: str) -> str:
 COLONNES_TENSION = {i: indicateurs.indicateur(i).libelle_court for i in indicateurs.INDICATEURS_TENSION}
 
 
-def reference_tensions(cadre: str) -> tuple[str, str]:
-    """Comment nommer la valeur de comparaison des tensions : le département, ou la France pour la vue France."""
+def reference_tensions(cadre: str) -> tuple[str, str, str]:
+    """Comment nommer la valeur de comparaison des tensions : le département, ou la France pour la vue France (en
+    toutes lettres, en écart, et en bref pour un champ étroit)."""
     if cadre == "france":
-        return "valeur de la France", "écart à la France"
-    return "valeur du département", "écart au département"
+        return "valeur de la France", "écart à la France", "= France"
+    return "valeur du département", "écart au département", "= département"
 
 
 def libelles_methodes(cadre: str) -> dict[str, str]:

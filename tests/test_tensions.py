@@ -43,7 +43,7 @@ def test_vue_france_la_couverture_se_compare_a_la_france():
     assert tensions.reference(france, "taux_couverture") == 65.0
     e = tensions.evaluer(france, tensions.Seuils(k=1))
     assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
-    assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France")
+    assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France", "= France")
     assert presentation.libelles_methodes("france")["rapport au département"] == "rapport à la France"
     assert presentation.libelles_methodes("departement:44")["rapport au département"] == "rapport au département"
     # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge
