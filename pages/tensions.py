@@ -70,7 +70,8 @@ with entete:
                  key="exiges", format_func=presentation.COLONNES_TENSION.get,
                  help="Aucun : k critères quelconques. Faible couverture et départs en retraite : exigez « taux de "
                       "couverture » et « part AM 60 ans et plus ».")
-        st.pills("Compétences SPPE (population légale)", tensions.CLASSES_SPPE, selection_mode="multi", key="sppe")
+        st.pills("Compétences SPPE (population légale)", tensions.CLASSES_SPPE, selection_mode="multi", key="sppe",
+                 help="Aucune classe choisie : toutes les communes.")
     interface.bandeau_demo(demo)
     st.subheader(presentation.decompte_tension(retenues, total, cadre == "france"))
     c1, c2, c3, c4 = st.columns([1.6, 1.5, 1.2, 1.5])

@@ -253,7 +253,7 @@ def texte_filtres(filtres: tensions.Filtres, cadre: str) -> str:
     if seuils.exiges:
         texte += ", dont " + " et ".join(COLONNES_TENSION[i] for i in seuils.exiges)
     if set(classes_sppe) != set(tensions.CLASSES_SPPE):
-        texte += " ; communes de " + (", ".join(classes_sppe) if classes_sppe else "aucune classe de population")
+        texte += " ; communes de " + ", ".join(classes_sppe)
     return texte + "."
 
 

@@ -60,6 +60,12 @@ class Filtres:
     zone: float = SEUIL_ZONE_INSUFFISANTE
     classes_sppe: tuple[str, ...] = CLASSES_SPPE
 
+    def __post_init__(self) -> None:
+        """Aucune classe SPPE choisie = pas de filtre de population, comme une vue partagée sans « sppe » dans l'URL
+        (une sélection vide n'y est pas écrite) : les deux montrent les mêmes communes."""
+        if not self.classes_sppe:
+            object.__setattr__(self, "classes_sppe", CLASSES_SPPE)
+
 
 def reference(table: pd.DataFrame, ind: str) -> float | None:
     """La valeur à laquelle on compare les unités : celle du département, ou de la France pour la vue France."""

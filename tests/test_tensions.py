@@ -108,6 +108,8 @@ def test_filtre_sppe_et_decompte():
     e = tensions.evaluer(table(), tensions.Seuils(k=1), classes_sppe=("10 000 habitants et plus",))
     assert e.loc[e["ordre"] == 0, "retenue"].tolist() == [False, False, True]
     assert tensions.decompte(e) == (1, 3)
+    # aucune classe choisie : pas de filtre de population (une vue partagée sans « sppe » montre la même chose)
+    assert tensions.Filtres(classes_sppe=()).classes_sppe == tensions.CLASSES_SPPE
 
 
 def test_zones_d_offre_insuffisante():
@@ -147,6 +149,12 @@ def test_page_tensions_seuils_et_decompte(app, req):
     assert app.query_params["k"] == "3" and app.query_params["am60"] == "20.0"
     app.button[0].click().run()  # réinitialiser
     assert app.subheader[0].value == "2 communes sur 3 en tension"
+    # compétences SPPE : des deux communes en tension, seule Gamma a 10 000 habitants ou plus ; aucune classe = toutes
+    app.button_group(key="sppe").set_value(["10 000 habitants et plus"]).run()
+    assert app.subheader[0].value == "1 commune sur 3 en tension"
+    assert list(lire_tableau_html(app.html[0].value)["Territoire"]) == ["Gamma", "Loire-Atlantique"]
+    app.button_group(key="sppe").set_value([]).run()
+    assert app.subheader[0].value == "2 communes sur 3 en tension" and "sppe" not in app.query_params
 
 
 def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
