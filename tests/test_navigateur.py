@@ -148,3 +148,16 @@ def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(naviga
             page.get_by_role("heading", name=re.compile(f"^{titre}")).wait_for(timeout=90_000)
             assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
             page.close()
+
+
+def test_depot_d_un_fichier_jusqu_au_rapport(navigateur, adresse):
+    # le dépôt passe par /_stcore/upload_file du serveur (portrait.serveur, st.App) ; rien n'est importé sans
+    # confirmation, ce test n'écrit donc rien
+    page = navigateur.new_page(viewport={"width": 1500, "height": 2400})
+    page.goto(f"{adresse}/donnees-imports?territoire=epci:200067346&annee=2023")
+    page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=90_000)
+    page.locator("input[type=file]").set_input_files(str(RACINE / "tests" / "sources" / "txcouv_pe_com.csv"))
+    page.get_by_role("heading", name="Rapport de validation").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Importer 16 valeurs").wait_for(timeout=30_000)
+    assert page.get_by_text("Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0").is_visible()
+    page.close()
