@@ -8,8 +8,7 @@ from portrait.requetes import Requetes
 
 def carte_tensions(req: Requetes, territoire: str, annee: int):
     """Filtres par défaut, niveau de tension, hors filtre grisé, zones d'offre insuffisante cernées."""
-    evaluee = tensions.evaluer(donnees.tensions(req, territoire, annee, autres=tensions.INDICATEURS_ZONES),
-                               tensions.Seuils())
+    evaluee = tensions.evaluer(donnees.tensions(req, territoire, annee, autres=tensions.INDICATEURS_ZONES))
     return presentation.carte_tensions(evaluee, cartes.contours(req, territoire), tensions.TENSION,
                                        tensions.METHODES[0], True, tensions.SEUIL_ZONE_INSUFFISANTE,
                                        donnees.territoire(req, territoire)["nom"], annee)

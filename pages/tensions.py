@@ -38,7 +38,7 @@ indicateur = st.session_state["indicateur"]
 table = interface.tensions(ctx.signature, cadre, ctx.annee, tensions.indicateurs_a_lire(indicateur))
 filtres = st.session_state[interface.FILTRES_TENSIONS] = tensions.Filtres(seuils, st.session_state["zone"],
                                                                           tuple(st.session_state["sppe"]))
-evaluee = tensions.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
+evaluee = tensions.evaluer(table, filtres)
 retenues, total = tensions.decompte(evaluee)
 demo = bool(evaluee["demo"].any())
 

@@ -119,7 +119,7 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     cadre = donnees.cadre_tensions(req, territoire)
     nom_cadre = donnees.territoire(req, cadre)["nom"]
     table = donnees.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
-    evaluee = tensions.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
+    evaluee = tensions.evaluer(table, filtres)
     retenues, total = tensions.decompte(evaluee)
     texte_filtres = (f"{presentation.texte_filtres(filtres, cadre)} "
                      f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")

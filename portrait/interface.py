@@ -104,7 +104,7 @@ def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur:
     """La carte d'une vue, gardée telle quelle et partagée entre les sessions (plotly_chart ne la modifie pas) :
     une vue rouverte ou partagée part aussitôt vers le navigateur, sans refaire la figure."""
     table = tensions(sig, cadre, annee, regles.indicateurs_a_lire(indicateur))
-    evaluee = regles.evaluer(table, filtres.seuils, filtres.zone, filtres.classes_sppe)
+    evaluee = regles.evaluer(table, filtres)
     return graphiques.FigureFigee(presentation.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode,
                                                               griser, filtres.zone, nom_cadre, annee))
 

@@ -227,7 +227,6 @@ def reference_tensions(cadre: str) -> tuple[str, str, str]:
 
 def libelles_methodes(cadre: str) -> dict[str, str]:
     """Les méthodes de classes telles qu'affichées : en vue France, le rapport se fait à la France."""
-
     libelles = {m: m for m in tensions.METHODES}
     if cadre == "france":
         libelles[tensions.METHODES[0]] = "rapport à la France"
@@ -242,7 +241,6 @@ def _seuil(x: float, signe: bool = False) -> str:
 
 def texte_filtres(filtres: tensions.Filtres, cadre: str) -> str:
     """Les filtres d'une sélection en une phrase, pour qu'un export ou une diapositive dise ce qu'il montre."""
-
     seuils, classes_sppe = filtres.seuils, filtres.classes_sppe
     couverture = (_seuil(seuils.taux_couverture) if seuils.taux_couverture is not None
                   else f"la {reference_tensions(cadre)[0]}")
@@ -279,7 +277,6 @@ def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> 
 
 def formats_tensions() -> dict:
     """Formateurs français des colonnes du tableau des tensions."""
-
     f = {libelle: (lambda v, i=i: fr.valeur(i, v)) for i, libelle in COLONNES_TENSION.items()}
     f["Population"] = fr.nombre
     f["Critères remplis"] = lambda v: "" if fr.manquant(v) else f"{int(v)} / 4"
@@ -290,7 +287,6 @@ def formats_tensions() -> dict:
 
 def legende_competences() -> str:
     """Ce que veut dire chaque nom court de la colonne « Compétences SPPE », et à partir de quelle population."""
-
     def seuil(s: int) -> str:
         return "toutes les communes" if s == 0 else f"dès {fr.nombre(s)} habitants"
     return "Compétences SPPE : " + " ; ".join(f"{court} = {libelle} ({seuil(s)})"
@@ -315,7 +311,6 @@ def couleur_ecart(ecart: float, echelle: float) -> str:
 def styles_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> pd.DataFrame:
     """Le style CSS de chaque cellule : rouge selon l'écart au département dans le sens de la tension,
     gris et gras pour les lignes de référence (EPCI, département)."""
-
     t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
     styles = pd.DataFrame("", index=tableau.index, columns=tableau.columns)
     for ind, libelle in COLONNES_TENSION.items():
@@ -382,7 +377,6 @@ def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
 
 def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool) -> tuple[pd.DataFrame, dict]:
     """Unités de la carte et leur classe (« hors filtre » si le filtre s'applique), couleur de chaque classe."""
-
     unites = evaluee[evaluee["ordre"] == 0]
     if id_indicateur == tensions.TENSION:
         classes, couleurs = tensions.classer_tension(unites[tensions.TENSION])
@@ -463,7 +457,6 @@ def territoires_reference(detail: pd.DataFrame) -> list[str]:
 
 def libelle_indicateur_carte(id_indicateur: str) -> str:
     """Libellé d'un indicateur dans le choix de la carte."""
-
     if id_indicateur == tensions.TENSION:
         return "niveau de tension (critères remplis)"
     return indicateurs.indicateur(id_indicateur).libelle
@@ -538,7 +531,6 @@ def tableau_postes(postes: pd.DataFrame, noms_visibles: bool) -> pd.DataFrame:
 
 def table_carte_cooperation(synthese: pd.DataFrame, colonne: str) -> tuple[pd.DataFrame, dict]:
     """Classes de la carte des EPCI (quantiles du ratio choisi) ; « aucun poste » à part, en noir."""
-
     couverts = synthese[~synthese["sans_poste"]]
     valeurs = synthese[colonne].where(~synthese["sans_poste"])
     bornes = list(pd.Series(couverts[colonne]).dropna().quantile([0.2, 0.4, 0.6, 0.8]).unique())

@@ -116,10 +116,10 @@ def zone_insuffisante(table: pd.DataFrame, seuil: float = SEUIL_ZONE_INSUFFISANT
     return (table["taux_couverture"] < seuil).fillna(False) | sans_collectif
 
 
-def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_INSUFFISANTE,
-            classes_sppe: tuple[str, ...] = CLASSES_SPPE) -> pd.DataFrame:
+def evaluer(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
     """Ajoute au tableau des tensions les critères, leur nombre, « en tension », la classe SPPE, la zone insuffisante
     et « retenue » (en tension et dans les classes SPPE choisies). Les lignes de référence ne sont jamais retenues."""
+    seuils = filtres.seuils
     c = criteres(table, seuils, reference(table, "taux_couverture"))
     sortie = table.copy()
     for ind in indicateurs.INDICATEURS_TENSION:
@@ -129,8 +129,8 @@ def evaluer(table: pd.DataFrame, seuils: Seuils, seuil_zone: float = SEUIL_ZONE_
     sortie["en_tension"] = unite & en_tension(c, seuils)
     sortie["classe_sppe"] = sortie["population"].map(classe_sppe).where(unite)
     sortie["competences_sppe"] = sortie["classe_sppe"].map(COMPETENCES_SPPE)
-    sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, seuil_zone)
-    sortie["retenue"] = sortie["en_tension"] & sortie["classe_sppe"].isin(classes_sppe)
+    sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, filtres.zone)
+    sortie["retenue"] = sortie["en_tension"] & sortie["classe_sppe"].isin(filtres.classes_sppe)
     return sortie
 
 

@@ -87,7 +87,7 @@ def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
     filtres = tensions.Filtres(tensions.Seuils(k=1, exiges=("taux_couverture", "part_am_60_plus")), zone=40.0)
     d, _, _ = diapositives.diapositives(req_demo, "epci:200067346", 2023, filtres)
     texte = next(x.texte for x in d if x.titre.startswith("Tensions SPPE"))
-    attendu = tensions.evaluer(donnees_tensions(req_demo), filtres.seuils, filtres.zone)
+    attendu = tensions.evaluer(donnees_tensions(req_demo), filtres)
     retenues, total = tensions.decompte(attendu)
     assert "au moins 1 critère, dont taux de couverture et part AM 60 ans et plus" in texte
     assert texte.endswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")

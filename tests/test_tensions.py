@@ -41,7 +41,7 @@ def test_vue_france_la_couverture_se_compare_a_la_france():
     # de couverture ne se remplissait jamais)
     france = table(ordre=[0, 0, 0, 3], niveau=["epci"] * 3 + ["france"])
     assert tensions.reference(france, "taux_couverture") == 65.0
-    e = tensions.evaluer(france, tensions.Seuils(k=1))
+    e = tensions.evaluer(france, tensions.Filtres(tensions.Seuils(k=1)))
     assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
     assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France", "= France")
     assert presentation.libelles_methodes("france")["rapport au département"] == "rapport à la France"
@@ -54,7 +54,7 @@ def test_vue_france_la_couverture_se_compare_a_la_france():
 @pytest.mark.parametrize(("k", "attendu"), [(1, [True, True, True]), (2, [True, False, True]),
                                              (3, [True, False, False]), (4, [True, False, False])])
 def test_au_moins_k_criteres(k, attendu):
-    e = tensions.evaluer(table(), tensions.Seuils(k=k))
+    e = tensions.evaluer(table(), tensions.Filtres(tensions.Seuils(k=k)))
     assert e.loc[e["ordre"] == 0, "en_tension"].tolist() == attendu
     assert not e.loc[3, "en_tension"]  # la ligne du département n'est jamais « en tension »
 
@@ -67,7 +67,7 @@ def test_au_moins_k_criteres(k, attendu):
 ])
 def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
     # A remplit les 4 critères ; B seulement AM 60+ ; C parents actifs et couverture
-    e = tensions.evaluer(table(), tensions.Seuils(k=k, exiges=exiges))
+    e = tensions.evaluer(table(), tensions.Filtres(tensions.Seuils(k=k, exiges=exiges)))
     assert e.loc[e["ordre"] == 0, "en_tension"].tolist() == attendu
 
 
@@ -105,7 +105,7 @@ def test_classes_sppe():
 
 
 def test_filtre_sppe_et_decompte():
-    e = tensions.evaluer(table(), tensions.Seuils(k=1), classes_sppe=("10 000 habitants et plus",))
+    e = tensions.evaluer(table(), tensions.Filtres(tensions.Seuils(k=1), classes_sppe=("10 000 habitants et plus",)))
     assert e.loc[e["ordre"] == 0, "retenue"].tolist() == [False, False, True]
     assert tensions.decompte(e) == (1, 3)
     # aucune classe choisie : pas de filtre de population (une vue partagée sans « sppe » montre la même chose)
@@ -215,8 +215,7 @@ def test_carte_des_tensions_legende_et_zones(req):
     # Alpha (couverture 45,5 % < 50 %)
     from portrait import cartes
 
-    evaluee = tensions.evaluer(donnees.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES),
-                               tensions.Seuils())
+    evaluee = tensions.evaluer(donnees.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES))
     fig = presentation.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
                                       tensions.METHODES[0], True, 50.0, "Loire-Atlantique", 2023)
     assert fig.layout.title.text.startswith("Niveau de tension (critères remplis), Loire-Atlantique, 2023")
