@@ -15,7 +15,7 @@ $(INSTALLE): requirements.txt
 
 ## Lance l'application sur les données de démonstration embarquées (http://localhost:8501).
 run: $(INSTALLE)
-	$(BIN)/python -m portrait.serveur
+	$(BIN)/python -m portrait.surfaces.serveur
 
 ## Vérifie le style (ruff) puis lance toute la suite de tests.
 test: $(INSTALLE)

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from portrait import interface
+from portrait.surfaces import ecran
 
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
 
-contexte = st.session_state["contexte"] = interface.choix_territoire()
-interface.mode_presentation()
+contexte = st.session_state["contexte"] = ecran.choix_territoire()
+ecran.mode_presentation()
 
 pages = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),
@@ -25,6 +25,6 @@ try:
     pg.run()
 finally:
     # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
-    interface.selecteur_territoire(contexte)
-    interface.telechargement_fiche(contexte)
-    interface.bascule_presentation()
+    ecran.selecteur_territoire(contexte)
+    ecran.telechargement_fiche(contexte)
+    ecran.bascule_presentation()

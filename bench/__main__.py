@@ -54,9 +54,9 @@ def memoire_mo(champ: str) -> float:
 
 def mode_duckdb() -> dict:
     """L'architecture du produit : DuckDB sur Parquet, une requête par portrait."""
-    from portrait import donnees
-    from portrait.base import connecter
-    from portrait.requetes import Requetes
+    from portrait.donnees import jeux
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
 
     base = memoire_mo("VmRSS")
     debut = time.perf_counter()
@@ -64,16 +64,16 @@ def mode_duckdb() -> dict:
     connexion = 1000 * (time.perf_counter() - debut)
     res = {"connexion_ms": connexion, "portrait": {}, "tensions": {}}
     for nom, t in TERRITOIRES.items():
-        res["portrait"][nom] = chrono(lambda t=t: donnees.portrait_territoire(req, t, ANNEE))
-        res["tensions"][nom] = chrono(lambda t=t: donnees.tensions(req, t, ANNEE), n=10 if t == "france" else 30)
+        res["portrait"][nom] = chrono(lambda t=t: jeux.portrait_territoire(req, t, ANNEE))
+        res["tensions"][nom] = chrono(lambda t=t: jeux.tensions(req, t, ANNEE), n=10 if t == "france" else 30)
     res["memoire_mo"] = memoire_mo("VmHWM") - base
-    res["controle"] = donnees.portrait_territoire(req, "epci:200067346", ANNEE).iloc[0]["taux_couverture"]
+    res["controle"] = jeux.portrait_territoire(req, "epci:200067346", ANNEE).iloc[0]["taux_couverture"]
     return res
 
 
 def portrait_pandas(mesures, communes, territoire: str, annee: int) -> dict:
     """Le même portrait calculé avec pandas : filtre des communes, somme des comptes, taux recalculés."""
-    from portrait import indicateurs
+    from portrait.regles import catalogue
 
     niveau, _, code = territoire.partition(":")
     if niveau == "france":
@@ -82,9 +82,9 @@ def portrait_pandas(mesures, communes, territoire: str, annee: int) -> dict:
         codes = communes.loc[communes[niveau] == code, "code"] if niveau != "commune" else [code]
     sel = mesures[mesures["code"].isin(set(codes)) & mesures["annee"].isin([annee, annee - 5])]
     comptes = sel.groupby(["annee", "indicateur"])["valeur"].sum(min_count=1)
-    val = {i: comptes.get((annee, i)) for i in indicateurs.COMPTES}
-    val["places_total"] = sum(val[m] or 0 for m in indicateurs.MODES_ACCUEIL)
-    for i in indicateurs.CATALOGUE:
+    val = {i: comptes.get((annee, i)) for i in catalogue.COMPTES}
+    val["places_total"] = sum(val[m] or 0 for m in catalogue.MODES_ACCUEIL)
+    for i in catalogue.CATALOGUE:
         if i.nature == "taux":
             val[i.id] = 100 * val[i.numerateur] / val[i.denominateur] if val.get(i.denominateur) else None
         elif i.nature == "evolution":
@@ -175,8 +175,8 @@ CIBLES_PAGES = {"accueil, EPCI": 500, "synthèse, EPCI": 700, "détail, EPCI": 7
 def mode_carte() -> dict:
     """Poids de la carte envoyée au navigateur (JSON de la figure), et temps de chargement dans Chromium."""
     from bench import navigateur, vue_par_defaut
-    from portrait.base import connecter
-    from portrait.requetes import Requetes
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
 
     req = Requetes(connecter(RACINE / "data"))
     poids = {}

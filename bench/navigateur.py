@@ -80,7 +80,7 @@ def mesurer(sortie: Path) -> dict:
 
     chemin = installer_chromium()
     sortie.mkdir(parents=True, exist_ok=True)
-    app, adresse_app = demarrer([sys.executable, "-m", "portrait.serveur"], sortie / "app.log")
+    app, adresse_app = demarrer([sys.executable, "-m", "portrait.surfaces.serveur"], sortie / "app.log")
     plancher, adresse_plancher = demarrer([sys.executable, "-m", "streamlit", "run", "bench/plancher_carte.py"],
                                           sortie / "plancher.log")
     res = {}

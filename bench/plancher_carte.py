@@ -17,7 +17,7 @@ import streamlit as st
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-from portrait.cartes import HAUTEUR  # noqa: E402
+from portrait.vues.cartes import HAUTEUR  # noqa: E402
 
 st.set_page_config(layout="wide")
 territoire = st.query_params.get("territoire", "departement:44")
@@ -41,8 +41,8 @@ def contours(territoire: str):
 @st.cache_resource
 def figure_de_la_page(territoire: str, annee: int):
     from bench import vue_par_defaut
-    from portrait.base import connecter
-    from portrait.requetes import Requetes
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
 
     return vue_par_defaut.carte_tensions(Requetes(connecter(RACINE / "data")), territoire, annee)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from portrait import cartes, donnees, presentation, tensions
-from portrait.requetes import Requetes
+from portrait.donnees import jeux
+from portrait.donnees.requetes import Requetes
+from portrait.regles import tensions
+from portrait.vues import cartes
+from portrait.vues import tensions as vue_tensions
 
 
 def carte_tensions(req: Requetes, territoire: str, annee: int):
     """Filtres par défaut, niveau de tension, hors filtre grisé, zones d'offre insuffisante cernées."""
-    evaluee = tensions.evaluer(donnees.tensions(req, territoire, annee, autres=tensions.INDICATEURS_ZONES))
-    return presentation.carte_tensions(evaluee, cartes.contours(req, territoire), tensions.TENSION,
+    evaluee = tensions.evaluer(jeux.tensions(req, territoire, annee, autres=tensions.INDICATEURS_ZONES))
+    return vue_tensions.carte_tensions(evaluee, cartes.contours(req, territoire), tensions.TENSION,
                                        tensions.METHODES[0], True, tensions.SEUIL_ZONE_INSUFFISANTE,
-                                       donnees.territoire(req, territoire)["nom"], annee)
+                                       jeux.territoire(req, territoire)["nom"], annee)

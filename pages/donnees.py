@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from portrait import imports, interface, presentation, sources
+from portrait.imports import mesures, sources
+from portrait.surfaces import cache, ecran
+from portrait.vues import commun
+from portrait.vues import donnees as vue_donnees
 
 TAILLE_MAX = 200 * 1024 * 1024  # octets
 
-ctx = interface.contexte()
+ctx = ecran.contexte()
 st.title("Données")
 st.caption("Les fichiers importés remplacent les valeurs de démonstration de même territoire, année et indicateur. "
            "Rien n'est écrit avant votre confirmation ; chaque import peut être annulé.")
@@ -16,7 +19,7 @@ fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], k
                            help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population par âge "
                                 "Insee, ou fichier générique niveau, code, annee, indicateur, valeur.")
 choix = [None, *sources.LECTEURS, "enquete_flash", "cooperation"]
-source = st.selectbox("Source", choix, key="source", format_func=presentation.libelle_source_import)
+source = st.selectbox("Source", choix, key="source", format_func=vue_donnees.libelle_source_import)
 departement = None
 if source == "enquete_flash":
     departement = st.text_input("Département de l'enquête", value=ctx.code[:2] if ctx.niveau != "france" else "",
@@ -28,36 +31,36 @@ if fichier is not None:
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
-            _, rapport = imports.traiter_depot(fichier.name, interface.racine(), octets, source, departement, False)
-        except imports.ErreurImport as e:
+            _, rapport = mesures.traiter_depot(fichier.name, cache.racine(), octets, source, departement, False)
+        except mesures.ErreurImport as e:
             st.error(str(e))
         else:
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
-            if presentation.import_bloque(source, rapport):
+            if vue_donnees.import_bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = imports.traiter_depot(fichier.name, interface.racine(), octets, source, departement, True)
+                entree, _ = mesures.traiter_depot(fichier.name, cache.racine(), octets, source, departement, True)
                 st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
                 st.rerun()
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 
 st.header("Imports enregistrés", divider="gray")
-liste = imports.liste(interface.racine())
+liste = mesures.liste(cache.racine())
 if liste.empty:
     st.info("Aucun import : l'application montre les données de démonstration.")
 else:
-    st.dataframe(presentation.tableau_imports(liste), hide_index=True, width="stretch")
+    st.dataframe(vue_donnees.tableau_imports(liste), hide_index=True, width="stretch")
     actifs = list(liste.loc[liste["actif"], "id"])
     if actifs:
         c1, c2 = st.columns([3, 1])
         a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
         if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
-            imports.annuler(interface.racine(), a_annuler)
+            mesures.annuler(cache.racine(), a_annuler)
             st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
             st.rerun()
 
 st.header(f"Provenance des valeurs, {ctx.nom}", divider="gray")
-st.dataframe(presentation.etat_donnees(interface.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,
+st.dataframe(commun.etat_donnees(cache.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,
              width="stretch")

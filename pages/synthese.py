@@ -2,76 +2,78 @@
 
 import streamlit as st
 
-from portrait import graphiques, interface, presentation
+from portrait.surfaces import cache, ecran
+from portrait.vues import commun, graphiques
+from portrait.vues import synthese as vue_synthese
 
 ANNEES_SERIES = tuple(range(2016, 2025))
 
-ctx = interface.contexte()
-synthese = interface.synthese(ctx.signature, ctx.territoire, ctx.annee)
-series = interface.series_synthese(ctx.signature, ctx.territoire, ("naissances", "enfants_0_2"), ANNEES_SERIES)
+ctx = ecran.contexte()
+synthese = cache.synthese(ctx.signature, ctx.territoire, ctx.annee)
+series = cache.series_synthese(ctx.signature, ctx.territoire, ("naissances", "enfants_0_2"), ANNEES_SERIES)
 demo = bool(synthese["demo"].any())
 
 st.title(f"Synthèse petite enfance · {ctx.nom}")
 st.caption(f"{ctx.annee} · comparé à {', '.join(synthese['nom'].iloc[1:])}")
-interface.bandeau_demo(demo)
+ecran.bandeau_demo(demo)
 
 # --- Besoins ---------------------------------------------------------------------------------------------------
 st.header("Besoins", divider="gray")
 st.markdown(f"**Nombre de naissances, {ctx.annee}**")
-for colonne, c in zip(st.columns(4), presentation.chiffres_comparateurs(synthese, "naissances")):
+for colonne, c in zip(st.columns(4), vue_synthese.chiffres_comparateurs(synthese, "naissances")):
     colonne.metric(c["nom"], c["valeur"])
-interface.graphique(graphiques.series_par_territoire(
-    presentation.serie_indicateur(series, "naissances"), "naissances",
+ecran.graphique(graphiques.series_par_territoire(
+    vue_synthese.serie_indicateur(series, "naissances"), "naissances",
     f"Évolution du nombre de naissances, {ctx.nom} et comparaisons, 2016-2024",
-    presentation.note(["naissances"], ctx.annee, demo)), cle="naissances_series", demo=demo)
-interface.graphique(graphiques.series_par_territoire(
-    presentation.serie_indicateur(series, "enfants_0_2"), "enfants_0_2",
+    commun.note(["naissances"], ctx.annee, demo)), cle="naissances_series", demo=demo)
+ecran.graphique(graphiques.series_par_territoire(
+    vue_synthese.serie_indicateur(series, "enfants_0_2"), "enfants_0_2",
     f"Évolution du nombre d'enfants de 0 à 2 ans, {ctx.nom} et comparaisons, 2016-2024",
-    presentation.note(["enfants_0_2"], ctx.annee, demo)), cle="enfants_series", demo=demo)
-besoins = presentation.tableau(synthese, presentation.TABLE_BESOINS)
+    commun.note(["enfants_0_2"], ctx.annee, demo)), cle="enfants_series", demo=demo)
+besoins = commun.tableau(synthese, vue_synthese.TABLE_BESOINS)
 st.subheader(f"Besoins des familles, {ctx.nom}, {ctx.annee}")
-st.dataframe(presentation.styler(besoins, presentation.TABLE_BESOINS), hide_index=True, width="stretch")
-note_besoins = presentation.note(presentation.TABLE_BESOINS, ctx.annee, demo)
+st.dataframe(commun.styler(besoins, vue_synthese.TABLE_BESOINS), hide_index=True, width="stretch")
+note_besoins = commun.note(vue_synthese.TABLE_BESOINS, ctx.annee, demo)
 st.caption(note_besoins)
-interface.telechargements(besoins, presentation.TABLE_BESOINS, f"besoins_{ctx.code}_{ctx.annee}",
+ecran.telechargements(besoins, vue_synthese.TABLE_BESOINS, f"besoins_{ctx.code}_{ctx.annee}",
                           f"Besoins des familles, {ctx.nom}, {ctx.annee}", note_besoins)
 
 # --- Offre -----------------------------------------------------------------------------------------------------
 st.header("Offre", divider="gray")
-interface.graphique(graphiques.barres_empilees(
-    presentation.places_pour_100(synthese), graphiques.COULEURS_MODES, presentation.libelles_modes(),
+ecran.graphique(graphiques.barres_empilees(
+    vue_synthese.places_pour_100(synthese), graphiques.COULEURS_MODES, vue_synthese.libelles_modes(),
     f"Places d'accueil pour 100 enfants de moins de 3 ans, par mode, {ctx.nom}, {ctx.annee}",
-    presentation.note(["places_total"], ctx.annee, demo, "Chaque barre a pour longueur le taux de couverture."),
+    commun.note(["places_total"], ctx.annee, demo, "Chaque barre a pour longueur le taux de couverture."),
     "places pour 100 enfants de moins de 3 ans"), cle="places_modes", demo=demo)
-offre = presentation.tableau(synthese, presentation.TABLE_OFFRE)
+offre = commun.tableau(synthese, vue_synthese.TABLE_OFFRE)
 st.subheader(f"Places et assistantes maternelles, {ctx.nom}, {ctx.annee}")
-st.dataframe(presentation.styler(offre, presentation.TABLE_OFFRE), hide_index=True, width="stretch")
-note_offre = presentation.note(presentation.TABLE_OFFRE, ctx.annee, demo,
+st.dataframe(commun.styler(offre, vue_synthese.TABLE_OFFRE), hide_index=True, width="stretch")
+note_offre = commun.note(vue_synthese.TABLE_OFFRE, ctx.annee, demo,
                                "Places AM 60 ans et plus : estimation = places chez les assistantes maternelles × "
                                "part des actives de 60 ans et plus.")
 st.caption(note_offre)
-interface.telechargements(offre, presentation.TABLE_OFFRE, f"offre_{ctx.code}_{ctx.annee}",
+ecran.telechargements(offre, vue_synthese.TABLE_OFFRE, f"offre_{ctx.code}_{ctx.annee}",
                           f"Places et assistantes maternelles, {ctx.nom}, {ctx.annee}", note_offre)
 
-retraite = presentation.chiffres_comparateurs(synthese, "am_actives_60_plus", roles=("territoire",))[0]
-estimees = presentation.chiffres_comparateurs(synthese, "places_am_60_plus_estimees", roles=("territoire",))[0]
+retraite = vue_synthese.chiffres_comparateurs(synthese, "am_actives_60_plus", roles=("territoire",))[0]
+estimees = vue_synthese.chiffres_comparateurs(synthese, "places_am_60_plus_estimees", roles=("territoire",))[0]
 c1, c2 = st.columns(2)
 c1.metric(f"Assistantes maternelles de 60 ans et plus, {ctx.nom}", retraite["valeur"])
 c2.metric("Places menacées par les départs en retraite d'ici cinq ans (estimation)", estimees["valeur"],
-          help=presentation.definition("places_am_60_plus_estimees"))
-interface.graphique(graphiques.barres_empilees(
-    presentation.ages_assistantes_maternelles(synthese), graphiques.COULEURS_AGES, presentation.LIBELLES_AGES,
+          help=commun.definition("places_am_60_plus_estimees"))
+ecran.graphique(graphiques.barres_empilees(
+    vue_synthese.ages_assistantes_maternelles(synthese), graphiques.COULEURS_AGES, vue_synthese.LIBELLES_AGES,
     f"Âge des assistantes maternelles actives, {ctx.nom}, {ctx.annee}",
-    presentation.note(["am_actives"], ctx.annee, demo), "% des assistantes maternelles actives"),
+    commun.note(["am_actives"], ctx.annee, demo), "% des assistantes maternelles actives"),
     cle="ages_am", demo=demo)
 
 # --- Adéquation besoins / offre ---------------------------------------------------------------------------------
 st.header("Adéquation besoins / offre", divider="gray")
 st.markdown(f"**Taux de couverture petite enfance, {ctx.annee}**")
-for colonne, c in zip(st.columns(4), presentation.chiffres_comparateurs(synthese, "taux_couverture")):
+for colonne, c in zip(st.columns(4), vue_synthese.chiffres_comparateurs(synthese, "taux_couverture")):
     colonne.metric(c["nom"], c["valeur"])
-interface.graphique(graphiques.barres_comparaison(
+ecran.graphique(graphiques.barres_comparaison(
     synthese, "taux_couverture", f"Taux de couverture petite enfance, {ctx.nom} et comparaisons, {ctx.annee}",
-    presentation.note(["taux_couverture"], ctx.annee, demo),
-    reference=presentation.reference_departement(synthese, "taux_couverture")),
+    commun.note(["taux_couverture"], ctx.annee, demo),
+    reference=vue_synthese.reference_departement(synthese, "taux_couverture")),
     cle="couverture", demo=demo)

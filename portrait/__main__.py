@@ -2,6 +2,6 @@
 
 import sys
 
-from portrait.cli import main
+from portrait.surfaces.cli import main
 
 sys.exit(main())

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portrait.base import connecter
-from portrait.requetes import Requetes
+from portrait.donnees.connexion import connecter
+from portrait.donnees.requetes import Requetes
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -97,7 +97,7 @@ def ecrire_donnees(racine: Path) -> Path:
 
 def postes_cooperation() -> pd.DataFrame:
     """Deux EPCI couverts, un sans poste (200000003) ; alertes attendues écrites dans test_cooperation.py."""
-    from portrait import cooperation
+    from portrait.regles import cooperation
 
     def poste(epci, nom, thematique, etp, reels, cof=True, copil=1):
         return {"annee": 2023, "departement": "44", "niveau": "epci", "code": epci, "epci": epci,

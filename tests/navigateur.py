@@ -42,7 +42,7 @@ def serveur(journal: Path, env: dict | None = None, prefixe: str = ""):
     port = port_libre()
     with open(journal, "w") as sortie:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "portrait.serveur", "--server.port", str(port), "--server.headless", "true",
+            [sys.executable, "-m", "portrait.surfaces.serveur", "--server.port", str(port), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.baseUrlPath", prefixe], cwd=RACINE, stdout=sortie,
             stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     adresse = f"http://127.0.0.1:{port}" + (f"/{prefixe}" if prefixe else "")

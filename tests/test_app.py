@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portrait import donnees, format
+from portrait.donnees import jeux
+from portrait.vues import francais
 
 DELAI = 60  # secondes : le premier passage construit la connexion et les caches
 
@@ -25,10 +26,10 @@ def test_accueil_territoire_de_l_url(app, req):
     app.run()
     assert not app.exception
     assert app.title[0].value == "Portrait de territoire · CC Test Un"
-    attendu = donnees.portrait_territoire(req, "epci:200000001", 2023).iloc[0]
+    attendu = jeux.portrait_territoire(req, "epci:200000001", 2023).iloc[0]
     m = metriques(app)
-    assert m["Enfants de 0 à 2 ans"] == format.nombre(attendu["enfants_0_2"]) == "290"
-    assert m["Taux de couverture petite enfance"] == format.pourcent(attendu["taux_couverture"]) == "58,6\u00a0%"
+    assert m["Enfants de 0 à 2 ans"] == francais.nombre(attendu["enfants_0_2"]) == "290"
+    assert m["Taux de couverture petite enfance"] == francais.pourcent(attendu["taux_couverture"]) == "58,6\u00a0%"
     assert m["Nombre de naissances"] == "n.d."
     assert [s.value for s in app.sidebar.selectbox] == ["departement:44", "epci:200000001", None, 2023]
     assert app.warning[0].value.startswith("Données de démonstration")

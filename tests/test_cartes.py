@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import shapely
 
-from portrait import cartes
+from portrait.vues import cartes
 
 
 def carre(lon: float, lat: float, cote: float = 0.2) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portrait import indicateurs
-from portrait.cli import main
+from portrait.regles import catalogue
+from portrait.surfaces.cli import main
 
 RACINE = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def test_tensions_pornic_agglo_sur_la_demo():
                           "--annee", "2023", "--format", "csv"], capture_output=True, text=True, cwd=RACINE,
                          check=True)
     df = pd.read_csv(io.StringIO(res.stdout), dtype={"code": str})
-    assert list(df.columns) == ["niveau", "code", "nom", *indicateurs.INDICATEURS_TENSION]
+    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION]
     assert list(df["niveau"]) == ["commune"] * 15 + ["epci", "departement"]
     assert "Pornic" in set(df["nom"]) and "Préfailles" in set(df["nom"])
     assert list(df["nom"].tail(2)) == ["CA Pornic Agglo Pays de Retz", "Loire-Atlantique"]
@@ -55,7 +55,7 @@ def test_portrait_csv_une_colonne_par_indicateur(donnees):
     code, sortie, _ = lancer("portrait", "--territoire", "commune:16001", "--annee", "2023", "--format", "csv",
                              "--data-dir", str(donnees))
     df = pd.read_csv(io.StringIO(sortie), dtype={"code": str})
-    assert list(df.columns) == ["niveau", "code", "nom", *indicateurs.PAR_ID]
+    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.PAR_ID]
     assert list(df["niveau"]) == ["commune", "epci", "departement", "france"]
     assert df.loc[2, "taux_couverture"] == 55.5
     assert pd.isna(df.loc[0, "part_am_60_plus"])

@@ -6,11 +6,13 @@ import json
 import pandas as pd
 import pytest
 
-from portrait import cooperation, donnees, presentation
-from portrait import donnees as d
-from portrait.base import connecter
-from portrait.cli import main
-from portrait.requetes import Requetes
+from portrait.donnees import jeux
+from portrait.donnees import jeux as d
+from portrait.donnees.connexion import connecter
+from portrait.donnees.requetes import Requetes
+from portrait.regles import cooperation
+from portrait.surfaces.cli import main
+from portrait.vues import cooperation as vue_cooperation
 from tests.conftest import ouvrir_page, postes_cooperation
 
 
@@ -25,7 +27,7 @@ def test_alertes_du_referentiel():
 
 
 def test_synthese_par_epci(req):
-    synthese, postes = donnees.cooperation(req, "departement:44", 2023)
+    synthese, postes = jeux.cooperation(req, "departement:44", 2023)
     s = synthese.set_index("code")
     assert list(s.index) == ["200000002", "200000001"]  # les EPCI de la Loire-Atlantique, par nom
     assert s.loc["200000001", "etp_total"] == pytest.approx(0.95)
@@ -37,7 +39,7 @@ def test_synthese_par_epci(req):
 
 
 def test_epci_sans_poste_garde(req):
-    synthese, _ = donnees.cooperation(req, "departement:16", 2023, forfait=30_000)
+    synthese, _ = jeux.cooperation(req, "departement:16", 2023, forfait=30_000)
     ligne = synthese.iloc[0]
     assert (ligne["code"], ligne["etp_total"], ligne["sans_poste"], ligne["alertes"]) == ("200000003", 0, True, "")
 
@@ -69,14 +71,14 @@ def test_cli_cooperation(donnees, capsys):
 
 
 def test_demo_nationale_et_charente(req_demo):
-    synthese, _ = donnees.cooperation(req_demo, "departement:16", 2023)
+    synthese, _ = jeux.cooperation(req_demo, "departement:16", 2023)
     assert synthese["etp_total"].sum() == pytest.approx(14.75)  # document 003
     par_nom = dict(zip(synthese["nom"], synthese["etp_total"]))
     assert par_nom["CA du Grand Angoulême"] == pytest.approx(2.5) and par_nom["CA du Grand Cognac"] == pytest.approx(4)
-    france, _ = donnees.cooperation(req_demo, "france", 2023)
+    france, _ = jeux.cooperation(req_demo, "france", 2023)
     assert france["etp_total"].sum() == pytest.approx(4227, rel=0.01)
     # les grands nombres à la française (« 1145 sur 1255 » avant)
-    assert presentation.chiffres_cooperation(france)["EPCI couverts"].endswith(" sur 1\u202f255")
+    assert vue_cooperation.chiffres_cooperation(france)["EPCI couverts"].endswith(" sur 1\u202f255")
 
 
 def test_page_cooperation(donnees, monkeypatch):

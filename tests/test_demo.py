@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portrait import demo, donnees
+from portrait.donnees import demo, jeux
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo" / "mesures.parquet"
 
@@ -19,14 +19,14 @@ DOCUMENT_004 = {
 
 @pytest.mark.parametrize("territoire", DOCUMENT_004)
 def test_calage_a_2_pourcent(req_demo, territoire):
-    ligne = donnees.portrait_territoire(req_demo, territoire, 2023).iloc[0]
+    ligne = jeux.portrait_territoire(req_demo, territoire, 2023).iloc[0]
     obtenu = [ligne[i] for i in ("naissances", "enfants_0_2", "am_agreees", "am_actives", "taux_couverture")]
     assert obtenu == pytest.approx(DOCUMENT_004[territoire], rel=0.02)
     assert bool(ligne["demo"])
 
 
 def test_part_des_0_2_ans_loire_atlantique(req_demo):
-    ligne = donnees.portrait_territoire(req_demo, "departement:44", 2023).iloc[0]
+    ligne = jeux.portrait_territoire(req_demo, "departement:44", 2023).iloc[0]
     assert ligne["part_enfants_0_2"] == pytest.approx(14, abs=0.5)
 
 

@@ -6,7 +6,8 @@ import struct
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portrait import diapositives, graphiques
+from portrait.surfaces import fiche
+from portrait.vues import graphiques
 from tests.navigateur import installer_chromium
 
 
@@ -26,8 +27,8 @@ def test_image_au_format_diapositive():
 
     t = pd.DataFrame({"nom": ["A", "B"], "role": ["territoire", "france"], "taux_couverture": [76.9, 69.6]})
     fig = graphiques.barres_comparaison(t, "taux_couverture", "Taux de couverture, A, 2023", "Sources : Cnaf.")
-    assert taille_png(diapositives.image(fig, "png", demo=True)) == (1600, 900)
-    svg = diapositives.image(fig, "svg", demo=True).decode()
+    assert taille_png(fiche.image(fig, "png", demo=True)) == (1600, 900)
+    svg = fiche.image(fig, "svg", demo=True).decode()
     assert "Taux de couverture, A, 2023" in svg and "Données de démonstration" in svg and "76,9" in svg
 
 
@@ -37,7 +38,7 @@ def test_figure_figee_envoyee_sans_copie_et_image_intacte():
 
     figee = graphiques.FigureFigee(go.Figure(go.Bar(x=["A"], y=[76.9]), layout={"title": {"text": "Carte"}}))
     assert figee.to_dict() is figee.to_dict()
-    assert taille_png(diapositives.image(figee, "png")) == (1600, 900)
+    assert taille_png(fiche.image(figee, "png")) == (1600, 900)
     # la mise au format 16:9 n'a touché ni la figure partagée ni le dictionnaire qu'elle envoie
     assert figee.layout.width is None and "width" not in figee.to_dict()["layout"]
 
@@ -45,7 +46,7 @@ def test_figure_figee_envoyee_sans_copie_et_image_intacte():
 def test_fiche_pptx_pornic_agglo(req_demo):
     from pptx import Presentation
 
-    octets = diapositives.fiche(req_demo, "epci:200067346", 2023, "pptx")
+    octets = fiche.fiche(req_demo, "epci:200067346", 2023, "pptx")
     prs = Presentation(io.BytesIO(octets))
     titres = [s.shapes[0].text_frame.text for s in prs.slides]
     assert titres[0] == "CA Pornic Agglo Pays de Retz · 2023"
@@ -62,7 +63,7 @@ def test_fiche_pptx_pornic_agglo(req_demo):
 def test_fiche_pdf(req_demo):
     from pypdf import PdfReader
 
-    lecteur = PdfReader(io.BytesIO(diapositives.fiche(req_demo, "epci:200067346", 2023, "pdf")))
+    lecteur = PdfReader(io.BytesIO(fiche.fiche(req_demo, "epci:200067346", 2023, "pdf")))
     assert len(lecteur.pages) >= 9
     texte = "\n".join(p.extract_text() for p in lecteur.pages)
     assert "Identification des tensions" in texte and "Taux de couverture" in texte
@@ -82,21 +83,22 @@ def test_mode_presentation_par_l_url(donnees, monkeypatch):
 
 def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
     # la fiche téléchargée après un filtrage montre la même sélection que la page, et la dit
-    from portrait import tensions
+    from portrait.regles import tensions
 
     filtres = tensions.Filtres(tensions.Seuils(k=1, exiges=("taux_couverture", "part_am_60_plus")), zone=40.0)
-    d, _, _ = diapositives.diapositives(req_demo, "epci:200067346", 2023, filtres)
+    d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023, filtres)
     texte = next(x.texte for x in d if x.titre.startswith("Tensions SPPE"))
     attendu = tensions.evaluer(donnees_tensions(req_demo), filtres)
     retenues, total = tensions.decompte(attendu)
     assert "au moins 1 critère, dont taux de couverture et part AM 60 ans et plus" in texte
     assert texte.endswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
-    defaut = next(x.texte for x in diapositives.diapositives(req_demo, "epci:200067346", 2023)[0]
+    defaut = next(x.texte for x in fiche.diapositives(req_demo, "epci:200067346", 2023)[0]
                   if x.titre.startswith("Tensions SPPE"))
     assert "au moins 2 critères." in defaut
 
 
 def donnees_tensions(req):
-    from portrait import donnees, tensions
+    from portrait.donnees import jeux
+    from portrait.regles import tensions
 
-    return donnees.tensions(req, "epci:200067346", 2023, autres=tensions.INDICATEURS_ZONES)
+    return jeux.tensions(req, "epci:200067346", 2023, autres=tensions.INDICATEURS_ZONES)

@@ -5,10 +5,11 @@ import io
 
 import pytest
 
-from portrait import donnees, enquete_flash, imports
-from portrait.base import connecter
-from portrait.cli import main
-from portrait.requetes import Requetes
+from portrait.donnees import jeux
+from portrait.donnees.connexion import connecter
+from portrait.donnees.requetes import Requetes
+from portrait.imports import enquete_flash, mesures
+from portrait.surfaces.cli import main
 
 # Les questions du formulaire telles qu'un export les écrit : apostrophes typographiques ou droites, accents,
 # numéros et astérisques variables, selon le bloc.
@@ -91,13 +92,13 @@ def test_import_remplace_departement_et_annee_puis_annulation(donnees, tmp_path)
     s = synthese.set_index("code")
     assert s.loc["200000001", "etp_total"] == pytest.approx(0.5 + 0.3 + 1.0)  # Alpha et Bêta sont dans l'EPCI 1
     assert s.loc["200000002", "sans_poste"]
-    imports.annuler(donnees, entree["id"])
+    mesures.annuler(donnees, entree["id"])
     _, postes = donnees_cooperation(donnees)
     assert set(postes["source"]) == {"demo"}
 
 
 def donnees_cooperation(racine):
-    return donnees.cooperation(Requetes(connecter(racine)), "departement:44", 2023)
+    return jeux.cooperation(Requetes(connecter(racine)), "departement:44", 2023)
 
 
 def test_cli_enquete_flash(donnees, tmp_path, capsys):

@@ -5,7 +5,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from portrait import exports, presentation
+from portrait.surfaces import exports
+from portrait.vues import commun
 
 
 def tableau():
@@ -26,7 +27,7 @@ def test_csv_excel_point_virgule_virgule_decimale_bom():
 def test_xlsx_nombres_reels_et_formats():
     ids = ["taux_couverture", "enfants_0_2"]
     octets = exports.xlsx(tableau(), "Taux de couverture, CA Pornic Agglo, 2023", "Sources : Cnaf.",
-                          presentation.formats_excel(ids))
+                          commun.formats_excel(ids))
     feuille = openpyxl.load_workbook(io.BytesIO(octets)).active
     assert feuille["A1"].value == "Taux de couverture, CA Pornic Agglo, 2023"
     assert [c.value for c in feuille[3]] == ["Territoire", "taux de couverture", "enfants 0-2 ans"]

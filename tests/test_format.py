@@ -2,7 +2,7 @@
 
 import math
 
-from portrait import format as fr
+from portrait.vues import francais as fr
 
 
 def test_nombres():

@@ -1,6 +1,6 @@
 """Le catalogue d'indicateurs : complet, cohérent, seule source des libellés."""
 
-from portrait import indicateurs
+from portrait.regles import catalogue
 
 IDS_EXIGES = {
     "population", "naissances", "enfants_0_2", "enfants_0_17", "enfants_0_2_parents_actifs", "familles_0_2",
@@ -13,12 +13,12 @@ IDS_EXIGES = {
 
 
 def test_ids_exiges_presents():
-    assert IDS_EXIGES <= set(indicateurs.PAR_ID)
+    assert IDS_EXIGES <= set(catalogue.PAR_ID)
 
 
 def test_formules_referencent_des_comptes():
-    comptes = {i.id for i in indicateurs.CATALOGUE if i.nature in ("compte", "somme")}
-    for i in indicateurs.CATALOGUE:
+    comptes = {i.id for i in catalogue.CATALOGUE if i.nature in ("compte", "somme")}
+    for i in catalogue.CATALOGUE:
         if i.nature == "taux" and i.numerateur is not None:  # sans formule : taux publié, repris tel quel
             assert i.numerateur in comptes and i.denominateur in comptes, i.id
         if i.nature == "evolution":
@@ -30,7 +30,7 @@ def test_formules_referencent_des_comptes():
 
 def test_indicateur_inconnu_message_francais():
     try:
-        indicateurs.indicateur("taux_couvertur")
+        catalogue.indicateur("taux_couvertur")
     except KeyError as e:
         assert "Indicateur inconnu : « taux_couvertur »" in str(e)
     else:

@@ -37,7 +37,7 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     titre = page.get_by_role("heading", name=re.compile("communes? sur 207 en tension"))
     titre.wait_for(timeout=90_000)
     page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
-    # la vue partagée trouve son serveur du premier coup, sans essayer /tensions-sppe/_stcore/health (portrait.serveur)
+    # la vue partagée trouve son serveur du premier coup, sans essayer /tensions-sppe/_stcore/health (surfaces.serveur)
     assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
     assert page.get_by_text("Tensions SPPE · Loire-Atlantique").is_visible()
     en_tension = int(titre.inner_text().split()[0])
@@ -136,7 +136,7 @@ def test_mode_presentation_cache_la_barre_laterale(navigateur, adresse):
 
 def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(navigateur, tmp_path):
     # un déploiement sous un préfixe (server.baseUrlPath, derrière un proxy) : l'adresse du serveur que
-    # portrait.serveur pose dans la page reste juste, à la racine comme pour une vue partagée
+    # portrait.surfaces.serveur pose dans la page reste juste, à la racine comme pour une vue partagée
     with serveur(tmp_path / "streamlit.log", prefixe="portrait") as adresse:
         vues = {"tensions-sppe?territoire=departement:44&annee=2023": "Tensions SPPE · Loire-Atlantique",
                 "": "Portrait de territoire · CA Pornic"}
@@ -151,7 +151,7 @@ def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(naviga
 
 
 def test_depot_d_un_fichier_jusqu_au_rapport(navigateur, adresse):
-    # le dépôt passe par /_stcore/upload_file du serveur (portrait.serveur, st.App) ; rien n'est importé sans
+    # le dépôt passe par /_stcore/upload_file du serveur (portrait.surfaces.serveur, st.App) ; rien n'est importé sans
     # confirmation, ce test n'écrit donc rien
     page = navigateur.new_page(viewport={"width": 1500, "height": 2400})
     page.goto(f"{adresse}/donnees-imports?territoire=epci:200067346&annee=2023")

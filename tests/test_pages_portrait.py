@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portrait import donnees, format
+from portrait.donnees import jeux
+from portrait.vues import francais
 
 DELAI = 60
 
@@ -30,8 +31,8 @@ def test_synthese_epci(app, req):
     assert app.title[0].value == "Synthèse petite enfance · CC Test Un"
     naissances = [(m.label, m.value) for m in app.metric[:3]]
     couverture = [(m.label, m.value) for m in app.metric[-3:]]
-    attendu = donnees.synthese(req, "epci:200000001", 2023).set_index("nom")["taux_couverture"]
-    assert couverture == [("CC Test Un", format.pourcent(attendu["CC Test Un"])), ("Loire-Atlantique", "66,1\u00a0%"),
+    attendu = jeux.synthese(req, "epci:200000001", 2023).set_index("nom")["taux_couverture"]
+    assert couverture == [("CC Test Un", francais.pourcent(attendu["CC Test Un"])), ("Loire-Atlantique", "66,1\u00a0%"),
                           ("France", "63,6\u00a0%")]
     assert couverture[0][1] == "58,6\u00a0%"
     assert naissances[0] == ("CC Test Un", "n.d.")  # aucune naissance dans le jeu : n.d., jamais 0
@@ -52,7 +53,7 @@ def test_detail_change_d_indicateur_et_de_mode(app, req):
     ouvrir(app, "pages/detail.py", "epci:200000001")
     tableau = app.dataframe[0].value
     assert list(tableau["Territoire"]) == ["Alpha", "Bêta", "Loire-Atlantique", "CC Test Un"]  # ordre du document 004
-    attendu = donnees.detail(req, "epci:200000001", "taux_couverture", 2023)["valeur"]
+    attendu = jeux.detail(req, "epci:200000001", "taux_couverture", 2023)["valeur"]
     assert list(tableau["taux de couverture"]) == pytest.approx(list(attendu))
     app.selectbox(key="theme").set_value("assistantes maternelles 60 ans et plus").run()
     app.radio(key="mode").set_value("Part").run()

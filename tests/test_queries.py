@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from portrait import donnees
+from portrait.donnees import jeux
 
 
 def lignes(df, colonnes):
@@ -84,7 +84,7 @@ def test_valeurs_territoires(req):
 
 def test_portrait_valeur_stockee_prioritaire_et_manquante_absente(req):
     """Une valeur publiée au niveau du département l'emporte ; une valeur absente reste n.d."""
-    df = donnees.portrait_territoire(req, "commune:16001", 2023)
+    df = jeux.portrait_territoire(req, "commune:16001", 2023)
     assert list(df["nom"]) == ["Delta", "CC Charente Test", "Charente", "France"]
     delta, _, charente, _ = (df.iloc[i] for i in range(4))
     assert delta["taux_couverture"] == pytest.approx(25.0)
@@ -95,8 +95,8 @@ def test_portrait_valeur_stockee_prioritaire_et_manquante_absente(req):
 
 
 def test_portrait_departement_et_france(req):
-    assert list(donnees.portrait_territoire(req, "departement:44", 2023)["niveau"]) == ["departement", "france"]
-    assert list(donnees.portrait_territoire(req, "france", 2023)["niveau"]) == ["france"]
+    assert list(jeux.portrait_territoire(req, "departement:44", 2023)["niveau"]) == ["departement", "france"]
+    assert list(jeux.portrait_territoire(req, "france", 2023)["niveau"]) == ["france"]
 
 
 def test_lignes_communes(req):
@@ -112,7 +112,7 @@ def test_lignes_communes(req):
 
 
 def test_tensions(req):
-    df = donnees.tensions(req, "epci:200000001", 2023)
+    df = jeux.tensions(req, "epci:200000001", 2023)
     cols = ["code", "evolution_enfants_0_2", "part_am_60_plus", "part_enfants_0_2_parents_actifs", "taux_couverture"]
     attendu = [
         ("44001", 10.0, 10.0, 100 * 80 / 110, 100 * 50 / 110),
@@ -124,7 +124,7 @@ def test_tensions(req):
     assert [r[0] for r in obtenu] == [r[0] for r in attendu]
     for o, a in zip(obtenu, attendu, strict=True):
         assert o[1:] == pytest.approx(a[1:])
-    df = donnees.tensions(req, "departement:16", 2023)
+    df = jeux.tensions(req, "departement:16", 2023)
     assert lignes(df, ["niveau", "code", "taux_couverture", "part_am_60_plus", "demo"]) == [
         ("commune", "16001", 25.0, None, True), ("departement", "16", 55.5, None, True)]
 
@@ -145,10 +145,10 @@ def test_etat_donnees(req):
 
 
 def test_territoire_mal_ecrit():
-    assert donnees.lire_territoire(" EPCI:200067346 ") == "epci:200067346"
-    assert donnees.lire_territoire("departement:2a") == "departement:2A"
-    with pytest.raises(donnees.TerritoireInconnu, match="illisible"):
-        donnees.lire_territoire("pornic")
+    assert jeux.lire_territoire(" EPCI:200067346 ") == "epci:200067346"
+    assert jeux.lire_territoire("departement:2a") == "departement:2A"
+    with pytest.raises(jeux.TerritoireInconnu, match="illisible"):
+        jeux.lire_territoire("pornic")
 
 
 def test_tables_de_travail_de__tables_sql(req):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portrait.requetes import ErreurRequete, parametres
+from portrait.donnees.requetes import ErreurRequete, parametres
 
 
 def test_parametres_ignore_commentaires_et_chaines():

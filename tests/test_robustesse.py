@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portrait import imports
-from portrait.base import Chemins, connecter
-from portrait.donnees import portrait_territoire
-from portrait.requetes import Requetes
+from portrait.donnees.connexion import Chemins, connecter
+from portrait.donnees.jeux import portrait_territoire
+from portrait.donnees.requetes import Requetes
+from portrait.imports import mesures
 from tests.conftest import ecrire_donnees
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -51,9 +51,9 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
     """Jamais d'exception non prévue : un rapport, ou une ErreurImport au message en français ; rien d'écrit."""
     texte = entete.replace(";", sep) + fin.join(sep.join(c) for c in lignes)
     try:
-        _, rapport = imports.preparer("fuzz.csv", dossier, encoder(texte, enc))
+        _, rapport = mesures.preparer("fuzz.csv", dossier, encoder(texte, enc))
         assert rapport.lignes_lues >= 0
-    except imports.ErreurImport as e:
+    except mesures.ErreurImport as e:
         assert "fuzz.csv" in str(e) or "Import" in str(e)
     assert not Chemins(dossier).registre.exists()
 
@@ -63,8 +63,8 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
 def test_fichier_tronque(dossier, coupure, enc):
     octets = encoder(BON, enc)[:coupure]
     try:
-        imports.preparer("tronque.csv", dossier, octets)
-    except imports.ErreurImport:
+        mesures.preparer("tronque.csv", dossier, octets)
+    except mesures.ErreurImport:
         pass
 
 
@@ -72,8 +72,8 @@ def test_fichier_tronque(dossier, coupure, enc):
 @given(octets=st.binary(max_size=400))
 def test_xlsx_abime(dossier, octets):
     try:
-        imports.preparer("abime.xlsx", dossier, b"PK\x03\x04" + octets)
-    except imports.ErreurImport as e:
+        mesures.preparer("abime.xlsx", dossier, b"PK\x03\x04" + octets)
+    except mesures.ErreurImport as e:
         assert "abime.xlsx" in str(e)
 
 
@@ -85,7 +85,7 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
     script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait import imports; "
-              f"imports.importer_mesures({str(gros)!r}, {str(racine)!r})")
+              f"mesures.importer_mesures({str(gros)!r}, {str(racine)!r})")
     issues = set()
     for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0):
         proc = subprocess.Popen([sys.executable, "-c", script])
@@ -105,14 +105,14 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
             issues.add("ancien")
             pd.testing.assert_frame_equal(apres, avant)
         if registre["imports"]:
-            imports.annuler(racine, registre["imports"][-1]["id"]) if registre["imports"][-1]["actif"] else None
+            mesures.annuler(racine, registre["imports"][-1]["id"]) if registre["imports"][-1]["actif"] else None
     assert os.path.exists(racine / "demo" / "mesures.parquet")
     print("états observés après les arrêts brutaux :", sorted(issues))
     assert issues  # à chaque arrêt, l'un des deux états, jamais un état intermédiaire
 
 
 def test_formules_neutralisees_a_l_export():
-    from portrait.exports import csv_excel
+    from portrait.surfaces.exports import csv_excel
 
     df = pd.DataFrame({"Territoire": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@A1", "Pornic"], "v": [1, 2, 3, 4, 5]})
     import csv

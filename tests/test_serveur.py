@@ -3,7 +3,7 @@
 import asyncio
 import gzip
 
-from portrait.serveur import SCRIPT_ADRESSE, AdresseServeur
+from portrait.surfaces.serveur import SCRIPT_ADRESSE, AdresseServeur
 
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title><script type=module src=./static/js/index.js></script>"
 

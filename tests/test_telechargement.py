@@ -5,8 +5,8 @@ import time
 import urllib.error
 from pathlib import Path
 
-from portrait import telechargement
-from portrait.cli import main
+from portrait.imports import telechargement
+from portrait.surfaces.cli import main
 
 SOURCES = Path(__file__).parent / "sources"
 REPONSES = {"txcouv_pe_com": SOURCES / "txcouv_pe_com.csv", "nbpla_pe_dep": SOURCES / "nbpla_pe_dep.csv",

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portrait import donnees, presentation, tensions
-from portrait import format as fr
+from portrait.donnees import jeux
+from portrait.regles import tensions
+from portrait.vues import francais as fr
+from portrait.vues import tensions as vue_tensions
 from tests.conftest import lire_tableau_html, ouvrir_page
 
 
@@ -43,12 +45,12 @@ def test_vue_france_la_couverture_se_compare_a_la_france():
     assert tensions.reference(france, "taux_couverture") == 65.0
     e = tensions.evaluer(france, tensions.Filtres(tensions.Seuils(k=1)))
     assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
-    assert presentation.reference_tensions("france") == ("valeur de la France", "écart à la France", "= France")
-    assert presentation.libelles_methodes("france")["rapport au département"] == "rapport à la France"
-    assert presentation.libelles_methodes("departement:44")["rapport au département"] == "rapport au département"
+    assert vue_tensions.reference_tensions("france") == ("valeur de la France", "écart à la France", "= France")
+    assert vue_tensions.libelles_methodes("france")["rapport au département"] == "rapport à la France"
+    assert vue_tensions.libelles_methodes("departement:44")["rapport au département"] == "rapport au département"
     # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge
-    tableau = presentation.tableau_tensions(e, retenues_seulement=False)
-    assert "rgba(215, 48, 39" in presentation.styles_tensions(tableau, e).loc[0, "taux de couverture"]
+    tableau = vue_tensions.tableau_tensions(e, retenues_seulement=False)
+    assert "rgba(215, 48, 39" in vue_tensions.styles_tensions(tableau, e).loc[0, "taux de couverture"]
 
 
 @pytest.mark.parametrize(("k", "attendu"), [(1, [True, True, True]), (2, [True, False, True]),
@@ -72,21 +74,21 @@ def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
 
 
 def test_texte_des_filtres_pour_les_exports_et_la_fiche():
-    assert presentation.texte_filtres(tensions.Filtres(), "departement:44") == (
+    assert vue_tensions.texte_filtres(tensions.Filtres(), "departement:44") == (
         "Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, "
         "couverture sous la valeur du département ; en tension = au moins 2 critères.")
     seuils = tensions.Seuils(-2.5, 20.0, 75.0, 40.0, 1, ("taux_couverture", "part_am_60_plus"))
     filtres = tensions.Filtres(seuils, classes_sppe=("10 000 habitants et plus",))
-    assert presentation.texte_filtres(filtres, "france") == (
+    assert vue_tensions.texte_filtres(filtres, "france") == (
         "Filtres : évolution des 0-2 ans ≥ \u22122,5\u00a0%, AM de 60 ans et plus ≥ 20\u00a0%, parents actifs ≥ "
         "75\u00a0%, couverture sous 40\u00a0% ; en tension = au moins 1 critère, dont taux de couverture et part AM 60 "
         "ans et plus ; communes de 10 000 habitants et plus.")
 
 
 def test_decompte_a_la_francaise():
-    assert presentation.decompte_tension(69, 1255, epci=True) == "69 EPCI sur 1\u202f255 en tension"
-    assert presentation.decompte_tension(1, 15, epci=False) == "1 commune sur 15 en tension"
-    assert presentation.decompte_tension(9, 15, epci=False) == "9 communes sur 15 en tension"
+    assert vue_tensions.decompte_tension(69, 1255, epci=True) == "69 EPCI sur 1\u202f255 en tension"
+    assert vue_tensions.decompte_tension(1, 15, epci=False) == "1 commune sur 15 en tension"
+    assert vue_tensions.decompte_tension(9, 15, epci=False) == "9 communes sur 15 en tension"
 
 
 def test_classes_sppe():
@@ -97,11 +99,11 @@ def test_classes_sppe():
     assert "relais petite enfance" in tensions.COMPETENCES_SPPE["10 000 habitants et plus"]
     assert "planifier" not in tensions.COMPETENCES_SPPE["moins de 3 500 habitants"]
     # à l'écran, des noms courts, expliqués sous le tableau ; les exports gardent le texte complet
-    courts = presentation.formats_tensions()["Compétences SPPE"]
+    courts = vue_tensions.formats_tensions()["Compétences SPPE"]
     assert courts(tensions.COMPETENCES_SPPE["moins de 3 500 habitants"]) == "besoins, information"
     assert courts(tensions.COMPETENCES_SPPE["10 000 habitants et plus"]) == \
         "besoins, information, planification, qualité, schéma, RPE"
-    assert "RPE = relais petite enfance (dès 10\u202f000 habitants)" in presentation.legende_competences()
+    assert "RPE = relais petite enfance (dès 10\u202f000 habitants)" in vue_tensions.legende_competences()
 
 
 def test_filtre_sppe_et_decompte():
@@ -185,7 +187,7 @@ def test_page_tensions_toutes_les_communes_depuis_l_url(donnees, monkeypatch):
 def test_page_tensions_valeurs_du_tableau(app, req):
     app.toggle(key="tout_voir").set_value(True).run()
     tableau = lire_tableau_html(app.html[0].value)
-    attendu = donnees.tensions(req, "departement:44", 2023)
+    attendu = jeux.tensions(req, "departement:44", 2023)
     assert list(tableau["Code"]) == list(attendu["code"])
     # affiché à la française ; Alpha, Bêta, Gamma : les valeurs calculées à la main plus haut
     assert list(tableau["taux de couverture"]) == [fr.pourcent(v) for v in attendu["taux_couverture"]]
@@ -213,10 +215,10 @@ def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
 def test_carte_des_tensions_legende_et_zones(req):
     # Loire-Atlantique : Alpha et Gamma en tension (2 critères), Bêta 1 critère ; zone d'offre insuffisante :
     # Alpha (couverture 45,5 % < 50 %)
-    from portrait import cartes
+    from portrait.vues import cartes
 
-    evaluee = tensions.evaluer(donnees.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES))
-    fig = presentation.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
+    evaluee = tensions.evaluer(jeux.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES))
+    fig = vue_tensions.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
                                       tensions.METHODES[0], True, 50.0, "Loire-Atlantique", 2023)
     assert fig.layout.title.text.startswith("Niveau de tension (critères remplis), Loire-Atlantique, 2023")
     choro, *lignes = fig.data

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from portrait import indicateurs
-from portrait.base import SOURCE_DEMO, Chemins
+from portrait.donnees.connexion import SOURCE_DEMO, Chemins
+from portrait.regles import catalogue
 
 GRAINE = 20231218  # loi du 18 décembre 2023 : le jeu est identique à chaque génération
 ANNEES = list(range(2016, 2025))
@@ -54,7 +54,7 @@ CIBLES_COMMUNES_PORNIC = {
     "VILLENEUVE EN RETZ": (6, 6, 67, 66),
     "VUE": (11, 6, 87, 87),
 }
-MODES = list(indicateurs.MODES_ACCUEIL)
+MODES = list(catalogue.MODES_ACCUEIL)
 AGES = ["am_actives_moins_35", "am_actives_35_49", "am_actives_50_59", "am_actives_60_plus"]
 
 

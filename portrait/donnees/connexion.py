@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 
-from portrait import indicateurs
+from portrait.regles import catalogue
 
-DOSSIER_DONNEES = Path(__file__).resolve().parent.parent / "data"
-DOSSIER_REQUETES = Path(__file__).resolve().parent.parent / "queries"
+DOSSIER_DONNEES = Path(__file__).resolve().parents[2] / "data"
+DOSSIER_REQUETES = Path(__file__).resolve().parents[2] / "queries"
 TABLES_REFERENCE = (
     "communes", "epci", "departements", "regions", "populations",
     "contours_communes", "contours_epci", "contours_departements",
@@ -122,9 +122,9 @@ def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection
         con.execute(f"create view {nom} as select * from read_parquet({_litteral(chemins.table(nom))})")
     con.execute(f"create view mesures as {_sql_mesures(chemins)}")
     con.execute(f"create view cooperation as {_sql_cooperation(chemins)}")
-    con.register("catalogue_df", indicateurs.table_catalogue())
+    con.register("catalogue_df", catalogue.table_catalogue())
     con.execute("create table catalogue as select * from catalogue_df")
-    con.register("composantes_df", indicateurs.table_composantes())
+    con.register("composantes_df", catalogue.table_composantes())
     con.execute("create table composantes as select * from composantes_df")
     con.unregister("catalogue_df")
     con.unregister("composantes_df")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from portrait import cooperation
-from portrait.base import Chemins
-from portrait.imports import ErreurImport, Rapport, normaliser_code, proches
-from portrait.lecture import ErreurLecture, lire_fichier, lire_nombre
+from portrait.donnees.connexion import Chemins
+from portrait.imports.lecture import ErreurLecture, lire_fichier, lire_nombre
+from portrait.imports.mesures import ErreurImport, Rapport, normaliser_code, proches
+from portrait.regles import cooperation
 
 OBLIGATOIRES = ("annee", "niveau", "code", "thematique", "etp_valorises")
 VRAI, FAUX = {"oui", "o", "vrai", "true", "1", "x"}, {"non", "n", "faux", "false", "0"}
@@ -81,7 +81,7 @@ def lire(chemin: Path | str, racine: Path | str, octets: bytes | None = None) ->
 
 def importer(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[dict, Rapport]:
     """Tout ou rien : remplace les postes des départements et années du fichier ; annulable."""
-    from portrait.enquete_flash import enregistrer
+    from portrait.imports.enquete_flash import enregistrer
 
     chemin = Path(chemin)
     octets = octets if octets is not None else chemin.read_bytes()

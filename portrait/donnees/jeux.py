@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
-from portrait import indicateurs
-from portrait.requetes import Requetes
+from portrait.donnees.requetes import Requetes
+from portrait.regles import catalogue
 
 MOTIF_TERRITOIRE = re.compile(r"^(commune|epci|departement|region):([0-9AB]{2,9})$|^france$")
 TERRITOIRE_DEFAUT = "epci:200067346"  # CA Pornic Agglo Pays de Retz, le territoire du document 004
@@ -62,21 +62,21 @@ def valeurs_larges(req: Requetes, lignes: pd.DataFrame, ids: list[str], annee: i
     return sortie.reset_index(drop=True)
 
 
-def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:
     """Une ligne par territoire comparé (lui, son EPCI, son département, la France), une colonne par indicateur."""
     lignes = comparateurs(req, t)
-    sortie = valeurs_larges(req, lignes, list(indicateurs.PAR_ID), annee, recul)
-    return sortie[["ordre", "niveau", "code", "nom", "demo", *indicateurs.PAR_ID]]
+    sortie = valeurs_larges(req, lignes, list(catalogue.PAR_ID), annee, recul)
+    return sortie[["ordre", "niveau", "code", "nom", "demo", *catalogue.PAR_ID]]
 
 
-def tensions(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION,
+def tensions(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION,
              autres: tuple[str, ...] = ()) -> pd.DataFrame:
     """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département.
 
     `autres` ajoute des colonnes d'indicateurs (places collectives pour les zones, indicateur de la carte).
     """
     lignes = req.reference("lignes_communes", {"territoire": lire_territoire(t)})
-    ids = list(dict.fromkeys([*indicateurs.INDICATEURS_TENSION, *autres]))
+    ids = list(dict.fromkeys([*catalogue.INDICATEURS_TENSION, *autres]))
     sortie = valeurs_larges(req, lignes, ids, annee, recul)
     return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *ids, "demo"]]
 
@@ -104,10 +104,10 @@ def comparateurs_synthese(req: Requetes, t: str) -> pd.DataFrame:
     return lignes
 
 
-def synthese(req: Requetes, t: str, annee: int, recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+def synthese(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:
     """Le portrait de la page « Synthèse » : une ligne par comparateur (avec son rôle), une colonne par indicateur."""
     lignes = comparateurs_synthese(req, t)
-    return valeurs_larges(req, lignes, list(indicateurs.PAR_ID), annee, recul)
+    return valeurs_larges(req, lignes, list(catalogue.PAR_ID), annee, recul)
 
 
 def series_synthese(req: Requetes, t: str, ids: list[str], annees: list[int]) -> pd.DataFrame:
@@ -121,7 +121,7 @@ def series_synthese(req: Requetes, t: str, ids: list[str], annees: list[int]) ->
 
 
 def detail(req: Requetes, t: str, id_indicateur: str, annee: int,
-           recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+           recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:
     """Un indicateur pour chaque commune, puis le département, puis l'EPCI (l'ordre du document 004).
 
     Pour une commune, le tableau montre les communes de son EPCI (ou de son département) : on la situe parmi elles.
@@ -141,9 +141,9 @@ def detail(req: Requetes, t: str, id_indicateur: str, annee: int,
 
 
 def serie(req: Requetes, territoires: list[str], indicateur: str, annees: list[int],
-          recul: int = indicateurs.RECUL_EVOLUTION) -> pd.DataFrame:
+          recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:
     """La série d'un indicateur pour quelques territoires."""
-    indicateurs.indicateur(indicateur)
+    catalogue.indicateur(indicateur)
     return req.executer(
         "serie_indicateur",
         {"territoires": [lire_territoire(t) for t in territoires], "indicateur": indicateur,
@@ -164,7 +164,7 @@ def etat_donnees(req: Requetes, t: str) -> pd.DataFrame:
 def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(une ligne par EPCI du territoire avec ETP, ratios, financement et alertes ; les postes, une ligne par personne
     et thématique). Les EPCI sans poste sont gardés : ce sont eux qu'il faut voir."""
-    from portrait import cooperation as coop
+    from portrait.regles import cooperation as coop
 
     t = lire_territoire(t)
     parent = "france" if t == "france" else t
@@ -172,7 +172,7 @@ def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None)
         info = territoire(req, t)
         parent = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
     epci = choix_territoires(req, "epci", parent)
-    valeurs = valeurs_larges(req, epci.assign(ordre=0), ["enfants_0_2"], annee, indicateurs.RECUL_EVOLUTION)
+    valeurs = valeurs_larges(req, epci.assign(ordre=0), ["enfants_0_2"], annee, catalogue.RECUL_EVOLUTION)
     postes = req.executer("postes_cooperation", {"territoire": parent, "annee": annee})
     synthese = coop.synthese_epci(postes, valeurs[["code", "nom", "enfants_0_2", "population"]],
                                   forfait if forfait is not None else coop.FORFAIT_ETP)
@@ -182,16 +182,16 @@ def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None)
 
 def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> pd.DataFrame:
     """Part des communes en tension (règles SPPE par défaut) de chaque EPCI d'un département ou d'un EPCI."""
-    from portrait import tensions as regles
+    from portrait.regles import tensions as regles
 
     lignes = req.reference("communes_territoire", {"territoire": lire_territoire(t)})
     info = territoire(req, t)
     dep = info["departement"] if info["niveau"] != "france" else None
-    valeurs = valeurs_larges(req, lignes, list(indicateurs.INDICATEURS_TENSION), annee, indicateurs.RECUL_EVOLUTION)
+    valeurs = valeurs_larges(req, lignes, list(catalogue.INDICATEURS_TENSION), annee, catalogue.RECUL_EVOLUTION)
     reference = None
     if dep:  # la couverture du département, seule valeur de référence de la règle
         ligne_dep = pd.DataFrame({"territoire": [f"departement:{dep}"]})
-        reference = valeurs_larges(req, ligne_dep, ["taux_couverture"], annee, indicateurs.RECUL_EVOLUTION
+        reference = valeurs_larges(req, ligne_dep, ["taux_couverture"], annee, catalogue.RECUL_EVOLUTION
                                    ).iloc[0]["taux_couverture"]
     seuils = seuils or regles.Seuils()
     valeurs["en_tension"] = regles.en_tension(regles.criteres(valeurs, seuils, reference), seuils)

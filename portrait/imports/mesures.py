@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from portrait import indicateurs
-from portrait.base import Chemins
-from portrait.lecture import ErreurLecture, Tableau, lire_fichier, lire_nombre
+from portrait.donnees.connexion import Chemins
+from portrait.imports.lecture import ErreurLecture, Tableau, lire_fichier, lire_nombre
+from portrait.regles import catalogue
 
 COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
 ANNEE_MIN, ANNEE_MAX = 1990, 2100
@@ -142,14 +142,14 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
     """
     rapport = Rapport(nom_fichier, lignes_lues=lignes_fichier if lignes_fichier is not None
                       else len({ligne.numero for ligne in lignes_lues}))
-    importables = {i.id for i in indicateurs.CATALOGUE if i.nature != "evolution"}
+    importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
     lignes, vues = [], {}
     for ligne in lignes_lues:
         ou = f"{nom_fichier}, ligne {ligne.numero}"
         niveau = ligne.niveau.lower()
-        if niveau not in indicateurs.NIVEAUX:
+        if niveau not in catalogue.NIVEAUX:
             rapport.erreurs.append(f"{ou} : niveau « {ligne.niveau} » inconnu ; écrivez l'un de "
-                                   f"{', '.join(indicateurs.NIVEAUX)}.")
+                                   f"{', '.join(catalogue.NIVEAUX)}.")
             continue
         code = normaliser_code(niveau, ligne.code)
         if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
@@ -163,7 +163,7 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
         ind = ligne.indicateur.lower()
         if ind not in importables:
             conseil = (" C'est une évolution, calculée par l'outil : importez plutôt les comptes des deux années."
-                       if ind in indicateurs.PAR_ID else proches(ind, importables))
+                       if ind in catalogue.PAR_ID else proches(ind, importables))
             rapport.erreurs.append(f"{ou} : indicateur « {ligne.indicateur} » inconnu.{conseil}")
             continue
         try:
@@ -204,7 +204,7 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     cles = ["niveau", "code", "annee", "indicateur"]
     if df.empty or not df.duplicated(cles).any():
         return df
-    nature = df["indicateur"].map(lambda i: indicateurs.PAR_ID[i].nature)
+    nature = df["indicateur"].map(lambda i: catalogue.PAR_ID[i].nature)
     multiples = df.duplicated(cles, keep=False)
     taux_ecartes = df[multiples & (nature != "compte")]
     for (_, code, annee, ind), _lignes in taux_ecartes.groupby(cles):
@@ -245,7 +245,7 @@ def ecrire_atomique(chemin: Path, octets: bytes) -> None:
 
 def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera."""
-    from portrait.base import connecter
+    from portrait.donnees.connexion import connecter
 
     if df.empty:
         return 0
@@ -259,7 +259,7 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
 def preparer(chemin: Path | str, racine: Path | str, octets: bytes | None = None,
              source: str | None = None) -> tuple[pd.DataFrame, Rapport]:
     """Lit et valide un fichier sans rien écrire : sa source est reconnue à ses en-têtes si elle n'est pas dite."""
-    from portrait import sources
+    from portrait.imports import sources
 
     chemins = Chemins(Path(racine))
     try:
@@ -354,13 +354,13 @@ def traiter_depot(nom: str, racine: Path | str, octets: bytes, source: str | Non
                   ecrire: bool) -> tuple:
     """Un fichier déposé dans l'application : son rapport (ecrire=False) ou son import (ecrire=True), quelle que
     soit sa source (mesures et sources réelles, enquête flash, postes de chargés de coopération)."""
-    from portrait import enquete_flash, import_cooperation
+    from portrait.imports import enquete_flash, postes_cooperation
 
     if source == "enquete_flash":
         dep = (departement or "").strip().upper()
         return (enquete_flash.importer(nom, racine, dep, None, octets) if ecrire
                 else enquete_flash.lire(nom, racine, dep, None, octets))
     if source == "cooperation":
-        traiter = import_cooperation.importer if ecrire else import_cooperation.lire
+        traiter = postes_cooperation.importer if ecrire else postes_cooperation.lire
         return traiter(nom, racine, octets)
     return importer_mesures(nom, racine, octets, source) if ecrire else preparer(nom, racine, octets, source)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from portrait.imports import ErreurImport, Ligne, lignes_mesures
-from portrait.lecture import Tableau
+from portrait.imports.lecture import Tableau
+from portrait.imports.mesures import ErreurImport, Ligne, lignes_mesures
 
 MAILLES = {"com": "commune", "epci": "epci", "dep": "departement", "nat": "france"}
 CODES_MAILLE = {"com": "numcom", "epci": "numepci", "dep": "numdep"}
@@ -109,7 +109,7 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
     if "com" not in e or not prefixes:
         raise ErreurImport(f"{tableau.nom_fichier} : colonnes attendues : COM et Pxx_POP0002 "
                            "(population par âge Insee).")
-    from portrait.lecture import lire_nombre
+    from portrait.imports.lecture import lire_nombre
 
     sommes: dict[tuple[str, int, str], float | None] = {}
     premiere: dict[tuple[str, int, str], int] = {}

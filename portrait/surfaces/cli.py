@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from portrait import donnees, imports, indicateurs
-from portrait.base import DOSSIER_DONNEES, connecter
-from portrait.format import NON_DISPONIBLE, evolution, nombre, pourcent
-from portrait.requetes import Requetes
+from portrait.donnees import jeux
+from portrait.donnees.connexion import DOSSIER_DONNEES, connecter
+from portrait.donnees.requetes import Requetes
+from portrait.imports import mesures
+from portrait.regles import catalogue
+from portrait.vues.francais import NON_DISPONIBLE, evolution, nombre, pourcent
 
-RACINE_PROJET = Path(__file__).resolve().parent.parent
+RACINE_PROJET = Path(__file__).resolve().parents[2]
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
 
 
@@ -28,8 +30,8 @@ def sortie_table(df: pd.DataFrame, format_: str) -> str:
         return json.dumps(propre.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
     texte = df.copy()
     for col in texte.columns:
-        if col in indicateurs.PAR_ID:
-            nature = indicateurs.PAR_ID[col].nature
+        if col in catalogue.PAR_ID:
+            nature = catalogue.PAR_ID[col].nature
             f = {"evolution": evolution, "taux": pourcent}.get(nature, nombre)
             texte[col] = df[col].map(f)
         elif col == "population":
@@ -38,7 +40,7 @@ def sortie_table(df: pd.DataFrame, format_: str) -> str:
 
 
 def cmd_build_reference(args) -> int:
-    from portrait import reference
+    from portrait.donnees import reference
 
     debut = time.time()
     resume = reference.construire(Path(args.geojson), Path(args.cache_npm), Path(args.data_dir) / "reference")
@@ -52,7 +54,8 @@ def cmd_build_reference(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from portrait import cooperation, demo
+    from portrait.donnees import demo
+    from portrait.regles import cooperation
 
     table = demo.generer(Path(args.data_dir))
     print(f"Démonstration écrite : {len(table)} valeurs, années {demo.ANNEES[0]} à {demo.ANNEES[-1]}.")
@@ -70,11 +73,11 @@ def cmd_import(args) -> int:
     if args.source == "enquete-flash":
         return cmd_enquete_flash(args)
     if args.source == "cooperation":
-        from portrait import import_cooperation
+        from portrait.imports import postes_cooperation
 
         try:
-            entree, rapport = import_cooperation.importer(args.fichier, args.data_dir)
-        except imports.ErreurImport as e:
+            entree, rapport = postes_cooperation.importer(args.fichier, args.data_dir)
+        except mesures.ErreurImport as e:
             print(str(e), file=sys.stderr)
             return 1
         print(rapport.texte())
@@ -83,11 +86,11 @@ def cmd_import(args) -> int:
     source = SOURCES_CLI[args.source]
     try:
         if args.verifier:
-            _, rapport = imports.preparer(args.fichier, args.data_dir, source=source)
+            _, rapport = mesures.preparer(args.fichier, args.data_dir, source=source)
             print(rapport.texte())
             return 1 if rapport.erreurs else 0
-        entree, rapport = imports.importer_mesures(args.fichier, args.data_dir, source=source)
-    except imports.ErreurImport as e:
+        entree, rapport = mesures.importer_mesures(args.fichier, args.data_dir, source=source)
+    except mesures.ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
     print(rapport.texte())
@@ -96,7 +99,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_enquete_flash(args) -> int:
-    from portrait import enquete_flash
+    from portrait.imports import enquete_flash
 
     if not args.departement:
         print("Précisez le département de l'enquête : --departement 44.", file=sys.stderr)
@@ -107,7 +110,7 @@ def cmd_enquete_flash(args) -> int:
             print(rapport.texte())
             return 0
         entree, rapport = enquete_flash.importer(args.fichier, args.data_dir, args.departement, args.annee)
-    except imports.ErreurImport as e:
+    except mesures.ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
     print(rapport.texte())
@@ -119,12 +122,12 @@ def cmd_enquete_flash(args) -> int:
 
 def cmd_imports(args) -> int:
     if args.action == "list":
-        df = imports.liste(args.data_dir)
+        df = mesures.liste(args.data_dir)
         print("Aucun import." if df.empty else df.drop(columns="sha256").to_string(index=False))
         return 0
     try:
-        entree = imports.annuler(args.data_dir, args.id)
-    except imports.ErreurImport as e:
+        entree = mesures.annuler(args.data_dir, args.id)
+    except mesures.ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
     print(f"Import {entree['id']} ({entree['fichier_source']}) annulé ; ses valeurs ne sont plus lues.")
@@ -137,35 +140,35 @@ def requetes(args) -> Requetes:
 
 def cmd_portrait(args) -> int:
     req = requetes(args)
-    t = donnees.territoire(req, args.territoire)["territoire"]
-    df = donnees.portrait_territoire(req, t, args.annee).drop(columns=["ordre", "demo"])
+    t = jeux.territoire(req, args.territoire)["territoire"]
+    df = jeux.portrait_territoire(req, t, args.annee).drop(columns=["ordre", "demo"])
     sys.stdout.write(sortie_table(df, args.format))
     return 0
 
 
 def cmd_tensions(args) -> int:
     req = requetes(args)
-    t = donnees.territoire(req, args.territoire)["territoire"]
-    colonnes = ["niveau", "code", "nom", *indicateurs.INDICATEURS_TENSION]
-    df = donnees.tensions(req, t, args.annee)[colonnes]
+    t = jeux.territoire(req, args.territoire)["territoire"]
+    colonnes = ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION]
+    df = jeux.tensions(req, t, args.annee)[colonnes]
     sys.stdout.write(sortie_table(df, args.format))
     return 0
 
 
 def cmd_fiche(args) -> int:
-    from portrait import diapositives
+    from portrait.surfaces import fiche
 
     req = requetes(args)
-    t = donnees.territoire(req, args.territoire)["territoire"]
+    t = jeux.territoire(req, args.territoire)["territoire"]
     debut = time.time()
-    octets = diapositives.fiche(req, t, args.annee, args.format)
+    octets = fiche.fiche(req, t, args.annee, args.format)
     Path(args.out).write_bytes(octets)
     print(f"Fiche {args.format.upper()} écrite : {args.out} ({len(octets) / 1e6:.1f} Mo, {time.time() - debut:.1f} s).")
     return 0
 
 
 def cmd_fetch(args) -> int:
-    from portrait import telechargement
+    from portrait.imports import telechargement
 
     dossier = Path(args.data_dir) / "imports" / "telechargements"
     try:
@@ -176,21 +179,21 @@ def cmd_fetch(args) -> int:
     code = 0
     for f in fichiers:
         try:
-            entree, rapport = imports.importer_mesures(f, args.data_dir, source="caf")
+            entree, rapport = mesures.importer_mesures(f, args.data_dir, source="caf")
             print(rapport.texte())
             print(f"Import {entree['id']} enregistré.")
-        except imports.ErreurImport as e:
+        except mesures.ErreurImport as e:
             print(str(e), file=sys.stderr)
             code = 1
     return code
 
 
 def cmd_cooperation(args) -> int:
-    from portrait import cooperation as coop
+    from portrait.regles import cooperation as coop
 
     req = requetes(args)
-    t = donnees.territoire(req, args.territoire)["territoire"]
-    synthese, _ = donnees.cooperation(req, t, args.annee, args.forfait)
+    t = jeux.territoire(req, args.territoire)["territoire"]
+    synthese, _ = jeux.cooperation(req, t, args.annee, args.forfait)
     colonnes = ["code", "nom", *(f"etp_{t}" for t in coop.THEMATIQUES), "etp_total", "etp_pour_1000_enfants_0_2",
                 "financement_estime", "alertes"]
     sys.stdout.write(sortie_table(synthese[colonnes], args.format))
@@ -233,12 +236,12 @@ def analyseur() -> argparse.ArgumentParser:
                             ("tensions", cmd_tensions, "tableau des tensions des communes d'un territoire")):
         s = sous.add_parser(nom, parents=[commun], help=aide)
         s.add_argument("--territoire", required=True, help="commune:44131, epci:200067346, departement:44, france")
-        s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+        s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
         s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
         s.set_defaults(func=func)
     s = sous.add_parser("cooperation", parents=[commun], help="chargés de coopération CTG par EPCI d'un territoire")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:16, france")
-    s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+    s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
     s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
     s.set_defaults(func=cmd_cooperation)
@@ -249,7 +252,7 @@ def analyseur() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_fetch)
     s = sous.add_parser("fiche", parents=[commun], help="fiche territoire pour un COPIL, en PPTX ou en PDF")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:44, commune:44131")
-    s.add_argument("--annee", type=int, default=donnees.ANNEE_DEFAUT)
+    s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
     s.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
     s.add_argument("--out", required=True, help="fichier à écrire")
     s.set_defaults(func=cmd_fiche)
@@ -260,6 +263,6 @@ def main(argv: list[str] | None = None) -> int:
     args = analyseur().parse_args(argv)
     try:
         return args.func(args)
-    except donnees.TerritoireInconnu as e:
+    except jeux.TerritoireInconnu as e:
         print(str(e), file=sys.stderr)
         return 2

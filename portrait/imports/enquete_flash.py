@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from portrait import cooperation
-from portrait.base import Chemins
-from portrait.imports import ErreurImport, Rapport, ecrire_atomique, lire_registre, verrou
-from portrait.lecture import ErreurLecture, lire_fichier, lire_nombre
+from portrait.donnees.connexion import Chemins
+from portrait.imports.lecture import ErreurLecture, lire_fichier, lire_nombre
+from portrait.imports.mesures import ErreurImport, Rapport, ecrire_atomique, lire_registre, verrou
+from portrait.regles import cooperation
 
 # Thématiques des blocs de questions, repérées dans le texte de chaque question (ordre : la plus précise d'abord).
 BLOCS = (("petite enfance", "petite_enfance"), ("enfance jeunesse", "enfance_jeunesse"), ("handicap", "handicap"))
@@ -169,7 +169,7 @@ def _annee_date(texte: str) -> int:
 
 def _entetes_bruts(chemin, octets) -> list[str]:
     """Les en-têtes tels qu'écrits (le texte des questions), pour les reconnaître à leur contenu."""
-    from portrait import lecture
+    from portrait.imports import lecture
 
     chemin = Path(chemin)
     octets = octets if octets is not None else chemin.read_bytes()

@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from portrait import graphiques
-from portrait.requetes import Requetes
+from portrait.donnees.requetes import Requetes
+from portrait.vues import graphiques
 
 COULEUR_DEPARTEMENT = "#1E1E1E"
 COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)

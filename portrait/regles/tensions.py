@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from portrait import format as fr
-from portrait import indicateurs
+from portrait.regles import catalogue
+from portrait.vues import francais as fr
 
 # Seuils par défaut des quatre critères (en %) ; la couverture se compare au département si aucun seuil n'est fixé.
 SEUIL_EVOLUTION_ENFANTS = 5.0  # le besoin grandit : + 5 % d'enfants de 0 à 2 ans en cinq ans
@@ -122,7 +122,7 @@ def evaluer(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
     seuils = filtres.seuils
     c = criteres(table, seuils, reference(table, "taux_couverture"))
     sortie = table.copy()
-    for ind in indicateurs.INDICATEURS_TENSION:
+    for ind in catalogue.INDICATEURS_TENSION:
         sortie[f"critere_{ind}"] = c[ind]
     unite = sortie["ordre"] == 0
     sortie[TENSION] = c.sum(axis=1).where(unite)
@@ -136,7 +136,7 @@ def evaluer(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
 
 def indicateurs_a_lire(indicateur_carte: str) -> tuple[str, ...]:
     """Ce qu'il faut lire en plus des quatre critères : les places des zones et l'indicateur de la carte."""
-    carte = (indicateur_carte,) if indicateur_carte in indicateurs.PAR_ID else ()
+    carte = (indicateur_carte,) if indicateur_carte in catalogue.PAR_ID else ()
     return (*INDICATEURS_ZONES, *carte)
 
 
@@ -153,7 +153,7 @@ def decompte(evaluee: pd.DataFrame) -> tuple[int, int]:
 
 def ecart_tension(table: pd.DataFrame, ind: str, reference: float | None) -> pd.Series:
     """Écart à la valeur du département dans le sens de la tension, en points (positif = plus de tension)."""
-    sens = indicateurs.indicateur(ind).sens_tension
+    sens = catalogue.indicateur(ind).sens_tension
     if reference is None or fr.manquant(reference):
         return pd.Series(np.nan, index=table.index)
     return (table[ind] - reference) * sens
@@ -178,7 +178,7 @@ def bornes(valeurs: pd.Series, ind: str, methode: str, reference: float | None) 
     if methode == "rapport au département" and reference not in (None, 0) and not fr.manquant(reference):
         return [reference * r for r in RAPPORTS] if reference > 0 else [reference / r for r in RAPPORTS]
     if methode == "seuils fixes" or v.nunique() < 5:
-        nature = indicateurs.indicateur(ind).nature
+        nature = catalogue.indicateur(ind).nature
         cle = "evolution" if nature == "evolution" else ("pourcent" if nature == "taux" else "compte")
         return list(SEUILS_FIXES[cle])
     return list(np.unique(np.quantile(v, [0.2, 0.4, 0.6, 0.8])))
@@ -201,7 +201,7 @@ def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None)
     """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris."""
     limites = [-np.inf, *bornes(valeurs, ind, methode, reference), np.inf]
     libelles = libelles_classes(limites, lambda x: fr.valeur(ind, x))
-    sens = indicateurs.indicateur(ind).sens_tension
+    sens = catalogue.indicateur(ind).sens_tension
     palette = ROUGES if sens > 0 else (ROUGES[::-1] if sens < 0 else BLEUS)
     codes = pd.cut(valeurs, limites, labels=False, right=False)
     classes = codes.map(lambda c: libelles[int(c)] if not fr.manquant(c) else NON_DISPONIBLE)

@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from portrait.lecture import neutraliser_formule
+from portrait.imports.lecture import neutraliser_formule
 
 
 def neutraliser(df: pd.DataFrame) -> pd.DataFrame:

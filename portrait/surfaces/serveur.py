@@ -1,4 +1,4 @@
-"""Lance le tableau de bord (portrait/application.py) : pages déclarées, page HTML qui sait où est son serveur."""
+"""Lance le tableau de bord (surfaces/application.py) : pages déclarées, page HTML qui sait où est son serveur."""
 
 import gzip
 import sys
@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 # Ouverte à une adresse profonde (/tensions-sppe?…, la vue partagée), la page de Streamlit cherche son serveur d'abord
 # à /tensions-sppe/_stcore/health (404), attend, puis à /_stcore/health : la connexion s'ouvre 0,15 à 0,2 s plus tard
 # (streamlit/streamlit#7074, ouverte). Le serveur est là où la page trouve ses propres fichiers (« ./static/… ») :
@@ -64,8 +64,8 @@ def main(arguments: list[str]) -> int:
     la toute première adresse profonde (…/detail-indicateur?…) affichait « Page not found ». dashboard.py déclare
     ses pages avec st.navigation ; on le dit à Streamlit dès le départ."""
     PagesManager.uses_pages_directory = False
-    return cli.main(args=["run", str(RACINE / "portrait" / "application.py"), *arguments], prog_name="streamlit",
-                    standalone_mode=False) or 0
+    application = RACINE / "portrait" / "surfaces" / "application.py"
+    return cli.main(args=["run", str(application), *arguments], prog_name="streamlit", standalone_mode=False) or 0
 
 
 if __name__ == "__main__":

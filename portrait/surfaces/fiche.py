@@ -12,9 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from portrait import cartes, donnees, graphiques, indicateurs, presentation, tensions
-from portrait import format as fr
-from portrait.requetes import Requetes
+from portrait.donnees import jeux
+from portrait.donnees.requetes import Requetes
+from portrait.regles import catalogue, tensions
+from portrait.vues import cartes, commun, graphiques
+from portrait.vues import cooperation as vue_cooperation
+from portrait.vues import francais as fr
+from portrait.vues import synthese as vue_synthese
+from portrait.vues import tensions as vue_tensions
 
 LARGEUR, HAUTEUR = 1600, 900
 LIGNES_PAR_DIAPOSITIVE = 12  # tableau lisible en projection
@@ -78,70 +83,70 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
                  ) -> tuple[list[Diapositive], str, bool]:
     """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
     donnés, rappelés sur la diapositive), coopération."""
-    info = donnees.territoire(req, territoire)
+    info = jeux.territoire(req, territoire)
     nom = info["nom"]
-    synthese = donnees.synthese(req, territoire, annee)
+    synthese = jeux.synthese(req, territoire, annee)
     demo = bool(synthese["demo"].any())
-    series = donnees.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
+    series = jeux.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
     d: list[Diapositive] = []
-    besoins = presentation.tableau(synthese, presentation.TABLE_BESOINS)
-    d.append(Diapositive(f"Besoins : naissances, {nom}, 2016-2024", presentation.note(["naissances"], annee, demo),
+    besoins = commun.tableau(synthese, vue_synthese.TABLE_BESOINS)
+    d.append(Diapositive(f"Besoins : naissances, {nom}, 2016-2024", commun.note(["naissances"], annee, demo),
                          figure=graphiques.series_par_territoire(
                              series, "naissances", f"Évolution du nombre de naissances, {nom} et comparaisons",
-                             presentation.note(["naissances"], annee, demo))))
-    d.append(Diapositive(f"Besoins des familles, {nom}, {annee}", presentation.note(presentation.TABLE_BESOINS, annee,
+                             commun.note(["naissances"], annee, demo))))
+    d.append(Diapositive(f"Besoins des familles, {nom}, {annee}", commun.note(vue_synthese.TABLE_BESOINS, annee,
                                                                                      demo),
-                         tableau=besoins, formats=presentation.formats_colonnes(presentation.TABLE_BESOINS)))
-    note_offre = presentation.note(["places_total"], annee, demo)
+                         tableau=besoins, formats=commun.formats_colonnes(vue_synthese.TABLE_BESOINS)))
+    note_offre = commun.note(["places_total"], annee, demo)
     d.append(Diapositive(f"Offre : places pour 100 enfants de moins de 3 ans, {nom}, {annee}", note_offre,
                          figure=graphiques.barres_empilees(
-                             presentation.places_pour_100(synthese), graphiques.COULEURS_MODES,
-                             presentation.libelles_modes(), f"Places pour 100 enfants de moins de 3 ans, par mode, "
+                             vue_synthese.places_pour_100(synthese), graphiques.COULEURS_MODES,
+                             vue_synthese.libelles_modes(), f"Places pour 100 enfants de moins de 3 ans, par mode, "
                              f"{nom}, {annee}", note_offre, "places pour 100 enfants de moins de 3 ans")))
     t = synthese.iloc[0]
     d.append(Diapositive(
-        f"Offre : assistantes maternelles, {nom}, {annee}", presentation.note(["am_actives"], annee, demo),
-        figure=graphiques.barres_empilees(presentation.ages_assistantes_maternelles(synthese),
-                                          graphiques.COULEURS_AGES, presentation.LIBELLES_AGES,
+        f"Offre : assistantes maternelles, {nom}, {annee}", commun.note(["am_actives"], annee, demo),
+        figure=graphiques.barres_empilees(vue_synthese.ages_assistantes_maternelles(synthese),
+                                          graphiques.COULEURS_AGES, vue_synthese.LIBELLES_AGES,
                                           f"Âge des assistantes maternelles actives, {nom}, {annee}",
-                                          presentation.note(["am_actives"], annee, demo),
+                                          commun.note(["am_actives"], annee, demo),
                                           "% des assistantes maternelles actives"),
         texte=f"{fr.nombre(t['am_actives_60_plus'])} assistantes maternelles de 60 ans et plus ; environ "
               f"{fr.nombre(t['places_am_60_plus_estimees'])} places menacées par les départs en retraite d'ici "
               f"cinq ans (estimation)."))
     d.append(Diapositive(
-        f"Adéquation : taux de couverture, {nom}, {annee}", presentation.note(["taux_couverture"], annee, demo),
+        f"Adéquation : taux de couverture, {nom}, {annee}", commun.note(["taux_couverture"], annee, demo),
         figure=graphiques.barres_comparaison(
             synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
-            presentation.note(["taux_couverture"], annee, demo),
-            reference=presentation.reference_departement(synthese, "taux_couverture"))))
+            commun.note(["taux_couverture"], annee, demo),
+            reference=vue_synthese.reference_departement(synthese, "taux_couverture"))))
     # Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive)
-    cadre = donnees.cadre_tensions(req, territoire)
-    nom_cadre = donnees.territoire(req, cadre)["nom"]
-    table = donnees.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
+    cadre = jeux.cadre_tensions(req, territoire)
+    nom_cadre = jeux.territoire(req, cadre)["nom"]
+    table = jeux.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
     evaluee = tensions.evaluer(table, filtres)
     retenues, total = tensions.decompte(evaluee)
-    texte_filtres = (f"{presentation.texte_filtres(filtres, cadre)} "
-                     f"{presentation.decompte_tension(retenues, total, cadre == 'france')}.")
-    note_t = presentation.note(indicateurs.INDICATEURS_TENSION, annee, demo)
-    carte = presentation.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
+    texte_filtres = (f"{vue_tensions.texte_filtres(filtres, cadre)} "
+                     f"{vue_tensions.decompte_tension(retenues, total, cadre == 'france')}.")
+    note_t = commun.note(catalogue.INDICATEURS_TENSION, annee, demo)
+    carte = vue_tensions.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
                                         False, filtres.zone, nom_cadre, annee)
     d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=texte_filtres, figure=carte))
-    tableau_t = presentation.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
+    tableau_t = vue_tensions.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
                                                                                                 "Code"])
     for i, part in enumerate(morceaux(tableau_t)):
         d.append(Diapositive(f"Identification des tensions, {nom_cadre}, {annee}"
                              + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
-                                else ""), note_t, tableau=part, formats=presentation.formats_tensions(),
+                                else ""), note_t, tableau=part, formats=vue_tensions.formats_tensions(),
                              texte=texte_filtres if i == 0 else ""))
-    synthese_coop, _ = donnees.cooperation(req, cadre, annee)
-    tableau_c = presentation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
+    synthese_coop, _ = jeux.cooperation(req, cadre, annee)
+    tableau_c = vue_cooperation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
                                                                "ETP pour 1 000 enfants 0-2 ans",
                                                                "Financement estimé (€)", "Alertes"]]
     for part in morceaux(tableau_c, 10):
-        d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", presentation.note_cooperation(
+        d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", vue_cooperation.note_cooperation(
             annee, bool(synthese_coop["demo"].any())), tableau=part,
-            formats=presentation.formats_cooperation(tableau_c)))
+            formats=vue_cooperation.formats_cooperation(tableau_c)))
     return d, nom, demo
 
 

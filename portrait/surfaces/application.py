@@ -3,6 +3,6 @@
 import streamlit as st
 from starlette.middleware import Middleware
 
-from portrait.serveur import RACINE, AdresseServeur
+from portrait.surfaces.serveur import RACINE, AdresseServeur
 
 app = st.App(RACINE / "dashboard.py", middleware=[Middleware(AdresseServeur)])

@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from portrait import format as fr
-from portrait import indicateurs
+from portrait.regles import catalogue
+from portrait.vues import francais as fr
 
 # Okabe-Ito, lisible par les daltoniens : une couleur par niveau de comparaison, la même sur chaque page.
 COULEURS_ROLES = {
@@ -94,11 +94,11 @@ def ligne_reference(fig: go.Figure, valeur: float, texte: str, couleur: str, ver
 
 def format_d3(id_indicateur: str) -> str:
     """Format d3 d'une valeur : « 16 130 », « 76,9 % »."""
-    return ",.1f" if indicateurs.indicateur(id_indicateur).est_pourcentage else ",.0f"
+    return ",.1f" if catalogue.indicateur(id_indicateur).est_pourcentage else ",.0f"
 
 
 def suffixe(id_indicateur: str) -> str:
-    return "\u00a0%" if indicateurs.indicateur(id_indicateur).est_pourcentage else ""
+    return "\u00a0%" if catalogue.indicateur(id_indicateur).est_pourcentage else ""
 
 
 def series_par_territoire(serie: pd.DataFrame, id_indicateur: str, titre: str, note: str) -> go.Figure:

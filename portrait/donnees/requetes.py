@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from portrait.base import DOSSIER_REQUETES
+from portrait.donnees.connexion import DOSSIER_REQUETES
 
 MOTIF_PARAMETRE = re.compile(r"\$([a-z_][a-z0-9_]*)")
 MOTIF_COMMENTAIRE = re.compile(r"--[^\n]*")

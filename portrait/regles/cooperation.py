@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from portrait.base import SOURCE_DEMO, Chemins
+from portrait.donnees.connexion import SOURCE_DEMO, Chemins
 
 FORFAIT_ETP = 24_000  # € par ETP et par an (référentiel de la CAF Touraine, circulaire Cnaf)
 SEUIL_AFFECTATION = 0.2  # ETP minimum par affectation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from portrait import indicateurs
+from portrait.regles import catalogue
 
 ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'Imprimerie nationale
 ESPACE_UNITE = "\u00a0"  # espace insécable avant « % »
@@ -43,7 +43,7 @@ def evolution(x, decimales: int = 0) -> str:
 
 def valeur(id_indicateur: str, x) -> str:
     """Formate une valeur selon la nature de son indicateur dans le catalogue."""
-    ind = indicateurs.indicateur(id_indicateur)
+    ind = catalogue.indicateur(id_indicateur)
     if ind.nature == "evolution":
         return evolution(x)
     if ind.nature == "taux":

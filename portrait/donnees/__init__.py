@@ -1,0 +1,1 @@
+"""Couche données : connexion DuckDB, exécuteur des requêtes de queries/, jeux de données."""

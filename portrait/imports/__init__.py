@@ -1,0 +1,1 @@
+"""Imports des fichiers des utilisateurs : lecture, sources, validation, registre."""

@@ -1,0 +1,1 @@
+"""Règles métier : catalogue des indicateurs, tensions SPPE, référentiel des chargés de coopération."""

@@ -1,0 +1,1 @@
+"""Surfaces : Streamlit (cache, URL, écran), fiche COPIL, ligne de commande, exports, serveur."""

@@ -1,0 +1,216 @@
+"""Les éléments Streamlit partagés : sélecteur de territoire, figures, téléchargements, mode présentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from portrait.donnees import jeux
+from portrait.regles import catalogue
+from portrait.regles import tensions as regles
+from portrait.surfaces import exports
+from portrait.surfaces.cache import annees, choix_territoires, infos_territoire, requetes
+from portrait.surfaces.url import ecrire_url
+from portrait.vues import commun, graphiques
+
+FRANCE = "france"
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """Ce que l'utilisateur a choisi dans la barre latérale : le territoire et l'année."""
+
+    territoire: str
+    niveau: str
+    code: str
+    nom: str
+    annee: int
+    signature: str
+
+
+def _initialiser_depuis_url(sig: str, liste_annees: list[int]) -> None:
+    """Au premier affichage, le territoire et l'année viennent de l'URL partagée."""
+    if "sel_departement" in st.session_state:
+        return
+    demande = st.query_params.get("territoire", jeux.TERRITOIRE_DEFAUT)
+    try:
+        info = infos_territoire(sig, jeux.lire_territoire(demande))
+    except jeux.TerritoireInconnu as e:
+        st.session_state["alerte_url"] = f"{e} Affichage de CA Pornic Agglo Pays de Retz."
+        info = infos_territoire(sig, jeux.TERRITOIRE_DEFAUT)
+    niveau = info["niveau"]
+    st.session_state["sel_departement"] = (
+        FRANCE if niveau in ("france", "region") else f"departement:{info['departement']}"
+    )
+    st.session_state["sel_epci"] = f"epci:{info['epci']}" if niveau in ("commune", "epci") and info["epci"] else None
+    st.session_state["sel_commune"] = info["territoire"] if niveau == "commune" else None
+    try:
+        annee = int(st.query_params.get("annee", jeux.ANNEE_DEFAUT))
+    except ValueError:
+        annee = jeux.ANNEE_DEFAUT
+    st.session_state["sel_annee"] = annee if annee in liste_annees else liste_annees[0]
+
+
+def _oublier(*cles: str) -> None:
+    for cle in cles:
+        st.session_state[cle] = None
+
+
+def _libelle(df: pd.DataFrame, tous: str):
+    noms = dict(zip(df["territoire"], df["nom"] + " (" + df["code"] + ")"))
+    return lambda t: tous if t is None else noms.get(t, t)
+
+
+def choix_territoire() -> Contexte:
+    """Le territoire et l'année choisis dans la barre latérale (au premier affichage : ceux de l'URL) ; l'URL suit.
+
+    Les valeurs sont lues dans session_state avant que les listes ne soient dessinées : la barre latérale peut
+    ainsi venir après la page, et le navigateur reçoit d'abord le contenu (la carte des tensions, notamment).
+    """
+    _, sig = requetes()
+    _initialiser_depuis_url(sig, annees(sig))
+    etat = st.session_state
+    territoire = etat.get("sel_commune") or etat.get("sel_epci") or etat["sel_departement"]
+    annee = int(etat["sel_annee"])
+    ecrire_url(territoire=territoire, annee=annee)
+    info = infos_territoire(sig, territoire)
+    return Contexte(territoire, info["niveau"], info["code"], info["nom"], annee, sig)
+
+
+def selecteur_territoire(ctx: Contexte) -> None:
+    """Barre latérale : département, puis EPCI, puis commune, et l'année (les choix sont lus par choix_territoire)."""
+    sig = ctx.signature
+    if alerte := st.session_state.pop("alerte_url", None):
+        st.sidebar.warning(alerte)
+    deps = choix_territoires(sig, "departement", FRANCE)
+    noms_dep = dict(zip(deps["territoire"], deps["code"] + " · " + deps["nom"]))
+    st.sidebar.selectbox(
+        "Département", [FRANCE, *deps["territoire"]], key="sel_departement",
+        format_func=lambda t: "France entière" if t == FRANCE else noms_dep.get(t, t),
+        on_change=_oublier, args=("sel_epci", "sel_commune"),
+        help="Tapez un nom ou un numéro pour chercher.",
+    )
+    dep = st.session_state["sel_departement"]
+    if dep != FRANCE:
+        epcis = choix_territoires(sig, "epci", dep)
+        st.sidebar.selectbox(
+            "EPCI", [None, *epcis["territoire"]], key="sel_epci",
+            format_func=_libelle(epcis, "Tout le département"), placeholder="Tout le département",
+            on_change=_oublier, args=("sel_commune",), help="Intercommunalité (code Siren).",
+        )
+        communes = choix_territoires(sig, "commune", st.session_state["sel_epci"] or dep)
+        st.sidebar.selectbox(
+            "Commune", [None, *communes["territoire"]], key="sel_commune",
+            format_func=_libelle(communes, "Toutes les communes"), placeholder="Toutes les communes",
+            help="Code Insee de la commune.",
+        )
+    st.sidebar.selectbox("Année", annees(sig), key="sel_annee")
+
+
+def contexte() -> Contexte:
+    """Le choix de la barre latérale, pour les pages (posé par dashboard.py)."""
+    return st.session_state["contexte"]
+
+
+def bandeau_demo(demo: bool) -> None:
+    """Le bandeau « Données de démonstration », sur chaque figure ou tableau qui en montre."""
+    if demo:
+        st.warning(commun.BANDEAU_DEMO, icon=":material/science:")
+
+
+def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, **options):
+    """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
+    au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites
+    au clic. L'appareil photo de la barre d'outils donne toujours le PNG 1 600 × 900 de ce qui est à l'écran."""
+    from portrait.surfaces import fiche
+
+    config = {**graphiques.CONFIG_PLOTLY,
+              "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
+    evenement = st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
+    if images and not st.session_state.get("presentation"):
+        rangee = st.container(horizontal=True)
+        nom = cle or "figure"
+        rangee.download_button("Image PNG (diapositive)", lambda: fiche.image(fig, "png", demo),
+                               f"{nom}.png", "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
+        rangee.download_button("SVG", lambda: fiche.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
+                               key=f"svg_{nom}", on_click="ignore")
+    return evenement
+
+
+STYLE_PRESENTATION = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+.stSelectbox, .stMultiSelect, .stNumberInput, .stRadio, .stSlider, .stToggle, .stCheckbox, .stFileUploader,
+.stDownloadButton, .stButton {
+    display: none !important;
+}
+.st-key-quitter_presentation .stButton { display: block !important; }
+.block-container { max-width: 100% !important; padding-top: 1.5rem !important; }
+h1 { font-size: 2.6rem !important; }
+</style>
+"""
+
+
+def mode_presentation() -> bool:
+    """Mode présentation (bascule ou ?presentation=1) : ni barre latérale ni widgets, les figures en grand,
+    les filtres courants gardés ; un bouton ramène au mode normal."""
+    if "presentation" not in st.session_state:
+        st.session_state["presentation"] = st.query_params.get("presentation") == "1"
+    if st.session_state["presentation"]:
+        st.query_params["presentation"] = "1"
+        st.markdown(STYLE_PRESENTATION, unsafe_allow_html=True)
+        st.button("Quitter le mode présentation", key="quitter_presentation", on_click=_quitter_presentation,
+                  icon=":material/close_fullscreen:")
+        return True
+    if "presentation" in st.query_params:
+        del st.query_params["presentation"]
+    return False
+
+
+def bascule_presentation() -> None:
+    """Barre latérale : la bascule du mode présentation (son état est lu par mode_presentation)."""
+    st.sidebar.toggle("Mode présentation", key="presentation", help="Pour une capture ou un écran partagé en COPIL.")
+
+
+def _quitter_presentation() -> None:
+    st.session_state["presentation"] = False
+
+
+FILTRES_TENSIONS = "filtres_tensions"  # clé de session : la sélection de la page Tensions, pour la fiche
+
+
+def telechargement_fiche(ctx: Contexte) -> None:
+    """Barre latérale : la fiche territoire du territoire et de l'année choisis, en PPTX ou en PDF (au clic), avec
+    les derniers filtres de la page Tensions (FILTRES_TENSIONS, rappelés sur la diapositive), sinon ceux par défaut."""
+    from portrait.surfaces import fiche
+
+    st.sidebar.markdown("**Fiche territoire (COPIL)**")
+    rangee = st.sidebar.container(horizontal=True)
+    nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
+    filtres = st.session_state.get(FILTRES_TENSIONS, regles.Filtres())
+    rangee.download_button("PPTX", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx",
+                                                              filtres),
+                           f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                           key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
+    rangee.download_button("PDF", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf",
+                                                             filtres),
+                           f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
+                           icon=":material/picture_as_pdf:")
+
+
+def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: str,
+                    formats: dict[str, str] | None = None) -> None:
+    """Deux boutons : CSV pour Excel (; et virgule décimale) et XLSX aux nombres réels, produits au clic
+    (rien n'est calculé ni envoyé au navigateur tant qu'on ne clique pas)."""
+    rangee = st.container(horizontal=True)
+    rangee.download_button("CSV (Excel)", lambda: exports.csv_excel(df), f"{nom_fichier}.csv", "text/csv",
+                           key=f"csv_{nom_fichier}", icon=":material/download:", on_click="ignore")
+    rangee.download_button("XLSX", lambda: exports.xlsx(df, titre, note, formats or commun.formats_excel(ids)),
+                           f"{nom_fichier}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
+
+
+def libelle_indicateur(id_indicateur: str) -> str:
+    return catalogue.indicateur(id_indicateur).libelle

@@ -1,0 +1,174 @@
+"""Ce que toutes les pages partagent : titres, notes de source, tableaux à la française."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from portrait.regles import catalogue
+from portrait.vues import francais as fr
+
+# Indicateurs de la page d'accueil, dans l'ordre du portrait du document 004 (besoins, offre, adéquation).
+CHIFFRES_CLES = (
+    "naissances",
+    "enfants_0_2",
+    "part_enfants_0_2",
+    "part_enfants_0_2_parents_actifs",
+    "am_agreees",
+    "am_actives",
+    "part_am_60_plus",
+    "places_total",
+    "taux_couverture",
+)
+NIVEAUX_LIBELLES = {
+    "commune": "Commune",
+    "epci": "EPCI",
+    "departement": "Département",
+    "region": "Région",
+    "france": "France",
+}
+
+
+BANDEAU_DEMO = (
+    "Données de démonstration : ces chiffres sont générés pour montrer l'outil (calés sur le portrait "
+    "2023 de la Loire-Atlantique). Ce ne sont pas des statistiques officielles."
+)
+
+
+def titre(id_indicateur: str, nom_territoire: str, annee: int) -> str:
+    """« Taux de couverture petite enfance, CA Pornic Agglo Pays de Retz, 2023 »."""
+    return f"{catalogue.indicateur(id_indicateur).libelle}, {nom_territoire}, {annee}"
+
+
+def note_source(ids: list[str] | tuple[str, ...], annee: int, demo: bool) -> str:
+    """Note de bas de figure : sources distinctes des indicateurs et année, mention de démonstration."""
+    sources = list(dict.fromkeys(catalogue.indicateur(i).source for i in ids))
+    texte = f"Sources : {' ; '.join(sources)}. Année {annee}."
+    return texte + (" Valeurs de démonstration." if demo else "")
+
+
+def chiffres_territoire(portrait: pd.DataFrame, ids: tuple[str, ...] = CHIFFRES_CLES) -> list[dict]:
+    """Les chiffres clés du territoire (première ligne) avec l'écart au département, pour st.metric."""
+    t = portrait.iloc[0]
+    dep = portrait[portrait["niveau"] == "departement"]
+    ref = dep.iloc[0] if len(dep) and t["niveau"] != "departement" else None
+    sortie = []
+    for i in ids:
+        ind = catalogue.indicateur(i)
+        ecart = None
+        if ref is not None and ind.nature == "taux" and not fr.manquant(t[i]) and not fr.manquant(ref[i]):
+            ecart = f"{fr.nombre(t[i] - ref[i], 1)} pt vs {ref['nom']}"
+        sortie.append({"libelle": ind.libelle, "valeur": fr.valeur(i, t[i]), "ecart": ecart,
+                       "aide": ind.definition})
+    return sortie
+
+
+def etat_donnees(etat: pd.DataFrame) -> pd.DataFrame:
+    """Le panneau « données affichées » : indicateur, provenance, années couvertes, nombre de valeurs."""
+    if etat.empty:
+        return pd.DataFrame(columns=["Indicateur", "Provenance", "Années", "Valeurs"])
+    provenance = etat["source"].map(libelle_source)
+    return pd.DataFrame({
+        "Indicateur": etat["indicateur"].map(lambda i: catalogue.PAR_ID[i].libelle if i in catalogue.PAR_ID else i),
+        "Provenance": provenance,
+        "Années": [f"{a} – {b}" if a != b else str(a) for a, b in zip(etat["annee_min"], etat["annee_max"])],
+        "Valeurs": etat["nb_valeurs"].map(fr.nombre),
+    })
+
+
+def libelle_source(source: str) -> str:
+    """« demo » -> « Démonstration » ; « import:… » -> « Import … »."""
+    if source == "demo":
+        return "Démonstration"
+    if source == "insee_populations_legales":
+        return "Insee, populations légales (réelles)"
+    if source.startswith("import:"):
+        return f"Import {source.split(':', 1)[1]}"
+    return source
+
+
+def tableau(lignes: pd.DataFrame, ids: tuple[str, ...] | list[str], premiere: str = "Territoire") -> pd.DataFrame:
+    """Tableau numérique à en-têtes français : « Territoire » puis le libellé court de chaque indicateur."""
+    sortie = pd.DataFrame({premiere: lignes["nom"].values})
+    for i in ids:
+        sortie[catalogue.indicateur(i).libelle_court] = lignes[i].values
+    return sortie
+
+
+def formats_colonnes(ids) -> dict[str, callable]:
+    """Formateur français de chaque colonne d'un tableau construit par `tableau`."""
+    return {catalogue.indicateur(i).libelle_court: (lambda v, i=i: fr.valeur(i, v)) for i in ids}
+
+
+def formats_excel(ids) -> dict[str, str]:
+    """Format de nombre Excel de chaque colonne (les nombres restent des nombres)."""
+    from portrait.surfaces.exports import FORMAT_NOMBRE, FORMAT_POURCENT
+
+    return {catalogue.indicateur(i).libelle_court:
+            FORMAT_POURCENT if catalogue.indicateur(i).est_pourcentage else FORMAT_NOMBRE for i in ids}
+
+
+def styler(df: pd.DataFrame, ids):
+    """Le tableau mis en forme à la française pour st.dataframe ; le tri reste numérique."""
+    return df.style.format(formats_colonnes(ids), na_rep=fr.NON_DISPONIBLE)
+
+
+def note(ids, annee: int, demo: bool, extra: str = "") -> str:
+    """Note de figure : sources et année, estimation le cas échéant, mention de démonstration."""
+    return note_source(ids, annee, demo) + (f" {extra}" if extra else "")
+
+
+def definition(id_indicateur: str) -> str:
+    """La définition d'un indicateur, pour les bulles d'aide."""
+    return catalogue.indicateur(id_indicateur).definition
+
+
+STYLE_TABLEAU_HTML = """<style>
+.tableau-fr { max-height: 700px; overflow: auto; border: 1px solid #E6E6E6; border-radius: 0.5rem; }
+.tableau-fr table { border-collapse: collapse; width: 100%; font-size: 0.875rem; color: #31333F; }
+.tableau-fr th { position: sticky; top: 0; background: #FAFAFA; font-weight: 600; text-align: left;
+  vertical-align: bottom; padding: 0.35rem 0.6rem; border-bottom: 1px solid #D0D0D0; }
+.tableau-fr td { padding: 0.3rem 0.6rem; border-bottom: 1px solid #EFEFEF; }
+.tableau-fr .nb { text-align: right; font-variant-numeric: tabular-nums; }
+.tableau-fr td.nb { white-space: nowrap; }
+.tableau-fr th:first-child { width: 11rem; }
+.tableau-fr th.long { width: 15rem; }
+</style>"""
+
+
+def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = ()) -> str:
+    """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
+    à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004.
+    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser."""
+    from html import escape
+
+    def classes(colonne: str, nombre: bool) -> str:
+        noms = (["nb"] if nombre else []) + (["long"] if colonne in larges else [])
+        return f' class="{" ".join(noms)}"' if noms else ""
+    numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
+    # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne ; la largeur d'une
+    # colonne se règle sur son en-tête (th.long)
+    entete = "".join(f"<th{classes(c, n)}>{escape(c).replace('-', chr(0x2011))}</th>"
+                     for c, n in zip(tableau.columns, numeriques))
+    lignes = []
+    for valeurs, css in zip(tableau.itertuples(index=False), styles.itertuples(index=False)):
+        cellules = []
+        for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
+            texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
+            attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
+            cellules.append(f"<td{attributs}>{escape(texte)}</td>")
+        lignes.append("<tr>" + "".join(cellules) + "</tr>")
+    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
+            f'<tbody>{"".join(lignes)}</tbody></table></div>')
+
+
+def pourcent_entier(v) -> str:
+    return fr.pourcent(v, 0)
+
+
+def enumeration(noms: list[str], maximum: int = 10) -> str:
+    """« A, B, C et 12 autres » : une liste lisible dans une phrase."""
+    if not noms:
+        return "aucun"
+    if len(noms) <= maximum:
+        return ", ".join(noms)
+    return f"{', '.join(noms[:maximum])} et {len(noms) - maximum} autres"
