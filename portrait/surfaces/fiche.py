@@ -83,8 +83,17 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
                  ) -> tuple[list[Diapositive], str, bool]:
     """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
     donnés, rappelés sur la diapositive), coopération."""
-    info = jeux.territoire(req, territoire)
-    nom = info["nom"]
+    nom = jeux.territoire(req, territoire)["nom"]
+    d, demo = diapositives_synthese(req, territoire, annee)
+    cadre = jeux.cadre_tensions(req, territoire)
+    d += diapositives_tensions(req, cadre, annee, filtres)
+    d += diapositives_cooperation(req, cadre, annee)
+    return d, nom, demo
+
+
+def diapositives_synthese(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapositive], bool]:
+    """Besoins, offre, adéquation : les figures et tableaux de la page Synthèse."""
+    nom = jeux.territoire(req, territoire)["nom"]
     synthese = jeux.synthese(req, territoire, annee)
     demo = bool(synthese["demo"].any())
     series = jeux.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
@@ -120,12 +129,17 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
             synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
             commun.note(["taux_couverture"], annee, demo),
             reference=vue_synthese.reference_departement(synthese, "taux_couverture"))))
-    # Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive)
-    cadre = jeux.cadre_tensions(req, territoire)
+    return d, demo
+
+
+def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres) -> list[Diapositive]:
+    """Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive) : carte et tableau."""
     nom_cadre = jeux.territoire(req, cadre)["nom"]
+    d: list[Diapositive] = []
     table = jeux.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
     evaluee = tensions.evaluer(table, filtres)
     retenues, total = tensions.decompte(evaluee)
+    demo = bool(evaluee["demo"].any())
     texte_filtres = (f"{vue_tensions.texte_filtres(filtres, cadre)} "
                      f"{vue_tensions.decompte_tension(retenues, total, cadre == 'france')}.")
     note_t = commun.note(catalogue.INDICATEURS_TENSION, annee, demo)
@@ -139,6 +153,13 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
                              + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
                                 else ""), note_t, tableau=part, formats=vue_tensions.formats_tensions(),
                              texte=texte_filtres if i == 0 else ""))
+    return d
+
+
+def diapositives_cooperation(req: Requetes, cadre: str, annee: int) -> list[Diapositive]:
+    """Chargés de coopération CTG : le tableau par EPCI."""
+    nom_cadre = jeux.territoire(req, cadre)["nom"]
+    d: list[Diapositive] = []
     synthese_coop, _ = jeux.cooperation(req, cadre, annee)
     tableau_c = vue_cooperation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
                                                                "ETP pour 1 000 enfants 0-2 ans",
@@ -147,7 +168,7 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
         d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", vue_cooperation.note_cooperation(
             annee, bool(synthese_coop["demo"].any())), tableau=part,
             formats=vue_cooperation.formats_cooperation(tableau_c)))
-    return d, nom, demo
+    return d
 
 
 def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:

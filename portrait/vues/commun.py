@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 import pandas as pd
+import plotly.graph_objects as go
 
 from portrait.regles import catalogue
 from portrait.vues import francais as fr
@@ -26,6 +30,38 @@ NIVEAUX_LIBELLES = {
     "region": "Région",
     "france": "France",
 }
+
+
+@dataclass(frozen=True)
+class Chiffre:
+    """Un grand nombre tel qu'on le lit : libellé, valeur à la française, écart à la référence, aide."""
+
+    libelle: str
+    valeur: str
+    ecart: str | None = None  # commence par un « - » ASCII quand l'écart est négatif (flèche de st.metric)
+    aide: str | None = None
+
+
+@dataclass
+class Figure:
+    """Une figure telle qu'on la lit, à l'écran comme sur une diapositive : titre, note de source, figure Plotly."""
+
+    cle: str  # nom de fichier des images, clé du widget
+    titre: str
+    note: str
+    figure: go.Figure
+
+
+@dataclass
+class Tableau:
+    """Un tableau tel qu'on le lit : titre, note, valeurs (nombres réels), formats d'écran et d'Excel, fichier."""
+
+    titre: str
+    note: str
+    valeurs: pd.DataFrame
+    formats: dict[str, Callable] = field(default_factory=dict)  # colonne -> texte à la française
+    formats_excel: dict[str, str] = field(default_factory=dict)  # colonne -> format de nombre Excel
+    fichier: str = "tableau"  # nom des fichiers CSV et XLSX, sans extension
 
 
 BANDEAU_DEMO = (
