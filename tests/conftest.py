@@ -15,12 +15,12 @@ RACINE = Path(__file__).resolve().parent.parent
 
 COMMUNES = pd.DataFrame(
     {
-        "code": ["44001", "44002", "44003", "16001"],
-        "nom": ["Alpha", "Bêta", "Gamma", "Delta"],
-        "departement": ["44", "44", "44", "16"],
-        "region": ["52", "52", "52", "75"],
-        "epci": ["200000001", "200000001", "200000002", "200000003"],
-        "population": [1000, 4000, 12000, 500],
+        "code": ["44001", "44002", "44003", "16001", "85001"],
+        "nom": ["Alpha", "Bêta", "Gamma", "Delta", "Epsilon"],
+        "departement": ["44", "44", "44", "16", "85"],
+        "region": ["52", "52", "52", "75", "52"],
+        "epci": ["200000001", "200000001", "200000002", "200000003", "200000002"],
+        "population": [1000, 4000, 12000, 500, 2000],
     }
 )
 EPCI = pd.DataFrame(
@@ -29,11 +29,14 @@ EPCI = pd.DataFrame(
         "nom": ["CC Test Un", "CA Test Deux", "CC Charente Test"],
         "type": ["CC", "CA", "CC"],
         "departement": ["44", "44", "16"],
-        "nb_communes": [2, 1, 1],
-        "population": [5000, 12000, 500],
+        "nb_communes": [2, 2, 1],
+        "population": [5000, 14000, 500],
     }
 )
-DEPARTEMENTS = pd.DataFrame({"code": ["44", "16"], "nom": ["Loire-Atlantique", "Charente"], "region": ["52", "75"]})
+# la Vendée : un second département des Pays de la Loire (voisins.sql), dont Epsilon appartient à CA Test Deux,
+# EPCI à cheval sur deux départements (département principal : la Loire-Atlantique)
+DEPARTEMENTS = pd.DataFrame({"code": ["44", "16", "85"], "nom": ["Loire-Atlantique", "Charente", "Vendée"],
+                             "region": ["52", "75", "52"]})
 REGIONS = pd.DataFrame({"code": ["52", "75"], "nom": ["Pays de la Loire", "Nouvelle-Aquitaine"]})
 
 # (code, annee, indicateur, valeur) au niveau communal, source « demo »
@@ -48,6 +51,9 @@ MESURES_COMMUNES = [
     ("44001", 2023, "am_actives", 10), ("44002", 2023, "am_actives", 20), ("44003", 2023, "am_actives", 30),
     ("44001", 2023, "am_actives_60_plus", 1), ("44002", 2023, "am_actives_60_plus", 5),
     ("44003", 2023, "am_actives_60_plus", 3),
+    ("85001", 2018, "enfants_0_2", 60), ("85001", 2023, "enfants_0_2", 50), ("85001", 2023, "places_am", 10),
+    ("85001", 2023, "am_actives", 4), ("85001", 2023, "am_actives_60_plus", 2),
+    ("85001", 2023, "enfants_0_2_parents_actifs", 40),
     ("44001", 2023, "enfants_0_2_parents_actifs", 80), ("44002", 2023, "enfants_0_2_parents_actifs", 90),
     ("44003", 2023, "enfants_0_2_parents_actifs", 250),
 ]
@@ -62,14 +68,16 @@ def carre(x: float, y: float, cote: float = 0.1) -> str:
 
 
 def ecrire_contours(ref: Path) -> None:
-    """Quatre communes carrées côte à côte (Delta, en Charente, un peu plus au sud), leurs EPCI et départements."""
-    positions = {"44001": (-2.0, 47.0), "44002": (-1.9, 47.0), "44003": (-1.8, 47.0), "16001": (0.1, 45.6)}
-    pd.DataFrame({"code": list(positions), "departement": ["44", "44", "44", "16"],
+    """Cinq communes carrées (Delta en Charente, au sud ; Epsilon en Vendée, sous Gamma), leurs EPCI et départements."""
+    positions = {"44001": (-2.0, 47.0), "44002": (-1.9, 47.0), "44003": (-1.8, 47.0), "16001": (0.1, 45.6),
+                 "85001": (-1.8, 46.9)}
+    pd.DataFrame({"code": list(positions), "departement": ["44", "44", "44", "16", "85"],
                   "geometrie": [carre(*p) for p in positions.values()]}).to_parquet(ref / "contours_communes.parquet")
     pd.DataFrame({"code": ["200000001", "200000002", "200000003"],
                   "geometrie": [carre(-2.0, 47.0, 0.2), carre(-1.8, 47.0), carre(0.1, 45.6)]}
                  ).to_parquet(ref / "contours_epci.parquet")
-    pd.DataFrame({"code": ["44", "16"], "geometrie": [carre(-2.0, 47.0, 0.3), carre(0.1, 45.6)]}
+    pd.DataFrame({"code": ["44", "16", "85"], "geometrie": [carre(-2.0, 47.0, 0.3), carre(0.1, 45.6),
+                                                              carre(-1.8, 46.9)]}
                  ).to_parquet(ref / "contours_departements.parquet")
 
 

@@ -33,7 +33,7 @@ def test_synthese_epci(app, req):
     couverture = [(m.label, m.value) for m in app.metric[-3:]]
     attendu = jeux.synthese(req, "epci:200000001", 2023).set_index("nom")["taux_couverture"]
     assert couverture == [("CC Test Un", francais.pourcent(attendu["CC Test Un"])), ("Loire-Atlantique", "66,1\u00a0%"),
-                          ("France", "63,6\u00a0%")]
+                          ("France", "60,6\u00a0%")]
     assert couverture[0][1] == "58,6\u00a0%"
     assert naissances[0] == ("CC Test Un", "n.d.")  # aucune naissance dans le jeu : n.d., jamais 0
     besoins, offre = (d.value for d in app.dataframe)
@@ -46,7 +46,8 @@ def test_synthese_epci(app, req):
 def test_synthese_departement_compare_aux_voisins(app, req):
     ouvrir(app, "pages/synthese.py", "departement:44")
     besoins = app.dataframe[0].value
-    assert list(besoins["Territoire"]) == ["Loire-Atlantique", "France"]  # pas d'autre département en Pays de la Loire
+    # les autres départements de la région (voisins.sql), puis la France
+    assert list(besoins["Territoire"]) == ["Loire-Atlantique", "Vendée", "France"]
 
 
 def test_detail_change_d_indicateur_et_de_mode(app, req):

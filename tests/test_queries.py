@@ -31,7 +31,7 @@ def test_choix_territoires(req):
     df = req.executer("choix_territoires", {"niveau": "commune", "parent": "epci:200000001"})
     assert list(df["nom"]) == ["Alpha", "Bêta"]  # tri sans tenir compte des accents
     df = req.executer("choix_territoires", {"niveau": "departement", "parent": "france"})
-    assert list(df["territoire"]) == ["departement:16", "departement:44"]
+    assert list(df["territoire"]) == ["departement:16", "departement:44", "departement:85"]
 
 
 def test_comparateurs(req):
@@ -68,12 +68,12 @@ def test_valeurs_territoires(req):
         ("departement:44", "places_total", 410.0),
         ("departement:44", "taux_couverture", 100 * 410 / 620),
         # France : la Charente n'a ni AM actives ni places PSU ; les sommes ne comptent que les valeurs connues
-        ("france", "enfants_0_2", 660.0),
-        ("france", "evolution_enfants_0_2", 100 * (660 / 650 - 1)),
-        ("france", "part_am_60_plus", 15.0),
-        ("france", "part_enfants_0_2_parents_actifs", 100 * 420 / 660),
-        ("france", "places_total", 420.0),
-        ("france", "taux_couverture", 100 * 420 / 660),
+        ("france", "enfants_0_2", 710.0),
+        ("france", "evolution_enfants_0_2", 0.0),  # 710 enfants en 2018 comme en 2023
+        ("france", "part_am_60_plus", 100 * 11 / 64),
+        ("france", "part_enfants_0_2_parents_actifs", 100 * 460 / 710),
+        ("france", "places_total", 430.0),
+        ("france", "taux_couverture", 100 * 430 / 710),
     ]
     obtenu = lignes(df, ["territoire", "indicateur", "valeur"])
     attendu = sorted(attendu)  # triées par territoire puis indicateur
@@ -163,15 +163,15 @@ def test_tables_de_travail_de__tables_sql(req):
     ]
     assert con.execute("select commune from appartenance where territoire = 'epci:200000001' "
                        "order by commune").fetchall() == [("44001",), ("44002",)]
-    assert con.execute("select count(*) from appartenance where territoire = 'france'").fetchone() == (4,)
+    assert con.execute("select count(*) from appartenance where territoire = 'france'").fetchone() == (5,)
     assert con.execute("select ordre, comparateur from comparateurs where territoire = 'commune:44002' "
                        "order by ordre").fetchall() == [
         (0, "commune:44002"), (1, "epci:200000001"), (2, "departement:44"), (4, "france")]
     assert con.execute("select territoire, valeur, demo from agregats where annee = 2023 and indicateur = "
                        "'enfants_0_2' order by territoire").fetchall() == [
-        ("departement:16", 40.0, True), ("departement:44", 620.0, True), ("epci:200000001", 290.0, True),
-        ("epci:200000002", 330.0, True), ("epci:200000003", 40.0, True), ("france", 660.0, True),
-        ("region:52", 620.0, True), ("region:75", 40.0, True)]
+        ("departement:16", 40.0, True), ("departement:44", 620.0, True), ("departement:85", 50.0, True),
+        ("epci:200000001", 290.0, True), ("epci:200000002", 380.0, True), ("epci:200000003", 40.0, True),
+        ("france", 710.0, True), ("region:52", 670.0, True), ("region:75", 40.0, True)]
 
 
 def test_macro_valeurs_de__macros_sql(req):
@@ -198,7 +198,7 @@ def test_communes_territoire(req):
         (0, "commune:44002", "commune", "44002", "Bêta", "200000001", 4000),
         (0, "commune:44003", "commune", "44003", "Gamma", "200000002", 12000),
     ]
-    assert len(req.executer("communes_territoire", {"territoire": "france"})) == 4
+    assert len(req.executer("communes_territoire", {"territoire": "france"})) == 5
 
 
 def test_contours_territoire(req):
