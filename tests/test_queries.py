@@ -214,3 +214,37 @@ def test_contours_territoire(req):
     assert lignes(df, cols) == [("unite", "epci:200000001", "200000001"), ("unite", "epci:200000002", "200000002"),
                                 ("unite", "epci:200000003", "200000003")]  # la France : par EPCI, sans départements
     assert df["geometrie"].str.startswith('{"type": "Polygon"').all()
+
+
+def test_postes_cooperation(req):
+    """Une ligne par personne et thématique, des EPCI dont une commune est dans le territoire (conftest.py)."""
+    from portrait.regles import cooperation
+
+    cols = ["epci", "nom", "thematique", "etp_valorises", "etp_reels", "cof_signee", "copil", "source"]
+    un = [("200000001", "Anne Durand", "enfance_jeunesse", 0.15, 0.15, True, 0, "demo"),
+          ("200000001", "Bruno Petit", "parentalite", 0.3, 0.2, True, 0, "demo"),
+          ("200000001", "Anne Durand", "petite_enfance", 0.5, 0.5, True, 1, "demo")]
+    deux = [("200000002", "Chloé Roux", "petite_enfance", 1.0, 1.0, False, 0, "demo")]
+    df = req.executer("postes_cooperation", {"territoire": "departement:44", "annee": 2023})
+    assert list(df.columns) == cooperation.COLONNES
+    assert lignes(df, cols) == un + deux  # triées par EPCI, thématique, nom
+    assert set(df["annee"]) == {2023} and set(df["departement"]) == {"44"}
+    # la Vendée : Epsilon fait entrer CA Test Deux, EPCI à cheval, et son poste (déclaré en Loire-Atlantique)
+    assert lignes(req.executer("postes_cooperation", {"territoire": "departement:85", "annee": 2023}), cols) == deux
+    assert lignes(req.executer("postes_cooperation", {"territoire": "commune:44001", "annee": 2023}), cols) == un
+    assert lignes(req.executer("postes_cooperation", {"territoire": "france", "annee": 2023}), cols) == un + deux
+    # la Charente : son EPCI n'a aucun poste ; 2018 : aucune enquête
+    assert req.executer("postes_cooperation", {"territoire": "departement:16", "annee": 2023}).empty
+    assert req.executer("postes_cooperation", {"territoire": "france", "annee": 2018}).empty
+
+
+def test_voisins(req):
+    """Les autres départements de la même région : la Vendée et la Loire-Atlantique (52), personne pour la Charente."""
+    cols = ["ordre", "territoire", "niveau", "code", "nom"]
+    assert lignes(req.executer("voisins", {"territoire": "departement:44"}), cols) == [
+        (3, "departement:85", "departement", "85", "Vendée")]
+    assert lignes(req.executer("voisins", {"territoire": "departement:85"}), cols) == [
+        (3, "departement:44", "departement", "44", "Loire-Atlantique")]
+    assert lignes(req.executer("voisins", {"territoire": "departement:16"}), cols) == []  # seule en région 75
+    assert lignes(req.executer("voisins", {"territoire": "epci:200000001"}), cols) == []  # un département seulement
+    assert lignes(req.executer("voisins", {"territoire": "region:52"}), cols) == []
