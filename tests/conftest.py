@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -139,17 +140,36 @@ def req_demo() -> Requetes:
     return Requetes(connecter(RACINE / "data"))
 
 
-def ouvrir_page(racine: Path, monkeypatch, page: str, territoire: str, **params):
-    """AppTest de l'application sur le jeu minuscule, ouverte sur une page pour un territoire."""
+DELAI_APPTEST = 60  # secondes : le premier passage construit la connexion et les caches
+
+
+def ouvrir_page(racine: Path | None, monkeypatch, page: str | None, territoire: str | None, **params):
+    """Le seul endroit qui ouvre l'application dans AppTest : données de `racine` (None : celles livrées sous
+    data/), adresse `?territoire=…&annee=2023&…params` (un paramètre à None est retiré de l'adresse), un premier
+    passage sur l'accueil puis la page demandée (None : rester sur l'accueil) ; aucune exception."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(racine))
-    at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"territoire": territoire, "annee": "2023", **params})
-    at.run()
-    at.switch_page(page).run()
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(racine or RACINE / "data"))
+    at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=DELAI_APPTEST)
+    adresse = {"territoire": territoire, "annee": "2023", **params}
+    at.query_params.update({cle: valeur for cle, valeur in adresse.items() if valeur is not None})
+    at.run()  # switch_page() exige un premier passage
+    if page is not None:
+        at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+@pytest.fixture
+def ouvrir(donnees: Path, monkeypatch):
+    """ouvrir(page, territoire, **params) : ouvrir_page sur le jeu minuscule de ce test."""
+    return lambda page, territoire, **params: ouvrir_page(donnees, monkeypatch, page, territoire, **params)
+
+
+def lignes(df: pd.DataFrame, colonnes: list[str]) -> list[tuple]:
+    """Les lignes de `df` réduites à `colonnes`, en tuples, NaN lu None : à comparer aux lignes calculées à la main."""
+    return [tuple(None if (isinstance(v, float) and math.isnan(v)) else v for v in r)
+            for r in df[colonnes].itertuples(index=False)]
 
 
 def lire_tableau_html(html: str) -> pd.DataFrame:

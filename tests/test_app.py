@@ -1,30 +1,16 @@
 """L'application Streamlit, simulée par AppTest : territoire lu dans l'URL, chiffres égaux aux requêtes."""
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from portrait.donnees import jeux
 from portrait.vues import francais
-
-DELAI = 60  # secondes : le premier passage construit la connexion et les caches
-
-
-@pytest.fixture
-def app(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=DELAI)
-    return at
+from tests.conftest import ouvrir_page
 
 
 def metriques(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_accueil_territoire_de_l_url(app, req):
-    app.query_params["territoire"] = "epci:200000001"
-    app.query_params["annee"] = "2023"
-    app.run()
-    assert not app.exception
+def test_accueil_territoire_de_l_url(donnees, monkeypatch, req):
+    app = ouvrir_page(donnees, monkeypatch, None, "epci:200000001")
     assert app.title[0].value == "Portrait de territoire · CC Test Un"
     attendu = jeux.portrait_territoire(req, "epci:200000001", 2023).iloc[0]
     m = metriques(app)
@@ -35,9 +21,8 @@ def test_accueil_territoire_de_l_url(app, req):
     assert app.warning[0].value.startswith("Données de démonstration")
 
 
-def test_choix_d_une_commune_met_a_jour_l_url(app):
-    app.query_params["territoire"] = "epci:200000001"
-    app.run()
+def test_choix_d_une_commune_met_a_jour_l_url(donnees, monkeypatch):
+    app = ouvrir_page(donnees, monkeypatch, None, "epci:200000001", annee=None)
     app.sidebar.selectbox(key="sel_commune").set_value("commune:44002").run()
     assert not app.exception
     assert app.query_params["territoire"] == "commune:44002"
@@ -51,10 +36,9 @@ def test_choix_d_une_commune_met_a_jour_l_url(app):
 
 
 def test_url_invalide_message_et_territoire_par_defaut(monkeypatch):
-    app = AppTest.from_file("../dashboard.py", default_timeout=DELAI)
-    app.query_params["territoire"] = "commune:99999"
-    app.run()
-    assert not app.exception
-    assert "commune:99999" in app.sidebar.warning[0].value
+    app = ouvrir_page(None, monkeypatch, None, "commune:99999", annee=None)  # les données livrées
+    assert [w.value for w in app.sidebar.warning] == [
+        "Territoire « commune:99999 » inconnu de la géographie 2026 (codes Insee, Siren des EPCI). "
+        "Affichage de CA Pornic Agglo Pays de Retz."]
     assert app.title[0].value == "Portrait de territoire · CA Pornic Agglo Pays de Retz"
     assert metriques(app)["Nombre de naissances"] == "576"

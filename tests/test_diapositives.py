@@ -4,7 +4,6 @@ import io
 import struct
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from portrait.surfaces import fiche
 from portrait.vues import graphiques
@@ -69,16 +68,18 @@ def test_fiche_pdf(req_demo):
     assert "Identification des tensions" in texte and "Taux de couverture" in texte
 
 
-def test_mode_presentation_par_l_url(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params.update({"territoire": "epci:200000001", "presentation": "1"})
-    at.run()
+def test_mode_presentation_par_l_url(ouvrir):
+    from portrait.surfaces import ecran
+
+    at = ouvrir(None, "epci:200000001", presentation="1")
     assert at.session_state["presentation"] is True
-    assert any("stSidebar" in m.value for m in at.markdown)
+    styles = [m.value for m in at.markdown if "<style>" in m.value]
+    assert styles == [ecran.STYLE_PRESENTATION.strip()]
+    assert '[data-testid="stSidebar"]' in styles[0]  # la barre latérale cachée
     at.button(key="quitter_presentation").click().run()
     assert at.session_state["presentation"] is False
     assert "presentation" not in at.query_params
+    assert [m.value for m in at.markdown if "<style>" in m.value] == []
 
 
 def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):

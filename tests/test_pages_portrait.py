@@ -1,33 +1,14 @@
 """Pages « Synthèse petite enfance » et « Détail par indicateur » (AppTest), sur le jeu minuscule."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from portrait.donnees import jeux
 from portrait.vues import francais
-
-DELAI = 60
-
-
-@pytest.fixture
-def app(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    return AppTest.from_file("../dashboard.py", default_timeout=DELAI)
+from tests.conftest import lignes
 
 
-def ouvrir(app, page: str, territoire: str, **params) -> AppTest:
-    app.query_params["territoire"] = territoire
-    app.query_params["annee"] = "2023"
-    app.run()
-    for cle, valeur in params.items():
-        app.query_params[cle] = valeur
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def test_synthese_epci(app, req):
-    ouvrir(app, "pages/synthese.py", "epci:200000001")
+def test_synthese_epci(ouvrir, req):
+    app = ouvrir("pages/synthese.py", "epci:200000001")
     assert app.title[0].value == "Synthèse petite enfance · CC Test Un"
     naissances = [(m.label, m.value) for m in app.metric[:3]]
     couverture = [(m.label, m.value) for m in app.metric[-3:]]
@@ -43,15 +24,28 @@ def test_synthese_epci(app, req):
     assert app.warning[0].value.startswith("Données de démonstration")
 
 
-def test_synthese_departement_compare_aux_voisins(app, req):
-    ouvrir(app, "pages/synthese.py", "departement:44")
-    besoins = app.dataframe[0].value
-    # les autres départements de la région (voisins.sql), puis la France
-    assert list(besoins["Territoire"]) == ["Loire-Atlantique", "Vendée", "France"]
+def test_synthese_departement_compare_aux_voisins(ouvrir):
+    app = ouvrir("pages/synthese.py", "departement:44")
+    assert app.caption[0].value == "2023 · comparé à Vendée, France"
+    besoins, offre = (d.value for d in app.dataframe)
+    # les autres départements de la région (voisins.sql), puis la France ; Vendée = Epsilon seule :
+    # 50 enfants dont 40 de parents actifs, 10 places chez 4 AM actives dont 2 de 60 ans et plus
+    assert lignes(besoins, ["Territoire", "naissances", "enfants 0-2 ans"]) == [
+        ("Loire-Atlantique", None, 620.0), ("Vendée", None, 50.0), ("France", None, 710.0)]
+    assert list(besoins["part enfants 0-2 ans avec parents actifs"]) == pytest.approx(
+        [100 * 420 / 620, 100 * 40 / 50, 100 * 460 / 710])
+    assert lignes(offre, ["Territoire", "places PSU", "places assistantes maternelles", "places, tous modes",
+                          "AM actives", "AM 60 ans et plus"]) == [
+        ("Loire-Atlantique", 230.0, 180.0, 410.0, 60.0, 9.0), ("Vendée", None, 10.0, 10.0, 4.0, 2.0),
+        ("France", 230.0, 200.0, 430.0, 64.0, 11.0)]
+    # places AM × part des AM de 60 ans et plus
+    assert list(offre["places AM 60 ans et plus (estim.)"]) == pytest.approx([180 * 9 / 60, 10 * 2 / 4, 200 * 11 / 64])
+    couverture = [(m.label, m.value) for m in app.metric[-2:]]
+    assert couverture == [("Loire-Atlantique", "66,1\u00a0%"), ("France", "60,6\u00a0%")]
 
 
-def test_detail_change_d_indicateur_et_de_mode(app, req):
-    ouvrir(app, "pages/detail.py", "epci:200000001")
+def test_detail_change_d_indicateur_et_de_mode(ouvrir, req):
+    app = ouvrir("pages/detail.py", "epci:200000001")
     tableau = app.dataframe[0].value
     assert list(tableau["Territoire"]) == ["Alpha", "Bêta", "Loire-Atlantique", "CC Test Un"]  # ordre du document 004
     attendu = jeux.detail(req, "epci:200000001", "taux_couverture", 2023)["valeur"]
@@ -65,8 +59,8 @@ def test_detail_change_d_indicateur_et_de_mode(app, req):
     assert app.query_params["mode"] == "Nombre"
 
 
-def test_detail_vue_rouverte_depuis_l_url(app):
-    ouvrir(app, "pages/detail.py", "commune:44002", theme="enfants 0-2 ans", mode="Évolution")
+def test_detail_vue_rouverte_depuis_l_url(ouvrir):
+    app = ouvrir("pages/detail.py", "commune:44002", theme="enfants 0-2 ans", mode="Évolution")
     assert app.selectbox(key="theme").value == "enfants 0-2 ans"
     assert app.radio(key="mode").value == "Évolution"
     assert app.multiselect(key="communes").value == ["commune:44002"]

@@ -5,11 +5,7 @@ import math
 import pytest
 
 from portrait.donnees import jeux
-
-
-def lignes(df, colonnes):
-    return [tuple(None if (isinstance(v, float) and math.isnan(v)) else v for v in r)
-            for r in df[colonnes].itertuples(index=False)]
+from tests.conftest import lignes
 
 
 def test_territoire(req):

@@ -4,7 +4,6 @@ import math
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from portrait.donnees import jeux
 from portrait.regles import tensions
@@ -171,9 +170,11 @@ def test_page_tensions_couverture_faible_et_departs_en_retraite(app):
     assert app.query_params["exiges"] == "taux_couverture,part_am_60_plus"
     # la fiche COPIL de la barre latérale reprendra cette sélection
     assert app.session_state["filtres_tensions"].seuils.exiges == ("taux_couverture", "part_am_60_plus")
-    # la note sous le tableau (et dans le XLSX) dit la sélection
-    assert any("au moins 2 critères, dont taux de couverture et part AM 60 ans et plus" in c.value
-               for c in app.caption)
+    # la note sous le tableau (et dans le XLSX) dit la sélection, seuil changé compris
+    note = next(c.value for c in app.caption if c.value.startswith("Sources : "))
+    assert ("Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 10\u00a0%, parents actifs ≥ "
+            "75\u00a0%, couverture sous la valeur du département ; en tension = au moins 2 critères, dont taux de "
+            "couverture et part AM 60 ans et plus.") in note
     app.button[0].click().run()  # réinitialiser : plus de critère exigé, l'URL l'oublie
     assert app.subheader[0].value == "2 communes sur 3 en tension" and "exiges" not in app.query_params
 
@@ -195,18 +196,17 @@ def test_page_tensions_valeurs_du_tableau(app, req):
     assert list(tableau["Critères remplis"].iloc[:3]) == ["2 / 4", "1 / 4", "2 / 4"]
 
 
-def test_page_tensions_vue_depuis_l_url(donnees, monkeypatch):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params.update({"territoire": "epci:200000001", "k": "1", "couverture": "50", "indicateur":
-                            "taux_couverture", "methode": "quantiles", "exiges": "part_am_60_plus,inconnu"})
-    at.run()
-    at.switch_page("pages/tensions.py").run()
+def test_page_tensions_vue_depuis_l_url(ouvrir):
+    at = ouvrir("pages/tensions.py", "epci:200000001", annee=None, k="1", couverture="50",
+                indicateur="taux_couverture", methode="quantiles", exiges="part_am_60_plus,inconnu")
     assert at.radio(key="k").value == 1
     assert at.number_input(key="couverture").value == 50.0
     assert at.selectbox(key="indicateur").value == "taux_couverture"
     assert at.radio(key="methode").value == "quantiles"
     assert at.button_group(key="exiges").value == ["part_am_60_plus"]  # un critère inconnu est ignoré
+    # au moins 1 critère dont AM 60+ (≥ 15 %) : Bêta seule (25 %) ; Alpha n'a que 10 %
+    assert at.subheader[0].value == "1 commune sur 2 en tension"
+    assert list(lire_tableau_html(at.html[0].value)["Territoire"]) == ["Bêta", "CC Test Un", "Loire-Atlantique"]
     assert at.toggle(key="filtre_carte").value  # absent de l'URL : hors filtre grisé
     at.toggle(key="filtre_carte").set_value(False).run()
     assert at.query_params["filtre_carte"] == "false"
