@@ -17,6 +17,8 @@ from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.jeux import portrait_territoire
 from portrait.donnees.requetes import Requetes
 from portrait.imports import mesures
+from portrait.imports.lecture import lire_fichier
+from portrait.regles import catalogue
 from tests.conftest import ecrire_donnees
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -43,72 +45,102 @@ def dossier(tmp_path_factory):
     return ecrire_donnees(tmp_path_factory.mktemp("fuzz") / "data")
 
 
+def verifier_rapport(df: pd.DataFrame, rapport: mesures.Rapport, nom: str, octets: bytes) -> None:
+    """Un rapport rendu dit vrai : les lignes du fichier, les valeurs gardées (toutes valides), en français."""
+    assert rapport.fichier == nom
+    assert rapport.lignes_lues == len(lire_fichier(nom, octets).lignes)
+    assert rapport.lignes_gardees == len(df)
+    assert list(df.columns) == list(mesures.COLONNES_MESURES)
+    assert set(df["niveau"]) <= set(catalogue.NIVEAUX)
+    assert set(df["indicateur"]) <= {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
+    assert df["annee"].between(mesures.ANNEE_MIN, mesures.ANNEE_MAX).all()
+    assert not (df["valeur"] < 0).any()
+    assert rapport.annees == sorted({int(a) for a in df["annee"]})
+    texte = rapport.texte()
+    assert texte.startswith(f"Fichier : {nom}")
+    assert f"Lignes lues : {rapport.lignes_lues} ; valeurs gardées : {len(df)} ; erreurs : {len(rapport.erreurs)}" \
+        in texte
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(entete=st.sampled_from([ENTETE, "Niveau,Code,Année,Indicateur,Valeur\n", "txcouv_com;annee;numcom\n",
                                "GEO;GEO_OBJECT;TIME_PERIOD;OBS_VALUE\n", "", "a\n"]),
        lignes=st.lists(ligne, max_size=8), sep=separateur, enc=encodage, fin=st.sampled_from(["\n", "\r\n", "\r"]))
 def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, enc, fin):
-    """Jamais d'exception non prévue : un rapport, ou une ErreurImport au message en français ; rien d'écrit."""
+    """Jamais d'exception non prévue : un rapport juste, ou une ErreurImport qui nomme le fichier ; rien d'écrit."""
     texte = entete.replace(";", sep) + fin.join(sep.join(c) for c in lignes)
+    octets = encoder(texte, enc)
     try:
-        _, rapport = mesures.preparer("fuzz.csv", dossier, encoder(texte, enc))
-        assert rapport.lignes_lues >= 0
+        df, rapport = mesures.preparer("fuzz.csv", dossier, octets)
     except mesures.ErreurImport as e:
-        assert "fuzz.csv" in str(e) or "Import" in str(e)
+        assert str(e).startswith("fuzz.csv") or "Fichier : fuzz.csv" in str(e), str(e)
+    else:
+        verifier_rapport(df, rapport, "fuzz.csv", octets)
     assert not Chemins(dossier).registre.exists()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(coupure=st.integers(min_value=0, max_value=len(BON.encode())), enc=encodage)
 def test_fichier_tronque(dossier, coupure, enc):
+    """Un fichier coupé n'invente rien : ses valeurs gardées sont celles du fichier entier, sur les mêmes clés."""
     octets = encoder(BON, enc)[:coupure]
     try:
-        mesures.preparer("tronque.csv", dossier, octets)
-    except mesures.ErreurImport:
-        pass
+        df, rapport = mesures.preparer("tronque.csv", dossier, octets)
+    except mesures.ErreurImport as e:
+        assert str(e).startswith("tronque.csv"), str(e)
+        return
+    verifier_rapport(df, rapport, "tronque.csv", octets)
+    cles = list(df[["niveau", "code", "annee", "indicateur"]].itertuples(index=False, name=None))
+    entieres = [("commune", "44001", 2023, "naissances"), ("commune", "16001", 2023, "places_psu")]
+    assert cles == entieres[:len(cles)]
+    if coupure == len(BON.encode()):  # rien de coupé : les deux valeurs, exactes
+        assert list(df["valeur"]) == [12.0, 1234.5]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(octets=st.binary(max_size=400))
 def test_xlsx_abime(dossier, octets):
-    try:
+    with pytest.raises(mesures.ErreurImport, match="^abime.xlsx"):
         mesures.preparer("abime.xlsx", dossier, b"PK\x03\x04" + octets)
-    except mesures.ErreurImport as e:
-        assert "abime.xlsx" in str(e)
 
 
 def test_ecrivain_tue_en_plein_import(tmp_path):
     """Import tué à des instants variés : les données sont celles d'avant ou celles d'après, jamais un mélange."""
     racine = ecrire_donnees(tmp_path / "data")
     gros = tmp_path / "gros.csv"
-    lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)] * 1
+    lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)]
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
-    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait import imports; "
+    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import mesures; "
               f"mesures.importer_mesures({str(gros)!r}, {str(racine)!r})")
-    issues = set()
-    for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0):
-        proc = subprocess.Popen([sys.executable, "-c", script])
-        time.sleep(delai)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    etats = []
+    for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0, None):  # None : l'import va à son terme
+        proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+        if delai is None:
+            _, erreur = proc.communicate(timeout=120)
+            assert proc.returncode == 0, erreur.decode()
+        else:
+            time.sleep(delai)
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate()
         chemins = Chemins(racine)
         registre = json.loads(chemins.registre.read_text()) if chemins.registre.exists() else {"imports": []}
         for entree in registre["imports"]:  # tout import enregistré a son fichier complet
             assert (chemins.imports / entree["fichier"]).exists()
-            assert len(pd.read_parquet(chemins.imports / entree["fichier"])) == entree["lignes_gardees"]
+            assert len(pd.read_parquet(chemins.imports / entree["fichier"])) == entree["lignes_gardees"] == 111
+        actifs = [e["id"] for e in registre["imports"] if e["actif"]]
         apres = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
-        if registre["imports"]:
-            issues.add("nouveau")
+        if actifs:
+            etats.append("nouveau")
             assert apres.iloc[0]["naissances"] == 2023 % 97
+            mesures.annuler(racine, actifs[-1])  # on repart des données d'avant
         else:
-            issues.add("ancien")
+            etats.append("ancien")
             pd.testing.assert_frame_equal(apres, avant)
-        if registre["imports"]:
-            mesures.annuler(racine, registre["imports"][-1]["id"]) if registre["imports"][-1]["actif"] else None
     assert os.path.exists(racine / "demo" / "mesures.parquet")
-    print("états observés après les arrêts brutaux :", sorted(issues))
-    assert issues  # à chaque arrêt, l'un des deux états, jamais un état intermédiaire
+    print("états observés après les arrêts brutaux :", etats)
+    # l'écrivain démarre (un arrêt à 50 ms le trouve avant toute écriture) et l'import mené à terme est vu
+    assert etats[0] == "ancien" and etats[-1] == "nouveau"
 
 
 def test_formules_neutralisees_a_l_export():
