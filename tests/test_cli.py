@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -10,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from portrait.donnees.connexion import Chemins
 from portrait.regles import catalogue
 from portrait.surfaces.cli import main
 
@@ -40,7 +42,12 @@ def test_tensions_texte_a_la_francaise(donnees):
     code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023",
                              "--data-dir", str(donnees))
     assert code == 0
-    assert "Alpha" in sortie and "+10\u00a0%" in sortie and "45,5\u00a0%" in sortie
+    # une ligne par territoire, nombres à la française (colonnes alignées par des espaces ordinaires)
+    assert [re.split(" +", ligne.strip()) for ligne in sortie.splitlines()[1:]] == [
+        ["commune", "44001", "Alpha", "+10\u00a0%", "10,0\u00a0%", "72,7\u00a0%", "45,5\u00a0%"],
+        ["commune", "44002", "Bêta", "\u221210\u00a0%", "25,0\u00a0%", "50,0\u00a0%", "66,7\u00a0%"],
+        ["epci", "200000001", "CC", "Test", "Un", "\u22123\u00a0%", "20,0\u00a0%", "58,6\u00a0%", "58,6\u00a0%"],
+        ["departement", "44", "Loire-Atlantique", "+3\u00a0%", "15,0\u00a0%", "67,7\u00a0%", "66,1\u00a0%"]]
 
 
 def test_tensions_json(donnees):
@@ -62,24 +69,46 @@ def test_portrait_csv_une_colonne_par_indicateur(donnees):
 
 
 def test_territoire_inconnu(donnees):
-    code, _, erreur = lancer("portrait", "--territoire", "epci:123", "--data-dir", str(donnees))
-    assert code == 2 and "inconnu" in erreur
+    code, sortie, erreur = lancer("portrait", "--territoire", "epci:123", "--data-dir", str(donnees))
+    assert (code, sortie) == (2, "")
+    assert erreur == "Territoire « epci:123 » inconnu de la géographie 2026 (codes Insee, Siren des EPCI).\n"
 
 
 def test_import_puis_liste_puis_annulation(donnees, tmp_path):
     f = tmp_path / "m.csv"
     f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;naissances;3\n", encoding="utf-8")
     code, sortie, _ = lancer("import", "mesures", str(f), "--data-dir", str(donnees))
-    assert code == 0 and "Lignes lues : 1" in sortie
-    ident = sortie.split("Import ")[-1].split(" ")[0]
+    assert code == 0
+    *rapport, fin = sortie.splitlines()
+    assert rapport == ["Fichier : m.csv (fichier de mesures générique)",
+                       "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2023",
+                       "Indicateurs : naissances", "Valeurs existantes remplacées : 0"]
+    ident = re.fullmatch(r"Import (\S+) enregistré\. Pour l'annuler : python -m portrait imports rollback \1", fin)[1]
+    assert naissances_delta(donnees) == 3
     code, sortie, _ = lancer("imports", "list", "--data-dir", str(donnees))
-    assert ident in sortie and "m.csv" in sortie
+    entete, liste = sortie.splitlines()
+    assert entete.split() == ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif"]
+    assert liste.split()[0] == ident and liste.split()[-4:] == ["m.csv", "1", "1", "True"]
     code, sortie, _ = lancer("imports", "rollback", ident, "--data-dir", str(donnees))
-    assert code == 0 and "annulé" in sortie
+    assert (code, sortie) == (0, f"Import {ident} (m.csv) annulé ; ses valeurs ne sont plus lues.\n")
+    assert pd.isna(naissances_delta(donnees))  # de nouveau n.d.
+
+
+def naissances_delta(donnees) -> float:
+    """Les naissances 2023 de Delta (16001), relues sur l'état courant des données."""
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.jeux import portrait_territoire
+    from portrait.donnees.requetes import Requetes
+
+    return portrait_territoire(Requetes(connecter(donnees)), "commune:16001", 2023).iloc[0]["naissances"]
 
 
 def test_import_refuse_code_retour_1(donnees, tmp_path):
     f = tmp_path / "faux.csv"
     f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;naissances;abc\n", encoding="utf-8")
     code, _, erreur = lancer("import", "mesures", str(f), "--data-dir", str(donnees))
-    assert code == 1 and "faux.csv, ligne 2" in erreur
+    assert code == 1
+    assert erreur.splitlines()[0] == "Import refusé, rien n'a été écrit."
+    assert erreur.splitlines()[-1] == ("Erreur : faux.csv, ligne 2 : valeur « abc » illisible ; écrivez un nombre "
+                                       "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
+    assert not Chemins(donnees).registre.exists()

@@ -35,7 +35,9 @@ def test_synthese_par_epci(req):
     assert s.loc["200000001", "financement_estime"] == pytest.approx(0.95 * 24_000)
     assert s.loc["200000001", "alertes"] == "etp_inferieur_0_2|etp_reel_inferieur_valorise"
     assert s.loc["200000002", "alertes"] == "thematique_obligatoire_sans_etp|sans_copil|sans_cof"
-    assert len(postes) == 4
+    assert list(zip(postes["epci"], postes["nom"], postes["thematique"])) == [  # postes_cooperation.sql
+        ("200000001", "Anne Durand", "enfance_jeunesse"), ("200000001", "Bruno Petit", "parentalite"),
+        ("200000001", "Anne Durand", "petite_enfance"), ("200000002", "Chloé Roux", "petite_enfance")]
 
 
 def test_epci_sans_poste_garde(req):
@@ -54,7 +56,14 @@ def test_resume_enquete():
     oui, comptes = cooperation.resume_enquete(postes_cooperation())
     assert list(oui.columns) == ["question", "Petite enfance", "Enfance / jeunesse", "Parentalité"]
     assert oui.set_index("question").loc["conduit ou coordonne des diagnostics", "Petite enfance"] == 100.0
-    assert set(comptes["activite"]) == set(cooperation.COMPTES_ACTIVITE.values())
+    # conftest : chaque poste répond oui à une question sur deux, en commençant par la première
+    for thematique in ("Petite enfance", "Enfance / jeunesse", "Parentalité"):
+        assert list(oui[thematique]) == [100.0, 0.0] * (len(cooperation.QUESTIONS_OUI_NON) // 2)
+    # une ligne par poste et activité ; le COPIL : Anne Durand (petite enfance) seule y a participé, une fois
+    assert list(comptes.groupby("activite", sort=False)["nombre"].sum().items()) == [
+        ("réunions avec les élus", 12), ("participations au COPIL", 1), ("groupes de travail", 8),
+        ("réunions de réseau", 16)]
+    assert list(comptes.loc[comptes["activite"] == "participations au COPIL", "nombre"]) == [1, 0, 0, 0]
 
 
 def test_cli_cooperation(donnees, capsys):

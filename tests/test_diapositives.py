@@ -1,6 +1,7 @@
 """Exports pour le COPIL : images 1 600 × 900, fiche territoire PPTX et PDF, mode présentation."""
 
 import io
+import re
 import struct
 
 import pytest
@@ -48,7 +49,9 @@ def test_fiche_pptx_pornic_agglo(req_demo):
     octets = fiche.fiche(req_demo, "epci:200067346", 2023, "pptx")
     prs = Presentation(io.BytesIO(octets))
     titres = [s.shapes[0].text_frame.text for s in prs.slides]
-    assert titres[0] == "CA Pornic Agglo Pays de Retz · 2023"
+    # la couverture, puis une diapositive par partie de la fiche, dans l'ordre, sous son titre
+    d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023)
+    assert titres == ["CA Pornic Agglo Pays de Retz · 2023", *(x.titre for x in d)]
     assert "Besoins des familles, CA Pornic Agglo Pays de Retz, 2023" in titres
     tensions = [t for t in titres if t.startswith("Identification des tensions")]
     assert len(tensions) == 2  # 15 communes + EPCI + département : deux diapositives lisibles
@@ -63,9 +66,14 @@ def test_fiche_pdf(req_demo):
     from pypdf import PdfReader
 
     lecteur = PdfReader(io.BytesIO(fiche.fiche(req_demo, "epci:200067346", 2023, "pdf")))
-    assert len(lecteur.pages) >= 9
-    texte = "\n".join(p.extract_text() for p in lecteur.pages)
-    assert "Identification des tensions" in texte and "Taux de couverture" in texte
+    d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023)
+    pages = [" ".join(p.extract_text().split()) for p in lecteur.pages]
+    assert len(pages) == 1 + len(d)  # la couverture, puis une page par diapositive
+    assert pages[0].startswith("CA Pornic Agglo Pays de Retz · 2023 Portrait de territoire petite enfance")
+    # chaque page porte le titre de sa figure, ou celui de sa diapositive pour un tableau
+    for page, diapo in zip(pages[1:], d, strict=True):
+        titre = diapo.titre if diapo.figure is None else diapo.figure.layout.title.text
+        assert " ".join(re.sub("<[^>]+>", " ", titre).split()) in page, (titre, page[:200])
 
 
 def test_mode_presentation_par_l_url(ouvrir):

@@ -62,10 +62,15 @@ REPONSES = [("alpha", ("0,5", "0.4", "1"), ("0,3", "0,3", "0")),  # casse, virgu
 def test_questions_reconnues_a_leur_contenu():
     entetes = DEBUT + QUESTIONS + [q.format(t=t) for t in THEMES for q in BLOC]
     cols = enquete_flash.colonnes(entetes)
-    assert ("", "commune") in cols.values()
-    assert ("petite_enfance", "etp_valorises") in cols.values()
-    assert ("enfance_jeunesse", "etp_reels") in cols.values()
-    assert ("handicap", "copil") in cols.values()
+    # la commune (colonne 5), puis chaque bloc de onze questions : la première (« avez-vous désigné… ») n'est pas
+    # gardée, les dix autres le sont, chacune à sa place, quelle que soit son écriture
+    champs = ["etp_valorises", "nom", "intitule_poste", "etp_reels", "diagnostic", "demarche_habitants",
+              "reunions_elus", "copil", "groupes_travail", "compte_rendu_caf"]
+    attendu = {5: ("", "commune")}
+    for i, thematique in enumerate(["petite_enfance", "enfance_jeunesse", "handicap"]):
+        debut = len(DEBUT) + len(QUESTIONS) + i * len(BLOC) + 1
+        attendu |= {debut + j: (thematique, champ) for j, champ in enumerate(champs)}
+    assert cols == attendu
 
 
 def test_lecture_de_l_export(donnees, tmp_path):
@@ -108,3 +113,6 @@ def test_cli_enquete_flash(donnees, tmp_path, capsys):
                  "--data-dir", str(donnees)]) == 0
     sortie = capsys.readouterr().out
     assert "« Gama » introuvable" in sortie and "remplace les chargés de coopération du département 44" in sortie
+    synthese, postes = donnees_cooperation(donnees)  # --annee 2023 : la démonstration de 2023 est remplacée
+    assert set(postes["source"]) == {"enquete-flash"}
+    assert synthese.set_index("code")["etp_total"].to_dict() == pytest.approx({"200000001": 1.8, "200000002": 0.0})

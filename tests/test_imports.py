@@ -83,7 +83,8 @@ def test_ancien_code_reporte_sur_la_commune_actuelle(donnees, tmp_path):
     f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44099;2023;naissances;4\n"
                  "commune;44002;2023;naissances;6\n", encoding="utf-8")
     _, rapport = mesures.importer_mesures(f, donnees)
-    assert any("44099 fusionnée" in a for a in rapport.avertissements)
+    assert rapport.avertissements == ["anciens.csv, ligne 2 : commune 44099 fusionnée depuis ; valeur reportée sur la "
+                                      "commune actuelle 44002."]
     req = Requetes(connecter(donnees))
     df = req.executer("serie_indicateur", {"territoires": ["commune:44002"],
                                            "indicateur": "naissances", "annees": [2023], "recul": 5})
@@ -121,3 +122,4 @@ def test_xlsx(donnees, tmp_path):
                   "Valeur": [12]}).to_excel(f, index=False)
     _, rapport = mesures.importer_mesures(f, donnees)
     assert rapport.lignes_gardees == 1 and not rapport.avertissements
+    assert ligne(donnees)["naissances"] == 12  # la valeur arrive jusqu'au portrait de Delta

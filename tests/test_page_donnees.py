@@ -1,9 +1,13 @@
 """Page « Données » : déposer un fichier, lire le rapport, confirmer, annuler (AppTest)."""
 
+import re
 from pathlib import Path
 
 import pytest
 
+from portrait.donnees import jeux
+from portrait.donnees.connexion import connecter
+from portrait.donnees.requetes import Requetes
 from tests.conftest import ouvrir_page
 
 SOURCES = Path(__file__).parent / "sources"
@@ -14,27 +18,46 @@ def app(donnees, monkeypatch):
     return ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
 
 
+def couverture_gamma(donnees) -> float:
+    """Le taux de couverture 2023 de Gamma, relu sur l'état courant des données."""
+    return jeux.portrait_territoire(Requetes(connecter(donnees)), "commune:44003", 2023).iloc[0]["taux_couverture"]
+
+
 def test_page_donnees_sans_import(app):
-    assert app.info[0].value.startswith("Aucun import")
+    assert [i.value for i in app.info] == ["Aucun import : l'application montre les données de démonstration."]
 
 
-def test_import_puis_annulation_depuis_la_page(app):
+def test_import_puis_annulation_depuis_la_page(app, donnees):
     app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", (SOURCES / "txcouv_pe_com.csv").read_bytes(),
                                             "text/csv").run()
-    assert "Lignes lues : 3" in app.code[0].value
+    assert app.code[0].value.splitlines()[:3] == [
+        "Fichier : txcouv_pe_com.csv (data.caf.fr (taux de couverture ou places))",
+        "Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0", "Années : 2022, 2023"]
+    assert [b.label for b in app.button] == ["Importer 16 valeurs"]
+    assert couverture_gamma(donnees) == pytest.approx(100 * 240 / 330)  # rien d'écrit avant la confirmation
     app.button(key="confirmer").click().run()
-    assert app.success[0].value.startswith("Import ")
+    ident = re.fullmatch(r"Import (\S+) enregistré : txcouv_pe_com\.csv\.", app.success[0].value).group(1)
     assert list(app.dataframe[0].value["État"]) == ["actif"]
+    assert couverture_gamma(donnees) == 91.2  # la valeur publiée l'emporte sur le calcul
     app.button(key="annuler").click().run()
-    assert "annulé" in app.success[0].value
+    assert [s.value for s in app.success] == [f"Import {ident} annulé : les valeurs précédentes reviennent."]
+    assert list(app.dataframe[0].value["État"]) == ["annulé"]
+    assert couverture_gamma(donnees) == pytest.approx(100 * 240 / 330)
 
 
-def test_enquete_flash_depuis_la_page(app):
+def test_enquete_flash_depuis_la_page(app, donnees):
     from tests.test_enquete_flash import REPONSES, export
 
     app.selectbox(key="source").set_value("enquete_flash").run()
     app.text_input(key="departement_enquete").set_value("44").run()
     app.file_uploader(key="fichier").upload("enquete.csv", export(REPONSES), "text/csv").run()
-    assert "« Gama » introuvable" in app.code[0].value
+    assert "Erreur : enquete.csv, ligne 4 : commune « Gama » introuvable" in app.code[0].value
     app.button(key="confirmer").click().run()
-    assert app.success[0].value.startswith("Import ")
+    assert re.fullmatch(r"Import \S+ enregistré : enquete\.csv\.", app.success[0].value)
+    # l'année des réponses (2024, leur horodatage) : les postes d'Alpha et de Bêta ; 2023 garde la démonstration
+    req = Requetes(connecter(donnees))
+    _, postes = jeux.cooperation(req, "departement:44", 2024)
+    assert set(postes["source"]) == {"enquete-flash"}
+    assert sorted(zip(postes["code"], postes["thematique"], postes["etp_valorises"])) == [
+        ("44001", "enfance_jeunesse", 0.3), ("44001", "petite_enfance", 0.5), ("44002", "petite_enfance", 1.0)]
+    assert set(jeux.cooperation(req, "departement:44", 2023)[1]["source"]) == {"demo"}

@@ -33,7 +33,16 @@ def test_fetch_telecharge_et_importe(donnees, monkeypatch, capsys):
     assert main(["fetch", "caf", "--annee", "2023", "--maille", "com", "nat", "--data-dir", str(donnees)]) == 0
     sortie = capsys.readouterr().out
     assert sortie.count("enregistré") == 2
-    assert (donnees / "imports" / "telechargements" / "txcouv_pe_com_2023.csv").exists()
+    dossier = donnees / "imports" / "telechargements"
+    assert sorted(f.name for f in dossier.iterdir()) == ["txcouv_pe_com_2023.csv", "txcouv_pe_nat_2023.csv"]
+    for jeu in ("txcouv_pe_com", "txcouv_pe_nat"):  # gardés tels que le portail les a envoyés
+        assert (dossier / f"{jeu}_2023.csv").read_bytes() == REPONSES[jeu].read_bytes()
+    # puis importés : le taux publié de Gamma l'emporte sur le calcul
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.jeux import portrait_territoire
+    from portrait.donnees.requetes import Requetes
+
+    assert portrait_territoire(Requetes(connecter(donnees)), "commune:44003", 2023).iloc[0]["taux_couverture"] == 91.2
 
 
 def test_fetch_hors_ligne_echoue_tout_de_suite(donnees, monkeypatch, capsys):

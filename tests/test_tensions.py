@@ -1,6 +1,7 @@
 """Règles SPPE : critères et seuils, k critères, classes de compétences, zones d'offre insuffisante, carte."""
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -226,7 +227,13 @@ def test_carte_des_tensions_legende_et_zones(req):
     assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante"]
     assert not fig.layout.showlegend  # la légende est une annotation, pas des traces vides
     legende = next(a.text for a in fig.layout.annotations if "■" in (a.text or ""))
-    assert "2 critères" in legende and "hors filtre" in legende and "offre insuffisante" in legende
+    assert re.sub("<[^>]+>", "|", legende).replace("||", "|").strip("|").split("|") == [
+        "■", " 2 critères", "□", " hors filtre", "━", " limite départementale", "━", " offre insuffisante"]
+    # Alpha et Gamma dans la couleur de « 2 critères », Bêta (1 critère) grisée hors filtre
+    assert list(choro.customdata[:, 0]) == ["Alpha", "Bêta", "Gamma"]
+    positions = [(z - choro.zmin) / (choro.zmax - choro.zmin) for z in choro.z]  # lues sur l'échelle de couleurs
+    assert [next(c for seuil, c in choro.colorscale if seuil >= x) for x in positions] == [
+        "#FC8D59", "#F2F2F2", "#FC8D59"]
 
 
 def test_page_tensions_zones_fermees_puis_ouvertes_par_l_url(app, donnees, monkeypatch):
