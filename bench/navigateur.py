@@ -1,42 +1,116 @@
-"""Temps de chargement de la carte dans un vrai navigateur : la page Tensions face à l'application « plancher »."""
+"""Un vrai navigateur, pour les tests (tests/test_navigateur.py) comme pour le banc : une application Streamlit servie
+sur un port libre, Chromium de Debian piloté par Playwright ; puis le temps de chargement de la carte de la page
+Tensions face à l'application « plancher » (python -m bench)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RACINE))
+CHROMIUM = "/usr/bin/chromium"
+# sans bac à sable ni GPU (conteneur), sans trafic ni mise à jour en arrière-plan (mesures stables, hors ligne) ;
+# Playwright donne à chaque lancement un profil neuf (son propre --user-data-dir temporaire)
+OPTIONS_CHROMIUM = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run"]
+VUE_HAUTE = {"width": 1500, "height": 3200}  # Streamlit défile dans son conteneur : une fenêtre haute montre tout
+APPLICATION = [sys.executable, "-m", "portrait.surfaces.serveur"]
+DELAI_SERVEUR = 60  # secondes pour répondre à /_stcore/health
 
-from tests.navigateur import OPTIONS_CHROMIUM, installer_chromium, port_libre  # noqa: E402
 
-SELECTEUR_CARTE = ".js-plotly-plot .maplibregl-canvas"
+def installer_chromium() -> str | None:
+    """Rend le chemin de Chromium, en installant le paquet Debian s'il manque ; None si c'est impossible."""
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env, capture_output=True)
+    return CHROMIUM if os.path.exists(CHROMIUM) else None
 
 
-def demarrer(commande: list[str], journal: Path) -> tuple[subprocess.Popen, str]:
-    port = port_libre()
-    proc = subprocess.Popen([*commande, "--server.port", str(port), "--server.headless", "true",
-                             "--server.address", "127.0.0.1"], cwd=RACINE, stdout=open(journal, "w"),
-                            stderr=subprocess.STDOUT)
-    adresse = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+def port_libre() -> int:
+    """Un port TCP libre de la machine, pour un serveur à lui."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def attendre(adresse: str, proc: subprocess.Popen, journal: Path) -> None:
+    """Attend que le serveur réponde ; s'il s'arrête ou se tait, l'erreur porte sa sortie d'erreur."""
+    limite = time.time() + DELAI_SERVEUR
+    while time.time() < limite:
+        if proc.poll() is not None:
+            raise RuntimeError(f"le serveur s'est arrêté (code {proc.returncode}) :\n{journal.read_text()}")
         try:
             urllib.request.urlopen(adresse + "/_stcore/health", timeout=1)
-            return proc, adresse
+            return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(journal.read_text())
+    raise RuntimeError(f"le serveur n'a pas répondu en {DELAI_SERVEUR} s :\n{journal.read_text()}")
 
 
+@contextmanager
+def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None = None,
+            prefixe: str = "") -> Iterator[str]:
+    """Lance l'application (ou `commande`, une autre application Streamlit) sur un port libre, sous un préfixe
+    d'adresse (server.baseUrlPath) s'il est donné, et rend son adresse dès qu'elle répond. Sa sortie va dans
+    `journal`, recopié sur la sortie d'erreur si quoi que ce soit échoue pendant qu'elle tourne ; arrêtée en sortant."""
+    port = port_libre()
+    options = ["--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"]
+    with open(journal, "w") as sortie:
+        proc = subprocess.Popen([*commande, *options, *(["--server.baseUrlPath", prefixe] if prefixe else [])],
+                                cwd=RACINE, stdout=sortie, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    adresse = f"http://127.0.0.1:{port}" + (f"/{prefixe}" if prefixe else "")
+    try:
+        attendre(adresse, proc, journal)
+        yield adresse
+    except BaseException:
+        print(f"--- journal du serveur ({' '.join(commande)}) ---\n{journal.read_text()}", file=sys.stderr)
+        raise
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Chromium headless lancé par Playwright (playwright.sync_api.Browser), fermé en sortant."""
+    from playwright.sync_api import sync_playwright
+
+    chemin = installer_chromium()
+    if chemin is None:
+        raise RuntimeError("Chromium introuvable et impossible à installer (apt-get install chromium).")
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=chemin, args=OPTIONS_CHROMIUM)
+        try:
+            yield navigateur
+        finally:
+            navigateur.close()
+
+
+# --- Banc : la carte de la page Tensions face au plancher ----------------------------------------------------------
+
+SELECTEUR_CARTE = ".js-plotly-plot .maplibregl-canvas"
 ESSAIS = 12  # la médiane de 6 bougeait de ± 0,05 d'un passage à l'autre, autant que l'écart à la cible
 ANNEE = 2023
 # Deux navigateurs : le premier passage (cache HTTP vide, tout le JavaScript de Streamlit est téléchargé) et le
 # navigateur habituel d'un chargé d'études (le JavaScript de Streamlit est déjà en cache, seules les données viennent).
 VISITES = {"première visite": False, "navigateur habituel": True}
+PLANCHER = [sys.executable, "-m", "streamlit", "run", "bench/plancher_carte.py"]
 
 
 def chargement(contexte, url: str) -> float:
@@ -76,26 +150,17 @@ def comparer(navigateur, urls: dict[str, str], cache: bool) -> dict:
 
 
 def mesurer(sortie: Path) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    chemin = installer_chromium()
     sortie.mkdir(parents=True, exist_ok=True)
-    app, adresse_app = demarrer([sys.executable, "-m", "portrait.surfaces.serveur"], sortie / "app.log")
-    plancher, adresse_plancher = demarrer([sys.executable, "-m", "streamlit", "run", "bench/plancher_carte.py"],
-                                          sortie / "plancher.log")
     res = {}
-    try:
-        with sync_playwright() as p:
-            nav = p.chromium.launch(executable_path=chemin, args=OPTIONS_CHROMIUM)
-            for nom, t in (("département (Loire-Atlantique, 207 communes)", "departement:44"),
-                           ("France par EPCI (1 255 EPCI)", "france")):
-                urls = {"page": f"{adresse_app}/tensions-sppe?territoire={t}&annee={ANNEE}",
-                        "plancher": f"{adresse_plancher}/?territoire={t}",
-                        "figure": f"{adresse_plancher}/?territoire={t}&annee={ANNEE}&figure=page"}
-                for visite, cache in VISITES.items():
-                    res[f"{nom}, {visite}"] = comparer(nav, urls, cache)
-            nav.close()
-    finally:
-        app.terminate()
-        plancher.terminate()
+    with ExitStack() as pile:
+        adresse_app = pile.enter_context(serveur(sortie / "app.log"))
+        adresse_plancher = pile.enter_context(serveur(sortie / "plancher.log", PLANCHER))
+        nav = pile.enter_context(chromium())
+        for nom, t in (("département (Loire-Atlantique, 207 communes)", "departement:44"),
+                       ("France par EPCI (1 255 EPCI)", "france")):
+            urls = {"page": f"{adresse_app}/tensions-sppe?territoire={t}&annee={ANNEE}",
+                    "plancher": f"{adresse_plancher}/?territoire={t}",
+                    "figure": f"{adresse_plancher}/?territoire={t}&annee={ANNEE}&figure=page"}
+            for visite, cache in VISITES.items():
+                res[f"{nom}, {visite}"] = comparer(nav, urls, cache)
     return res

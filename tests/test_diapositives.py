@@ -6,9 +6,9 @@ import struct
 
 import pytest
 
+from bench.navigateur import installer_chromium
 from portrait.surfaces import fiche
 from portrait.vues import graphiques
-from tests.navigateur import installer_chromium
 
 
 @pytest.fixture(scope="module", autouse=True)

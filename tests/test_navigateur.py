@@ -1,36 +1,75 @@
-"""Un vrai navigateur (Chromium headless + Playwright) : la page Tensions d'un département, sa carte, son tableau."""
+"""Un vrai navigateur (Chromium headless + Playwright, bench/navigateur.py) sur les données livrées : ce que
+l'utilisateur lit (titres, décomptes, lignes des tableaux, chiffres, fichier téléchargé), pas seulement une figure."""
 
 import re
-from pathlib import Path
+import sys
 
 import pytest
 
-from tests.navigateur import OPTIONS_CHROMIUM, RACINE, installer_chromium, serveur
+from bench.navigateur import RACINE, VUE_HAUTE, chromium, serveur
+from portrait.donnees import jeux
+from portrait.regles import tensions
+from portrait.vues import francais as fr
+from portrait.vues import tensions as vue_tensions
 
 CAPTURES = RACINE / "tests" / "captures"
+ROUGE = "rgba(215, 48, 39"
+PORNIC = "epci:200067346"
+# Les communes de Loire-Atlantique (démonstration 2023) qui cumulent faible couverture et AM de 60 ans et plus :
+# les 11 de l'issue 14, les mêmes dans la page, la fiche et `python -m portrait tensions`
+FAIBLE_COUVERTURE_ET_DEPARTS = [
+    "Frossay", "Le Temple-de-Bretagne", "Marsac-sur-Don", "Massérac", "Pouillé-les-Côteaux", "Remouillé",
+    "Saint-Aubin-des-Châteaux", "Saint-Lumine-de-Clisson", "Saint-Michel-Chef-Chef", "Sévérac", "Trans-sur-Erdre"]
 
 
 @pytest.fixture(scope="module")
 def navigateur():
-    chemin = installer_chromium()
-    if chemin is None:
-        pytest.fail("Chromium introuvable et impossible à installer (apt-get install chromium).")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chemin, args=OPTIONS_CHROMIUM)
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
-def adresse(tmp_path_factory):
-    with serveur(Path(tmp_path_factory.mktemp("serveur")) / "streamlit.log") as a:
-        yield a
+def application(tmp_path_factory):
+    journal = tmp_path_factory.mktemp("serveur") / "streamlit.log"
+    with serveur(journal) as adresse:
+        yield adresse, journal
 
 
-def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
+@pytest.fixture
+def adresse(application):
+    """L'adresse du serveur ; ce qu'il a écrit pendant le test est montré si le test échoue."""
+    adresse, journal = application
+    debut = len(journal.read_text())
+    yield adresse
+    print(f"--- journal du serveur pendant le test ---\n{journal.read_text()[debut:]}", file=sys.stderr)
+
+
+@pytest.fixture
+def page(navigateur):
+    p = navigateur.new_page(viewport=VUE_HAUTE, accept_downloads=True)
+    yield p
+    p.close()
+
+
+def evaluee_44(req, filtres=tensions.Filtres()):
+    """Les tensions de la Loire-Atlantique, 2023, calculées ici sans passer par le serveur."""
+    return tensions.evaluer(jeux.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES), filtres)
+
+
+def premieres_cellules(tableau) -> list[str]:
+    return tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.cells[0].innerText)")
+
+
+def metriques(page) -> list[tuple[str, str]]:
+    return [(m.locator('[data-testid="stMetricLabel"]').inner_text(), m.locator('[data-testid="stMetricValue"]')
+             .inner_text()) for m in page.locator('[data-testid="stMetric"]').all()]
+
+
+def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     CAPTURES.mkdir(exist_ok=True)
-    page = navigateur.new_page(viewport={"width": 1500, "height": 3200})  # Streamlit défile dans son conteneur
+    evaluee = evaluee_44(req_demo)
+    attendu = vue_tensions.tableau_tensions(evaluee)
     requetes = []
     page.on("request", lambda r: requetes.append(r.url))
     page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
@@ -39,52 +78,66 @@ def test_tensions_loire_atlantique_carte_tableau_clic(navigateur, adresse):
     page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
     # la vue partagée trouve son serveur du premier coup, sans essayer /tensions-sppe/_stcore/health (surfaces.serveur)
     assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
-    assert page.get_by_text("Tensions SPPE · Loire-Atlantique").is_visible()
-    en_tension = int(titre.inner_text().split()[0])
+    assert page.locator("h1").first.inner_text() == "Tensions SPPE · Loire-Atlantique"
+    assert tensions.decompte(evaluee) == (31, 207)
+    assert titre.inner_text() == "31 communes sur 207 en tension"
     tableau = page.locator(".tableau-fr table").first
     tableau.wait_for()
-    assert tableau.locator("th").first.inner_text() == "Territoire"
-    assert tableau.locator("tbody tr").count() == en_tension + 1  # communes en tension, ligne du département
+    # en-têtes à traits d'union insécables (« 0‑2 ans » ne se coupe pas)
+    assert [t.replace("\u2011", "-") for t in tableau.locator("th").all_inner_texts()] == list(attendu.columns)
+    # les communes en tension, dans l'ordre, puis la ligne du département
+    assert premieres_cellules(tableau) == list(attendu["Territoire"]) and len(attendu) == 32
     # les couleurs de tension arrivent jusqu'au navigateur (le style de st.html n'est pas filtré)
-    assert tableau.locator("td[style*='rgba(215, 48, 39']").count() > 0
+    rouges = vue_tensions.styles_tensions(attendu, evaluee).apply(lambda c: c.str.contains(ROUGE, regex=False))
+    assert tableau.locator(f"td[style*='{ROUGE}']").count() == int(rouges.to_numpy().sum()) > 0
     # toutes les colonnes tiennent dans la page (une capture pour le COPIL les montre toutes) et une ligne reste
     # basse (elle en faisait dix avec le texte complet des compétences SPPE) : les compétences en noms courts
     for bloc in page.locator(".tableau-fr").all():
         assert bloc.evaluate("d => d.scrollWidth <= d.clientWidth"), "colonnes cachées à droite du tableau"
-    assert tableau.locator("th").last.inner_text() == "Compétences SPPE"
     assert max(tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.offsetHeight)")) < 90  # ≤ 3 lignes
     page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
 
     # la liste des zones d'offre insuffisante s'ouvre d'un clic ; l'URL la garde ouverte
-    page.get_by_text(re.compile("Zones d'offre insuffisante, Loire-Atlantique, 2023 : \\d+ communes")).click()
-    page.locator(".tableau-fr table").nth(1).wait_for(timeout=30_000)
+    zones = vue_tensions.tableau_zones(evaluee)
+    page.get_by_text("Zones d'offre insuffisante, Loire-Atlantique, 2023 : 35 communes", exact=True).click()
     page.wait_for_url(re.compile("zones="), timeout=30_000)
+    liste = page.locator(".tableau-fr table").nth(1)
+    liste.wait_for(timeout=30_000)
+    assert premieres_cellules(liste) == list(zones["Territoire"]) and len(zones) == 35 + 1
 
     # toutes les communes dans le tableau : les 207 et le département ; l'URL le garde
     page.get_by_text("Montrer toutes les communes, pas seulement celles en tension").click()
     page.wait_for_url(re.compile("tout_voir=true"), timeout=30_000)
     page.wait_for_function("document.querySelector('.tableau-fr tbody').rows.length === 208", timeout=30_000)
+    assert premieres_cellules(tableau) == list(vue_tensions.tableau_tensions(evaluee, False)["Territoire"])
 
-    # un filtre : au moins un critère de plus -> moins de communes, l'URL suit
+    # un filtre : au moins un critère de plus -> 2 communes, l'URL suit
     page.get_by_role("radiogroup", name="Au moins k critères").get_by_text("3", exact=True).click()
-    page.wait_for_function(f"!document.body.innerText.includes('{en_tension} communes sur 207')", timeout=30_000)
+    page.get_by_role("heading", name="2 communes sur 207 en tension", exact=True).wait_for(timeout=30_000)
     page.wait_for_url(re.compile("k=3"), timeout=30_000)
+    assert tensions.decompte(evaluee_44(req_demo, tensions.Filtres(tensions.Seuils(k=3))))[0] == 2
 
-    # un clic sur la carte (au centre du département) ouvre le portrait court de la commune
+    # un clic sur la carte (au centre du département) ouvre le portrait court de la commune ; l'URL la nomme
     carte = page.locator(".js-plotly-plot .maplibregl-canvas").first
     boite = carte.bounding_box()
     page.mouse.click(boite["x"] + boite["width"] * 0.55, boite["y"] + boite["height"] * 0.55)
-    page.get_by_text(re.compile(r"habitants")).first.wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r"commune=\d{5}"), timeout=30_000)
+    code = re.search(r"commune=(\d{5})", page.url)[1]
+    ligne = vue_tensions.ligne_unite(evaluee, code)
+    page.get_by_text(f"{ligne['nom']} · {fr.nombre(ligne['population'])} habitants").wait_for(timeout=30_000)
+    portrait = jeux.portrait_territoire(req_demo, f"commune:{code}", 2023).iloc[0]
+    chiffres = metriques(page)
+    assert len(chiffres) == 5
+    assert chiffres[0] == ("Enfants de 0 à 2 ans", fr.nombre(portrait["enfants_0_2"]))
+    assert chiffres[-1] == ("Taux de couverture petite enfance", fr.pourcent(portrait["taux_couverture"]))
     page.screenshot(path=str(CAPTURES / "tensions_44_clic.png"), full_page=True)
-    page.close()
 
 
-def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(navigateur, adresse):
+def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(page, adresse, req_demo):
     # l'issue : trouver les communes qui cumulent faible couverture et assistantes maternelles proches de la
     # retraite, les voir sur la carte, télécharger la liste
     import pandas as pd
 
-    page = navigateur.new_page(viewport={"width": 1500, "height": 3200}, accept_downloads=True)
     page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
     page.get_by_role("heading", name=re.compile("sur 207 en tension")).wait_for(timeout=90_000)
     page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
@@ -93,45 +146,90 @@ def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(navigate
         exiges.get_by_role("button", name=critere, exact=True).click()
         page.wait_for_url(re.compile("exiges="), timeout=30_000)
     page.wait_for_url(re.compile("exiges=taux_couverture(%2C|,)part_am_60_plus"), timeout=30_000)
-    titre = page.get_by_role("heading", name=re.compile(r"^\d+ communes? sur 207 en tension$"))
-    titre.wait_for(timeout=30_000)
-    en_tension = int(titre.inner_text().split()[0])
+    page.get_by_role("heading", name="11 communes sur 207 en tension", exact=True).wait_for(timeout=30_000)
+    tableau = page.locator(".tableau-fr table").first
+    assert premieres_cellules(tableau) == [*FAIBLE_COUVERTURE_ET_DEPARTS, "Loire-Atlantique"]
     with page.expect_download(timeout=60_000) as telechargement:
         page.get_by_role("button", name="CSV (Excel)").click()
-    csv = pd.read_csv(telechargement.value.path(), sep=";", decimal=",", encoding="utf-8-sig")
+    assert telechargement.value.suggested_filename == "tensions_departement_44_2023.csv"
+    csv = pd.read_csv(telechargement.value.path(), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code": str})
     communes, departement = csv[csv["Niveau"] == "Commune"], csv[csv["Niveau"] == "Département"].iloc[0]
-    assert len(communes) == en_tension > 0
+    assert list(communes["Territoire"]) == FAIBLE_COUVERTURE_ET_DEPARTS
+    # les mêmes valeurs que le calcul fait ici, à la précision du fichier
+    filtres = tensions.Filtres(tensions.Seuils(exiges=("taux_couverture", "part_am_60_plus")))
+    evaluee = evaluee_44(req_demo, filtres).set_index("code")
+    assert list(communes["taux de couverture"]) == pytest.approx(
+        list(evaluee.loc[communes["Code"], "taux_couverture"]), abs=0.05)
     assert (communes["taux de couverture"] < departement["taux de couverture"]).all()
     assert (communes["part AM 60 ans et plus"] >= 15).all()
     page.screenshot(path=str(CAPTURES / "tensions_44_exiges.png"), full_page=True)
-    page.close()
 
 
-@pytest.mark.parametrize(("chemin", "titre", "figures"), [
-    ("synthese-petite-enfance?territoire=epci:200067346&annee=2023", "Synthèse petite enfance · CA Pornic", 5),
-    ("detail-indicateur?territoire=epci:200067346&annee=2023&theme=taux%20de%20couverture%20petite%20enfance",
-     "Détail par indicateur · CA Pornic", 2),
-    ("charges-cooperation?territoire=departement:16&annee=2023", "Chargés de coopération CTG · Charente", 3),
-])
-def test_pages_s_affichent_avec_leurs_graphiques(navigateur, adresse, chemin, titre, figures):
-    CAPTURES.mkdir(exist_ok=True)
-    page = navigateur.new_page(viewport={"width": 1500, "height": 4000})
-    page.goto(f"{adresse}/{chemin}")
-    page.get_by_text(titre).first.wait_for(timeout=90_000)
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {figures}", timeout=60_000)
-    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=60_000)  # attendre, pas compter trop tôt
-    page.screenshot(path=str(CAPTURES / f"{chemin.split('?')[0]}.png"), full_page=True)
-    page.close()
+def test_synthese_pornic_agglo(page, adresse, req_demo):
+    page.goto(f"{adresse}/synthese-petite-enfance?territoire={PORNIC}&annee=2023")
+    page.get_by_text("Synthèse petite enfance · CA Pornic").first.wait_for(timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
+    # la table accessible (cachée) de la grille : attendre, pas compter trop tôt
+    page.locator('[data-testid="stDataFrame"] table').first.wait_for(state="attached", timeout=60_000)
+    assert page.locator("h1").first.inner_text() == "Synthèse petite enfance · CA Pornic Agglo Pays de Retz"
+    assert page.locator(".js-plotly-plot").count() == 5
+    # les chiffres du document 004 (naissances, couverture) pour l'EPCI, son département et la France
+    lignes = jeux.synthese(req_demo, PORNIC, 2023).set_index("nom")
+    noms = ["CA Pornic Agglo Pays de Retz", "Loire-Atlantique", "France"]
+    chiffres = metriques(page)
+    assert chiffres[:3] == [(n, fr.nombre(lignes.loc[n, "naissances"])) for n in noms]
+    assert chiffres[-3:] == [(n, fr.pourcent(lignes.loc[n, "taux_couverture"])) for n in noms]
+    assert chiffres[0] == ("CA Pornic Agglo Pays de Retz", "576") and chiffres[-3][1] == "76,9\u00a0%"
+    for tableau in page.locator('[data-testid="stDataFrame"] table').all():
+        assert premieres_cellules(tableau) == noms
+    page.screenshot(path=str(CAPTURES / "synthese-petite-enfance.png"), full_page=True)
 
 
-def test_mode_presentation_cache_la_barre_laterale(navigateur, adresse):
-    page = navigateur.new_page(viewport={"width": 1500, "height": 2400})
-    page.goto(f"{adresse}/synthese-petite-enfance?territoire=epci:200067346&annee=2023&presentation=1")
-    page.get_by_text("Quitter le mode présentation").wait_for(timeout=90_000)
+def test_detail_pornic_agglo_taux_de_couverture(page, adresse, req_demo):
+    page.goto(f"{adresse}/detail-indicateur?territoire={PORNIC}&annee=2023"
+              "&theme=taux%20de%20couverture%20petite%20enfance")
+    page.get_by_text("Détail par indicateur · CA Pornic").first.wait_for(timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60_000)
+    tableau = page.locator('[data-testid="stDataFrame"] table').first  # la table accessible (cachée) de la grille
+    tableau.wait_for(state="attached", timeout=60_000)
+    assert page.locator(".js-plotly-plot").count() == 2
+    # les 15 communes, le département puis l'EPCI (l'ordre du document 004), valeurs de la requête
+    attendu = jeux.detail(req_demo, PORNIC, "taux_couverture", 2023)
+    assert premieres_cellules(tableau) == list(attendu["nom"]) and len(attendu) == 15 + 2
+    assert attendu["nom"].iloc[-1] == "CA Pornic Agglo Pays de Retz"
+    lues = tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.cells[r.cells.length - 1].innerText)")
+    assert [float(v) for v in lues] == pytest.approx(list(attendu["valeur"]))
+    page.screenshot(path=str(CAPTURES / "detail-indicateur.png"), full_page=True)
+
+
+def test_cooperation_charente(page, adresse, req_demo):
+    page.goto(f"{adresse}/charges-cooperation?territoire=departement:16&annee=2023")
+    page.get_by_text("Chargés de coopération CTG · Charente").first.wait_for(timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60_000)
+    tableau = page.locator('[data-testid="stDataFrame"] table').first  # la table accessible (cachée) de la grille
+    tableau.wait_for(state="attached", timeout=60_000)
+    assert page.locator(".js-plotly-plot").count() == 3
+    # document 003 : 14,75 ETP dans les 9 EPCI de la Charente ; 24 000 € par ETP
+    chiffres = dict(metriques(page))
+    assert chiffres["ETP valorisés"] == "14,75"
+    assert chiffres["EPCI couverts"] == "9 sur 9"
+    assert chiffres["Financement Caf estimé"] == "354\u202f000\u00a0€"
+    synthese, _ = jeux.cooperation(req_demo, "departement:16", 2023)
+    assert premieres_cellules(tableau) == list(synthese["nom"]) and len(synthese) == 9
+    page.screenshot(path=str(CAPTURES / "charges-cooperation.png"), full_page=True)
+
+
+def test_mode_presentation_cache_la_barre_laterale(page, adresse):
+    page.goto(f"{adresse}/synthese-petite-enfance?territoire={PORNIC}&annee=2023&presentation=1")
+    quitter = page.get_by_role("button", name=re.compile("Quitter le mode présentation"))
+    quitter.wait_for(timeout=90_000)
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    assert page.locator("h1").first.inner_text() == "Synthèse petite enfance · CA Pornic Agglo Pays de Retz"
     page.screenshot(path=str(CAPTURES / "presentation.png"), full_page=True)
-    page.close()
+    quitter.click()  # retour au mode normal : la barre latérale revient, l'URL oublie le mode
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
+    page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
 
 
 def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(navigateur, tmp_path):
@@ -139,25 +237,27 @@ def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(naviga
     # portrait.surfaces.serveur pose dans la page reste juste, à la racine comme pour une vue partagée
     with serveur(tmp_path / "streamlit.log", prefixe="portrait") as adresse:
         vues = {"tensions-sppe?territoire=departement:44&annee=2023": "Tensions SPPE · Loire-Atlantique",
-                "": "Portrait de territoire · CA Pornic"}
+                "": "Portrait de territoire · CA Pornic Agglo Pays de Retz"}
         for chemin, titre in vues.items():
             page = navigateur.new_page()
             requetes = []
             page.on("request", lambda r, liste=requetes: liste.append(r.url))
             page.goto(f"{adresse}/{chemin}")
             page.get_by_role("heading", name=re.compile(f"^{titre}")).wait_for(timeout=90_000)
+            assert page.locator("h1").first.inner_text() == titre
             assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
             page.close()
 
 
-def test_depot_d_un_fichier_jusqu_au_rapport(navigateur, adresse):
+def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
     # le dépôt passe par /_stcore/upload_file du serveur (portrait.surfaces.serveur, st.App) ; rien n'est importé sans
     # confirmation, ce test n'écrit donc rien
-    page = navigateur.new_page(viewport={"width": 1500, "height": 2400})
-    page.goto(f"{adresse}/donnees-imports?territoire=epci:200067346&annee=2023")
+    page.goto(f"{adresse}/donnees-imports?territoire={PORNIC}&annee=2023")
     page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=90_000)
     page.locator("input[type=file]").set_input_files(str(RACINE / "tests" / "sources" / "txcouv_pe_com.csv"))
     page.get_by_role("heading", name="Rapport de validation").wait_for(timeout=60_000)
     page.get_by_role("button", name="Importer 16 valeurs").wait_for(timeout=30_000)
-    assert page.get_by_text("Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0").is_visible()
-    page.close()
+    rapport = page.locator('[data-testid="stCode"]').first.inner_text().splitlines()
+    assert rapport[:3] == ["Fichier : txcouv_pe_com.csv (data.caf.fr (taux de couverture ou places))",
+                           "Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0", "Années : 2022, 2023"]
+    assert rapport[-1] == "Valeurs existantes remplacées : 0"
