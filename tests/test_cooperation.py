@@ -98,8 +98,16 @@ def test_page_cooperation(donnees, monkeypatch):
     tableau = at.dataframe[0].value
     postes = next(d.value for d in at.dataframe if "Personne" in d.value.columns)
     assert list(tableau["EPCI"]) == ["CA Test Deux", "CC Test Un"]
+    assert list(tableau["ETP total"]) == pytest.approx([1.0, 0.95])
+    # les ratios d'un EPCI portent sur tout l'EPCI, même à cheval sur deux départements : CA Test Deux compte
+    # Gamma (44) et Epsilon (85), 330 + 50 enfants et 12 000 + 2 000 habitants
+    assert list(tableau["ETP pour 1 000 enfants 0-2 ans"]) == pytest.approx([1000 * 1.0 / 380, 1000 * 0.95 / 290])
+    assert list(tableau["ETP pour 10 000 habitants"]) == pytest.approx([10_000 * 1.0 / 14_000, 10_000 * 0.95 / 5_000])
+    assert list(tableau["Financement estimé (€)"]) == [24_000, 22_800]
     assert "aucun COPIL dans l'année" in tableau.loc[0, "Alertes"]
-    assert "Anne Durand" not in set(postes["Personne"])  # noms masqués par défaut
+    # noms masqués par défaut : un numéro par personne
+    assert list(postes["Personne"]) == ["Chargé·e de coopération 1", "Chargé·e de coopération 2",
+                                        "Chargé·e de coopération 1", "Chargé·e de coopération 3"]
     at.toggle(key="noms").set_value(True).run()
     assert "Anne Durand" in set(next(d.value for d in at.dataframe if "Personne" in d.value.columns)["Personne"])
     at.number_input(key="forfait").set_value(30_000.0).run()

@@ -23,7 +23,7 @@ def test_annees_disponibles(req):
 def test_choix_territoires(req):
     df = req.executer("choix_territoires", {"niveau": "epci", "parent": "departement:44"})
     assert lignes(df, ["territoire", "nom", "population"]) == [
-        ("epci:200000002", "CA Test Deux", 12000), ("epci:200000001", "CC Test Un", 5000)]
+        ("epci:200000002", "CA Test Deux", 14000), ("epci:200000001", "CC Test Un", 5000)]  # Gamma et Epsilon (85)
     df = req.executer("choix_territoires", {"niveau": "commune", "parent": "epci:200000001"})
     assert list(df["nom"]) == ["Alpha", "Bêta"]  # tri sans tenir compte des accents
     df = req.executer("choix_territoires", {"niveau": "departement", "parent": "france"})
