@@ -118,9 +118,14 @@ def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     assert tensions.decompte(evaluee_44(req_demo, tensions.Filtres(tensions.Seuils(k=3))))[0] == 2
 
     # un clic sur la carte (au centre du département) ouvre le portrait court de la commune ; l'URL la nomme
-    carte = page.locator(".js-plotly-plot .maplibregl-canvas").first
-    boite = carte.bounding_box()
-    page.mouse.click(boite["x"] + boite["width"] * 0.55, boite["y"] + boite["height"] * 0.55)
+    # (Plotly choisit le point survolé : attendre la bulle de survol avant de cliquer)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)  # la page a fini
+    boite = page.locator(".js-plotly-plot .maplibregl-canvas").first.bounding_box()
+    x, y = boite["x"] + boite["width"] * 0.55, boite["y"] + boite["height"] * 0.55
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y, steps=5)
+    page.locator(".js-plotly-plot .hoverlayer .hovertext").first.wait_for(timeout=30_000)
+    page.mouse.click(x, y)
     page.wait_for_url(re.compile(r"commune=\d{5}"), timeout=30_000)
     code = re.search(r"commune=(\d{5})", page.url)[1]
     ligne = vue_tensions.ligne_unite(evaluee, code)
