@@ -14,6 +14,7 @@ from portrait.surfaces import exports
 from portrait.surfaces.cache import annees, choix_territoires, infos_territoire, requetes
 from portrait.surfaces.url import ecrire_url
 from portrait.vues import commun, graphiques
+from portrait.vues import francais as fr
 
 FRANCE = "france"
 
@@ -210,6 +211,16 @@ def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: s
     rangee.download_button("XLSX", lambda: exports.xlsx(df, titre, note, formats or commun.formats_excel(ids)),
                            f"{nom_fichier}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
+
+
+def tableau(t: commun.Tableau, hauteur: int = 400, telecharger: bool = True) -> None:
+    """Un Tableau d'une vue en grille triable, chaque nombre à la française (ses formats, sinon virgule décimale),
+    puis ses téléchargements CSV (Excel) et XLSX."""
+    style = t.valeurs.style.format(decimal=",", thousands="\u202f", precision=2, na_rep=fr.NON_DISPONIBLE)
+    st.dataframe(style.format(t.formats, na_rep=fr.NON_DISPONIBLE), hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(t.valeurs), hauteur))
+    if telecharger:
+        telechargements(t.valeurs, [], t.fichier, t.titre, t.note, formats=t.formats_excel)
 
 
 def libelle_indicateur(id_indicateur: str) -> str:

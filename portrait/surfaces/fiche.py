@@ -14,8 +14,8 @@ import plotly.io as pio
 
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
-from portrait.regles import catalogue, tensions
-from portrait.vues import cartes, commun, graphiques
+from portrait.regles import tensions
+from portrait.vues import commun, graphiques
 from portrait.vues import cooperation as vue_cooperation
 from portrait.vues import francais as fr
 from portrait.vues import synthese as vue_synthese
@@ -87,7 +87,7 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     d, demo = diapositives_synthese(req, territoire, annee)
     cadre = jeux.cadre_tensions(req, territoire)
     d += diapositives_tensions(req, cadre, annee, filtres)
-    d += diapositives_cooperation(req, cadre, annee)
+    d += diapositives_cooperation(req, cadre, annee, filtres)
     return d, nom, demo
 
 
@@ -133,41 +133,29 @@ def diapositives_synthese(req: Requetes, territoire: str, annee: int) -> tuple[l
 
 
 def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres) -> list[Diapositive]:
-    """Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive) : carte et tableau."""
-    nom_cadre = jeux.territoire(req, cadre)["nom"]
-    d: list[Diapositive] = []
-    table = jeux.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
-    evaluee = tensions.evaluer(table, filtres)
-    retenues, total = tensions.decompte(evaluee)
-    demo = bool(evaluee["demo"].any())
-    texte_filtres = (f"{vue_tensions.texte_filtres(filtres, cadre)} "
-                     f"{vue_tensions.decompte_tension(retenues, total, cadre == 'france')}.")
-    note_t = commun.note(catalogue.INDICATEURS_TENSION, annee, demo)
-    carte = vue_tensions.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
-                                        False, filtres.zone, nom_cadre, annee)
-    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=texte_filtres, figure=carte))
-    tableau_t = vue_tensions.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
-                                                                                                "Code"])
-    for i, part in enumerate(morceaux(tableau_t)):
-        d.append(Diapositive(f"Identification des tensions, {nom_cadre}, {annee}"
-                             + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
-                                else ""), note_t, tableau=part, formats=vue_tensions.formats_tensions(),
-                             texte=texte_filtres if i == 0 else ""))
+    """Tensions SPPE, la vue de la page pour ces filtres (rappelés sur la diapositive) : sa carte, qui grise les
+    unités hors filtre, et son tableau des unités retenues, avec les lignes de référence."""
+    vue = vue_tensions.vue_tensions(req, cadre, annee, filtres)
+    texte = f"{vue.filtres} {vue.decompte}."
+    d = [Diapositive(f"Tensions SPPE, {vue.nom}, {annee}", vue.source, texte=texte, figure=vue.carte.figure)]
+    tableau_t = vue.tableau.valeurs.drop(columns=["Compétences SPPE", "Code"], errors="ignore")
+    parts = morceaux(tableau_t)
+    for i, part in enumerate(parts):
+        d.append(Diapositive(vue.tableau.titre + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""), vue.source,
+                             tableau=part, formats=vue.tableau.formats, texte=texte if i == 0 else ""))
     return d
 
 
-def diapositives_cooperation(req: Requetes, cadre: str, annee: int) -> list[Diapositive]:
-    """Chargés de coopération CTG : le tableau par EPCI."""
-    nom_cadre = jeux.territoire(req, cadre)["nom"]
-    d: list[Diapositive] = []
-    synthese_coop, _ = jeux.cooperation(req, cadre, annee)
-    tableau_c = vue_cooperation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
-                                                               "ETP pour 1 000 enfants 0-2 ans",
-                                                               "Financement estimé (€)", "Alertes"]]
-    for part in morceaux(tableau_c, 10):
-        d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", vue_cooperation.note_cooperation(
-            annee, bool(synthese_coop["demo"].any())), tableau=part,
-            formats=vue_cooperation.formats_cooperation(tableau_c)))
+def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
+                             filtres: tensions.Filtres = tensions.Filtres()) -> list[Diapositive]:
+    """Chargés de coopération CTG, la vue de la page : le tableau par EPCI, puis les priorités (tension SPPE des
+    communes avec les filtres de la fiche, médianes de tous les EPCI de France)."""
+    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres)
+    tableau_c = vue.tableau.valeurs[["EPCI", "ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
+                                     "Financement estimé (€)", "Alertes"]]
+    d = [Diapositive(vue.tableau.titre, vue.note, tableau=part, formats=vue.tableau.formats)
+         for part in morceaux(tableau_c, 10)]
+    d.append(Diapositive(vue.priorites.titre, vue.note, figure=vue.priorites.figure, texte=vue.phrase_prioritaires))
     return d
 
 

@@ -193,10 +193,10 @@ def courbes(serie: pd.DataFrame, id_indicateur: str, titre: str, note: str) -> g
 
 def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str, note: str) -> go.Figure:
     """Un point par EPCI : ETP petite enfance pour 1 000 enfants (x) contre part des communes en tension (y).
-    Le quadrant haut-gauche, « forte tension, peu de coopération », est nommé."""
+    Le quadrant haut-gauche, « forte tension, peu de coopération » (colonne `prioritaire`), est nommé ; les lignes
+    sont les médianes de tous les EPCI de France."""
     fig = go.Figure()
-    prioritaire = ((df["part_communes_en_tension"] >= seuil_y)
-                   & (df["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= seuil_x))
+    prioritaire = df["prioritaire"].astype(bool)
     for masque, couleur, nom in ((~prioritaire, COULEURS_ROLES["france"], "autres EPCI"),
                                  (prioritaire, "#D55E00", "forte tension, peu de coopération")):
         d = df[masque]
@@ -205,8 +205,9 @@ def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str
                         customdata=d[["nom"]].values,
                         hovertemplate="%{customdata[0]}<br>%{x:,.2f} ETP petite enfance pour 1 000 enfants"
                                       "<br>%{y:,.0f} % des communes en tension<extra></extra>")
-    ligne_reference(fig, seuil_x, f"{fr.nombre(seuil_x, 2)} ETP", GRIS_NOTE, verticale=True)
-    ligne_reference(fig, seuil_y, f"{fr.nombre(seuil_y, 0)} % en tension", GRIS_NOTE, verticale=False)
+    ligne_reference(fig, seuil_x, f"{fr.nombre(seuil_x, 2)} ETP (médiane France)", GRIS_NOTE, verticale=True)
+    ligne_reference(fig, seuil_y, f"{fr.nombre(seuil_y, 0)} % en tension (médiane France)", GRIS_NOTE,
+                    verticale=False)
     fig.add_annotation(text="<b>forte tension, peu de coopération</b>", xref="paper", yref="paper", x=0.01, y=0.99,
                        showarrow=False, xanchor="left", yanchor="top", font={"color": "#D55E00"})
     fig.update_xaxes(title="ETP petite enfance pour 1 000 enfants de 0 à 2 ans", tickformat=",.1f", rangemode="tozero")
