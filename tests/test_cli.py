@@ -26,10 +26,11 @@ def lancer(*args) -> tuple[int, str, str]:
 def test_tensions_pornic_agglo_sur_la_demo():
     """Le « fini quand » de la fondation : les 15 communes de Pornic Agglo, puis l'EPCI et la Loire-Atlantique."""
     res = subprocess.run([sys.executable, "-m", "portrait", "tensions", "--territoire", "epci:200067346",
-                          "--annee", "2023", "--format", "csv"], capture_output=True, text=True, cwd=RACINE,
-                         check=True)
+                          "--annee", "2023", "--format", "csv", "--tout-voir"], capture_output=True, text=True,
+                         cwd=RACINE, check=True)
     df = pd.read_csv(io.StringIO(res.stdout), dtype={"code": str})
-    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION]
+    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION, "criteres_remplis",
+                                "en_tension"]
     assert list(df["niveau"]) == ["commune"] * 15 + ["epci", "departement"]
     assert "Pornic" in set(df["nom"]) and "Préfailles" in set(df["nom"])
     assert list(df["nom"].tail(2)) == ["CA Pornic Agglo Pays de Retz", "Loire-Atlantique"]
@@ -47,8 +48,13 @@ def test_tensions_json(donnees):
     code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023", "--format", "json",
                              "--data-dir", str(donnees))
     lignes = json.loads(sortie)
-    assert [ligne["code"] for ligne in lignes] == ["44001", "44002", "200000001", "44"]
-    assert lignes[0]["taux_couverture"] == pytest.approx(100 * 50 / 110)
+    # les lignes du tableau de la page : la commune en tension (Alpha), puis l'EPCI et le département
+    assert [ligne["code"] for ligne in lignes] == ["44001", "200000001", "44"]
+    assert lignes[0]["taux_couverture"] == pytest.approx(100 * 50 / 110)  # point décimal, nombre réel
+    assert (lignes[0]["criteres_remplis"], lignes[0]["en_tension"]) == (2, True)
+    code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023", "--format", "json",
+                             "--tout-voir", "--data-dir", str(donnees))
+    assert [ligne["code"] for ligne in json.loads(sortie)] == ["44001", "44002", "200000001", "44"]
 
 
 def test_portrait_csv_une_colonne_par_indicateur(donnees):
