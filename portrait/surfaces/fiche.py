@@ -220,11 +220,15 @@ def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
 def figure_tableau(diapo: Diapositive) -> go.Figure:
     """Un tableau en figure (pour la page PDF), valeurs à la française."""
     t = diapo.tableau
+    cellules = [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns]
+    # chaque colonne aussi large que son texte le plus long (un nom de commune ne se coupe pas : « Saint-Aubin-des-
+    # Châteaux » était tronqué), ou que le plus long mot de son en-tête, qui passe à la ligne
+    largeurs = [max([len(x) for x in col] + [len(m) for m in str(c).split()]) for c, col in zip(t.columns, cellules)]
     fig = go.Figure(go.Table(
+        columnwidth=largeurs,
         header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
                 "font": {"size": 19}, "height": 46},
-        cells={"values": [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns],
-               "align": "left", "font": {"size": 19}, "height": 44}))
+        cells={"values": cellules, "align": "left", "font": {"size": 19}, "height": 44}))
     graphiques.mise_en_page(fig, diapo.titre, diapo.note, hauteur=HAUTEUR)
     fig.update_layout(margin={"b": 100, "t": 130})
     if diapo.texte:
@@ -248,9 +252,10 @@ def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
     for diapo in d:
         if diapo.figure is not None:
             fig = copy.deepcopy(diapo.figure)
-            if diapo.texte:
+            if diapo.texte:  # sous le titre, au-dessus de la figure (la marge haute s'agrandit pour elle)
+                fig.update_layout(margin={"t": (fig.layout.margin.t or 95) + 65})
                 fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1,
-                                   yshift=30, showarrow=False, xanchor="left", yanchor="bottom", align="left",
+                                   yshift=28, showarrow=False, xanchor="left", yanchor="bottom", align="left",
                                    font={"size": 13})
             pages.append(fig)
         else:

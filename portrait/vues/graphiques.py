@@ -212,7 +212,13 @@ def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str
                        showarrow=False, xanchor="left", yanchor="top", font={"color": "#D55E00"})
     fig.update_xaxes(title="ETP petite enfance pour 1 000 enfants de 0 à 2 ans", tickformat=",.1f", rangemode="tozero")
     fig.update_yaxes(title="% des communes en tension", ticksuffix="\u00a0%", rangemode="tozero")
-    return mise_en_page(fig, titre, note, hauteur=520, titre_axe_x=True)
+    lignes = couper(note).count("<br>")  # la note dit d'où viennent les lignes et quels filtres : toute lisible
+    mise_en_page(fig, titre, note, hauteur=520 + 16 * lignes, titre_axe_x=True)
+    fig.update_layout(margin={"b": 95 + 16 * lignes})
+    # la légende dans le cadre, en haut à droite : au-dessus, elle recouvrait l'étiquette de la médiane d'ETP
+    fig.update_layout(legend={"orientation": "v", "x": 0.99, "xanchor": "right", "y": 0.99, "yanchor": "top",
+                              "bgcolor": "rgba(255,255,255,0.85)"})
+    return fig
 
 
 def boites(comptes: pd.DataFrame, titre: str, note: str) -> go.Figure:
