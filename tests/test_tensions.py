@@ -10,7 +10,8 @@ from portrait.donnees import jeux
 from portrait.regles import catalogue, tensions
 from portrait.vues import francais as fr
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import lire_tableau_html, ouvrir_page
+from tests.conftest import COMMUNES, lire_tableau_html, ouvrir_page
+from tests.test_queries import lignes
 
 
 def table(**colonnes):
@@ -275,3 +276,35 @@ def test_page_tensions_seuil_vide_quitte_l_url(donnees, monkeypatch):
 def test_page_tensions_carte_sans_grise_depuis_l_url(donnees, monkeypatch):
     at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", filtre_carte="false")
     assert not at.toggle(key="filtre_carte").value
+
+
+def test_lignes_communes_epci_a_cheval_sur_deux_departements(req):
+    # chaque unité porte son territoire de comparaison ; l'EPCI à cheval a une ligne par département
+    cols = ["ordre", "territoire", "niveau", "nom", "population", "reference"]
+    assert lignes(req.executer("lignes_communes", {"territoire": "epci:200000002"}), cols) == [
+        (0, "commune:85001", "commune", "Epsilon", 2000, "departement:85"),
+        (0, "commune:44003", "commune", "Gamma", 12000, "departement:44"),
+        (1, "epci:200000002", "epci", "CA Test Deux", 14000, None),
+        (2, "departement:44", "departement", "Loire-Atlantique", 17000, None),
+        (2, "departement:85", "departement", "Vendée", 2000, None),
+    ]
+    assert lignes(req.executer("lignes_communes", {"territoire": "france"}), ["ordre", "territoire", "reference"]) == [
+        (0, "epci:200000002", "france"), (0, "epci:200000003", "france"), (0, "epci:200000001", "france"),
+        (3, "france", None)]
+    assert lignes(req.executer("communes_territoire", {"territoire": "epci:200000002"}),
+                  ["code", "epci", "reference"]) == [("44003", "200000002", "departement:44"),
+                                                     ("85001", "200000002", "departement:85")]
+
+
+def test_tensions_valeurs_du_departement_de_chaque_commune(req):
+    # jeux.tensions : les valeurs de comparaison de chaque ligne (Vendée pour Epsilon, Loire-Atlantique pour Gamma)
+    t = jeux.tensions(req, "epci:200000002", 2023).set_index("code")
+    assert t.loc["85001", "reference_taux_couverture"] == pytest.approx(100 * 10 / 50)
+    assert t.loc["44003", "reference_taux_couverture"] == pytest.approx(100 * 410 / 620)
+    assert t.loc["85001", "reference_part_am_60_plus"] == pytest.approx(50.0)
+    # toutes les communes de France, chacune avec son département (la part de communes en tension par EPCI)
+    c = jeux.tensions_communes(req, "france", 2023).set_index("code")
+    assert c.loc["16001", "reference_taux_couverture"] == 55.5 and list(c.index) == sorted(COMMUNES["code"])
+    parts = tensions.part_en_tension_par_epci(jeux.tensions_communes(req, "france", 2023))
+    assert lignes(parts, ["code", "communes", "en_tension"]) == [("200000001", 2, 1), ("200000002", 2, 2),
+                                                                 ("200000003", 1, 0)]

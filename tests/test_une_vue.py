@@ -192,3 +192,15 @@ def test_cooperation_nombres_a_la_francaise(donnees, req, monkeypatch):
                                                     vue.postes.formats_excel))).active
     cellule = next(c for c in feuille["E"] if c.value == 0.15)
     assert cellule.number_format == "0.00"  # un nombre, affiché « 0,15 » par un Excel français
+
+
+def test_pdf_noms_longs_entiers(chromium):
+    # la page PDF d'un tableau : chaque colonne à la largeur de son texte (« Saint-Aubin-des-Châ » avant)
+    import pandas as pd
+    from pypdf import PdfReader
+
+    t = pd.DataFrame({"Territoire": ["Saint-Aubin-des-Châteaux", "Saint-Lumine-de-Clisson"],
+                      "Niveau": ["Commune"] * 2, **{f"colonne {i}": [1.0, 2.0] for i in range(8)}})
+    d = fiche.Diapositive("Identification des tensions", "Sources.", tableau=t)
+    texte = PdfReader(io.BytesIO(fiche.image(fiche.figure_tableau(d), "pdf"))).pages[0].extract_text()
+    assert "Saint-Aubin-des-Châteaux" in texte.splitlines() and "Saint-Lumine-de-Clisson" in texte.splitlines()
