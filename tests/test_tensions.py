@@ -308,3 +308,14 @@ def test_tensions_valeurs_du_departement_de_chaque_commune(req):
     parts = tensions.part_en_tension_par_epci(jeux.tensions_communes(req, "france", 2023))
     assert lignes(parts, ["code", "communes", "en_tension"]) == [("200000001", 2, 1), ("200000002", 2, 2),
                                                                  ("200000003", 1, 0)]
+
+
+def test_page_tensions_portrait_court_de_la_commune_de_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", commune="44001")
+    assert any(m.value.startswith("**Alpha** · 1\u202f000 habitants · compétences SPPE : recenser les besoins")
+               and m.value.endswith("· offre insuffisante") for m in at.markdown)
+    assert [m.label for m in at.metric] == [catalogue.indicateur(i).libelle for i in vue_tensions.CHIFFRES_TENSION]
+    assert at.metric[0].value == "110" and at.query_params["commune"] == "44001"
+    # vue France : un EPCI, sans compétences SPPE
+    france = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "france", commune="200000001")
+    assert any(m.value == "**CC Test Un** · 5\u202f000 habitants" for m in france.markdown)
