@@ -68,9 +68,8 @@ with entete:
 points = (evenement.selection.get("points") if evenement else None) or []
 if points:
     etat["commune"] = points[0].get("location")
-panneau = cache.panneau_tensions(ctx.signature, cadre, ctx.annee, filtres, etat["commune"], vue) \
-    if etat["commune"] else None
-if panneau is not None:
+panneau = etat["commune"] and cache.panneau_tensions(ctx.signature, cadre, ctx.annee, filtres, etat["commune"], vue)
+if panneau:
     with st.container(border=True):
         st.markdown(panneau.titre)
         for colonne, c in zip(st.columns(5), panneau.chiffres):

@@ -299,6 +299,7 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
                              annee),
         tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes),
         zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones),
+        # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
         lignes=lignes.assign(criteres_remplis=lignes[tensions.TENSION], en_tension=lignes["retenue"]),
         unites=evaluee[evaluee["ordre"] == 0])
 
