@@ -96,8 +96,7 @@ if ligne is not None:
     portrait = cache.portrait_territoire(ctx.signature, ligne["territoire"], ctx.annee)
     with st.container(border=True):
         st.markdown(f"**{ligne['nom']}** · {vue_tensions.resume_sppe(ligne)}")
-        for colonne, c in zip(st.columns(5), commun.chiffres_territoire(portrait, vue_tensions.CHIFFRES_TENSION)):
-            colonne.metric(c["libelle"], c["valeur"], c["ecart"], delta_color="off", help=c["aide"])
+        ecran.chiffres(commun.chiffres_territoire(portrait, vue_tensions.CHIFFRES_TENSION))
 else:
     st.caption(f"Cliquez sur une {'intercommunalité' if cadre == 'france' else 'commune'} de la carte pour voir "
                "son portrait. Image de la carte pour une diapositive : l'appareil photo en haut à droite de la carte "
