@@ -28,22 +28,17 @@ for colonne, c in zip(st.columns(4), vue.chiffres):
 
 ecran.graphique(vue.carte.figure, cle=vue.carte.cle, demo=vue.demo)
 
-st.subheader(vue.tableau.titre)
 ecran.tableau(vue.tableau, hauteur=600)
-st.caption(vue.tableau.note)
 
 st.subheader(vue.titre_priorites)
 ecran.graphique(vue.priorites.figure, cle=vue.priorites.cle, demo=vue.demo)
 st.caption(vue.priorites.note)  # médianes de France, filtres de tension (ceux de la page Tensions)
 st.markdown(vue.phrase_prioritaires)
 with st.expander(vue.tableau_prioritaires.titre):
-    ecran.tableau(vue.tableau_prioritaires)
+    ecran.tableau(vue.tableau_prioritaires, entete=False)
 
-st.subheader(vue.postes.titre)
 ecran.tableau(vue.postes, hauteur=500)
 
-st.subheader(vue.enquete.titre)
 ecran.tableau(vue.enquete, telecharger=False)
-st.caption(vue.note_enquete)
 ecran.graphique(vue.activites.figure, cle=vue.activites.cle, demo=vue.demo)
 url.ecrire(*url.PAGE_COOPERATION)

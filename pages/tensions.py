@@ -72,8 +72,7 @@ panneau = etat["commune"] and cache.panneau_tensions(ctx.signature, cadre, ctx.a
 if panneau:
     with st.container(border=True):
         st.markdown(panneau.titre)
-        for colonne, c in zip(st.columns(5), panneau.chiffres):
-            colonne.metric(c.libelle, c.valeur, c.ecart, delta_color="off", help=c.aide)
+        ecran.chiffres(panneau.chiffres)
 else:
     st.caption(f"Cliquez sur une {'intercommunalité' if vue.par_epci else 'commune'} de la carte pour voir son "
                "portrait. Image de la carte pour une diapositive : l'appareil photo en haut à droite de la carte "

@@ -44,6 +44,12 @@ def annees_disponibles(req: Requetes) -> list[int]:
     return [int(a) for a in req.executer("annees_disponibles")["annee"]]
 
 
+def annee_par_defaut(disponibles: list[int]) -> int:
+    """L'année montrée quand aucune n'est demandée, ou qu'une année sans données l'est : 2023 (le document 004)
+    si elle a des données, sinon la plus récente."""
+    return ANNEE_DEFAUT if ANNEE_DEFAUT in disponibles or not disponibles else max(disponibles)
+
+
 def comparateurs(req: Requetes, t: str) -> pd.DataFrame:
     """Le territoire puis ses comparateurs : son EPCI, son département, la France."""
     return req.reference("comparateurs", {"territoire": lire_territoire(t)})

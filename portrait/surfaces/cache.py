@@ -13,8 +13,11 @@ from portrait.donnees import jeux
 from portrait.donnees.connexion import DOSSIER_DONNEES, Chemins, connecter
 from portrait.donnees.requetes import Requetes
 from portrait.regles import tensions as regles
+from portrait.vues import accueil as vues_accueil
 from portrait.vues import cooperation as vues_cooperation
+from portrait.vues import detail as vues_detail
 from portrait.vues import graphiques
+from portrait.vues import synthese as vues_synthese
 from portrait.vues import tensions as vues_tensions
 
 
@@ -68,23 +71,19 @@ def annees(sig: str) -> list[int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def synthese(sig: str, territoire: str, annee: int) -> pd.DataFrame:
-    return jeux.synthese(requetes()[0], territoire, annee)
+def accueil(sig: str, territoire: str, annee: int) -> vues_accueil.Accueil:
+    return vues_accueil.accueil(requetes()[0], territoire, annee)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def series_synthese(sig: str, territoire: str, ids: tuple[str, ...], annees: tuple[int, ...]) -> pd.DataFrame:
-    return jeux.series_synthese(requetes()[0], territoire, list(ids), list(annees))
+def synthese(sig: str, territoire: str, annee: int) -> vues_synthese.Synthese:
+    return vues_synthese.synthese(requetes()[0], territoire, annee)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def detail(sig: str, territoire: str, id_indicateur: str, annee: int) -> pd.DataFrame:
-    return jeux.detail(requetes()[0], territoire, id_indicateur, annee)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def serie(sig: str, territoires: tuple[str, ...], id_indicateur: str, annees: tuple[int, ...]) -> pd.DataFrame:
-    return jeux.serie(requetes()[0], list(territoires), id_indicateur, list(annees))
+def detail(sig: str, territoire: str, annee: int, theme: str, mode: str,
+           communes: tuple[str, ...] | None) -> vues_detail.Detail:
+    return vues_detail.detail(requetes()[0], territoire, annee, theme, mode, communes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=40)

@@ -139,10 +139,21 @@ def requetes(args) -> Requetes:
 
 
 def cmd_portrait(args) -> int:
+    """Les lignes de la page Accueil (le territoire et ses comparateurs, tous les indicateurs) ; en texte, sous le
+    titre du tableau de la page et au-dessus de sa note."""
+    from portrait.vues import accueil
+
     req = requetes(args)
-    t = jeux.territoire(req, args.territoire)["territoire"]
-    df = jeux.portrait_territoire(req, t, args.annee).drop(columns=["ordre", "demo"])
-    sys.stdout.write(sortie_table(df, args.format))
+    disponibles = jeux.annees_disponibles(req)
+    if args.annee not in disponibles:
+        print(f"Année {args.annee} absente des données ({min(disponibles)} à {max(disponibles)}).", file=sys.stderr)
+        return 2
+    vue = accueil.accueil(req, args.territoire, args.annee)
+    if args.format == "texte":
+        print(f"{vue.comparaison.titre}\n")
+    sys.stdout.write(sortie_table(vue.lignes, args.format))
+    if args.format == "texte":
+        print(f"\n{vue.comparaison.note}")
     return 0
 
 

@@ -91,45 +91,29 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     return d, nom, demo
 
 
+def diapositive_figure(f: commun.Figure, texte: str = "") -> Diapositive:
+    """La diapositive d'une figure de page : son titre et sa note, mot pour mot."""
+    return Diapositive(f.titre, f.note, figure=f.figure, texte=texte)
+
+
+def diapositive_tableau(t: commun.Tableau, texte: str = "") -> Diapositive:
+    """La diapositive d'un tableau de page : son titre, ses cellules à la française, sa note."""
+    return Diapositive(t.titre, t.note, tableau=t.valeurs, formats=t.formats, texte=texte)
+
+
 def diapositives_synthese(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapositive], bool]:
-    """Besoins, offre, adéquation : les figures et tableaux de la page Synthèse."""
-    nom = jeux.territoire(req, territoire)["nom"]
-    synthese = jeux.synthese(req, territoire, annee)
-    demo = bool(synthese["demo"].any())
-    series = jeux.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
-    d: list[Diapositive] = []
-    besoins = commun.tableau(synthese, vue_synthese.TABLE_BESOINS)
-    d.append(Diapositive(f"Besoins : naissances, {nom}, 2016-2024", commun.note(["naissances"], annee, demo),
-                         figure=graphiques.series_par_territoire(
-                             series, "naissances", f"Évolution du nombre de naissances, {nom} et comparaisons",
-                             commun.note(["naissances"], annee, demo))))
-    d.append(Diapositive(f"Besoins des familles, {nom}, {annee}", commun.note(vue_synthese.TABLE_BESOINS, annee,
-                                                                                     demo),
-                         tableau=besoins, formats=commun.formats_colonnes(vue_synthese.TABLE_BESOINS)))
-    note_offre = commun.note(["places_total"], annee, demo)
-    d.append(Diapositive(f"Offre : places pour 100 enfants de moins de 3 ans, {nom}, {annee}", note_offre,
-                         figure=graphiques.barres_empilees(
-                             vue_synthese.places_pour_100(synthese), graphiques.COULEURS_MODES,
-                             vue_synthese.libelles_modes(), f"Places pour 100 enfants de moins de 3 ans, par mode, "
-                             f"{nom}, {annee}", note_offre, "places pour 100 enfants de moins de 3 ans")))
-    t = synthese.iloc[0]
-    d.append(Diapositive(
-        f"Offre : assistantes maternelles, {nom}, {annee}", commun.note(["am_actives"], annee, demo),
-        figure=graphiques.barres_empilees(vue_synthese.ages_assistantes_maternelles(synthese),
-                                          graphiques.COULEURS_AGES, vue_synthese.LIBELLES_AGES,
-                                          f"Âge des assistantes maternelles actives, {nom}, {annee}",
-                                          commun.note(["am_actives"], annee, demo),
-                                          "% des assistantes maternelles actives"),
-        texte=f"{fr.nombre(t['am_actives_60_plus'])} assistantes maternelles de 60 ans et plus ; environ "
-              f"{fr.nombre(t['places_am_60_plus_estimees'])} places menacées par les départs en retraite d'ici "
-              f"cinq ans (estimation)."))
-    d.append(Diapositive(
-        f"Adéquation : taux de couverture, {nom}, {annee}", commun.note(["taux_couverture"], annee, demo),
-        figure=graphiques.barres_comparaison(
-            synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
-            commun.note(["taux_couverture"], annee, demo),
-            reference=vue_synthese.reference_departement(synthese, "taux_couverture"))))
-    return d, demo
+    """Besoins, offre, adéquation : les figures, tableaux et grands nombres mêmes de la page Synthèse."""
+    vue = vue_synthese.synthese(req, territoire, annee)
+    d = [
+        diapositive_figure(vue.series_naissances, vue.naissances.phrase()),
+        diapositive_figure(vue.series_enfants),
+        diapositive_tableau(vue.besoins),
+        diapositive_figure(vue.places),
+        diapositive_tableau(vue.offre),
+        diapositive_figure(vue.ages, vue.retraite.phrase()),
+        diapositive_figure(vue.figure_couverture, vue.couverture.phrase()),
+    ]
+    return d, vue.demo
 
 
 def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres) -> list[Diapositive]:
@@ -224,11 +208,12 @@ def figure_tableau(diapo: Diapositive) -> go.Figure:
     # chaque colonne aussi large que son texte le plus long (un nom de commune ne se coupe pas : « Saint-Aubin-des-
     # Châteaux » était tronqué), ou que le plus long mot de son en-tête, qui passe à la ligne
     largeurs = [max([len(x) for x in col] + [len(m) for m in str(c).split()]) for c, col in zip(t.columns, cellules)]
+    taille = 19 if len(t.columns) <= 8 else 15  # un tableau large (l'offre : 12 colonnes) garde ses mots entiers
     fig = go.Figure(go.Table(
         columnwidth=largeurs,
         header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
-                "font": {"size": 19}, "height": 46},
-        cells={"values": cellules, "align": "left", "font": {"size": 19}, "height": 44}))
+                "font": {"size": taille}, "height": 46},
+        cells={"values": cellules, "align": "left", "font": {"size": taille}, "height": 44}))
     graphiques.mise_en_page(fig, diapo.titre, diapo.note, hauteur=HAUTEUR)
     fig.update_layout(margin={"b": 100, "t": 130})
     if diapo.texte:
