@@ -138,6 +138,23 @@ def mode_pandas_memoire() -> dict:
     return res
 
 
+VUES = ("accueil", "synthèse", "détail")
+
+
+def mode_vues() -> dict:
+    """Temps des vues des pages Accueil, Synthèse et Détail : la fonction même qu'appellent la page (quand son cache
+    ne l'a pas encore), la fiche et la CLI, requêtes, tableaux et figures compris."""
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
+    from portrait.vues import accueil, detail, synthese
+
+    req = Requetes(connecter(RACINE / "data"))
+    fonctions = dict(zip(VUES, (accueil.accueil, synthese.synthese,
+                                lambda r, t, a: detail.detail(r, t, a, "taux de couverture petite enfance", "Part"))))
+    return {nom: {vue: chrono(lambda f=f, t=t: f(req, t, ANNEE), n=10) for vue, f in fonctions.items()}
+            for nom, t in TERRITOIRES.items()}
+
+
 def mode_pages() -> dict:
     """Temps d'exécution des pages (AppTest), à chaud : le cache est déjà rempli."""
     from streamlit.testing.v1 import AppTest
@@ -188,7 +205,7 @@ def mode_carte() -> dict:
 
 
 MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
-         "pages": mode_pages, "carte": mode_carte}
+         "vues": mode_vues, "pages": mode_pages, "carte": mode_carte}
 
 
 def dans_un_processus(mode: str) -> dict:
@@ -253,6 +270,15 @@ def ecrire_resultats(r: dict) -> str:
         f"{ms(m['memoire_mo'])} Mo (chargement {ms(m['chargement_ms'])} ms), soit un rapport de "
         f"{ms(d['memoire_mo'] / m['memoire_mo'])}.",
         f"Contrôle : taux de couverture de Pornic Agglo, DuckDB {d['controle']:.4f} %, pandas {m['controle']:.4f} %.",
+        "",
+        "## Vues des pages (la fonction qu'appellent la page, la fiche et la CLI ; 10 appels)",
+        "",
+        "| territoire | " + " | ".join(f"{v} médiane | {v} p95" for v in VUES) + " |",
+        "|---|" + "---:|---:|" * len(VUES),
+    ]
+    lignes += [f"| {nom} | " + " | ".join(f"{ms(r['vues'][nom][v]['mediane'])} | {ms(r['vues'][nom][v]['p95'])}"
+                                          for v in VUES) + " |" for nom in TERRITOIRES]
+    lignes += [
         "",
         "## Pages (AppTest, à chaud)",
         "",

@@ -72,7 +72,8 @@ def test_cli_cooperation(donnees, capsys):
     lignes = json.loads(capsys.readouterr().out)
     assert list(lignes[0]) == ["code", "nom", "etp_petite_enfance", "etp_enfance_jeunesse", "etp_parentalite",
                                "etp_avs_logement_acces_droits", "etp_handicap", "etp_transversal", "etp_total",
-                               "etp_pour_1000_enfants_0_2", "financement_estime", "alertes"]
+                               "etp_pour_1000_enfants_0_2", "financement_estime", "alertes",
+                               "part_communes_en_tension", "prioritaire"]
     assert lignes[1]["alertes"] == "etp_inferieur_0_2|etp_reel_inferieur_valorise"
     assert main(["cooperation", "--territoire", "departement:44", "--format", "csv", "--data-dir", str(donnees)]) == 0
     df = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"code": str})
@@ -87,7 +88,8 @@ def test_demo_nationale_et_charente(req_demo):
     france, _ = jeux.cooperation(req_demo, "france", 2023)
     assert france["etp_total"].sum() == pytest.approx(4227, rel=0.01)
     # les grands nombres à la française (« 1145 sur 1255 » avant)
-    assert vue_cooperation.chiffres_cooperation(france)["EPCI couverts"].endswith(" sur 1\u202f255")
+    chiffres = {c.libelle: c.valeur for c in vue_cooperation.chiffres_cooperation(france)}
+    assert chiffres["EPCI couverts"].endswith(" sur 1\u202f255")
 
 
 def test_page_cooperation(donnees, monkeypatch):

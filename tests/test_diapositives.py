@@ -9,6 +9,7 @@ import pytest
 from bench.navigateur import installer_chromium
 from portrait.surfaces import fiche
 from portrait.vues import graphiques
+from portrait.vues import tensions as vue_tensions
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,10 +55,12 @@ def test_fiche_pptx_pornic_agglo(req_demo):
     assert titres == ["CA Pornic Agglo Pays de Retz · 2023", *(x.titre for x in d)]
     assert "Besoins des familles, CA Pornic Agglo Pays de Retz, 2023" in titres
     tensions = [t for t in titres if t.startswith("Identification des tensions")]
-    assert len(tensions) == 2  # 15 communes + EPCI + département : deux diapositives lisibles
+    assert tensions == ["Identification des tensions, CA Pornic Agglo Pays de Retz, 2023"]  # les communes retenues
     tableaux = [sh.table for s in prs.slides for sh in s.shapes if sh.has_table]
     cellules = {c.text for t in tableaux for r in t.rows for c in r.cells}
-    assert "76,9\u00a0%" in cellules and "Préfailles" in cellules
+    assert "76,9\u00a0%" in cellules  # la ligne de l'EPCI
+    retenues = vue_tensions.vue_tensions(req_demo, "epci:200067346", 2023).retenues
+    assert retenues and set(retenues) <= cellules and "Préfailles" not in retenues and "Préfailles" not in cellules
     notes = [s.shapes[-1].text_frame.text for s in list(prs.slides)[1:]]
     assert all(n.startswith("Source") and "Données de démonstration" in n for n in notes)
 

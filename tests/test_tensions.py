@@ -7,14 +7,16 @@ import pandas as pd
 import pytest
 
 from portrait.donnees import jeux
-from portrait.regles import tensions
+from portrait.regles import catalogue, tensions
 from portrait.vues import francais as fr
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import lire_tableau_html, ouvrir_page
+from tests.conftest import COMMUNES, lire_tableau_html, ouvrir_page
+from tests.test_queries import lignes
 
 
 def table(**colonnes):
-    """Trois communes puis le département (ordre 2) ; les colonnes absentes valent « n.d. »."""
+    """Trois communes puis le département (ordre 2) ; les colonnes absentes valent « n.d. ». Chaque commune se compare
+    au département (colonnes reference_<indicateur>, comme les rend jeux.tensions)."""
     base = {
         "ordre": [0, 0, 0, 2], "niveau": ["commune"] * 3 + ["departement"], "code": ["A", "B", "C", "D"],
         "nom": ["A", "B", "C", "Dép"], "population": [3_499, 3_500, 10_000, 50_000],
@@ -23,33 +25,45 @@ def table(**colonnes):
         "places_psu": [10, 0, 0, 10], "places_mc_paje": [0, 0, 0, 0], "enfants_0_2": [100, 50, 0, 1000],
     }
     base.update(colonnes)
-    return pd.DataFrame(base)
+    df = pd.DataFrame(base)
+    for ind in catalogue.INDICATEURS_TENSION:
+        df[f"reference_{ind}"] = colonnes.get(f"reference_{ind}", [df[ind].iloc[3]] * 3 + [math.nan])
+    return df
 
 
 def test_criteres_seuils_inclusifs_et_couverture_du_departement():
-    c = tensions.criteres(table(), tensions.Seuils(), reference_couverture=65.0)
+    c = tensions.criteres(table(), tensions.Seuils())
     assert c.loc[0].tolist() == [True, True, True, True]  # 5 ≥ 5, 15 ≥ 15, 80 ≥ 75, 60 < 65
     assert c.loc[1].tolist() == [False, True, False, False]
     assert c.loc[2].tolist() == [False, False, True, True]  # évolution n.d. : jamais en tension
 
 
 def test_seuil_de_couverture_choisi_remplace_le_departement():
-    c = tensions.criteres(table(), tensions.Seuils(taux_couverture=75.0), reference_couverture=65.0)
+    c = tensions.criteres(table(), tensions.Seuils(taux_couverture=75.0))
     assert c["taux_couverture"].tolist() == [True, True, True, True]
 
 
+def test_chaque_commune_se_compare_a_son_departement():
+    # A et B dans un département à 65 %, C dans un autre à 30 % : C (40 %) n'est pas sous SA valeur
+    t = table(reference_taux_couverture=[65.0, 65.0, 30.0, math.nan])
+    assert tensions.criteres(t, tensions.Seuils())["taux_couverture"].tolist() == [True, False, False, False]
+    assert list(tensions.ecart_tension(t, "taux_couverture").iloc[:3]) == [5.0, -5.0, -10.0]
+
+
 def test_vue_france_la_couverture_se_compare_a_la_france():
-    # France par EPCI : pas de ligne département, la référence est la ligne France (elle était ignorée : le critère
-    # de couverture ne se remplissait jamais)
+    # France par EPCI : chaque EPCI se compare à la France (reference_*), sans compétence SPPE (elles sont aux
+    # communes) ; avant, le critère de couverture ne se remplissait jamais
     france = table(ordre=[0, 0, 0, 3], niveau=["epci"] * 3 + ["france"])
-    assert tensions.reference(france, "taux_couverture") == 65.0
-    e = tensions.evaluer(france, tensions.Filtres(tensions.Seuils(k=1)))
+    e = tensions.evaluer(france, tensions.Filtres(tensions.Seuils(k=1), classes_sppe=("10 000 habitants et plus",)))
     assert e.loc[e["ordre"] == 0, "critere_taux_couverture"].tolist() == [True, False, True]  # 60 et 40 < 65
-    assert vue_tensions.reference_tensions("france") == ("valeur de la France", "écart à la France", "= France")
-    assert vue_tensions.libelles_methodes("france")["rapport au département"] == "rapport à la France"
-    assert vue_tensions.libelles_methodes("departement:44")["rapport au département"] == "rapport au département"
-    # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge
-    tableau = vue_tensions.tableau_tensions(e, retenues_seulement=False)
+    assert e["classe_sppe"].isna().all() and e["competences_sppe"].isna().all()
+    assert e.loc[e["ordre"] == 0, "retenue"].tolist() == [True, True, True]  # le filtre SPPE ne s'y applique pas
+    assert vue_tensions.reference_tensions(True) == ("valeur de la France", "écart à la France", "= France")
+    assert vue_tensions.libelles_methodes(True)["rapport au département"] == "rapport à la France"
+    assert vue_tensions.libelles_methodes(False)["rapport au département"] == "rapport au département"
+    # le tableau colore l'écart à la France : A (60 % < 65 %) en rouge ; pas de colonne « Compétences SPPE »
+    tableau = vue_tensions.tableau_tensions(e, par_epci=True)
+    assert "Compétences SPPE" not in tableau.columns
     assert "rgba(215, 48, 39" in vue_tensions.styles_tensions(tableau, e).loc[0, "taux de couverture"]
 
 
@@ -74,15 +88,19 @@ def test_criteres_exiges_en_plus_des_k(k, exiges, attendu):
 
 
 def test_texte_des_filtres_pour_les_exports_et_la_fiche():
-    assert vue_tensions.texte_filtres(tensions.Filtres(), "departement:44") == (
+    assert vue_tensions.texte_filtres(tensions.Filtres(), par_epci=False) == (
         "Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, "
         "couverture sous la valeur du département ; en tension = au moins 2 critères.")
     seuils = tensions.Seuils(-2.5, 20.0, 75.0, 40.0, 1, ("taux_couverture", "part_am_60_plus"))
     filtres = tensions.Filtres(seuils, classes_sppe=("10 000 habitants et plus",))
-    assert vue_tensions.texte_filtres(filtres, "france") == (
+    assert vue_tensions.texte_filtres(filtres, par_epci=False) == (
         "Filtres : évolution des 0-2 ans ≥ \u22122,5\u00a0%, AM de 60 ans et plus ≥ 20\u00a0%, parents actifs ≥ "
         "75\u00a0%, couverture sous 40\u00a0% ; en tension = au moins 1 critère, dont taux de couverture et part AM 60 "
         "ans et plus ; communes de 10 000 habitants et plus.")
+    # la vue France juge des EPCI : ni « la valeur du département », ni classes SPPE
+    assert vue_tensions.texte_filtres(tensions.Filtres(classes_sppe=("10 000 habitants et plus",)), par_epci=True) == (
+        "Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, "
+        "couverture sous la valeur de la France ; en tension = au moins 2 critères.")
 
 
 def test_decompte_a_la_francaise():
@@ -122,13 +140,23 @@ def test_zones_d_offre_insuffisante():
 
 def test_classes_de_carte():
     valeurs = pd.Series([50.0, 64.0, 66.0, 90.0, math.nan])
-    classes, couleurs = tensions.classer(valeurs, "taux_couverture", "rapport au département", 65.0)
+    classes, couleurs = tensions.classer(valeurs, "taux_couverture", "rapport au département", pd.Series([65.0] * 5))
     assert classes.iloc[-1] == "n.d." and couleurs["n.d."] == tensions.GRIS_ND
     assert classes.iloc[0] == "moins de 52,0\u00a0%"
     # couverture : plus c'est bas, plus c'est rouge
     assert couleurs[classes.iloc[0]] == tensions.ROUGES[-1]
     niveaux, _ = tensions.classer_tension(pd.Series([0, 1, 4]))
     assert niveaux.tolist() == ["0 critère", "1 critère", "4 critères"]
+
+
+def test_classes_de_carte_rapport_a_son_departement():
+    # deux communes de 40 % : l'une dans un département à 65 % (très en dessous), l'autre dans un département à 40 %
+    # (proche) ; avant, toutes deux étaient rapportées au même département, celui de l'EPCI
+    classes, _ = tensions.classer(pd.Series([40.0, 40.0]), "taux_couverture", "rapport au département",
+                                  pd.Series([65.0, 40.0]))
+    assert classes.tolist() == ["très en dessous de son département", "proche de son département"]
+    seule, _ = tensions.classer(pd.Series([40.0]), "taux_couverture", "rapport au département", pd.Series([40.0]))
+    assert seule.tolist() == ["38,0\u00a0% à 42,0\u00a0%"]  # un seul département : des classes en valeurs
 
 
 @pytest.fixture
@@ -216,14 +244,11 @@ def test_page_tensions_vue_depuis_l_url(ouvrir):
 def test_carte_des_tensions_legende_et_zones(req):
     # Loire-Atlantique : Alpha et Gamma en tension (2 critères), Bêta 1 critère ; zone d'offre insuffisante :
     # Alpha (couverture 45,5 % < 50 %)
-    from portrait.vues import cartes
-
-    evaluee = tensions.evaluer(jeux.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES))
-    fig = vue_tensions.carte_tensions(evaluee, cartes.contours(req, "departement:44"), tensions.TENSION,
-                                      tensions.METHODES[0], True, 50.0, "Loire-Atlantique", 2023)
-    assert fig.layout.title.text.startswith("Niveau de tension (critères remplis), Loire-Atlantique, 2023")
+    vue = vue_tensions.vue_tensions(req, "departement:44", 2023)
+    fig = vue.carte.figure
+    assert vue.carte.titre == fig.layout.title.text == "Niveau de tension (critères remplis), Loire-Atlantique, 2023"
     choro, *lignes = fig.data
-    assert sorted(choro.locations) == sorted(evaluee.loc[evaluee["ordre"] == 0, "code"])
+    assert sorted(choro.locations) == ["44001", "44002", "44003"]
     assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante"]
     assert not fig.layout.showlegend  # la légende est une annotation, pas des traces vides
     legende = next(a.text for a in fig.layout.annotations if "■" in (a.text or ""))
@@ -258,3 +283,46 @@ def test_page_tensions_seuil_vide_quitte_l_url(donnees, monkeypatch):
 def test_page_tensions_carte_sans_grise_depuis_l_url(donnees, monkeypatch):
     at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", filtre_carte="false")
     assert not at.toggle(key="filtre_carte").value
+
+
+def test_lignes_communes_epci_a_cheval_sur_deux_departements(req):
+    # chaque unité porte son territoire de comparaison ; l'EPCI à cheval a une ligne par département
+    cols = ["ordre", "territoire", "niveau", "nom", "population", "reference"]
+    assert lignes(req.executer("lignes_communes", {"territoire": "epci:200000002"}), cols) == [
+        (0, "commune:85001", "commune", "Epsilon", 2000, "departement:85"),
+        (0, "commune:44003", "commune", "Gamma", 12000, "departement:44"),
+        (1, "epci:200000002", "epci", "CA Test Deux", 14000, None),
+        (2, "departement:44", "departement", "Loire-Atlantique", 17000, None),
+        (2, "departement:85", "departement", "Vendée", 2000, None),
+    ]
+    assert lignes(req.executer("lignes_communes", {"territoire": "france"}), ["ordre", "territoire", "reference"]) == [
+        (0, "epci:200000002", "france"), (0, "epci:200000003", "france"), (0, "epci:200000001", "france"),
+        (3, "france", None)]
+    assert lignes(req.executer("communes_territoire", {"territoire": "epci:200000002"}),
+                  ["code", "epci", "reference"]) == [("44003", "200000002", "departement:44"),
+                                                     ("85001", "200000002", "departement:85")]
+
+
+def test_tensions_valeurs_du_departement_de_chaque_commune(req):
+    # jeux.tensions : les valeurs de comparaison de chaque ligne (Vendée pour Epsilon, Loire-Atlantique pour Gamma)
+    t = jeux.tensions(req, "epci:200000002", 2023).set_index("code")
+    assert t.loc["85001", "reference_taux_couverture"] == pytest.approx(100 * 10 / 50)
+    assert t.loc["44003", "reference_taux_couverture"] == pytest.approx(100 * 410 / 620)
+    assert t.loc["85001", "reference_part_am_60_plus"] == pytest.approx(50.0)
+    # toutes les communes de France, chacune avec son département (la part de communes en tension par EPCI)
+    c = jeux.tensions_communes(req, "france", 2023).set_index("code")
+    assert c.loc["16001", "reference_taux_couverture"] == 55.5 and list(c.index) == sorted(COMMUNES["code"])
+    parts = tensions.part_en_tension_par_epci(jeux.tensions_communes(req, "france", 2023))
+    assert lignes(parts, ["code", "communes", "en_tension"]) == [("200000001", 2, 1), ("200000002", 2, 2),
+                                                                 ("200000003", 1, 0)]
+
+
+def test_page_tensions_portrait_court_de_la_commune_de_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", commune="44001")
+    assert any(m.value.startswith("**Alpha** · 1\u202f000 habitants · compétences SPPE : recenser les besoins")
+               and m.value.endswith("· offre insuffisante") for m in at.markdown)
+    assert [m.label for m in at.metric] == [catalogue.indicateur(i).libelle for i in vue_tensions.CHIFFRES_TENSION]
+    assert at.metric[0].value == "110" and at.query_params["commune"] == "44001"
+    # vue France : un EPCI, sans compétences SPPE
+    france = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "france", commune="200000001")
+    assert any(m.value == "**CC Test Un** · 5\u202f000 habitants" for m in france.markdown)

@@ -44,6 +44,12 @@ def annees_disponibles(req: Requetes) -> list[int]:
     return [int(a) for a in req.executer("annees_disponibles")["annee"]]
 
 
+def annee_par_defaut(disponibles: list[int]) -> int:
+    """L'année montrée quand aucune n'est demandée, ou qu'une année sans données l'est : 2023 (le document 004)
+    si elle a des données, sinon la plus récente."""
+    return ANNEE_DEFAUT if ANNEE_DEFAUT in disponibles or not disponibles else max(disponibles)
+
+
 def comparateurs(req: Requetes, t: str) -> pd.DataFrame:
     """Le territoire puis ses comparateurs : son EPCI, son département, la France."""
     return req.reference("comparateurs", {"territoire": lire_territoire(t)})
@@ -69,16 +75,39 @@ def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = catalogu
     return sortie[["ordre", "niveau", "code", "nom", "demo", *catalogue.PAR_ID]]
 
 
+def avec_references(req: Requetes, lignes: pd.DataFrame, ids: list[str], annee: int, recul: int) -> pd.DataFrame:
+    """Les valeurs des lignes (valeurs_larges), plus pour chacune celles de son territoire de comparaison (colonne
+    `reference` : son département, ou la France) dans des colonnes `reference_<indicateur>`, lues dans la même
+    requête : une commune se compare à son département, quel que soit le territoire affiché."""
+    territoires = pd.DataFrame({"territoire": list(dict.fromkeys([*lignes["territoire"],
+                                                                  *lignes["reference"].dropna()]))})
+    valeurs = valeurs_larges(req, territoires, ids, annee, recul).set_index("territoire")
+    sortie = lignes.join(valeurs, on="territoire")
+    for i in ids:
+        sortie[f"reference_{i}"] = sortie["reference"].map(valeurs[i]).astype(float)
+    return sortie
+
+
 def tensions(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION,
              autres: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, son département.
+    """Tableau des tensions : les communes du territoire (les EPCI pour la France), puis son EPCI, ses départements.
 
-    `autres` ajoute des colonnes d'indicateurs (places collectives pour les zones, indicateur de la carte).
+    `autres` ajoute des colonnes d'indicateurs (places collectives pour les zones, indicateur de la carte). Chaque
+    unité porte les valeurs de son territoire de comparaison (`reference_<indicateur>`).
     """
     lignes = req.reference("lignes_communes", {"territoire": lire_territoire(t)})
     ids = list(dict.fromkeys([*catalogue.INDICATEURS_TENSION, *autres]))
-    sortie = valeurs_larges(req, lignes, ids, annee, recul)
-    return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *ids, "demo"]]
+    sortie = avec_references(req, lignes, ids, annee, recul)
+    return sortie[["ordre", "territoire", "niveau", "code", "nom", "population", *ids, "demo", "reference",
+                   *(f"reference_{i}" for i in ids)]]
+
+
+def tensions_communes(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:
+    """Les communes d'un territoire (toutes celles de la France pour `france`), avec leur EPCI, les quatre
+    indicateurs de tension et les valeurs de leur département : de quoi juger chaque commune comme la page Tensions
+    la juge, pour compter les communes en tension de chaque EPCI."""
+    lignes = req.reference("communes_territoire", {"territoire": lire_territoire(t)})
+    return avec_references(req, lignes, list(catalogue.INDICATEURS_TENSION), annee, recul)
 
 
 def cadre_tensions(req: Requetes, t: str) -> str:
@@ -178,23 +207,3 @@ def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None)
                                   forfait if forfait is not None else coop.FORFAIT_ETP)
     synthese["demo"] = synthese["code"].isin(postes.loc[postes["source"] == "demo", "epci"])
     return synthese, postes
-
-
-def part_en_tension_par_epci(req: Requetes, t: str, annee: int, seuils=None) -> pd.DataFrame:
-    """Part des communes en tension (règles SPPE par défaut) de chaque EPCI d'un département ou d'un EPCI."""
-    from portrait.regles import tensions as regles
-
-    lignes = req.reference("communes_territoire", {"territoire": lire_territoire(t)})
-    info = territoire(req, t)
-    dep = info["departement"] if info["niveau"] != "france" else None
-    valeurs = valeurs_larges(req, lignes, list(catalogue.INDICATEURS_TENSION), annee, catalogue.RECUL_EVOLUTION)
-    reference = None
-    if dep:  # la couverture du département, seule valeur de référence de la règle
-        ligne_dep = pd.DataFrame({"territoire": [f"departement:{dep}"]})
-        reference = valeurs_larges(req, ligne_dep, ["taux_couverture"], annee, catalogue.RECUL_EVOLUTION
-                                   ).iloc[0]["taux_couverture"]
-    seuils = seuils or regles.Seuils()
-    valeurs["en_tension"] = regles.en_tension(regles.criteres(valeurs, seuils, reference), seuils)
-    sortie = valeurs.groupby("epci").agg(communes=("code", "size"), en_tension=("en_tension", "sum"))
-    sortie["part_communes_en_tension"] = 100 * sortie["en_tension"] / sortie["communes"]
-    return sortie.reset_index(names="code")

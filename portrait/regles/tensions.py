@@ -35,7 +35,6 @@ COMPETENCES_SPPE = {c: " ; ".join(libelle for seuil, libelle, _ in COMPETENCES i
                     for c, plancher in PLANCHERS_SPPE.items()}
 COMPETENCES_SPPE_COURTES = {COMPETENCES_SPPE[c]: ", ".join(court for seuil, _, court in COMPETENCES if seuil <= p)
                             for c, p in PLANCHERS_SPPE.items()}  # texte complet → texte court
-NIVEAUX_REFERENCE = ("departement", "france")  # on compare au département ; la vue France par EPCI, à la France
 INDICATEURS_ZONES = ("places_psu", "places_mc_paje", "enfants_0_2")  # ce que la règle des zones lit en plus
 TENSION = "niveau_tension"  # l'indicateur « nombre de critères remplis », choisi comme les autres pour la carte
 
@@ -67,29 +66,40 @@ class Filtres:
             object.__setattr__(self, "classes_sppe", CLASSES_SPPE)
 
 
-def reference(table: pd.DataFrame, ind: str) -> float | None:
-    """La valeur à laquelle on compare les unités : celle du département, ou de la France pour la vue France."""
-    lignes = table[table["niveau"].isin(NIVEAUX_REFERENCE) & (table["ordre"] > 0)]
-    return None if lignes.empty else lignes[ind].iloc[0]
+def colonne_reference(ind: str) -> str:
+    """La colonne qui porte, pour chaque ligne, la valeur de son territoire de comparaison (jeux.tensions)."""
+    return f"reference_{ind}"
 
 
-def seuil_couverture(seuils: Seuils, reference: float | None) -> float | None:
-    """Le seuil de couverture effectif : celui choisi, sinon la valeur du département."""
-    return seuils.taux_couverture if seuils.taux_couverture is not None else reference
+def references(table: pd.DataFrame, ind: str) -> pd.Series:
+    """La valeur à laquelle chaque ligne se compare : celle du département de la commune (même quand son EPCI est à
+    cheval sur deux départements), ou celle de la France pour un EPCI de la vue France ; manquante sinon."""
+    colonne = colonne_reference(ind)
+    if colonne not in table.columns:
+        return pd.Series(np.nan, index=table.index)
+    return table[colonne].astype(float)
 
 
-def criteres(table: pd.DataFrame, seuils: Seuils, reference_couverture: float | None) -> pd.DataFrame:
-    """Un booléen par critère et par ligne : vrai quand la commune est en tension sur ce critère.
+def seuil_couverture(seuils: Seuils, reference: pd.Series) -> pd.Series:
+    """Le seuil de couverture effectif de chaque ligne : celui choisi, sinon la valeur de son département."""
+    if seuils.taux_couverture is not None:
+        return pd.Series(float(seuils.taux_couverture), index=reference.index)
+    return reference
+
+
+def criteres(table: pd.DataFrame, seuils: Seuils) -> pd.DataFrame:
+    """Un booléen par critère et par ligne : vrai quand l'unité est en tension sur ce critère ; la couverture se
+    compare au seuil choisi, sinon à la valeur du territoire de comparaison de la ligne.
 
     Une valeur manquante ne remplit jamais un critère (on ne déclare pas une tension sur « n.d. »).
     """
-    couverture = seuil_couverture(seuils, reference_couverture)
+    couverture = seuil_couverture(seuils, references(table, "taux_couverture"))
     sortie = pd.DataFrame(index=table.index)
     sortie["evolution_enfants_0_2"] = table["evolution_enfants_0_2"] >= seuils.evolution_enfants_0_2
     sortie["part_am_60_plus"] = table["part_am_60_plus"] >= seuils.part_am_60_plus
     sortie["part_enfants_0_2_parents_actifs"] = (
         table["part_enfants_0_2_parents_actifs"] >= seuils.part_enfants_0_2_parents_actifs)
-    sortie["taux_couverture"] = (table["taux_couverture"] < couverture) if couverture is not None else False
+    sortie["taux_couverture"] = table["taux_couverture"] < couverture
     return sortie.fillna(False).astype(bool)
 
 
@@ -116,22 +126,38 @@ def zone_insuffisante(table: pd.DataFrame, seuil: float = SEUIL_ZONE_INSUFFISANT
     return (table["taux_couverture"] < seuil).fillna(False) | sans_collectif
 
 
-def evaluer(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
-    """Ajoute au tableau des tensions les critères, leur nombre, « en tension », la classe SPPE, la zone insuffisante
-    et « retenue » (en tension et dans les classes SPPE choisies). Les lignes de référence ne sont jamais retenues."""
-    seuils = filtres.seuils
-    c = criteres(table, seuils, reference(table, "taux_couverture"))
-    sortie = table.copy()
-    for ind in catalogue.INDICATEURS_TENSION:
-        sortie[f"critere_{ind}"] = c[ind]
-    unite = sortie["ordre"] == 0
+def juger(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
+    """LA règle de tension, pour toute page, fiche ou commande : les critères remplis, leur nombre, « en tension »
+    (au moins k critères, dont les exigés), la classe SPPE d'une commune et « retenue » (en tension et, pour une
+    commune, dans les classes SPPE choisies). Un EPCI (vue France) n'a pas de classe SPPE : la loi donne les
+    compétences aux communes. Seules les unités (ordre 0) sont jugées, jamais les lignes de référence."""
+    c = criteres(table, filtres.seuils)
+    unite = table["ordre"] == 0
+    commune = unite & (table["niveau"] == "commune")
+    sortie = pd.DataFrame({f"critere_{ind}": c[ind] for ind in catalogue.INDICATEURS_TENSION}, index=table.index)
     sortie[TENSION] = c.sum(axis=1).where(unite)
-    sortie["en_tension"] = unite & en_tension(c, seuils)
-    sortie["classe_sppe"] = sortie["population"].map(classe_sppe).where(unite)
-    sortie["competences_sppe"] = sortie["classe_sppe"].map(COMPETENCES_SPPE)
-    sortie["zone_insuffisante"] = unite & zone_insuffisante(sortie, filtres.zone)
-    sortie["retenue"] = sortie["en_tension"] & sortie["classe_sppe"].isin(filtres.classes_sppe)
+    sortie["en_tension"] = unite & en_tension(c, filtres.seuils)
+    sortie["classe_sppe"] = table["population"].map(classe_sppe).where(commune)
+    sortie["retenue"] = sortie["en_tension"] & (sortie["classe_sppe"].isin(filtres.classes_sppe) | ~commune)
     return sortie
+
+
+def evaluer(table: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
+    """Le tableau des tensions jugé (juger), avec les compétences SPPE des communes et la zone d'offre insuffisante."""
+    sortie = pd.concat([table, juger(table, filtres)], axis=1)
+    sortie["competences_sppe"] = sortie["classe_sppe"].map(COMPETENCES_SPPE)
+    sortie["zone_insuffisante"] = (sortie["ordre"] == 0) & zone_insuffisante(sortie, filtres.zone)
+    return sortie
+
+
+def part_en_tension_par_epci(communes: pd.DataFrame, filtres: Filtres = Filtres()) -> pd.DataFrame:
+    """Par EPCI : nombre de communes, communes en tension (retenues, comme au décompte de la page Tensions) et leur
+    part en %. `communes` : jeux.tensions_communes, toutes les communes de chaque EPCI, chacune jugée contre son
+    département ; un EPCI a donc la même part quel que soit le territoire affiché."""
+    jugees = communes[["epci"]].assign(retenue=juger(communes, filtres)["retenue"])
+    sortie = jugees.groupby("epci").agg(communes=("retenue", "size"), en_tension=("retenue", "sum"))
+    sortie["part_communes_en_tension"] = 100 * sortie["en_tension"] / sortie["communes"]
+    return sortie.reset_index(names="code")
 
 
 def indicateurs_a_lire(indicateur_carte: str) -> tuple[str, ...]:
@@ -151,12 +177,10 @@ def decompte(evaluee: pd.DataFrame) -> tuple[int, int]:
     return int(unites["retenue"].sum()), len(unites)
 
 
-def ecart_tension(table: pd.DataFrame, ind: str, reference: float | None) -> pd.Series:
-    """Écart à la valeur du département dans le sens de la tension, en points (positif = plus de tension)."""
-    sens = catalogue.indicateur(ind).sens_tension
-    if reference is None or fr.manquant(reference):
-        return pd.Series(np.nan, index=table.index)
-    return (table[ind] - reference) * sens
+def ecart_tension(table: pd.DataFrame, ind: str) -> pd.Series:
+    """Écart de chaque ligne à la valeur de son territoire de comparaison, dans le sens de la tension, en points
+    (positif = plus de tension)."""
+    return (table[ind] - references(table, ind)) * catalogue.indicateur(ind).sens_tension
 
 
 # --- Classes de la carte ----------------------------------------------------------------------------------------
@@ -172,16 +196,33 @@ RAPPORTS = (0.8, 0.95, 1.05, 1.2)
 SEUILS_FIXES = {"evolution": (-10, -5, 5, 10), "pourcent": (20, 40, 60, 80), "compte": (10, 50, 100, 500)}
 
 
-def bornes(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> list[float]:
-    """Les quatre bornes intérieures de cinq classes."""
+# quand les unités d'une carte se comparent à des départements différents (EPCI à cheval sur deux départements),
+# les classes du rapport au département ne peuvent pas s'écrire en valeurs : elles disent la position de chacune
+LIBELLES_RAPPORT = ("très en dessous de son département", "en dessous de son département",
+                    "proche de son département", "au-dessus de son département", "très au-dessus de son département")
+
+
+def bornes_rapport(reference: float) -> list[float]:
+    """Les quatre bornes croissantes du rapport à une valeur de référence : 0,8, 0,95, 1,05 et 1,2 fois."""
+    return [reference * r for r in RAPPORTS] if reference > 0 else [reference / r for r in RAPPORTS]
+
+
+def bornes(valeurs: pd.Series, ind: str, methode: str) -> list[float]:
+    """Les quatre bornes intérieures de cinq classes, en quantiles ou en seuils fixes."""
     v = valeurs.dropna()
-    if methode == "rapport au département" and reference not in (None, 0) and not fr.manquant(reference):
-        return [reference * r for r in RAPPORTS] if reference > 0 else [reference / r for r in RAPPORTS]
     if methode == "seuils fixes" or v.nunique() < 5:
         nature = catalogue.indicateur(ind).nature
         cle = "evolution" if nature == "evolution" else ("pourcent" if nature == "taux" else "compte")
         return list(SEUILS_FIXES[cle])
     return list(np.unique(np.quantile(v, [0.2, 0.4, 0.6, 0.8])))
+
+
+def codes_rapport(valeurs: pd.Series, references: pd.Series) -> pd.Series:
+    """La classe (0 à 4) de chaque valeur rapportée à SA référence : une commune a la même classe quel que soit le
+    territoire affiché ; manquante si la valeur ou la référence l'est."""
+    b = np.array([bornes_rapport(r) if not fr.manquant(r) else [np.nan] * 4 for r in references], dtype=float)
+    codes = (valeurs.to_numpy(dtype=float)[:, None] >= b.reshape(-1, 4)).sum(axis=1).astype(float)
+    return pd.Series(codes, index=valeurs.index).where(valeurs.notna() & references.notna())
 
 
 def libelles_classes(limites: list[float], formater) -> list[str]:
@@ -197,13 +238,23 @@ def libelles_classes(limites: list[float], formater) -> list[str]:
     return libelles
 
 
-def classer(valeurs: pd.Series, ind: str, methode: str, reference: float | None) -> tuple[pd.Series, dict[str, str]]:
-    """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris."""
-    limites = [-np.inf, *bornes(valeurs, ind, methode, reference), np.inf]
-    libelles = libelles_classes(limites, lambda x: fr.valeur(ind, x))
+def classer(valeurs: pd.Series, ind: str, methode: str, references: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Classe de chaque valeur (libellé à la française) et couleur de chaque classe ; « n.d. » à part, en gris.
+    `references` : la valeur de comparaison de chaque ligne (rapport au département)."""
+    def formater(x):
+        return fr.valeur(ind, x)
+    refs = references.astype(float).where(references != 0)
+    if methode == METHODES[0] and refs.notna().any():
+        uniques = refs.dropna().unique()
+        libelles = (libelles_classes([-np.inf, *bornes_rapport(uniques[0]), np.inf], formater) if len(uniques) == 1
+                    else list(LIBELLES_RAPPORT))
+        codes = codes_rapport(valeurs, refs)
+    else:
+        limites = [-np.inf, *bornes(valeurs, ind, methode), np.inf]
+        libelles = libelles_classes(limites, formater)
+        codes = pd.cut(valeurs, limites, labels=False, right=False)
     sens = catalogue.indicateur(ind).sens_tension
     palette = ROUGES if sens > 0 else (ROUGES[::-1] if sens < 0 else BLEUS)
-    codes = pd.cut(valeurs, limites, labels=False, right=False)
     classes = codes.map(lambda c: libelles[int(c)] if not fr.manquant(c) else NON_DISPONIBLE)
     couleurs = {lib: palette[i] for i, lib in enumerate(libelles[: len(palette)])}
     couleurs[NON_DISPONIBLE] = GRIS_ND

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +13,12 @@ from portrait.donnees import jeux
 from portrait.donnees.connexion import DOSSIER_DONNEES, Chemins, connecter
 from portrait.donnees.requetes import Requetes
 from portrait.regles import tensions as regles
+from portrait.vues import accueil as vues_accueil
+from portrait.vues import cooperation as vues_cooperation
+from portrait.vues import detail as vues_detail
 from portrait.vues import graphiques
-from portrait.vues import tensions as vue_tensions
+from portrait.vues import synthese as vues_synthese
+from portrait.vues import tensions as vues_tensions
 
 
 def racine() -> str:
@@ -66,46 +71,38 @@ def annees(sig: str) -> list[int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def synthese(sig: str, territoire: str, annee: int) -> pd.DataFrame:
-    return jeux.synthese(requetes()[0], territoire, annee)
+def accueil(sig: str, territoire: str, annee: int) -> vues_accueil.Accueil:
+    return vues_accueil.accueil(requetes()[0], territoire, annee)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def series_synthese(sig: str, territoire: str, ids: tuple[str, ...], annees: tuple[int, ...]) -> pd.DataFrame:
-    return jeux.series_synthese(requetes()[0], territoire, list(ids), list(annees))
+def synthese(sig: str, territoire: str, annee: int) -> vues_synthese.Synthese:
+    return vues_synthese.synthese(requetes()[0], territoire, annee)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def detail(sig: str, territoire: str, id_indicateur: str, annee: int) -> pd.DataFrame:
-    return jeux.detail(requetes()[0], territoire, id_indicateur, annee)
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def serie(sig: str, territoires: tuple[str, ...], id_indicateur: str, annees: tuple[int, ...]) -> pd.DataFrame:
-    return jeux.serie(requetes()[0], list(territoires), id_indicateur, list(annees))
-
-
-@st.cache_data(show_spinner=False, max_entries=200)
-def tensions(sig: str, territoire: str, annee: int, autres: tuple[str, ...]) -> pd.DataFrame:
-    return jeux.tensions(requetes()[0], territoire, annee, autres=autres)
-
-
-@st.cache_data(show_spinner=False, max_entries=100)
-def contours(sig: str, territoire: str, unites: str = "communes") -> pd.DataFrame:
-    from portrait.vues import cartes
-
-    return cartes.contours(requetes()[0], territoire, unites)
+def detail(sig: str, territoire: str, annee: int, theme: str, mode: str,
+           communes: tuple[str, ...] | None) -> vues_detail.Detail:
+    return vues_detail.detail(requetes()[0], territoire, annee, theme, mode, communes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=40)
-def carte_tensions(sig: str, cadre: str, annee: int, nom_cadre: str, indicateur: str, methode: str, griser: bool,
-                   filtres: regles.Filtres):
-    """La carte d'une vue, gardée telle quelle et partagée entre les sessions (plotly_chart ne la modifie pas) :
-    une vue rouverte ou partagée part aussitôt vers le navigateur, sans refaire la figure."""
-    table = tensions(sig, cadre, annee, regles.indicateurs_a_lire(indicateur))
-    evaluee = regles.evaluer(table, filtres)
-    return graphiques.FigureFigee(vue_tensions.carte_tensions(evaluee, contours(sig, cadre), indicateur, methode,
-                                                              griser, filtres.zone, nom_cadre, annee))
+def vue_tensions(sig: str, cadre: str, annee: int, filtres: regles.Filtres, indicateur: str, methode: str,
+                 griser: bool, tout_voir: bool) -> vues_tensions.VueTensions:
+    """La vue Tensions d'une sélection, gardée telle quelle et partagée entre les sessions (la page ne la modifie
+    pas) ; sa carte est figée (FigureFigee) : une vue rouverte ou partagée part aussitôt vers le navigateur, sans
+    refaire ni recopier la figure."""
+    vue = vues_tensions.vue_tensions(requetes()[0], cadre, annee, filtres, indicateur, methode, griser, tout_voir)
+    vue.carte = replace(vue.carte, figure=graphiques.FigureFigee(vue.carte.figure))
+    return vue
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def panneau_tensions(sig: str, cadre: str, annee: int, filtres: regles.Filtres, code: str,
+                     _vue: vues_tensions.VueTensions) -> vues_tensions.Panneau | None:
+    """Le portrait court d'une unité cliquée (il ne dépend que de la sélection et de l'unité : _vue n'entre pas
+    dans la clé)."""
+    return vues_tensions.panneau(requetes()[0], _vue, code)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -113,11 +110,16 @@ def cadre_tensions(sig: str, territoire: str) -> str:
     return jeux.cadre_tensions(requetes()[0], territoire)
 
 
-@st.cache_data(show_spinner=False, max_entries=100)
-def cooperation(sig: str, territoire: str, annee: int, forfait: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return jeux.cooperation(requetes()[0], territoire, annee, forfait)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def donnees_france(sig: str, annee: int) -> vues_cooperation.DonneesFrance:
+    """Les EPCI et les communes de toute la France d'une année : les repères nationaux du quadrant de la page
+    Coopération, calculés une fois (quelques secondes) pour toutes les sélections et tous les territoires."""
+    return vues_cooperation.donnees_france(requetes()[0], annee)
 
 
-@st.cache_data(show_spinner=False, max_entries=100)
-def part_en_tension_par_epci(sig: str, territoire: str, annee: int) -> pd.DataFrame:
-    return jeux.part_en_tension_par_epci(requetes()[0], territoire, annee)
+@st.cache_resource(show_spinner=False, max_entries=40)
+def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: regles.Filtres, ratio: str,
+                    noms_visibles: bool) -> vues_cooperation.VueCooperation:
+    """La vue Coopération d'une sélection, partagée entre les sessions (la page ne la modifie pas)."""
+    return vues_cooperation.vue_cooperation(requetes()[0], cadre, annee, forfait, filtres, ratio, noms_visibles,
+                                            france=donnees_france(sig, annee))

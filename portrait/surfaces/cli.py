@@ -139,19 +139,51 @@ def requetes(args) -> Requetes:
 
 
 def cmd_portrait(args) -> int:
+    """Les lignes de la page Accueil (le territoire et ses comparateurs, tous les indicateurs) ; en texte, sous le
+    titre du tableau de la page et au-dessus de sa note."""
+    from portrait.vues import accueil
+
     req = requetes(args)
-    t = jeux.territoire(req, args.territoire)["territoire"]
-    df = jeux.portrait_territoire(req, t, args.annee).drop(columns=["ordre", "demo"])
-    sys.stdout.write(sortie_table(df, args.format))
+    disponibles = jeux.annees_disponibles(req)
+    if args.annee not in disponibles:
+        print(f"Année {args.annee} absente des données ({min(disponibles)} à {max(disponibles)}).", file=sys.stderr)
+        return 2
+    vue = accueil.accueil(req, args.territoire, args.annee)
+    if args.format == "texte":
+        print(f"{vue.comparaison.titre}\n")
+    sys.stdout.write(sortie_table(vue.lignes, args.format))
+    if args.format == "texte":
+        print(f"\n{vue.comparaison.note}")
     return 0
 
 
+def filtres_options(args):
+    """Les filtres de tension des options --k, --exiges, --couverture… (mêmes noms, mêmes valeurs que l'URL)."""
+    from portrait.surfaces import url
+
+    return url.filtres({nom: getattr(args, nom) for nom in url.FILTRES_TENSIONS if getattr(args, nom) is not None})
+
+
+def texte_vue(tableau, entete: list[str], sans: tuple[str, ...] = ()) -> str:
+    """Le Tableau d'une vue tel que la page l'écrit (en-têtes et nombres à la française), sous quelques lignes."""
+    from portrait.surfaces.fiche import texte_cellule
+
+    t = tableau.valeurs.drop(columns=list(sans), errors="ignore")
+    cellules = pd.DataFrame({c: [texte_cellule(v, tableau.formats.get(c)) for v in t[c]] for c in t.columns})
+    return "\n".join(entete) + "\n\n" + cellules.to_string(index=False) + "\n"
+
+
 def cmd_tensions(args) -> int:
+    from portrait.vues import tensions as vue_tensions
+
     req = requetes(args)
     t = jeux.territoire(req, args.territoire)["territoire"]
-    colonnes = ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION]
-    df = jeux.tensions(req, t, args.annee)[colonnes]
-    sys.stdout.write(sortie_table(df, args.format))
+    vue = vue_tensions.vue_tensions(req, t, args.annee, filtres_options(args), tout_voir=args.tout_voir)
+    if args.format == "texte":
+        sys.stdout.write(texte_vue(vue.tableau, [vue.tableau.titre, f"{vue.decompte}. {vue.filtres}"],
+                                   sans=("Compétences SPPE",)))
+    else:
+        sys.stdout.write(sortie_table(vue.lignes[list(vue_tensions.COLONNES_CLI)], args.format))
     return 0
 
 
@@ -161,7 +193,7 @@ def cmd_fiche(args) -> int:
     req = requetes(args)
     t = jeux.territoire(req, args.territoire)["territoire"]
     debut = time.time()
-    octets = fiche.fiche(req, t, args.annee, args.format)
+    octets = fiche.fiche(req, t, args.annee, args.format, filtres_options(args))
     Path(args.out).write_bytes(octets)
     print(f"Fiche {args.format.upper()} écrite : {args.out} ({len(octets) / 1e6:.1f} Mo, {time.time() - debut:.1f} s).")
     return 0
@@ -189,15 +221,38 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_cooperation(args) -> int:
-    from portrait.regles import cooperation as coop
+    from portrait.vues import cooperation as vue_cooperation
 
     req = requetes(args)
     t = jeux.territoire(req, args.territoire)["territoire"]
-    synthese, _ = jeux.cooperation(req, t, args.annee, args.forfait)
-    colonnes = ["code", "nom", *(f"etp_{t}" for t in coop.THEMATIQUES), "etp_total", "etp_pour_1000_enfants_0_2",
-                "financement_estime", "alertes"]
-    sys.stdout.write(sortie_table(synthese[colonnes], args.format))
+    vue = vue_cooperation.vue_cooperation(req, t, args.annee, args.forfait, filtres_options(args))
+    if args.format == "texte":
+        sys.stdout.write(texte_vue(vue.tableau, [vue.tableau.titre]))
+        sys.stdout.write(f"\n{vue.phrase_prioritaires}\n{vue.filtres}\n")
+    else:
+        sys.stdout.write(sortie_table(vue.lignes[list(vue_cooperation.COLONNES_CLI)], args.format))
     return 0
+
+
+def options_filtres(s: argparse.ArgumentParser) -> None:
+    """Les options des filtres de tension, nommées comme les paramètres de l'URL et lues par la même table."""
+    from portrait.surfaces import url
+
+    def lecteur(parametre):
+        def lire(texte: str):
+            try:
+                return parametre.valider(texte)
+            except ValueError as e:
+                raise argparse.ArgumentTypeError(str(e)) from None
+        return lire
+
+    aides = {"exiges": "critères exigés, séparés par des virgules (taux_couverture,part_am_60_plus)",
+             "sppe": "classes de population retenues, séparées par des virgules", "k": "au moins k critères (1 à 4)",
+             "couverture": "seuil de couverture en %% (par défaut : celle du département)",
+             "evolution": "seuil d'évolution des 0-2 ans en %%", "am60": "seuil d'AM de 60 ans et plus en %%",
+             "actifs": "seuil de parents actifs en %%", "zone": "seuil des zones d'offre insuffisante en %%"}
+    for nom in url.FILTRES_TENSIONS:
+        s.add_argument(f"--{nom}", type=lecteur(url.PARAMETRES[nom]), help=aides[nom])
 
 
 def analyseur() -> argparse.ArgumentParser:
@@ -239,11 +294,14 @@ def analyseur() -> argparse.ArgumentParser:
         s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
         s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
         s.set_defaults(func=func)
+    options_filtres(s)
+    s.add_argument("--tout-voir", action="store_true", help="toutes les communes, pas seulement celles en tension")
     s = sous.add_parser("cooperation", parents=[commun], help="chargés de coopération CTG par EPCI d'un territoire")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:16, france")
     s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
     s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
+    options_filtres(s)
     s.set_defaults(func=cmd_cooperation)
     s = sous.add_parser("fetch", parents=[commun], help="télécharge puis importe les jeux data.caf.fr d'une année")
     s.add_argument("source", choices=["caf"])
@@ -255,6 +313,7 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
     s.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
     s.add_argument("--out", required=True, help="fichier à écrire")
+    options_filtres(s)
     s.set_defaults(func=cmd_fiche)
     return p
 

@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from portrait.donnees import jeux
-from portrait.regles import catalogue
 from portrait.regles import tensions as regles
 from portrait.surfaces import exports
 from portrait.surfaces.cache import annees, choix_territoires, infos_territoire, requetes
 from portrait.surfaces.url import ecrire_url
 from portrait.vues import commun, graphiques
+from portrait.vues import francais as fr
 
 FRANCE = "france"
 
@@ -30,15 +30,30 @@ class Contexte:
     signature: str
 
 
+def _annee_de_l_url(liste_annees: list[int]) -> tuple[int, str | None]:
+    """L'année de l'URL si elle a des données ; sinon l'année par défaut, et la phrase qui le dit."""
+    defaut = jeux.annee_par_defaut(liste_annees)
+    demande = st.query_params.get("annee")
+    if demande is None:
+        return defaut, None
+    annee = int(demande) if demande.strip().isdigit() else None
+    if annee in liste_annees:
+        return annee, None
+    return defaut, (f"Année « {demande} » {'illisible' if annee is None else 'absente des données'} (années "
+                    f"disponibles : {min(liste_annees)} à {max(liste_annees)}). Affichage de {defaut}.")
+
+
 def _initialiser_depuis_url(sig: str, liste_annees: list[int]) -> None:
-    """Au premier affichage, le territoire et l'année viennent de l'URL partagée."""
+    """Au premier affichage, le territoire et l'année viennent de l'URL partagée ; ce qui n'y est pas lisible est
+    remplacé par la valeur par défaut, et la barre latérale le dit (alerte_url)."""
     if "sel_departement" in st.session_state:
         return
+    alertes = []
     demande = st.query_params.get("territoire", jeux.TERRITOIRE_DEFAUT)
     try:
         info = infos_territoire(sig, jeux.lire_territoire(demande))
     except jeux.TerritoireInconnu as e:
-        st.session_state["alerte_url"] = f"{e} Affichage de CA Pornic Agglo Pays de Retz."
+        alertes.append(f"{e} Affichage de CA Pornic Agglo Pays de Retz.")
         info = infos_territoire(sig, jeux.TERRITOIRE_DEFAUT)
     niveau = info["niveau"]
     st.session_state["sel_departement"] = (
@@ -46,11 +61,10 @@ def _initialiser_depuis_url(sig: str, liste_annees: list[int]) -> None:
     )
     st.session_state["sel_epci"] = f"epci:{info['epci']}" if niveau in ("commune", "epci") and info["epci"] else None
     st.session_state["sel_commune"] = info["territoire"] if niveau == "commune" else None
-    try:
-        annee = int(st.query_params.get("annee", jeux.ANNEE_DEFAUT))
-    except ValueError:
-        annee = jeux.ANNEE_DEFAUT
-    st.session_state["sel_annee"] = annee if annee in liste_annees else liste_annees[0]
+    st.session_state["sel_annee"], alerte_annee = _annee_de_l_url(liste_annees)
+    alertes += [alerte_annee] if alerte_annee else []
+    if alertes:
+        st.session_state["alerte_url"] = "\n\n".join(alertes)
 
 
 def _oublier(*cles: str) -> None:
@@ -212,5 +226,38 @@ def telechargements(df: pd.DataFrame, ids, nom_fichier: str, titre: str, note: s
                            key=f"xlsx_{nom_fichier}", icon=":material/download:", on_click="ignore")
 
 
-def libelle_indicateur(id_indicateur: str) -> str:
-    return catalogue.indicateur(id_indicateur).libelle
+def chiffres(liste: list[commun.Chiffre], par_rangee: int | None = None) -> None:
+    """De grands nombres (st.metric) en rangées ; la flèche suit le signe de l'écart, aucune pour un écart nul."""
+    n = par_rangee or len(liste) or 1
+    for debut in range(0, len(liste), n):
+        for colonne, c in zip(st.columns(n), liste[debut:debut + n]):
+            fleche = "auto" if c.ecart and c.ecart[0] in "+-" else "off"
+            colonne.metric(c.libelle, c.valeur, c.ecart, delta_color="off", delta_arrow=fleche, help=c.aide)
+
+
+def figure(f: commun.Figure, demo: bool, **options):
+    """Une figure d'une vue, sous sa clé, avec ses images au format diapositive."""
+    return graphique(f.figure, cle=f.cle, demo=demo, **options)
+
+
+def tableau(t: commun.Tableau, transposer: bool = False, complement: str = "", telecharger: bool = True,
+            entete: bool = True, hauteur: int | None = None, **options) -> None:
+    """Un tableau d'une vue : son titre (`entete`), ses cellules à la française (ses formats, sinon virgule décimale ;
+    le tri reste numérique), sa note, et ses téléchargements CSV et XLSX. `transposer` : un indicateur par ligne, un
+    territoire par colonne ; `hauteur` : au-delà, le tableau défile."""
+    if entete:
+        st.subheader(t.titre)
+    if hauteur is not None:
+        options["height"] = min(38 + 35 * len(t.valeurs), hauteur)
+    # placeholder : ce que le navigateur écrit dans une cellule vide (« None » sinon, quel que soit le Styler)
+    if transposer:
+        textes = commun.textes(t)
+        st.dataframe(textes.set_index(textes.columns[0]).T, width="stretch", placeholder=fr.NON_DISPONIBLE,
+                     **options)
+    else:
+        style = t.valeurs.style.format(decimal=",", thousands="\u202f", precision=2, na_rep=fr.NON_DISPONIBLE)
+        st.dataframe(style.format(t.formats, na_rep=fr.NON_DISPONIBLE), hide_index=True, width="stretch",
+                     placeholder=fr.NON_DISPONIBLE, **options)
+    st.caption(f"{t.note} {complement}".strip())
+    if telecharger:
+        telechargements(t.valeurs, [], t.fichier, t.titre, t.note, formats=t.formats_excel)

@@ -14,8 +14,8 @@ import plotly.io as pio
 
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
-from portrait.regles import catalogue, tensions
-from portrait.vues import cartes, commun, graphiques
+from portrait.regles import tensions
+from portrait.vues import commun, graphiques
 from portrait.vues import cooperation as vue_cooperation
 from portrait.vues import francais as fr
 from portrait.vues import synthese as vue_synthese
@@ -87,87 +87,59 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     d, demo = diapositives_synthese(req, territoire, annee)
     cadre = jeux.cadre_tensions(req, territoire)
     d += diapositives_tensions(req, cadre, annee, filtres)
-    d += diapositives_cooperation(req, cadre, annee)
+    d += diapositives_cooperation(req, cadre, annee, filtres)
     return d, nom, demo
 
 
+def diapositive_figure(f: commun.Figure, texte: str = "") -> Diapositive:
+    """La diapositive d'une figure de page : son titre et sa note, mot pour mot."""
+    return Diapositive(f.titre, f.note, figure=f.figure, texte=texte)
+
+
+def diapositive_tableau(t: commun.Tableau, texte: str = "") -> Diapositive:
+    """La diapositive d'un tableau de page : son titre, ses cellules à la française, sa note."""
+    return Diapositive(t.titre, t.note, tableau=t.valeurs, formats=t.formats, texte=texte)
+
+
 def diapositives_synthese(req: Requetes, territoire: str, annee: int) -> tuple[list[Diapositive], bool]:
-    """Besoins, offre, adéquation : les figures et tableaux de la page Synthèse."""
-    nom = jeux.territoire(req, territoire)["nom"]
-    synthese = jeux.synthese(req, territoire, annee)
-    demo = bool(synthese["demo"].any())
-    series = jeux.series_synthese(req, territoire, ["naissances"], list(range(2016, 2025)))
-    d: list[Diapositive] = []
-    besoins = commun.tableau(synthese, vue_synthese.TABLE_BESOINS)
-    d.append(Diapositive(f"Besoins : naissances, {nom}, 2016-2024", commun.note(["naissances"], annee, demo),
-                         figure=graphiques.series_par_territoire(
-                             series, "naissances", f"Évolution du nombre de naissances, {nom} et comparaisons",
-                             commun.note(["naissances"], annee, demo))))
-    d.append(Diapositive(f"Besoins des familles, {nom}, {annee}", commun.note(vue_synthese.TABLE_BESOINS, annee,
-                                                                                     demo),
-                         tableau=besoins, formats=commun.formats_colonnes(vue_synthese.TABLE_BESOINS)))
-    note_offre = commun.note(["places_total"], annee, demo)
-    d.append(Diapositive(f"Offre : places pour 100 enfants de moins de 3 ans, {nom}, {annee}", note_offre,
-                         figure=graphiques.barres_empilees(
-                             vue_synthese.places_pour_100(synthese), graphiques.COULEURS_MODES,
-                             vue_synthese.libelles_modes(), f"Places pour 100 enfants de moins de 3 ans, par mode, "
-                             f"{nom}, {annee}", note_offre, "places pour 100 enfants de moins de 3 ans")))
-    t = synthese.iloc[0]
-    d.append(Diapositive(
-        f"Offre : assistantes maternelles, {nom}, {annee}", commun.note(["am_actives"], annee, demo),
-        figure=graphiques.barres_empilees(vue_synthese.ages_assistantes_maternelles(synthese),
-                                          graphiques.COULEURS_AGES, vue_synthese.LIBELLES_AGES,
-                                          f"Âge des assistantes maternelles actives, {nom}, {annee}",
-                                          commun.note(["am_actives"], annee, demo),
-                                          "% des assistantes maternelles actives"),
-        texte=f"{fr.nombre(t['am_actives_60_plus'])} assistantes maternelles de 60 ans et plus ; environ "
-              f"{fr.nombre(t['places_am_60_plus_estimees'])} places menacées par les départs en retraite d'ici "
-              f"cinq ans (estimation)."))
-    d.append(Diapositive(
-        f"Adéquation : taux de couverture, {nom}, {annee}", commun.note(["taux_couverture"], annee, demo),
-        figure=graphiques.barres_comparaison(
-            synthese, "taux_couverture", f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}",
-            commun.note(["taux_couverture"], annee, demo),
-            reference=vue_synthese.reference_departement(synthese, "taux_couverture"))))
-    return d, demo
+    """Besoins, offre, adéquation : les figures, tableaux et grands nombres mêmes de la page Synthèse."""
+    vue = vue_synthese.synthese(req, territoire, annee)
+    d = [
+        diapositive_figure(vue.series_naissances, vue.naissances.phrase()),
+        diapositive_figure(vue.series_enfants),
+        diapositive_tableau(vue.besoins),
+        diapositive_figure(vue.places),
+        diapositive_tableau(vue.offre),
+        diapositive_figure(vue.ages, vue.retraite.phrase()),
+        diapositive_figure(vue.figure_couverture, vue.couverture.phrase()),
+    ]
+    return d, vue.demo
 
 
 def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres) -> list[Diapositive]:
-    """Tensions SPPE, avec les filtres de la page (rappelés sur la diapositive) : carte et tableau."""
-    nom_cadre = jeux.territoire(req, cadre)["nom"]
-    d: list[Diapositive] = []
-    table = jeux.tensions(req, cadre, annee, autres=tensions.INDICATEURS_ZONES)
-    evaluee = tensions.evaluer(table, filtres)
-    retenues, total = tensions.decompte(evaluee)
-    demo = bool(evaluee["demo"].any())
-    texte_filtres = (f"{vue_tensions.texte_filtres(filtres, cadre)} "
-                     f"{vue_tensions.decompte_tension(retenues, total, cadre == 'france')}.")
-    note_t = commun.note(catalogue.INDICATEURS_TENSION, annee, demo)
-    carte = vue_tensions.carte_tensions(evaluee, cartes.contours(req, cadre), tensions.TENSION, tensions.METHODES[0],
-                                        False, filtres.zone, nom_cadre, annee)
-    d.append(Diapositive(f"Tensions SPPE, {nom_cadre}, {annee}", note_t, texte=texte_filtres, figure=carte))
-    tableau_t = vue_tensions.tableau_tensions(evaluee, retenues_seulement=False).drop(columns=["Compétences SPPE",
-                                                                                                "Code"])
-    for i, part in enumerate(morceaux(tableau_t)):
-        d.append(Diapositive(f"Identification des tensions, {nom_cadre}, {annee}"
-                             + (f" ({i + 1}/{len(morceaux(tableau_t))})" if len(tableau_t) > LIGNES_PAR_DIAPOSITIVE
-                                else ""), note_t, tableau=part, formats=vue_tensions.formats_tensions(),
-                             texte=texte_filtres if i == 0 else ""))
+    """Tensions SPPE, la vue de la page pour ces filtres (rappelés sur la diapositive) : sa carte, qui grise les
+    unités hors filtre, et son tableau des unités retenues, avec les lignes de référence."""
+    vue = vue_tensions.vue_tensions(req, cadre, annee, filtres)
+    texte = f"{vue.filtres} {vue.decompte}."
+    d = [Diapositive(f"Tensions SPPE, {vue.nom}, {annee}", vue.source, texte=texte, figure=vue.carte.figure)]
+    tableau_t = vue.tableau.valeurs.drop(columns=["Compétences SPPE", "Code"], errors="ignore")
+    parts = morceaux(tableau_t)
+    for i, part in enumerate(parts):
+        d.append(Diapositive(vue.tableau.titre + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""), vue.source,
+                             tableau=part, formats=vue.tableau.formats, texte=texte if i == 0 else ""))
     return d
 
 
-def diapositives_cooperation(req: Requetes, cadre: str, annee: int) -> list[Diapositive]:
-    """Chargés de coopération CTG : le tableau par EPCI."""
-    nom_cadre = jeux.territoire(req, cadre)["nom"]
-    d: list[Diapositive] = []
-    synthese_coop, _ = jeux.cooperation(req, cadre, annee)
-    tableau_c = vue_cooperation.tableau_cooperation(synthese_coop)[["EPCI", "ETP petite enfance", "ETP total",
-                                                               "ETP pour 1 000 enfants 0-2 ans",
-                                                               "Financement estimé (€)", "Alertes"]]
-    for part in morceaux(tableau_c, 10):
-        d.append(Diapositive(f"Chargés de coopération CTG, {nom_cadre}, {annee}", vue_cooperation.note_cooperation(
-            annee, bool(synthese_coop["demo"].any())), tableau=part,
-            formats=vue_cooperation.formats_cooperation(tableau_c)))
+def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
+                             filtres: tensions.Filtres = tensions.Filtres()) -> list[Diapositive]:
+    """Chargés de coopération CTG, la vue de la page : le tableau par EPCI, puis les priorités (tension SPPE des
+    communes avec les filtres de la fiche, médianes de tous les EPCI de France)."""
+    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres)
+    tableau_c = vue.tableau.valeurs[["EPCI", "ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
+                                     "Financement estimé (€)", "Alertes"]]
+    d = [Diapositive(vue.tableau.titre, vue.note, tableau=part, formats=vue.tableau.formats)
+         for part in morceaux(tableau_c, 10)]
+    d.append(Diapositive(vue.priorites.titre, vue.note, figure=vue.priorites.figure, texte=vue.phrase_prioritaires))
     return d
 
 
@@ -232,11 +204,16 @@ def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
 def figure_tableau(diapo: Diapositive) -> go.Figure:
     """Un tableau en figure (pour la page PDF), valeurs à la française."""
     t = diapo.tableau
+    cellules = [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns]
+    # chaque colonne aussi large que son texte le plus long (un nom de commune ne se coupe pas : « Saint-Aubin-des-
+    # Châteaux » était tronqué), ou que le plus long mot de son en-tête, qui passe à la ligne
+    largeurs = [max([len(x) for x in col] + [len(m) for m in str(c).split()]) for c, col in zip(t.columns, cellules)]
+    taille = 19 if len(t.columns) <= 8 else 15  # un tableau large (l'offre : 12 colonnes) garde ses mots entiers
     fig = go.Figure(go.Table(
+        columnwidth=largeurs,
         header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
-                "font": {"size": 19}, "height": 46},
-        cells={"values": [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns],
-               "align": "left", "font": {"size": 19}, "height": 44}))
+                "font": {"size": taille}, "height": 46},
+        cells={"values": cellules, "align": "left", "font": {"size": taille}, "height": 44}))
     graphiques.mise_en_page(fig, diapo.titre, diapo.note, hauteur=HAUTEUR)
     fig.update_layout(margin={"b": 100, "t": 130})
     if diapo.texte:
@@ -260,9 +237,10 @@ def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
     for diapo in d:
         if diapo.figure is not None:
             fig = copy.deepcopy(diapo.figure)
-            if diapo.texte:
+            if diapo.texte:  # sous le titre, au-dessus de la figure (la marge haute s'agrandit pour elle)
+                fig.update_layout(margin={"t": (fig.layout.margin.t or 95) + 65})
                 fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1,
-                                   yshift=30, showarrow=False, xanchor="left", yanchor="bottom", align="left",
+                                   yshift=28, showarrow=False, xanchor="left", yanchor="bottom", align="left",
                                    font={"size": 13})
             pages.append(fig)
         else:

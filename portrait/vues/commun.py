@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -82,8 +83,16 @@ def note_source(ids: list[str] | tuple[str, ...], annee: int, demo: bool) -> str
     return texte + (" Valeurs de démonstration." if demo else "")
 
 
-def chiffres_territoire(portrait: pd.DataFrame, ids: tuple[str, ...] = CHIFFRES_CLES) -> list[dict]:
-    """Les chiffres clés du territoire (première ligne) avec l'écart au département, pour st.metric."""
+def ecart_points(ecart: float, nom_reference: str) -> str:
+    """« +1,2 pt vs Loire-Atlantique », « -1,0 pt vs Loire-Atlantique » : le signe en tête est un « - » ASCII,
+    le seul que st.metric lit comme une baisse (un moins typographique y montre une flèche montante)."""
+    arrondi = round(ecart, 1)
+    signe = "-" if arrondi < 0 else "+" if arrondi > 0 else ""
+    return f"{signe}{fr.nombre(abs(arrondi), 1)} pt vs {nom_reference}"
+
+
+def chiffres_territoire(portrait: pd.DataFrame, ids: tuple[str, ...] = CHIFFRES_CLES) -> list[Chiffre]:
+    """Les chiffres clés du territoire (première ligne), avec l'écart au département pour les taux."""
     t = portrait.iloc[0]
     dep = portrait[portrait["niveau"] == "departement"]
     ref = dep.iloc[0] if len(dep) and t["niveau"] != "departement" else None
@@ -92,9 +101,8 @@ def chiffres_territoire(portrait: pd.DataFrame, ids: tuple[str, ...] = CHIFFRES_
         ind = catalogue.indicateur(i)
         ecart = None
         if ref is not None and ind.nature == "taux" and not fr.manquant(t[i]) and not fr.manquant(ref[i]):
-            ecart = f"{fr.nombre(t[i] - ref[i], 1)} pt vs {ref['nom']}"
-        sortie.append({"libelle": ind.libelle, "valeur": fr.valeur(i, t[i]), "ecart": ecart,
-                       "aide": ind.definition})
+            ecart = ecart_points(t[i] - ref[i], ref["nom"])
+        sortie.append(Chiffre(ind.libelle, fr.valeur(i, t[i]), ecart, ind.definition))
     return sortie
 
 
@@ -130,22 +138,22 @@ def tableau(lignes: pd.DataFrame, ids: tuple[str, ...] | list[str], premiere: st
     return sortie
 
 
-def formats_colonnes(ids) -> dict[str, callable]:
-    """Formateur français de chaque colonne d'un tableau construit par `tableau`."""
-    return {catalogue.indicateur(i).libelle_court: (lambda v, i=i: fr.valeur(i, v)) for i in ids}
+def formats_colonnes(ids) -> dict[str, Callable]:
+    """Formateur français de chaque colonne d'un tableau construit par `tableau` (des `partial`, que le cache des
+    pages sait copier, quand une lambda ne le sait pas)."""
+    return {catalogue.indicateur(i).libelle_court: partial(fr.valeur, i) for i in ids}
+
+
+def format_excel(id_indicateur: str) -> str:
+    """Format de nombre Excel d'un indicateur (« 76,9 % », « 16 130 » dans un Excel français)."""
+    from portrait.surfaces.exports import FORMAT_NOMBRE, FORMAT_POURCENT
+
+    return FORMAT_POURCENT if catalogue.indicateur(id_indicateur).est_pourcentage else FORMAT_NOMBRE
 
 
 def formats_excel(ids) -> dict[str, str]:
     """Format de nombre Excel de chaque colonne (les nombres restent des nombres)."""
-    from portrait.surfaces.exports import FORMAT_NOMBRE, FORMAT_POURCENT
-
-    return {catalogue.indicateur(i).libelle_court:
-            FORMAT_POURCENT if catalogue.indicateur(i).est_pourcentage else FORMAT_NOMBRE for i in ids}
-
-
-def styler(df: pd.DataFrame, ids):
-    """Le tableau mis en forme à la française pour st.dataframe ; le tri reste numérique."""
-    return df.style.format(formats_colonnes(ids), na_rep=fr.NON_DISPONIBLE)
+    return {catalogue.indicateur(i).libelle_court: format_excel(i) for i in ids}
 
 
 def note(ids, annee: int, demo: bool, extra: str = "") -> str:
@@ -208,3 +216,49 @@ def enumeration(noms: list[str], maximum: int = 10) -> str:
     if len(noms) <= maximum:
         return ", ".join(noms)
     return f"{', '.join(noms[:maximum])} et {len(noms) - maximum} autres"
+
+
+@dataclass(frozen=True)
+class GroupeChiffres:
+    """Quelques grands nombres lus ensemble sous un intitulé : « Nombre de naissances, 2023 » puis un par territoire."""
+
+    intitule: str
+    chiffres: list[Chiffre]
+
+    def phrase(self) -> str:
+        """Les mêmes nombres en une phrase, pour une diapositive : « Intitulé : A 576 ; B 258. »."""
+        corps = " ; ".join(f"{c.libelle} : {c.valeur}" for c in self.chiffres)
+        corps += "" if corps.endswith(".") else "."
+        return f"{self.intitule}. {corps}" if self.intitule else corps
+
+
+def tableau_indicateurs(lignes: pd.DataFrame, ids: tuple[str, ...], titre: str, note: str, fichier: str,
+                        premiere: str = "Territoire") -> Tableau:
+    """Un tableau de la page : une ligne par territoire, une colonne par indicateur, nombres réels et formats."""
+    return Tableau(titre, note, tableau(lignes, ids, premiere), formats_colonnes(ids), formats_excel(ids), fichier)
+
+
+def textes(t: Tableau) -> pd.DataFrame:
+    """Les cellules d'un tableau telles qu'on les lit (à la française, « n.d. » pour une valeur manquante)."""
+    sortie = pd.DataFrame(index=t.valeurs.index)
+    for colonne in t.valeurs.columns:
+        formater = t.formats.get(colonne, str)
+        sortie[colonne] = [fr.NON_DISPONIBLE if fr.manquant(v) else formater(v) for v in t.valeurs[colonne]]
+    return sortie
+
+
+def annees_serie(disponibles: list[int], id_indicateur: str) -> list[int]:
+    """Les années où un indicateur peut avoir une valeur : celles des données, et pour une évolution celles dont
+    l'année N-5 existe aussi (une évolution 2016-2024 commence en 2021)."""
+    annees = sorted(disponibles)
+    if catalogue.indicateur(id_indicateur).nature == "evolution":
+        annees = [a for a in annees if a - catalogue.RECUL_EVOLUTION in disponibles]
+    return annees
+
+
+def etendue(annees) -> str:
+    """« 2016-2024 » : la période réellement couverte par une série ; une seule année, ou aucune."""
+    vues = sorted({int(a) for a in annees})
+    if not vues:
+        return "aucune valeur connue"
+    return str(vues[0]) if vues[0] == vues[-1] else f"{vues[0]}-{vues[-1]}"

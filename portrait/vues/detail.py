@@ -1,11 +1,38 @@
-"""Vue de la page Détail par indicateur : chaque commune face à l'EPCI et au département."""
+"""Vue de la page Détail par indicateur : chaque commune face à l'EPCI et au département, et son évolution."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from portrait.donnees import jeux
+from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue
-from portrait.vues.commun import NIVEAUX_LIBELLES
+from portrait.vues import commun, graphiques
+from portrait.vues.commun import NIVEAUX_LIBELLES, Figure, Tableau
+
+CHOIX_DEFAUT = 3  # communes suivies quand ni l'URL ni le territoire n'en désignent
+
+
+@dataclass
+class Detail:
+    """Tout ce que montre la page Détail pour un indicateur et des communes suivies."""
+
+    titre: str
+    id_indicateur: str
+    demo: bool
+    tableau: Tableau
+    barres: Figure
+    communes: dict[str, str]  # territoire -> nom : les communes qu'on peut suivre (les EPCI pour la France)
+    choix: list[str]  # les communes suivies, dans l'ordre du choix
+    intitule_evolution: str
+    evolution: Figure
+
+
+def indicateur_detail(theme: str, mode: str) -> str:
+    """L'indicateur d'un thème et d'un mode (« enfants 0-2 ans », « Évolution » -> evolution_enfants_0_2)."""
+    return catalogue.THEMES_DETAIL[theme][mode]
 
 
 def tableau_detail(detail: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
@@ -23,22 +50,51 @@ def references_detail(detail: pd.DataFrame) -> list[tuple[str, str, float]]:
     return [(r, n, v) for r, n, v in zip(refs["role"], refs["nom"], refs["valeur"])]
 
 
-def communes_detail(detail: pd.DataFrame) -> pd.DataFrame:
-    """Les seules lignes de communes (ou d'EPCI pour la France) du détail."""
-    return detail[detail["ordre"] == 0]
+def choix_retenu(communes: dict[str, str], territoire: str, demande: tuple[str, ...] | None) -> list[str]:
+    """Les communes suivies : celles demandées qui existent ; sinon la commune choisie, ou les premières."""
+    if demande is not None:
+        return [c for c in demande if c in communes]
+    return [territoire] if territoire in communes else list(communes)[:CHOIX_DEFAUT]
 
 
-def serie_avec_roles(serie: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
-    """Ajoute à une série le rôle de chaque territoire (commune, EPCI, département) tiré du détail."""
-    roles = detail.set_index("territoire")["role"]
-    return serie.assign(role=serie["territoire"].map(roles).fillna("commune"))
+def sans_valeur(detail: pd.DataFrame) -> str:
+    """« Sans valeur (n.d.) : A, B. » : les communes qui n'ont pas de barre, nommées sous le graphique."""
+    noms = list(detail.loc[(detail["ordre"] == 0) & detail["valeur"].isna(), "nom"])
+    return f"Sans valeur (n.d.) : {commun.enumeration(noms)}." if noms else ""
 
 
-def noms_territoires(detail: pd.DataFrame) -> dict[str, str]:
-    """territoire -> nom, pour les libellés d'un choix de communes."""
-    return dict(zip(detail["territoire"], detail["nom"]))
-
-
-def territoires_reference(detail: pd.DataFrame) -> list[str]:
-    """Les lignes de référence d'un détail (EPCI, département), ajoutées aux séries des communes cochées."""
-    return list(detail.loc[detail["ordre"] > 0, "territoire"])
+def detail(req: Requetes, territoire: str, annee: int, theme: str, mode: str,
+           communes: tuple[str, ...] | None = None) -> Detail:
+    """Le détail d'un indicateur (thème et mode) pour les communes d'un territoire ; `communes` : celles dont on
+    suit l'évolution (None : la commune choisie, ou les premières), sur les années où l'indicateur existe."""
+    id_indicateur = indicateur_detail(theme, mode)
+    info = jeux.territoire(req, territoire)
+    lignes = jeux.detail(req, info["territoire"], id_indicateur, annee)
+    demo = bool(lignes["demo"].any())
+    libelle = catalogue.indicateur(id_indicateur).libelle
+    titre = commun.titre(id_indicateur, info["nom"], annee)
+    note = commun.note([id_indicateur], annee, demo)
+    unites = lignes[lignes["ordre"] == 0]
+    possibles = dict(zip(unites["territoire"], unites["nom"]))
+    choix = choix_retenu(possibles, info["territoire"], communes)
+    roles = lignes.set_index("territoire")["role"]
+    annees = commun.annees_serie(jeux.annees_disponibles(req), id_indicateur)
+    serie = jeux.serie(req, [*choix, *lignes.loc[lignes["ordre"] > 0, "territoire"]], id_indicateur, annees)
+    serie = serie[serie["valeur"].notna()].assign(role=lambda s: s["territoire"].map(roles).fillna("commune"))
+    periode = commun.etendue(serie["annee"])
+    titre_courbes = f"{libelle}, communes choisies, {periode}"
+    note_barres = commun.note([id_indicateur], annee, demo, sans_valeur(lignes))
+    return Detail(
+        titre=f"Détail par indicateur · {info['nom']}",
+        id_indicateur=id_indicateur,
+        demo=demo,
+        tableau=Tableau(titre, note, tableau_detail(lignes, id_indicateur), commun.formats_colonnes([id_indicateur]),
+                        commun.formats_excel([id_indicateur]), f"detail_{id_indicateur}_{info['code']}_{annee}"),
+        barres=Figure("detail_barres", titre, note_barres, graphiques.barres_communes(
+            unites, id_indicateur, titre, note_barres, references_detail(lignes), surligne=info["territoire"])),
+        communes=possibles,
+        choix=choix,
+        intitule_evolution=f"Au fil des années : {libelle}, {periode}",
+        evolution=Figure("detail_series", titre_courbes, note,
+                         graphiques.courbes(serie, id_indicateur, titre_courbes, note)),
+    )

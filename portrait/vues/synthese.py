@@ -1,11 +1,17 @@
-"""Vue de la page Synthèse petite enfance : besoins, offre, adéquation (document 004)."""
+"""Vue de la page Synthèse petite enfance : besoins, offre, adéquation (document 004), que la fiche reprend."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from portrait.donnees import jeux
+from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue
+from portrait.vues import commun, graphiques
 from portrait.vues import francais as fr
+from portrait.vues.commun import Chiffre, Figure, GroupeChiffres, Tableau
 
 TABLE_BESOINS = (
     "naissances",
@@ -33,23 +39,61 @@ AGES_AM = ("am_actives_moins_35", "am_actives_35_49", "am_actives_50_59", "am_ac
 LIBELLES_AGES = {"am_actives_moins_35": "moins de 35 ans", "am_actives_35_49": "35-49 ans",
                  "am_actives_50_59": "50-59 ans", "am_actives_60_plus": "60 ans et plus"}
 
+SERIES = ("naissances", "enfants_0_2")
+ROLES_CHIFFRES = ("territoire", "epci", "departement", "france")  # les grands nombres : pas les voisins
+NOTE_ESTIMATION = ("Places AM 60 ans et plus : estimation = places chez les assistantes maternelles × part des "
+                   "actives de 60 ans et plus.")
+SANS_ENFANT = "n.d. : aucun enfant de moins de 3 ans"
+
+
+@dataclass
+class Synthese:
+    """Tout ce que montrent la page Synthèse et les diapositives de synthèse de la fiche, dans leur ordre."""
+
+    titre: str
+    legende: str
+    demo: bool
+    naissances: GroupeChiffres
+    series_naissances: Figure
+    series_enfants: Figure
+    besoins: Tableau
+    places: Figure
+    offre: Tableau
+    retraite: GroupeChiffres
+    ages: Figure
+    couverture: GroupeChiffres
+    figure_couverture: Figure
+
 
 def places_pour_100(synthese: pd.DataFrame) -> pd.DataFrame:
-    """Places de chaque mode pour 100 enfants de moins de 3 ans : leur somme est le taux de couverture."""
-    morceaux = []
-    for mode in catalogue.MODES_ACCUEIL:
-        morceaux.append(pd.DataFrame({"nom": synthese["nom"], "composante": mode,
-                                      "valeur": 100 * synthese[mode] / synthese["enfants_0_2"]}))
-    return pd.concat(morceaux, ignore_index=True).dropna(subset=["valeur"])
+    """Places de chaque mode pour 100 enfants de moins de 3 ans (leur somme est le taux de couverture) ; sans
+    enfant, pas de taux : la valeur reste manquante, jamais infinie."""
+    enfants = synthese["enfants_0_2"].where(synthese["enfants_0_2"] > 0)
+    return pd.concat([pd.DataFrame({"nom": synthese["nom"], "composante": mode,
+                                    "valeur": 100 * synthese[mode] / enfants}) for mode in catalogue.MODES_ACCUEIL],
+                     ignore_index=True)
 
 
 def ages_assistantes_maternelles(synthese: pd.DataFrame) -> pd.DataFrame:
-    """Répartition des assistantes maternelles actives par âge, en % des actives."""
-    morceaux = []
-    for age in AGES_AM:
-        morceaux.append(pd.DataFrame({"nom": synthese["nom"], "composante": age,
-                                      "valeur": 100 * synthese[age] / synthese["am_actives"]}))
-    return pd.concat(morceaux, ignore_index=True).dropna(subset=["valeur"])
+    """Répartition des assistantes maternelles actives par âge, en % des actives (manquante sans active)."""
+    actives = synthese["am_actives"].where(synthese["am_actives"] > 0)
+    return pd.concat([pd.DataFrame({"nom": synthese["nom"], "composante": age,
+                                    "valeur": 100 * synthese[age] / actives}) for age in AGES_AM], ignore_index=True)
+
+
+def sans_valeur(synthese: pd.DataFrame, denominateur: str, aucun: str) -> dict[str, str]:
+    """nom -> ce qu'on écrit à la place d'une barre qui ne peut exister : « n.d. : aucun enfant de moins de 3 ans »
+    quand le dénominateur est nul, « n.d. » quand il est inconnu."""
+    return {n: aucun if d == 0 else fr.NON_DISPONIBLE for n, d in zip(synthese["nom"], synthese[denominateur])
+            if fr.manquant(d) or d == 0}
+
+
+def phrase_sans_valeur(manquants: dict[str, str]) -> str:
+    """« Sans valeur : Bezonvaux (aucun enfant de moins de 3 ans). » pour la note d'une figure."""
+    if not manquants:
+        return ""
+    raisons = [f"{n} ({t.removeprefix('n.d. : ')})" if t != fr.NON_DISPONIBLE else n for n, t in manquants.items()]
+    return f"Sans valeur (n.d.) : {', '.join(raisons)}."
 
 
 def libelles_modes() -> dict[str, str]:
@@ -57,12 +101,11 @@ def libelles_modes() -> dict[str, str]:
     return {m: catalogue.indicateur(m).libelle_court.removeprefix("places ") for m in catalogue.MODES_ACCUEIL}
 
 
-def chiffres_comparateurs(synthese: pd.DataFrame, id_indicateur: str, roles=("territoire", "epci", "departement",
-                                                                               "france")) -> list[dict]:
+def chiffres_comparateurs(synthese: pd.DataFrame, id_indicateur: str, intitule: str) -> GroupeChiffres:
     """Les grands nombres d'un indicateur : le territoire puis ses comparateurs (pas les voisins)."""
-    lignes = synthese[synthese["role"].isin(roles)]
-    return [{"nom": n, "valeur": fr.valeur(id_indicateur, v), "role": r}
-            for n, v, r in zip(lignes["nom"], lignes[id_indicateur], lignes["role"])]
+    lignes = synthese[synthese["role"].isin(ROLES_CHIFFRES)]
+    return GroupeChiffres(intitule, [Chiffre(n, fr.valeur(id_indicateur, v))
+                                     for n, v in zip(lignes["nom"], lignes[id_indicateur])])
 
 
 def reference_departement(lignes: pd.DataFrame, id_indicateur: str) -> tuple[str, float] | None:
@@ -71,6 +114,68 @@ def reference_departement(lignes: pd.DataFrame, id_indicateur: str) -> tuple[str
     return (dep["nom"].iloc[0], dep[id_indicateur].iloc[0]) if len(dep) else None
 
 
-def serie_indicateur(series: pd.DataFrame, id_indicateur: str) -> pd.DataFrame:
-    """La série d'un indicateur parmi les séries de la synthèse."""
-    return series[series["indicateur"] == id_indicateur]
+def figure_serie(series: pd.DataFrame, id_indicateur: str, debut_titre: str, nom: str, annee: int,
+                 demo: bool) -> Figure:
+    """La petite courbe par territoire d'un compte, titrée de la période que couvrent vraiment ses valeurs."""
+    serie = series[(series["indicateur"] == id_indicateur) & series["valeur"].notna()]
+    titre = f"{debut_titre}, {nom} et comparaisons, {commun.etendue(serie['annee'])}"
+    vide = "" if len(serie) else f"Aucune valeur connue pour ces territoires ({fr.NON_DISPONIBLE})."
+    note = commun.note([id_indicateur], annee, demo, vide)
+    return Figure(f"{id_indicateur}_series", titre, note, graphiques.series_par_territoire(serie, id_indicateur,
+                                                                                           titre, note))
+
+
+def figure_empilee(long: pd.DataFrame, couleurs: dict, libelles: dict, titre: str, note: str, axe: str,
+                   manquants: dict[str, str], cle: str) -> Figure:
+    """Barres empilées d'une page, la raison de chaque barre absente écrite à sa place et dans la note."""
+    note = f"{note} {phrase_sans_valeur(manquants)}".strip()
+    return Figure(cle, titre, note, graphiques.barres_empilees(long, couleurs, libelles, titre, note, axe,
+                                                               sans_valeur=manquants))
+
+
+def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
+    """La synthèse petite enfance d'un territoire : ses comparateurs, leurs séries sur les années des données."""
+    info = jeux.territoire(req, territoire)
+    t, nom, code = info["territoire"], info["nom"], info["code"]
+    lignes = jeux.synthese(req, t, annee)
+    demo = bool(lignes["demo"].any())
+    annees = commun.annees_serie(jeux.annees_disponibles(req), SERIES[0])
+    series = jeux.series_synthese(req, t, list(SERIES), annees)
+    note_offre = commun.note(TABLE_OFFRE, annee, demo, NOTE_ESTIMATION)
+    sans_enfant = sans_valeur(lignes, "enfants_0_2", SANS_ENFANT)
+    note_couverture = commun.note(["taux_couverture"], annee, demo, phrase_sans_valeur(sans_enfant))
+    titre_couverture = f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}"
+    t0 = lignes.iloc[0]
+    return Synthese(
+        titre=f"Synthèse petite enfance · {nom}",
+        legende=f"{annee} · comparé à {', '.join(lignes['nom'].iloc[1:])}",
+        demo=demo,
+        naissances=chiffres_comparateurs(lignes, "naissances", f"Nombre de naissances, {annee}"),
+        series_naissances=figure_serie(series, "naissances", "Évolution du nombre de naissances", nom, annee, demo),
+        series_enfants=figure_serie(series, "enfants_0_2", "Évolution du nombre d'enfants de 0 à 2 ans", nom, annee,
+                                    demo),
+        besoins=commun.tableau_indicateurs(lignes, TABLE_BESOINS, f"Besoins des familles, {nom}, {annee}",
+                                           commun.note(TABLE_BESOINS, annee, demo), f"besoins_{code}_{annee}"),
+        places=figure_empilee(
+            places_pour_100(lignes), graphiques.COULEURS_MODES, libelles_modes(),
+            f"Places d'accueil pour 100 enfants de moins de 3 ans, par mode, {nom}, {annee}",
+            commun.note(["places_total"], annee, demo, "Chaque barre a pour longueur le taux de couverture."),
+            "places pour 100 enfants de moins de 3 ans", sans_enfant, "places_modes"),
+        offre=commun.tableau_indicateurs(lignes, TABLE_OFFRE, f"Places et assistantes maternelles, {nom}, {annee}",
+                                         note_offre, f"offre_{code}_{annee}"),
+        retraite=GroupeChiffres("", [
+            Chiffre(f"Assistantes maternelles de 60 ans et plus, {nom}", fr.valeur("am_actives_60_plus",
+                                                                                 t0["am_actives_60_plus"])),
+            Chiffre("Places menacées par les départs en retraite d'ici cinq ans (estimation)",
+                    fr.valeur("places_am_60_plus_estimees", t0["places_am_60_plus_estimees"]),
+                    aide=commun.definition("places_am_60_plus_estimees"))]),
+        ages=figure_empilee(
+            ages_assistantes_maternelles(lignes), graphiques.COULEURS_AGES, LIBELLES_AGES,
+            f"Âge des assistantes maternelles actives, {nom}, {annee}", commun.note(["am_actives"], annee, demo),
+            "% des assistantes maternelles actives",
+            sans_valeur(lignes, "am_actives", "n.d. : aucune assistante maternelle active"), "ages_am"),
+        couverture=chiffres_comparateurs(lignes, "taux_couverture", f"Taux de couverture petite enfance, {annee}"),
+        figure_couverture=Figure("couverture", titre_couverture, note_couverture, graphiques.barres_comparaison(
+            lignes, "taux_couverture", titre_couverture, note_couverture,
+            reference=reference_departement(lignes, "taux_couverture"), sans_valeur=sans_enfant)),
+    )

@@ -1,30 +1,82 @@
-"""Vue de la page Tensions SPPE : carte, décompte, tableau « identification des tensions »."""
+"""Vue de la page Tensions SPPE : carte, décompte, tableau « identification des tensions », zones, portrait court."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from portrait.donnees import jeux
+from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue, tensions
+from portrait.vues import cartes
 from portrait.vues import francais as fr
-from portrait.vues.commun import NIVEAUX_LIBELLES, note, tableau_html
+from portrait.vues.commun import NIVEAUX_LIBELLES, Chiffre, Figure, Tableau, chiffres_territoire, note, tableau_html
 
 COLONNES_TENSION = {i: catalogue.indicateur(i).libelle_court for i in catalogue.INDICATEURS_TENSION}
+CHIFFRES_TENSION = ("enfants_0_2", "evolution_enfants_0_2", "part_am_60_plus", "part_enfants_0_2_parents_actifs",
+                    "taux_couverture")
+COLONNES_CLI = ("niveau", "code", "nom", *catalogue.INDICATEURS_TENSION, "criteres_remplis", "en_tension")
+CHOIX_CARTE = (tensions.TENSION, *catalogue.INDICATEURS_TENSION,
+               *(i.id for i in catalogue.CATALOGUE if i.id not in catalogue.INDICATEURS_TENSION))
 
 
-def reference_tensions(cadre: str) -> tuple[str, str, str]:
+@dataclass
+class VueTensions:
+    """Tout ce que montre la page Tensions (et que reprennent la fiche, la ligne de commande et le banc)."""
+
+    cadre: str  # le territoire affiché : un EPCI, un département, ou « france » (une ligne par EPCI)
+    nom: str
+    annee: int
+    par_epci: bool  # vue France : les unités sont des EPCI, comparés à la France, sans compétences SPPE
+    titre: str
+    sous_titre: str
+    regle: str  # « une commune est en tension quand… » ; « un EPCI est en tension quand… »
+    decompte: str  # « 11 communes sur 207 en tension »
+    filtres: str  # la sélection en une phrase
+    demo: bool
+    source: str  # la note de source seule (sans la phrase des filtres), pour une diapositive
+    carte: Figure
+    tableau: Tableau  # « identification des tensions » : les unités retenues (toutes avec tout_voir), les références
+    html_tableau: str  # le même, mis en forme (cellules rouges)
+    zones: Tableau  # les zones d'offre insuffisante, puis les références
+    html_zones: str
+    lignes: pd.DataFrame  # les lignes jugées du tableau, dans son ordre (colonnes d'origine, pour la CLI)
+    unites: pd.DataFrame  # toutes les unités jugées (le portrait court d'une unité cliquée)
+
+    @property
+    def retenues(self) -> list[str]:
+        """Les noms des unités en tension retenues, dans l'ordre du tableau."""
+        return list(self.unites.loc[self.unites["retenue"], "nom"])
+
+
+@dataclass
+class Panneau:
+    """Le portrait court d'une unité cliquée sur la carte."""
+
+    titre: str
+    chiffres: list[Chiffre]
+
+
+def reference_tensions(par_epci: bool) -> tuple[str, str, str]:
     """Comment nommer la valeur de comparaison des tensions : le département, ou la France pour la vue France (en
     toutes lettres, en écart, et en bref pour un champ étroit)."""
-    if cadre == "france":
+    if par_epci:
         return "valeur de la France", "écart à la France", "= France"
     return "valeur du département", "écart au département", "= département"
 
 
-def libelles_methodes(cadre: str) -> dict[str, str]:
+def libelles_methodes(par_epci: bool) -> dict[str, str]:
     """Les méthodes de classes telles qu'affichées : en vue France, le rapport se fait à la France."""
     libelles = {m: m for m in tensions.METHODES}
-    if cadre == "france":
+    if par_epci:
         libelles[tensions.METHODES[0]] = "rapport à la France"
     return libelles
+
+
+def unites_texte(par_epci: bool) -> tuple[str, str]:
+    """(« une commune », « communes ») ou (« un EPCI », « EPCI ») : ce que sont les lignes jugées."""
+    return ("un EPCI", "EPCI") if par_epci else ("une commune", "communes")
 
 
 def _seuil(x: float, signe: bool = False) -> str:
@@ -33,27 +85,48 @@ def _seuil(x: float, signe: bool = False) -> str:
     return fr.evolution(x, decimales) if signe else fr.pourcent(x, decimales)
 
 
-def texte_filtres(filtres: tensions.Filtres, cadre: str) -> str:
-    """Les filtres d'une sélection en une phrase, pour qu'un export ou une diapositive dise ce qu'il montre."""
+def texte_filtres(filtres: tensions.Filtres, par_epci: bool) -> str:
+    """Les filtres d'une sélection en une phrase, pour qu'une page, un export ou une diapositive dise ce qu'il montre.
+    Les classes SPPE ne filtrent que des communes : la vue France (par EPCI) ne les cite pas."""
     seuils, classes_sppe = filtres.seuils, filtres.classes_sppe
     couverture = (_seuil(seuils.taux_couverture) if seuils.taux_couverture is not None
-                  else f"la {reference_tensions(cadre)[0]}")
+                  else f"la {reference_tensions(par_epci)[0]}")
     texte = (f"Filtres : évolution des 0-2 ans ≥ {_seuil(seuils.evolution_enfants_0_2, signe=True)}, AM de 60 ans "
              f"et plus ≥ {_seuil(seuils.part_am_60_plus)}, parents actifs ≥ "
              f"{_seuil(seuils.part_enfants_0_2_parents_actifs)}, couverture sous {couverture} ; en tension = au moins "
              f"{seuils.k} critère{'s' if seuils.k > 1 else ''}")
     if seuils.exiges:
         texte += ", dont " + " et ".join(COLONNES_TENSION[i] for i in seuils.exiges)
-    if set(classes_sppe) != set(tensions.CLASSES_SPPE):
+    if set(classes_sppe) != set(tensions.CLASSES_SPPE) and not par_epci:
         texte += " ; communes de " + ", ".join(classes_sppe)
     return texte + "."
 
 
-def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
-    """Le tableau « identification des tensions » : les communes retenues, puis l'EPCI et le département."""
+def regle_tension(par_epci: bool) -> str:
+    """La règle en une phrase, au-dessus des filtres : « une commune » ou « un EPCI » selon les lignes jugées."""
+    un, _ = unites_texte(par_epci)
+    pronom = "il" if par_epci else "elle"
+    return (f"**Critères de tension** : {un} est en tension quand {pronom} remplit au moins *k* critères (et tous "
+            "les critères exigés).")
+
+
+def decompte_tension(retenues: int, total: int, epci: bool) -> str:
+    """« 9 communes sur 15 en tension » ; « 1 commune sur 15 » ; « 69 EPCI sur 1 255 »."""
+    unite = "EPCI" if epci else ("commune" if retenues <= 1 else "communes")
+    return f"{fr.nombre(retenues)} {unite} sur {fr.nombre(total)} en tension"
+
+
+def lignes_tableau(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> pd.DataFrame:
+    """Les lignes du tableau « identification des tensions » : les unités retenues (toutes sinon), puis les
+    références (EPCI, départements, France)."""
     garder = (evaluee["ordre"] > 0) | evaluee["retenue"] if retenues_seulement else evaluee["ordre"] >= 0
-    t = evaluee[garder]
-    unite = "EPCI" if (t["ordre"] == 0).any() and t.loc[t["ordre"] == 0, "niveau"].iloc[0] == "epci" else "Commune"
+    return evaluee[garder]
+
+
+def tableau_tensions(t: pd.DataFrame, par_epci: bool) -> pd.DataFrame:
+    """Le tableau « identification des tensions » de lignes jugées, en-têtes en français, nombres réels. La vue
+    France (par EPCI) n'a pas de colonne « Compétences SPPE »."""
+    unite = "EPCI" if par_epci else "Commune"
     sortie = pd.DataFrame({
         "Territoire": t["nom"].values,
         "Niveau": [unite if o == 0 else NIVEAUX_LIBELLES[n] for o, n in zip(t["ordre"], t["niveau"])],
@@ -65,7 +138,8 @@ def tableau_tensions(evaluee: pd.DataFrame, retenues_seulement: bool = True) -> 
     sortie["Critères remplis"] = t["niveau_tension"].values
     sortie["Offre insuffisante"] = ["oui" if z else ("non" if o == 0 else "") for z, o in
                                     zip(t["zone_insuffisante"], t["ordre"])]
-    sortie["Compétences SPPE"] = t["competences_sppe"].fillna("").values
+    if not par_epci:
+        sortie["Compétences SPPE"] = t["competences_sppe"].fillna("").values
     return sortie
 
 
@@ -102,42 +176,40 @@ def couleur_ecart(ecart: float, echelle: float) -> str:
     return f"background-color: rgba(215, 48, 39, {alpha:.2f})"
 
 
-def styles_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> pd.DataFrame:
-    """Le style CSS de chaque cellule : rouge selon l'écart au département dans le sens de la tension,
-    gris et gras pour les lignes de référence (EPCI, département)."""
-    t = evaluee[evaluee["code"].isin(tableau["Code"])].set_index("code").loc[tableau["Code"]]
+def styles_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
+    """Le style CSS de chaque cellule : rouge selon l'écart de la commune à SON département (à la France en vue
+    France) dans le sens de la tension, gris et gras pour les lignes de référence. `t` : les lignes du tableau."""
     styles = pd.DataFrame("", index=tableau.index, columns=tableau.columns)
     for ind, libelle in COLONNES_TENSION.items():
-        reference = tensions.reference(evaluee, ind)
-        ecarts = tensions.ecart_tension(t, ind, reference).values
-        echelle = max(abs(reference or 0) * 0.5, 5.0)
-        styles[libelle] = [couleur_ecart(e, echelle) for e in ecarts]
-    references = tableau["Niveau"].isin(["EPCI", "Département", "France"]) & (t["ordre"].values > 0)
-    styles.loc[references, :] = "font-weight: bold; background-color: #F0F0F0"
+        ecarts = tensions.ecart_tension(t, ind).values
+        echelles = (tensions.references(t, ind).abs() * 0.5).clip(lower=5.0).fillna(5.0).values
+        styles[libelle] = [couleur_ecart(e, s) for e, s in zip(ecarts, echelles)]
+    styles.loc[t["ordre"].values > 0, :] = "font-weight: bold; background-color: #F0F0F0"
     return styles
 
 
-def html_tensions(tableau: pd.DataFrame, evaluee: pd.DataFrame) -> str:
+def html_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> str:
     """Le tableau « identification des tensions » mis en forme, en HTML."""
-    return tableau_html(tableau, styles_tensions(tableau, evaluee), formats_tensions(), larges=("Compétences SPPE",))
+    return tableau_html(tableau, styles_tensions(tableau, t), formats_tensions(), larges=("Compétences SPPE",))
 
 
-def survol_tensions(evaluee: pd.DataFrame) -> pd.DataFrame:
+def survol_tensions(unites: pd.DataFrame) -> pd.DataFrame:
     """Textes de survol de la carte : les quatre indicateurs de tension à la française."""
-    sortie = pd.DataFrame({"code": evaluee["code"], "nom": evaluee["nom"]})
+    sortie = pd.DataFrame({"code": unites["code"], "nom": unites["nom"]})
     for ind, libelle in COLONNES_TENSION.items():
-        sortie[ind + "_texte"] = [f"{libelle} : {fr.valeur(ind, v)}" for v in evaluee[ind]]
+        sortie[ind + "_texte"] = [f"{libelle} : {fr.valeur(ind, v)}" for v in unites[ind]]
     return sortie
 
 
 def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool) -> tuple[pd.DataFrame, dict]:
-    """Unités de la carte et leur classe (« hors filtre » si le filtre s'applique), couleur de chaque classe."""
+    """Unités de la carte et leur classe (« hors filtre » si le filtre s'applique), couleur de chaque classe.
+    « Rapport au département » : chaque commune est rapportée à son département."""
     unites = evaluee[evaluee["ordre"] == 0]
     if id_indicateur == tensions.TENSION:
         classes, couleurs = tensions.classer_tension(unites[tensions.TENSION])
     else:
-        reference = tensions.reference(evaluee, id_indicateur)
-        classes, couleurs = tensions.classer(unites[id_indicateur], id_indicateur, methode, reference)
+        classes, couleurs = tensions.classer(unites[id_indicateur], id_indicateur, methode,
+                                             tensions.references(unites, id_indicateur))
     if filtre:
         classes = classes.where(unites["retenue"], tensions.HORS_FILTRE)
         couleurs = {**couleurs, tensions.HORS_FILTRE: tensions.GRIS_HORS_FILTRE}
@@ -145,8 +217,8 @@ def table_carte(evaluee: pd.DataFrame, id_indicateur: str, methode: str, filtre:
     if id_indicateur not in COLONNES_TENSION and id_indicateur != tensions.TENSION:
         libelle = catalogue.indicateur(id_indicateur).libelle_court
         table["choisi_texte"] = [f"{libelle} : {fr.valeur(id_indicateur, v)}" for v in unites[id_indicateur]]
-    table["sppe_texte"] = [f"{fr.nombre(p)} habitants · {c or ''}" for p, c in
-                           zip(unites["population"], unites["classe_sppe"])]
+    table["sppe_texte"] = [f"{fr.nombre(p)} habitants" + (f" · {c}" if isinstance(c, str) else "")
+                           for p, c in zip(unites["population"], unites["classe_sppe"])]
     return table, {c: couleurs[c] for c in couleurs if c in set(classes) or c == tensions.NON_DISPONIBLE}
 
 
@@ -156,23 +228,17 @@ def colonnes_survol(table_carte: pd.DataFrame) -> list[str]:
 
 
 def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool,
-                   seuil_zone: float, nom_cadre: str, annee: int):
+                   seuil_zone: float, nom_cadre: str, annee: int) -> Figure:
     """La carte de la page Tensions : unités colorées par classe, hors filtre grisées, offre insuffisante cernée."""
-    from portrait.vues import cartes
-
     table, couleurs = table_carte(evaluee, id_indicateur, methode, filtre)
     note_carte = note(catalogue.INDICATEURS_TENSION, annee, bool(evaluee["demo"].any()),
                       f"Contour violet : offre insuffisante (couverture < {seuil_zone:.0f} % ou aucune place "
                       "collective).")
     libelle = libelle_indicateur_carte(id_indicateur)
     titre = f"{libelle[:1].upper()}{libelle[1:]}, {nom_cadre}, {annee}"
-    return cartes.choroplethe(table, geo, "classe", couleurs, titre, note_carte, zones=tensions.zones(evaluee),
-                              survol=colonnes_survol(table))
-
-
-def tableau_zones(evaluee: pd.DataFrame) -> pd.DataFrame:
-    """Le tableau des zones d'offre insuffisante, suivi des lignes de référence."""
-    return tableau_tensions(evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)], retenues_seulement=False)
+    figure = cartes.choroplethe(table, geo, "classe", couleurs, titre, note_carte, zones=tensions.zones(evaluee),
+                                survol=colonnes_survol(table))
+    return Figure("carte_tensions", titre, note_carte, figure)
 
 
 def titre_zones(evaluee: pd.DataFrame, nom: str, annee: int) -> str:
@@ -183,21 +249,11 @@ def titre_zones(evaluee: pd.DataFrame, nom: str, annee: int) -> str:
     return f"Zones d'offre insuffisante, {nom}, {annee} : {fr.nombre(n)} {unite}"
 
 
-def ligne_unite(evaluee: pd.DataFrame, code: str) -> pd.Series | None:
-    """La ligne d'une commune (ou d'un EPCI) du tableau des tensions, si elle y est."""
-    lignes = evaluee[(evaluee["code"] == code) & (evaluee["ordre"] == 0)]
-    return lignes.iloc[0] if len(lignes) else None
-
-
 def libelle_indicateur_carte(id_indicateur: str) -> str:
     """Libellé d'un indicateur dans le choix de la carte."""
     if id_indicateur == tensions.TENSION:
         return "niveau de tension (critères remplis)"
     return catalogue.indicateur(id_indicateur).libelle
-
-
-CHIFFRES_TENSION = ("enfants_0_2", "evolution_enfants_0_2", "part_am_60_plus", "part_enfants_0_2_parents_actifs",
-                    "taux_couverture")
 
 
 def resume_sppe(ligne: pd.Series) -> str:
@@ -210,7 +266,52 @@ def resume_sppe(ligne: pd.Series) -> str:
     return texte
 
 
-def decompte_tension(retenues: int, total: int, epci: bool) -> str:
-    """« 9 communes sur 15 en tension » ; « 1 commune sur 15 » ; « 69 EPCI sur 1 255 »."""
-    unite = "EPCI" if epci else ("commune" if retenues <= 1 else "communes")
-    return f"{fr.nombre(retenues)} {unite} sur {fr.nombre(total)} en tension"
+def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
+                 indicateur: str = tensions.TENSION, methode: str = tensions.METHODES[0], griser: bool = True,
+                 tout_voir: bool = False) -> VueTensions:
+    """La page Tensions d'un territoire (vu dans son EPCI s'il est une commune, par EPCI pour la France) et d'une
+    année, pour une sélection : la page, la fiche, la ligne de commande et le banc l'appellent tous."""
+    cadre = jeux.cadre_tensions(req, territoire)
+    nom = jeux.territoire(req, cadre)["nom"]
+    par_epci = cadre == "france"
+    table = jeux.tensions(req, cadre, annee, autres=tensions.indicateurs_a_lire(indicateur))
+    evaluee = tensions.evaluer(table, filtres)
+    retenues, total = tensions.decompte(evaluee)
+    demo = bool(evaluee["demo"].any())
+    filtres_texte = texte_filtres(filtres, par_epci)
+    _, unites = unites_texte(par_epci)
+    note_tableau = note(catalogue.INDICATEURS_TENSION, annee, demo,
+                        f"{filtres_texte} Rouge : {reference_tensions(par_epci)[1]} dans le sens de la tension.")
+    fichier = f"tensions_{cadre.replace(':', '_')}_{annee}"
+    lignes = lignes_tableau(evaluee, retenues_seulement=not tout_voir)
+    zones = evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)]
+    tableau = Tableau(f"Identification des tensions, {nom}, {annee}", note_tableau,
+                      tableau_tensions(lignes, par_epci), formats_tensions(), formats_excel_tensions(), fichier)
+    tableau_zones = Tableau(titre_zones(evaluee, nom, annee), note_tableau, tableau_tensions(zones, par_epci),
+                            formats_tensions(), formats_excel_tensions(), f"zones_{fichier}")
+    return VueTensions(
+        cadre=cadre, nom=nom, annee=annee, par_epci=par_epci, titre=f"Tensions SPPE · {nom}",
+        sous_titre=f"{annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où "
+                   "l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.",
+        regle=regle_tension(par_epci), decompte=decompte_tension(retenues, total, par_epci), filtres=filtres_texte,
+        demo=demo, source=note(catalogue.INDICATEURS_TENSION, annee, demo),
+        carte=carte_tensions(evaluee, cartes.contours(req, cadre), indicateur, methode, griser, filtres.zone, nom,
+                             annee),
+        tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes),
+        zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones),
+        # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
+        lignes=lignes.assign(criteres_remplis=lignes[tensions.TENSION], en_tension=lignes["retenue"]),
+        unites=evaluee[evaluee["ordre"] == 0])
+
+
+def panneau(req: Requetes, vue: VueTensions, code: str) -> Panneau | None:
+    """Le portrait court d'une unité de la carte (cliquée, ou `commune` de l'URL) : population, compétences SPPE,
+    offre insuffisante, et ses chiffres de tension comparés à son département ; None si elle n'est pas sur la carte."""
+    lignes = vue.unites[vue.unites["code"] == code]
+    if lignes.empty:
+        return None
+    ligne = lignes.iloc[0]
+    portrait = jeux.portrait_territoire(req, ligne["territoire"], vue.annee)
+    chiffres = [c if isinstance(c, Chiffre) else Chiffre(**c)
+                for c in chiffres_territoire(portrait, CHIFFRES_TENSION)]
+    return Panneau(f"**{ligne['nom']}** · {resume_sppe(ligne)}", chiffres)
