@@ -14,14 +14,13 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
-from streamlit.testing.v1 import AppTest
 
 from portrait.donnees import jeux
 from portrait.donnees.connexion import connecter
 from portrait.donnees.requetes import Requetes
 from portrait.surfaces import exports
 from portrait.vues import accueil, detail, graphiques, synthese
-from tests.conftest import RACINE, ouvrir_page
+from tests.conftest import ouvrir_page
 
 SENS = MetricProto.MetricDirection
 HAUSSE, BAISSE, SANS = SENS.UP, SENS.DOWN, SENS.NONE
@@ -154,23 +153,16 @@ def test_tensions_commune_cliquee_la_fleche_suit_le_signe(donnees, monkeypatch):
 
 @pytest.mark.parametrize(("demande", "raison"), [("2031", "absente des données"), ("abc", "illisible")])
 def test_annee_absente_dite_et_remplacee_par_l_annee_par_defaut(donnees, monkeypatch, demande, raison):
-    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
-    at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"territoire": "epci:200000001", "annee": demande})
-    at.run()
-    assert not at.exception
+    at = ouvrir_page(donnees, monkeypatch, None, "epci:200000001", annee=demande)
     assert [w.value for w in at.sidebar.warning] == [
         f"Année « {demande} » {raison} (années disponibles : 2018 à 2023). Affichage de 2023."]
     assert at.sidebar.selectbox(key="sel_annee").value == 2023
     assert at.query_params["annee"] == "2023"
 
 
-def test_annee_et_territoire_illisibles_tous_deux_signales():
+def test_annee_et_territoire_illisibles_tous_deux_signales(monkeypatch):
     # sur les données livrées, où est le territoire par défaut (CA Pornic Agglo Pays de Retz)
-    at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"territoire": "commune:99999", "annee": "2031"})
-    at.run()
-    assert not at.exception
+    at = ouvrir_page(None, monkeypatch, None, "commune:99999", annee="2031")
     alerte = at.sidebar.warning[0].value
     assert alerte.startswith("Territoire « commune:99999 » inconnu")
     assert alerte.endswith("Année « 2031 » absente des données (années disponibles : 2016 à 2024). Affichage de 2023.")
