@@ -28,10 +28,11 @@ def lancer(*args) -> tuple[int, str, str]:
 def test_tensions_pornic_agglo_sur_la_demo():
     """Le « fini quand » de la fondation : les 15 communes de Pornic Agglo, puis l'EPCI et la Loire-Atlantique."""
     res = subprocess.run([sys.executable, "-m", "portrait", "tensions", "--territoire", "epci:200067346",
-                          "--annee", "2023", "--format", "csv"], capture_output=True, text=True, cwd=RACINE,
-                         check=True)
+                          "--annee", "2023", "--format", "csv", "--tout-voir"], capture_output=True, text=True,
+                         cwd=RACINE, check=True)
     df = pd.read_csv(io.StringIO(res.stdout), dtype={"code": str})
-    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION]
+    assert list(df.columns) == ["niveau", "code", "nom", *catalogue.INDICATEURS_TENSION, "criteres_remplis",
+                                "en_tension"]
     assert list(df["niveau"]) == ["commune"] * 15 + ["epci", "departement"]
     assert "Pornic" in set(df["nom"]) and "Préfailles" in set(df["nom"])
     assert list(df["nom"].tail(2)) == ["CA Pornic Agglo Pays de Retz", "Loire-Atlantique"]
@@ -42,20 +43,33 @@ def test_tensions_texte_a_la_francaise(donnees):
     code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023",
                              "--data-dir", str(donnees))
     assert code == 0
-    # une ligne par territoire, nombres à la française (colonnes alignées par des espaces ordinaires)
-    assert [re.split(" +", ligne.strip()) for ligne in sortie.splitlines()[1:]] == [
-        ["commune", "44001", "Alpha", "+10\u00a0%", "10,0\u00a0%", "72,7\u00a0%", "45,5\u00a0%"],
-        ["commune", "44002", "Bêta", "\u221210\u00a0%", "25,0\u00a0%", "50,0\u00a0%", "66,7\u00a0%"],
-        ["epci", "200000001", "CC", "Test", "Un", "\u22123\u00a0%", "20,0\u00a0%", "58,6\u00a0%", "58,6\u00a0%"],
-        ["departement", "44", "Loire-Atlantique", "+3\u00a0%", "15,0\u00a0%", "67,7\u00a0%", "66,1\u00a0%"]]
+    titre, decompte, vide, _, *lignes = sortie.splitlines()
+    assert (titre, vide) == ("Identification des tensions, CC Test Un, 2023", "")
+    assert decompte == ("1 commune sur 2 en tension. Filtres : évolution des 0-2 ans ≥ +5\u00a0%, AM de 60 ans et "
+                        "plus ≥ 15\u00a0%, parents actifs ≥ 75\u00a0%, couverture sous la valeur du département ; en "
+                        "tension = au moins 2 critères.")
+    # Alpha seule en tension, puis l'EPCI et le département ; nombres à la française (colonnes alignées par des
+    # espaces ordinaires, les espaces des nombres sont insécables)
+    assert [re.split(" +", ligne.strip()) for ligne in lignes] == [
+        ["Alpha", "Commune", "44001", "1\u202f000", "+10\u00a0%", "10,0\u00a0%", "72,7\u00a0%", "45,5\u00a0%", "2", "/",
+         "4", "oui"],
+        ["CC", "Test", "Un", "EPCI", "200000001", "5\u202f000", "\u22123\u00a0%", "20,0\u00a0%", "58,6\u00a0%",
+         "58,6\u00a0%"],
+        ["Loire-Atlantique", "Département", "44", "17\u202f000", "+3\u00a0%", "15,0\u00a0%", "67,7\u00a0%",
+         "66,1\u00a0%"]]
 
 
 def test_tensions_json(donnees):
     code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023", "--format", "json",
                              "--data-dir", str(donnees))
     lignes = json.loads(sortie)
-    assert [ligne["code"] for ligne in lignes] == ["44001", "44002", "200000001", "44"]
-    assert lignes[0]["taux_couverture"] == pytest.approx(100 * 50 / 110)
+    # les lignes du tableau de la page : la commune en tension (Alpha), puis l'EPCI et le département
+    assert [ligne["code"] for ligne in lignes] == ["44001", "200000001", "44"]
+    assert lignes[0]["taux_couverture"] == pytest.approx(100 * 50 / 110)  # point décimal, nombre réel
+    assert (lignes[0]["criteres_remplis"], lignes[0]["en_tension"]) == (2, True)
+    code, sortie, _ = lancer("tensions", "--territoire", "epci:200000001", "--annee", "2023", "--format", "json",
+                             "--tout-voir", "--data-dir", str(donnees))
+    assert [ligne["code"] for ligne in json.loads(sortie)] == ["44001", "44002", "200000001", "44"]
 
 
 def test_portrait_csv_une_colonne_par_indicateur(donnees):
