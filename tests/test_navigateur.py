@@ -9,7 +9,8 @@ import pytest
 from bench.navigateur import RACINE, VUE_HAUTE, chromium, serveur
 from portrait.donnees import jeux
 from portrait.regles import tensions
-from portrait.vues import francais as fr
+from portrait.vues import cooperation as vue_cooperation
+from portrait.vues import synthese as vue_synthese
 from portrait.vues import tensions as vue_tensions
 
 CAPTURES = RACINE / "tests" / "captures"
@@ -52,13 +53,19 @@ def page(navigateur):
     p.close()
 
 
-def evaluee_44(req, filtres=tensions.Filtres()):
-    """Les tensions de la Loire-Atlantique, 2023, calculées ici sans passer par le serveur."""
-    return tensions.evaluer(jeux.tensions(req, "departement:44", 2023, autres=tensions.INDICATEURS_ZONES), filtres)
+def vue_44(req, **options) -> vue_tensions.VueTensions:
+    """La page Tensions de la Loire-Atlantique, 2023, calculée ici par sa vue, sans passer par le serveur."""
+    return vue_tensions.vue_tensions(req, "departement:44", 2023, **options)
 
 
 def premieres_cellules(tableau) -> list[str]:
     return tableau.locator("tbody tr").evaluate_all("rs => rs.map(r => r.cells[0].innerText)")
+
+
+def titres_des_figures(page) -> list[str]:
+    """Le titre de chaque figure Plotly de la page, sans balises, dans l'ordre de la page."""
+    titres = page.evaluate("Array.from(document.querySelectorAll('.js-plotly-plot')).map(d => d.layout.title.text)")
+    return [" ".join(re.sub("<[^>]+>", " ", t or "").split()) for t in titres]
 
 
 def metriques(page) -> list[tuple[str, str]]:
@@ -68,8 +75,8 @@ def metriques(page) -> list[tuple[str, str]]:
 
 def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     CAPTURES.mkdir(exist_ok=True)
-    evaluee = evaluee_44(req_demo)
-    attendu = vue_tensions.tableau_tensions(evaluee)
+    vue = vue_44(req_demo)
+    attendu = vue.tableau.valeurs
     requetes = []
     page.on("request", lambda r: requetes.append(r.url))
     page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
@@ -79,17 +86,15 @@ def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     # la vue partagée trouve son serveur du premier coup, sans essayer /tensions-sppe/_stcore/health (surfaces.serveur)
     assert [r for r in requetes if "/_stcore/health" in r] == [f"{adresse}/_stcore/health"]
     assert page.locator("h1").first.inner_text() == "Tensions SPPE · Loire-Atlantique"
-    assert tensions.decompte(evaluee) == (31, 207)
-    assert titre.inner_text() == "31 communes sur 207 en tension"
+    assert titre.inner_text() == vue.decompte == "31 communes sur 207 en tension"
     tableau = page.locator(".tableau-fr table").first
     tableau.wait_for()
     # en-têtes à traits d'union insécables (« 0‑2 ans » ne se coupe pas)
     assert [t.replace("\u2011", "-") for t in tableau.locator("th").all_inner_texts()] == list(attendu.columns)
     # les communes en tension, dans l'ordre, puis la ligne du département
-    assert premieres_cellules(tableau) == list(attendu["Territoire"]) and len(attendu) == 32
+    assert premieres_cellules(tableau) == list(attendu["Territoire"]) == [*vue.retenues, "Loire-Atlantique"]
     # les couleurs de tension arrivent jusqu'au navigateur (le style de st.html n'est pas filtré)
-    rouges = vue_tensions.styles_tensions(attendu, evaluee).apply(lambda c: c.str.contains(ROUGE, regex=False))
-    assert tableau.locator(f"td[style*='{ROUGE}']").count() == int(rouges.to_numpy().sum()) > 0
+    assert tableau.locator(f"td[style*='{ROUGE}']").count() == vue.html_tableau.count(ROUGE) > 0
     # toutes les colonnes tiennent dans la page (une capture pour le COPIL les montre toutes) et une ligne reste
     # basse (elle en faisait dix avec le texte complet des compétences SPPE) : les compétences en noms courts
     for bloc in page.locator(".tableau-fr").all():
@@ -98,24 +103,24 @@ def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     page.screenshot(path=str(CAPTURES / "tensions_44.png"), full_page=True)
 
     # la liste des zones d'offre insuffisante s'ouvre d'un clic ; l'URL la garde ouverte
-    zones = vue_tensions.tableau_zones(evaluee)
-    page.get_by_text("Zones d'offre insuffisante, Loire-Atlantique, 2023 : 35 communes", exact=True).click()
+    assert vue.zones.titre == "Zones d'offre insuffisante, Loire-Atlantique, 2023 : 35 communes"
+    page.get_by_text(vue.zones.titre, exact=True).click()
     page.wait_for_url(re.compile("zones="), timeout=30_000)
     liste = page.locator(".tableau-fr table").nth(1)
     liste.wait_for(timeout=30_000)
-    assert premieres_cellules(liste) == list(zones["Territoire"]) and len(zones) == 35 + 1
+    assert premieres_cellules(liste) == list(vue.zones.valeurs["Territoire"]) and len(vue.zones.valeurs) == 35 + 1
 
     # toutes les communes dans le tableau : les 207 et le département ; l'URL le garde
     page.get_by_text("Montrer toutes les communes, pas seulement celles en tension").click()
     page.wait_for_url(re.compile("tout_voir=true"), timeout=30_000)
     page.wait_for_function("document.querySelector('.tableau-fr tbody').rows.length === 208", timeout=30_000)
-    assert premieres_cellules(tableau) == list(vue_tensions.tableau_tensions(evaluee, False)["Territoire"])
+    assert premieres_cellules(tableau) == list(vue_44(req_demo, tout_voir=True).tableau.valeurs["Territoire"])
 
     # un filtre : au moins un critère de plus -> 2 communes, l'URL suit
     page.get_by_role("radiogroup", name="Au moins k critères").get_by_text("3", exact=True).click()
+    assert vue_44(req_demo, filtres=tensions.Filtres(tensions.Seuils(k=3))).decompte == "2 communes sur 207 en tension"
     page.get_by_role("heading", name="2 communes sur 207 en tension", exact=True).wait_for(timeout=30_000)
     page.wait_for_url(re.compile("k=3"), timeout=30_000)
-    assert tensions.decompte(evaluee_44(req_demo, tensions.Filtres(tensions.Seuils(k=3))))[0] == 2
 
     # un clic sur la carte (au centre du département) ouvre le portrait court de la commune ; l'URL la nomme
     # (Plotly choisit le point survolé : attendre la bulle de survol avant de cliquer)
@@ -127,14 +132,10 @@ def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     page.locator(".js-plotly-plot .hoverlayer .hovertext").first.wait_for(timeout=30_000)
     page.mouse.click(x, y)
     page.wait_for_url(re.compile(r"commune=\d{5}"), timeout=30_000)
-    code = re.search(r"commune=(\d{5})", page.url)[1]
-    ligne = vue_tensions.ligne_unite(evaluee, code)
-    page.get_by_text(f"{ligne['nom']} · {fr.nombre(ligne['population'])} habitants").wait_for(timeout=30_000)
-    portrait = jeux.portrait_territoire(req_demo, f"commune:{code}", 2023).iloc[0]
-    chiffres = metriques(page)
-    assert len(chiffres) == 5
-    assert chiffres[0] == ("Enfants de 0 à 2 ans", fr.nombre(portrait["enfants_0_2"]))
-    assert chiffres[-1] == ("Taux de couverture petite enfance", fr.pourcent(portrait["taux_couverture"]))
+    panneau = vue_tensions.panneau(req_demo, vue, re.search(r"commune=(\d{5})", page.url)[1])
+    page.get_by_text(panneau.titre.replace("**", ""), exact=True).wait_for(timeout=30_000)
+    page.locator('[data-testid="stMetric"]').nth(len(panneau.chiffres) - 1).wait_for(timeout=30_000)
+    assert metriques(page) == [(c.libelle, c.valeur) for c in panneau.chiffres] and len(panneau.chiffres) == 5
     page.screenshot(path=str(CAPTURES / "tensions_44_clic.png"), full_page=True)
 
 
@@ -160,11 +161,11 @@ def test_tensions_faible_couverture_et_departs_en_retraite_jusqu_au_csv(page, ad
     csv = pd.read_csv(telechargement.value.path(), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code": str})
     communes, departement = csv[csv["Niveau"] == "Commune"], csv[csv["Niveau"] == "Département"].iloc[0]
     assert list(communes["Territoire"]) == FAIBLE_COUVERTURE_ET_DEPARTS
-    # les mêmes valeurs que le calcul fait ici, à la précision du fichier
-    filtres = tensions.Filtres(tensions.Seuils(exiges=("taux_couverture", "part_am_60_plus")))
-    evaluee = evaluee_44(req_demo, filtres).set_index("code")
-    assert list(communes["taux de couverture"]) == pytest.approx(
-        list(evaluee.loc[communes["Code"], "taux_couverture"]), abs=0.05)
+    # les mêmes lignes et valeurs que la vue calculée ici, à la précision du fichier
+    vue = vue_44(req_demo, filtres=tensions.Filtres(tensions.Seuils(exiges=("taux_couverture", "part_am_60_plus"))))
+    assert vue.retenues == FAIBLE_COUVERTURE_ET_DEPARTS
+    assert list(csv["Code"]) == list(vue.tableau.valeurs["Code"])
+    assert list(csv["taux de couverture"]) == pytest.approx(list(vue.tableau.valeurs["taux de couverture"]), abs=0.05)
     assert (communes["taux de couverture"] < departement["taux de couverture"]).all()
     assert (communes["part AM 60 ans et plus"] >= 15).all()
     page.screenshot(path=str(CAPTURES / "tensions_44_exiges.png"), full_page=True)
@@ -176,15 +177,18 @@ def test_synthese_pornic_agglo(page, adresse, req_demo):
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 5", timeout=60_000)
     # la table accessible (cachée) de la grille : attendre, pas compter trop tôt
     page.locator('[data-testid="stDataFrame"] table').first.wait_for(state="attached", timeout=60_000)
-    assert page.locator("h1").first.inner_text() == "Synthèse petite enfance · CA Pornic Agglo Pays de Retz"
-    assert page.locator(".js-plotly-plot").count() == 5
+    vue = vue_synthese.synthese(req_demo, PORNIC, 2023)  # ce que la page montre, calculé ici
+    assert page.locator("h1").first.inner_text() == vue.titre
+    assert vue.titre == "Synthèse petite enfance · CA Pornic Agglo Pays de Retz"
+    figures = [vue.series_naissances, vue.series_enfants, vue.places, vue.ages, vue.figure_couverture]
+    assert titres_des_figures(page) == [f.titre for f in figures]
     # les chiffres du document 004 (naissances, couverture) pour l'EPCI, son département et la France
-    lignes = jeux.synthese(req_demo, PORNIC, 2023).set_index("nom")
     noms = ["CA Pornic Agglo Pays de Retz", "Loire-Atlantique", "France"]
     chiffres = metriques(page)
-    assert chiffres[:3] == [(n, fr.nombre(lignes.loc[n, "naissances"])) for n in noms]
-    assert chiffres[-3:] == [(n, fr.pourcent(lignes.loc[n, "taux_couverture"])) for n in noms]
-    assert chiffres[0] == ("CA Pornic Agglo Pays de Retz", "576") and chiffres[-3][1] == "76,9\u00a0%"
+    assert chiffres == [(c.libelle, c.valeur) for g in (vue.naissances, vue.retraite, vue.couverture)
+                        for c in g.chiffres]
+    assert [libelle for libelle, _ in chiffres[:3]] == noms == [libelle for libelle, _ in chiffres[-3:]]
+    assert chiffres[0][1] == "576" and chiffres[-3][1] == "76,9\u00a0%"
     for tableau in page.locator('[data-testid="stDataFrame"] table').all():
         assert premieres_cellules(tableau) == noms
     page.screenshot(path=str(CAPTURES / "synthese-petite-enfance.png"), full_page=True)
@@ -213,14 +217,17 @@ def test_cooperation_charente(page, adresse, req_demo):
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60_000)
     tableau = page.locator('[data-testid="stDataFrame"] table').first  # la table accessible (cachée) de la grille
     tableau.wait_for(state="attached", timeout=60_000)
+    vue = vue_cooperation.vue_cooperation(req_demo, "departement:16", 2023)  # ce que la page montre, calculé ici
+    assert page.locator("h1").first.inner_text() == vue.titre
     assert page.locator(".js-plotly-plot").count() == 3
+    assert titres_des_figures(page)[:2] == [vue.carte.titre, vue.priorites.titre]  # puis l'enquête flash
+    assert metriques(page) == [(c.libelle, c.valeur) for c in vue.chiffres]
     # document 003 : 14,75 ETP dans les 9 EPCI de la Charente ; 24 000 € par ETP
     chiffres = dict(metriques(page))
     assert chiffres["ETP valorisés"] == "14,75"
     assert chiffres["EPCI couverts"] == "9 sur 9"
     assert chiffres["Financement Caf estimé"] == "354\u202f000\u00a0€"
-    synthese, _ = jeux.cooperation(req_demo, "departement:16", 2023)
-    assert premieres_cellules(tableau) == list(synthese["nom"]) and len(synthese) == 9
+    assert premieres_cellules(tableau) == list(vue.tableau.valeurs["EPCI"]) and len(vue.tableau.valeurs) == 9
     page.screenshot(path=str(CAPTURES / "charges-cooperation.png"), full_page=True)
 
 
