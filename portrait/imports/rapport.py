@@ -1,0 +1,210 @@
+"""Le rapport de validation d'un fichier : les valeurs lues vérifiées une à une, avant toute écriture."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from portrait.donnees.connexion import Chemins, connecter
+from portrait.imports.lecture import lire_nombre
+from portrait.regles import catalogue
+
+COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
+ANNEE_MIN, ANNEE_MAX = 1990, 2100
+MAX_ERREURS_AFFICHEES = 30
+
+
+class ErreurImport(ValueError):
+    """Import refusé : rien n'a été écrit ; le message liste les lignes à corriger."""
+
+
+@dataclass
+class Rapport:
+    """Rapport de validation, produit avant toute écriture."""
+
+    fichier: str
+    lignes_lues: int = 0
+    lignes_gardees: int = 0
+    erreurs: list[str] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+    annees: list[int] = field(default_factory=list)
+    indicateurs: list[str] = field(default_factory=list)
+    valeurs_remplacees: int = 0
+    valeurs_manquantes: int = 0
+    source: str = ""
+
+    def texte(self) -> str:
+        """Le rapport en français, tel que la ligne de commande et l'application l'affichent."""
+        lignes = [
+            f"Fichier : {self.fichier}" + (f" ({self.source})" if self.source else ""),
+            f"Lignes lues : {self.lignes_lues} ; valeurs gardées : {self.lignes_gardees} ; "
+            f"erreurs : {len(self.erreurs)}",
+        ]
+        if self.annees:
+            lignes.append(f"Années : {', '.join(map(str, self.annees))}")
+        if self.indicateurs:
+            lignes.append(f"Indicateurs : {', '.join(self.indicateurs)}")
+        if self.valeurs_manquantes:
+            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
+        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}")
+        lignes += [f"Attention : {a}" for a in self.avertissements]
+        lignes += [f"Erreur : {e}" for e in self.erreurs[:MAX_ERREURS_AFFICHEES]]
+        if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
+            lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
+        return "\n".join(lignes)
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """Ce qu'un lecteur sait d'un dépôt en plus du fichier : le dossier de données, et ce que l'utilisateur a dit."""
+
+    chemins: Chemins
+    departement: str | None = None  # enquête flash : le département des réponses
+    annee: int | None = None  # enquête flash : l'année des réponses, quand le fichier n'a pas d'horodatage
+
+
+@dataclass
+class Referentiel:
+    """Les codes connus de chaque niveau, et la correspondance des anciens codes de communes."""
+
+    codes: dict[str, set[str]]
+    anciens: dict[str, str]
+
+    @classmethod
+    def charger(cls, chemins: Chemins) -> Referentiel:
+        lire = lambda nom: pd.read_parquet(chemins.table(nom))  # noqa: E731
+        corres = lire("correspondance_codes")
+        return cls(
+            codes={
+                "commune": set(lire("communes")["code"]),
+                "epci": set(lire("epci")["code"]),
+                "departement": set(lire("departements")["code"]),
+                "region": set(lire("regions")["code"]),
+                "france": {"FR"},
+            },
+            anciens=dict(zip(corres["ancien_code"], corres["code"])),
+        )
+
+
+def proches(valeur: str, candidats, n: int = 3) -> str:
+    """Les candidats les plus proches d'une valeur inconnue, pour le message d'erreur."""
+    trouves = difflib.get_close_matches(valeur, list(candidats), n=n, cutoff=0.6)
+    return f" Valeurs proches : {', '.join(trouves)}." if trouves else ""
+
+
+def normaliser_code(niveau: str, code: str) -> str:
+    """Rétablit les zéros que les tableurs retirent (« 1001 » -> « 01001 », « 1 » -> « 01 »)."""
+    code = code.strip().upper()
+    if niveau == "france":
+        return "FR"
+    if niveau == "commune" and code.isdigit() and len(code) == 4:
+        return code.zfill(5)
+    if niveau in ("departement", "region") and code.isdigit() and len(code) == 1:
+        return code.zfill(2)
+    return code
+
+
+@dataclass
+class Ligne:
+    """Une valeur lue dans un fichier, encore en texte, avec son numéro de ligne d'origine."""
+
+    numero: int
+    niveau: str
+    code: str
+    annee: str
+    indicateur: str
+    valeur: str
+
+
+def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
+            lignes_fichier: int | None = None) -> tuple[pd.DataFrame, Rapport]:
+    """Vérifie des valeurs lues (niveau, code, année, indicateur, nombre) et rend les valeurs valides et le rapport.
+
+    Commun à toutes les sources : codes de la géographie 2026 (anciens codes reportés), indicateurs du catalogue,
+    nombres à la française, valeurs secrètes gardées manquantes, doublons refusés.
+    """
+    rapport = Rapport(nom_fichier, lignes_lues=lignes_fichier if lignes_fichier is not None
+                      else len({ligne.numero for ligne in lignes_lues}))
+    importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
+    lignes, vues = [], {}
+    for ligne in lignes_lues:
+        ou = f"{nom_fichier}, ligne {ligne.numero}"
+        niveau = ligne.niveau.lower()
+        if niveau not in catalogue.NIVEAUX:
+            rapport.erreurs.append(f"{ou} : niveau « {ligne.niveau} » inconnu ; écrivez l'un de "
+                                   f"{', '.join(catalogue.NIVEAUX)}.")
+            continue
+        code = normaliser_code(niveau, ligne.code)
+        if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
+            rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
+                                          f"la commune actuelle {ref.anciens[code]}.")
+            code = ref.anciens[code]
+        if code not in ref.codes[niveau]:
+            rapport.erreurs.append(f"{ou} : code {niveau} « {ligne.code} » inconnu de la géographie 2026."
+                                   + proches(code, ref.codes[niveau]))
+            continue
+        ind = ligne.indicateur.lower()
+        if ind not in importables:
+            conseil = (" C'est une évolution, calculée par l'outil : importez plutôt les comptes des deux années."
+                       if ind in catalogue.PAR_ID else proches(ind, importables))
+            rapport.erreurs.append(f"{ou} : indicateur « {ligne.indicateur} » inconnu.{conseil}")
+            continue
+        try:
+            annee_lue = lire_nombre(ligne.annee[:4] if len(ligne.annee) >= 8 and ligne.annee[4] == "-"
+                                    else ligne.annee)  # « 2021-01-01 » : une date (fichier national Cnaf)
+            if annee_lue is None or not annee_lue.is_integer() or not ANNEE_MIN <= annee_lue <= ANNEE_MAX:
+                raise ValueError
+            annee = int(annee_lue)
+        except ValueError:
+            rapport.erreurs.append(f"{ou} : année « {ligne.annee} » illisible ; écrivez-la sur 4 chiffres (2023).")
+            continue
+        try:
+            valeur = lire_nombre(ligne.valeur)
+        except ValueError:
+            rapport.erreurs.append(f"{ou} : valeur « {ligne.valeur} » illisible ; écrivez un nombre "
+                                   "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
+            continue
+        if valeur is not None and valeur < 0:
+            rapport.erreurs.append(f"{ou} : valeur négative ({ligne.valeur}) pour {ind}.")
+            continue
+        cle = (niveau, code, annee, ind, ligne.code)
+        if cle in vues:
+            rapport.erreurs.append(f"{ou} : doublon de la ligne {vues[cle]} ({niveau} {code}, {annee}, {ind}).")
+            continue
+        vues[cle] = ligne.numero
+        rapport.valeurs_manquantes += valeur is None
+        lignes.append((niveau, code, annee, ind, valeur))
+    df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
+    df = regrouper_fusions(df, rapport)
+    rapport.lignes_gardees = len(df)
+    rapport.annees = sorted(int(a) for a in df["annee"].unique())
+    rapport.indicateurs = sorted(df["indicateur"].unique())
+    return df, rapport
+
+
+def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
+    """Après report des anciens codes : additionne les comptes, écarte les taux qui ne se correspondent pas un à un."""
+    cles = ["niveau", "code", "annee", "indicateur"]
+    if df.empty or not df.duplicated(cles).any():
+        return df
+    nature = df["indicateur"].map(lambda i: catalogue.PAR_ID[i].nature)
+    multiples = df.duplicated(cles, keep=False)
+    taux_ecartes = df[multiples & (nature != "compte")]
+    for (_, code, annee, ind), _lignes in taux_ecartes.groupby(cles):
+        rapport.avertissements.append(f"{ind} {annee} de la commune {code} écarté : plusieurs anciennes "
+                                      "communes la composent et un taux ne s'additionne pas.")
+    comptes = df[(nature == "compte") | ~multiples]
+    return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=1))
+
+
+def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
+    """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera."""
+    if df.empty:
+        return 0
+    con = connecter(chemins.racine)
+    con.register("nouvelles", df)
+    return con.execute(
+        "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
+    ).fetchone()[0]
