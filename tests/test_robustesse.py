@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.jeux import portrait_territoire
 from portrait.donnees.requetes import Requetes
-from portrait.imports import mesures
+from portrait.imports import depot
+from portrait.imports.rapport import ErreurImport
+from portrait.imports.registre import annuler
 from tests.conftest import ecrire_donnees
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -51,9 +53,9 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
     """Jamais d'exception non prévue : un rapport, ou une ErreurImport au message en français ; rien d'écrit."""
     texte = entete.replace(";", sep) + fin.join(sep.join(c) for c in lignes)
     try:
-        _, rapport = mesures.preparer("fuzz.csv", dossier, encoder(texte, enc))
+        _, rapport = depot.verifier("fuzz.csv", dossier, encoder(texte, enc))
         assert rapport.lignes_lues >= 0
-    except mesures.ErreurImport as e:
+    except ErreurImport as e:
         assert "fuzz.csv" in str(e) or "Import" in str(e)
     assert not Chemins(dossier).registre.exists()
 
@@ -63,8 +65,8 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
 def test_fichier_tronque(dossier, coupure, enc):
     octets = encoder(BON, enc)[:coupure]
     try:
-        mesures.preparer("tronque.csv", dossier, octets)
-    except mesures.ErreurImport:
+        depot.verifier("tronque.csv", dossier, octets)
+    except ErreurImport:
         pass
 
 
@@ -72,8 +74,8 @@ def test_fichier_tronque(dossier, coupure, enc):
 @given(octets=st.binary(max_size=400))
 def test_xlsx_abime(dossier, octets):
     try:
-        mesures.preparer("abime.xlsx", dossier, b"PK\x03\x04" + octets)
-    except mesures.ErreurImport as e:
+        depot.verifier("abime.xlsx", dossier, b"PK\x03\x04" + octets)
+    except ErreurImport as e:
         assert "abime.xlsx" in str(e)
 
 
@@ -84,8 +86,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)] * 1
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
-    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait import imports; "
-              f"mesures.importer_mesures({str(gros)!r}, {str(racine)!r})")
+    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import depot; "
+              f"depot.importer({str(gros)!r}, {str(racine)!r})")
     issues = set()
     for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0):
         proc = subprocess.Popen([sys.executable, "-c", script])
@@ -98,14 +100,14 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
             assert (chemins.imports / entree["fichier"]).exists()
             assert len(pd.read_parquet(chemins.imports / entree["fichier"])) == entree["lignes_gardees"]
         apres = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
-        if registre["imports"]:
+        actifs = [entree for entree in registre["imports"] if entree["actif"]]
+        if actifs:
             issues.add("nouveau")
             assert apres.iloc[0]["naissances"] == 2023 % 97
+            annuler(racine, actifs[-1]["id"])  # l'arrêt suivant repart de l'état d'avant
         else:
             issues.add("ancien")
             pd.testing.assert_frame_equal(apres, avant)
-        if registre["imports"]:
-            mesures.annuler(racine, registre["imports"][-1]["id"]) if registre["imports"][-1]["actif"] else None
     assert os.path.exists(racine / "demo" / "mesures.parquet")
     print("états observés après les arrêts brutaux :", sorted(issues))
     assert issues  # à chaque arrêt, l'un des deux états, jamais un état intermédiaire
