@@ -15,7 +15,6 @@ from portrait.donnees.connexion import DOSSIER_DONNEES, connecter
 from portrait.donnees.requetes import Requetes
 from portrait.imports import depot, registre, sources
 from portrait.imports.rapport import ErreurImport
-from portrait.regles import catalogue
 from portrait.regles.cooperation import FORFAIT_ETP
 from portrait.vues import francais
 
