@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from portrait.imports import mesures, sources
+from portrait.imports import depot, registre, sources
+from portrait.imports.rapport import ErreurImport
 from portrait.surfaces import cache, ecran
 from portrait.vues import commun
 from portrait.vues import donnees as vue_donnees
@@ -18,11 +19,12 @@ st.header("Importer un fichier", divider="gray")
 fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], key="fichier",
                            help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population par âge "
                                 "Insee, ou fichier générique niveau, code, annee, indicateur, valeur.")
-choix = [None, *sources.LECTEURS, "enquete_flash", "cooperation"]
+choix = [None, *sources.SOURCES]
 source = st.selectbox("Source", choix, key="source", format_func=vue_donnees.libelle_source_import)
 departement = None
-if source == "enquete_flash":
-    departement = st.text_input("Département de l'enquête", value=ctx.code[:2] if ctx.niveau != "france" else "",
+if source is not None and sources.SOURCES[source].departement:
+    departement_choisi = cache.infos_territoire(ctx.signature, ctx.territoire)["departement"] or ""
+    departement = st.text_input("Département de l'enquête", value=departement_choisi,
                                 key="departement_enquete", help="Code du département : 16, 44, 2A…")
 if fichier is not None:
     octets = fichier.getvalue()
@@ -31,23 +33,23 @@ if fichier is not None:
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
-            _, rapport = mesures.traiter_depot(fichier.name, cache.racine(), octets, source, departement, False)
-        except mesures.ErreurImport as e:
+            _, rapport = depot.verifier(fichier.name, cache.racine(), octets, source, departement)
+        except ErreurImport as e:
             st.error(str(e))
         else:
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
-            if vue_donnees.import_bloque(source, rapport):
+            if depot.bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = mesures.traiter_depot(fichier.name, cache.racine(), octets, source, departement, True)
+                entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
                 st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
                 st.rerun()
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 
 st.header("Imports enregistrés", divider="gray")
-liste = mesures.liste(cache.racine())
+liste = registre.liste(cache.racine())
 if liste.empty:
     st.info("Aucun import : l'application montre les données de démonstration.")
 else:
@@ -57,7 +59,7 @@ else:
         c1, c2 = st.columns([3, 1])
         a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
         if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
-            mesures.annuler(cache.racine(), a_annuler)
+            registre.annuler(cache.racine(), a_annuler)
             st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
             st.rerun()
 

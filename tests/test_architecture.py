@@ -12,13 +12,6 @@ RACINE = Path(__file__).resolve().parent.parent
 PAQUET = RACINE / "portrait"
 PAGES = sorted((RACINE / "pages").glob("*.py")) + [RACINE / "dashboard.py"]
 
-# Cycle connu, défait sur la branche `donnees` (un seul aiguillage des imports) : à vider après sa fusion. Le test
-# échoue sur tout autre cycle, et aussi quand celui-ci a disparu sans être retiré d'ici (comme un xfail strict).
-CYCLES_CONNUS: list[set[str]] = [
-    {"portrait.imports.enquete_flash", "portrait.imports.mesures", "portrait.imports.postes_cooperation",
-     "portrait.imports.sources"},
-]
-
 # Du SQL dans une chaîne : select … from, with … as (, insert/delete/update/create
 SQL = re.compile(r"\bselect\b[\s\S]+\bfrom\b|\bwith\s+\w+\s+as\s*\(|\binsert\s+into\b|\bdelete\s+from\b"
                  r"|\bupdate\s+\w+\s+set\b|\bcreate\s+(or\s+replace\s+)?(table|view|macro)\b", re.IGNORECASE)
@@ -102,11 +95,9 @@ def test_le_detecteur_voit_un_cycle_cache_dans_une_fonction(tmp_path):
 
 
 def test_aucun_cycle_d_import():
-    trouves = cycles(graphe(PAQUET))
-    nouveaux = [sorted(c) for c in trouves if c not in CYCLES_CONNUS]
-    assert nouveaux == [], "cycle d'imports dans portrait/"
-    defaits = [sorted(c) for c in CYCLES_CONNUS if c not in trouves]
-    assert defaits == [], "cycle connu défait : retirez-le de CYCLES_CONNUS (tests/test_architecture.py)"
+    g = graphe(PAQUET)
+    assert g["portrait.imports.depot"] >= {"portrait.imports.registre", "portrait.imports.sources"}  # le graphe est lu
+    assert [sorted(c) for c in cycles(g)] == [], "cycle d'imports dans portrait/"
 
 
 def test_pages_sans_sql_ni_pandas():

@@ -93,11 +93,12 @@ def test_import_puis_liste_puis_annulation(donnees, tmp_path):
     f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;naissances;3\n", encoding="utf-8")
     code, sortie, _ = lancer("import", "mesures", str(f), "--data-dir", str(donnees))
     assert code == 0
-    *rapport, fin = sortie.splitlines()
+    *rapport, enregistre, annulation = sortie.splitlines()
     assert rapport == ["Fichier : m.csv (fichier de mesures générique)",
                        "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2023",
                        "Indicateurs : naissances", "Valeurs existantes remplacées : 0"]
-    ident = re.fullmatch(r"Import (\S+) enregistré\. Pour l'annuler : python -m portrait imports rollback \1", fin)[1]
+    ident = re.fullmatch(r"Import (\S+) enregistré\.", enregistre)[1]
+    assert annulation == f"Pour l'annuler : python -m portrait imports rollback {ident}"
     assert naissances_delta(donnees) == 3
     code, sortie, _ = lancer("imports", "list", "--data-dir", str(donnees))
     entete, liste = sortie.splitlines()

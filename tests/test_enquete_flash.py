@@ -8,7 +8,7 @@ import pytest
 from portrait.donnees import jeux
 from portrait.donnees.connexion import connecter
 from portrait.donnees.requetes import Requetes
-from portrait.imports import enquete_flash, mesures
+from portrait.imports import depot, enquete_flash, registre
 from portrait.surfaces.cli import main
 
 # Les questions du formulaire telles qu'un export les écrit : apostrophes typographiques ou droites, accents,
@@ -76,7 +76,7 @@ def test_questions_reconnues_a_leur_contenu():
 def test_lecture_de_l_export(donnees, tmp_path):
     f = tmp_path / "enquete.csv"
     f.write_bytes(export(REPONSES))
-    df, rapport = enquete_flash.lire(f, donnees, "44")
+    df, rapport = depot.verifier(f, donnees, source="enquete_flash", departement="44")
     assert rapport.annees == [2024]  # année des réponses
     assert len(rapport.erreurs) == 1 and "« Gama » introuvable" in rapport.erreurs[0]
     assert "noms proches : Gamma" in rapport.erreurs[0]
@@ -91,13 +91,13 @@ def test_lecture_de_l_export(donnees, tmp_path):
 def test_import_remplace_departement_et_annee_puis_annulation(donnees, tmp_path):
     f = tmp_path / "enquete.csv"
     f.write_bytes(export(REPONSES))
-    entree, _ = enquete_flash.importer(f, donnees, "44", annee=2023)
+    entree, _ = depot.importer(f, donnees, source="enquete_flash", departement="44", annee=2023)
     synthese, postes = donnees_cooperation(donnees)
     assert set(postes["source"]) == {"enquete-flash"}  # la démonstration de 2023 en Loire-Atlantique est remplacée
     s = synthese.set_index("code")
     assert s.loc["200000001", "etp_total"] == pytest.approx(0.5 + 0.3 + 1.0)  # Alpha et Bêta sont dans l'EPCI 1
     assert s.loc["200000002", "sans_poste"]
-    mesures.annuler(donnees, entree["id"])
+    registre.annuler(donnees, entree["id"])
     _, postes = donnees_cooperation(donnees)
     assert set(postes["source"]) == {"demo"}
 

@@ -6,7 +6,8 @@ import pytest
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.jeux import portrait_territoire
 from portrait.donnees.requetes import Requetes
-from portrait.imports import mesures
+from portrait.imports import depot, registre
+from portrait.imports.rapport import ErreurImport, normaliser_code
 
 
 def ligne(racine, territoire="commune:16001"):
@@ -21,7 +22,7 @@ def test_fichier_latin1_point_virgule_virgule_decimale(donnees, tmp_path):
              "commune;44001;2023;naissances;s\r\n")
     f = tmp_path / "mesures.csv"
     f.write_bytes(texte.encode("latin-1"))
-    entree, rapport = mesures.importer_mesures(f, donnees)
+    entree, rapport = depot.importer(f, donnees)
     assert rapport.lignes_lues == 3 and rapport.lignes_gardees == 3 and not rapport.erreurs
     assert rapport.valeurs_manquantes == 1
     assert entree["actif"] and entree["fichier_source"] == "mesures.csv"
@@ -34,7 +35,7 @@ def test_bom_virgule_et_entetes_accentues(donnees, tmp_path):
     f = tmp_path / "m.csv"
     f.write_bytes("\ufeffNIVEAU,code,Année,INDICATEUR,valeur\nepci,200000003,2023,taux_couverture,\"61,5\"\n"
                   .encode("utf-8"))
-    _, rapport = mesures.importer_mesures(f, donnees)
+    _, rapport = depot.importer(f, donnees)
     assert rapport.lignes_gardees == 1
     assert ligne(donnees, "epci:200000003")["taux_couverture"] == 61.5
 
@@ -56,8 +57,8 @@ def test_ligne_fausse_rien_ecrit(donnees, tmp_path, ligne_fausse, message):
     entete = "niveau;code;annee;indicateur;valeur\ncommune;16001;2023;naissances;5\n"
     f.write_text(f"{entete}{ligne_fausse}\n", encoding="utf-8")
     avant = ligne(donnees)
-    with pytest.raises(mesures.ErreurImport) as err:
-        mesures.importer_mesures(f, donnees)
+    with pytest.raises(ErreurImport) as err:
+        depot.importer(f, donnees)
     assert "faux.csv" in str(err.value) and message in str(err.value)
     assert "rien n'a été écrit" in str(err.value)
     assert not Chemins(donnees).registre.exists()
@@ -67,22 +68,22 @@ def test_ligne_fausse_rien_ecrit(donnees, tmp_path, ligne_fausse, message):
 def test_colonne_manquante(donnees, tmp_path):
     f = tmp_path / "sans_valeur.csv"
     f.write_text("niveau;code;annee;indicateur\ncommune;16001;2023;naissances\n", encoding="utf-8")
-    with pytest.raises(mesures.ErreurImport, match="sans_valeur.csv : colonne\\(s\\) absente\\(s\\) : valeur"):
-        mesures.importer_mesures(f, donnees)
+    with pytest.raises(ErreurImport, match="sans_valeur.csv : colonne\\(s\\) absente\\(s\\) : valeur"):
+        depot.importer(f, donnees)
 
 
 def test_zeros_retablis():
-    assert mesures.normaliser_code("commune", "1001") == "01001"
-    assert mesures.normaliser_code("departement", "1") == "01"
-    assert mesures.normaliser_code("commune", "2a004") == "2A004"
-    assert mesures.normaliser_code("france", "France") == "FR"
+    assert normaliser_code("commune", "1001") == "01001"
+    assert normaliser_code("departement", "1") == "01"
+    assert normaliser_code("commune", "2a004") == "2A004"
+    assert normaliser_code("france", "France") == "FR"
 
 
 def test_ancien_code_reporte_sur_la_commune_actuelle(donnees, tmp_path):
     f = tmp_path / "anciens.csv"
     f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44099;2023;naissances;4\n"
                  "commune;44002;2023;naissances;6\n", encoding="utf-8")
-    _, rapport = mesures.importer_mesures(f, donnees)
+    _, rapport = depot.importer(f, donnees)
     assert rapport.avertissements == ["anciens.csv, ligne 2 : commune 44099 fusionnée depuis ; valeur reportée sur la "
                                       "commune actuelle 44002."]
     req = Requetes(connecter(donnees))
@@ -94,17 +95,17 @@ def test_ancien_code_reporte_sur_la_commune_actuelle(donnees, tmp_path):
 def test_annulation_rend_les_valeurs_precedentes(donnees, tmp_path):
     f = tmp_path / "m.csv"
     f.write_text("niveau;code;annee;indicateur;valeur\ndepartement;16;2023;taux_couverture;70\n", encoding="utf-8")
-    entree, rapport = mesures.importer_mesures(f, donnees)
+    entree, rapport = depot.importer(f, donnees)
     assert rapport.valeurs_remplacees == 1
     assert ligne(donnees, "departement:16")["taux_couverture"] == 70
-    mesures.annuler(donnees, entree["id"])
+    registre.annuler(donnees, entree["id"])
     assert ligne(donnees, "departement:16")["taux_couverture"] == 55.5
-    liste = mesures.liste(donnees)
+    liste = registre.liste(donnees)
     assert list(liste["actif"]) == [False]
-    with pytest.raises(mesures.ErreurImport, match="déjà annulé"):
-        mesures.annuler(donnees, entree["id"])
-    with pytest.raises(mesures.ErreurImport, match="inconnu"):
-        mesures.annuler(donnees, "n-existe-pas")
+    with pytest.raises(ErreurImport, match="déjà annulé"):
+        registre.annuler(donnees, entree["id"])
+    with pytest.raises(ErreurImport, match="inconnu"):
+        registre.annuler(donnees, "n-existe-pas")
 
 
 def test_import_le_plus_recent_gagne(donnees, tmp_path):
@@ -112,7 +113,7 @@ def test_import_le_plus_recent_gagne(donnees, tmp_path):
         f = tmp_path / f"m{valeur}.csv"
         f.write_text(f"niveau;code;annee;indicateur;valeur\nepci;200000003;2023;taux_couverture;{valeur}\n",
                      encoding="utf-8")
-        mesures.importer_mesures(f, donnees)
+        depot.importer(f, donnees)
     assert ligne(donnees, "epci:200000003")["taux_couverture"] == 65
 
 
@@ -120,6 +121,6 @@ def test_xlsx(donnees, tmp_path):
     f = tmp_path / "mesures.xlsx"
     pd.DataFrame({"Niveau": ["commune"], "Code": [16001], "Année": [2023], "Indicateur": ["naissances"],
                   "Valeur": [12]}).to_excel(f, index=False)
-    _, rapport = mesures.importer_mesures(f, donnees)
+    _, rapport = depot.importer(f, donnees)
     assert rapport.lignes_gardees == 1 and not rapport.avertissements
     assert ligne(donnees)["naissances"] == 12  # la valeur arrive jusqu'au portrait de Delta

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.jeux import portrait_territoire
 from portrait.donnees.requetes import Requetes
-from portrait.imports import mesures
+from portrait.imports import depot
 from portrait.imports.lecture import lire_fichier
+from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, COLONNES_MESURES, ErreurImport, Rapport
+from portrait.imports.registre import annuler
 from portrait.regles import catalogue
 from tests.conftest import ecrire_donnees
 
@@ -45,15 +47,15 @@ def dossier(tmp_path_factory):
     return ecrire_donnees(tmp_path_factory.mktemp("fuzz") / "data")
 
 
-def verifier_rapport(df: pd.DataFrame, rapport: mesures.Rapport, nom: str, octets: bytes) -> None:
+def verifier_rapport(df: pd.DataFrame, rapport: Rapport, nom: str, octets: bytes) -> None:
     """Un rapport rendu dit vrai : les lignes du fichier, les valeurs gardées (toutes valides), en français."""
     assert rapport.fichier == nom
     assert rapport.lignes_lues == len(lire_fichier(nom, octets).lignes)
     assert rapport.lignes_gardees == len(df)
-    assert list(df.columns) == list(mesures.COLONNES_MESURES)
+    assert list(df.columns) == list(COLONNES_MESURES)
     assert set(df["niveau"]) <= set(catalogue.NIVEAUX)
     assert set(df["indicateur"]) <= {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
-    assert df["annee"].between(mesures.ANNEE_MIN, mesures.ANNEE_MAX).all()
+    assert df["annee"].between(ANNEE_MIN, ANNEE_MAX).all()
     assert not (df["valeur"] < 0).any()
     assert rapport.annees == sorted({int(a) for a in df["annee"]})
     texte = rapport.texte()
@@ -71,8 +73,8 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
     texte = entete.replace(";", sep) + fin.join(sep.join(c) for c in lignes)
     octets = encoder(texte, enc)
     try:
-        df, rapport = mesures.preparer("fuzz.csv", dossier, octets)
-    except mesures.ErreurImport as e:
+        df, rapport = depot.verifier("fuzz.csv", dossier, octets)
+    except ErreurImport as e:
         assert str(e).startswith("fuzz.csv") or "Fichier : fuzz.csv" in str(e), str(e)
     else:
         verifier_rapport(df, rapport, "fuzz.csv", octets)
@@ -85,8 +87,8 @@ def test_fichier_tronque(dossier, coupure, enc):
     """Un fichier coupé n'invente rien : ses valeurs gardées sont celles du fichier entier, sur les mêmes clés."""
     octets = encoder(BON, enc)[:coupure]
     try:
-        df, rapport = mesures.preparer("tronque.csv", dossier, octets)
-    except mesures.ErreurImport as e:
+        df, rapport = depot.verifier("tronque.csv", dossier, octets)
+    except ErreurImport as e:
         assert str(e).startswith("tronque.csv"), str(e)
         return
     verifier_rapport(df, rapport, "tronque.csv", octets)
@@ -100,8 +102,8 @@ def test_fichier_tronque(dossier, coupure, enc):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(octets=st.binary(max_size=400))
 def test_xlsx_abime(dossier, octets):
-    with pytest.raises(mesures.ErreurImport, match="^abime.xlsx"):
-        mesures.preparer("abime.xlsx", dossier, b"PK\x03\x04" + octets)
+    with pytest.raises(ErreurImport, match="^abime.xlsx"):
+        depot.verifier("abime.xlsx", dossier, b"PK\x03\x04" + octets)
 
 
 def test_ecrivain_tue_en_plein_import(tmp_path):
@@ -111,8 +113,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)]
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
-    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import mesures; "
-              f"mesures.importer_mesures({str(gros)!r}, {str(racine)!r})")
+    script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import depot; "
+              f"depot.importer({str(gros)!r}, {str(racine)!r})")
     etats = []
     for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0, None):  # None : l'import va à son terme
         proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
@@ -133,7 +135,7 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
         if actifs:
             etats.append("nouveau")
             assert apres.iloc[0]["naissances"] == 2023 % 97
-            mesures.annuler(racine, actifs[-1])  # on repart des données d'avant
+            annuler(racine, actifs[-1])  # on repart des données d'avant
         else:
             etats.append("ancien")
             pd.testing.assert_frame_equal(apres, avant)

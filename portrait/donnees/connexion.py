@@ -17,6 +17,9 @@ TABLES_REFERENCE = (
     "contours_communes", "contours_epci", "contours_departements",
 )
 SOURCE_DEMO = "demo"
+# ce qu'un import remplace dans chaque table lue dans des fichiers (queries/_fichiers.sql) : la valeur de même
+# territoire, année et indicateur ; tous les postes de coopération d'un département pour une année
+CLES_IMPORT = {"mesures": ("niveau", "code", "annee", "indicateur"), "cooperation": ("departement", "annee")}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class Chemins:
         return self.racine / "demo" / "mesures.parquet"
 
     @property
+    def demo_cooperation(self) -> Path:
+        return self.racine / "demo" / "cooperation.parquet"
+
+    @property
     def imports(self) -> Path:
         return self.racine / "imports"
 
@@ -46,72 +53,40 @@ class Chemins:
 
 
 def _litteral(chemin: Path) -> str:
-    """Chemin de fichier en littéral SQL (chemins internes au dossier de données, jamais saisis)."""
+    """Chemin de fichier en littéral SQL. DuckDB ne prend de paramètre ni dans une vue ni dans une macro : les
+    chemins des vues sont donc écrits dans le SQL ; ils viennent du dossier de données et du registre des
+    imports, jamais d'une saisie."""
     return "'" + str(chemin).replace("'", "''") + "'"
 
 
-def fichiers_imports_actifs(chemins: Chemins, table: str = "mesures") -> list[tuple[Path, int]]:
-    """Fichiers des imports actifs d'une table (mesures, cooperation), avec leur priorité (ordre d'import)."""
+def lire_registre(chemins: Chemins) -> dict:
+    """Le registre des imports (vide s'il n'y en a pas encore) ; seul portrait/imports/registre.py l'écrit."""
     if not chemins.registre.exists():
-        return []
-    registre = json.loads(chemins.registre.read_text(encoding="utf-8"))
-    return [
-        (chemins.imports / imp["fichier"], imp["priorite"])
-        for imp in registre.get("imports", [])
-        if imp.get("actif") and imp.get("table", "mesures") == table
-    ]
+        return {"imports": []}
+    return json.loads(chemins.registre.read_text(encoding="utf-8"))
 
 
-def _sql_cooperation(chemins: Chemins) -> str:
-    """Vue `cooperation` : les postes de démonstration ; un import remplace un département et une année entiers."""
-    demo = chemins.racine / "demo" / "cooperation.parquet"
-    imports = fichiers_imports_actifs(chemins, "cooperation")
-    if not demo.exists() and not imports:
-        return "select null::integer as annee, null::varchar as departement, null::varchar as epci where false"
-    morceaux = [f"select *, {prio} as priorite from read_parquet({_litteral(f)})" for f, prio in imports]
-    if not imports:
-        return f"select * from read_parquet({_litteral(demo)})"
-    sql = f"""
-        with imports as (select * from ({' union all by name '.join(morceaux)})),
-        recents as (
-            select * from imports
-            qualify priorite = max(priorite) over (partition by departement, annee)
-        )
-        select * exclude (priorite) from recents
-    """
-    if demo.exists():
-        sql += f"""
-        union all by name
-        select d.* from read_parquet({_litteral(demo)}) d
-        anti join (select distinct departement, annee from imports) i using (departement, annee)
-        """
-    return sql
+def fichiers_lus(chemins: Chemins) -> dict[str, list[Path]]:
+    """Les fichiers de chaque table, dans l'ordre où ils se remplacent : la démonstration (si elle existe), puis
+    les imports actifs du plus ancien au plus récent."""
+    actifs = sorted((i for i in lire_registre(chemins)["imports"] if i.get("actif")), key=lambda i: i["priorite"])
+    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
+    return {
+        table: ([demo] if demo.exists() else [])
+        + [chemins.imports / i["fichier"] for i in actifs if i.get("table", "mesures") == table]
+        for table, demo in demos.items()
+    }
 
 
-def _sql_mesures(chemins: Chemins) -> str:
-    """Vue `mesures` : la démonstration, remplacée clé par clé par les imports (le plus récent gagne)."""
-    colonnes = "niveau, code, annee, indicateur, valeur, source"
-    demo = f"select {colonnes} from read_parquet({_litteral(chemins.demo)})" if chemins.demo.exists() else None
-    imports = fichiers_imports_actifs(chemins)
-    if not imports:
-        vide = "null::varchar, null::varchar, null::integer, null::varchar, null::double, null::varchar"
-        return demo or f"select * from (values ({vide})) t({colonnes}) where false"
-    selects = " union all ".join(
-        f"select {colonnes}, {prio} as priorite from read_parquet({_litteral(f)})" for f, prio in imports
-    )
-    sql = f"""
-        with imports as (
-            select {colonnes} from ({selects})
-            qualify row_number() over (partition by niveau, code, annee, indicateur order by priorite desc) = 1
-        )
-        select {colonnes} from imports
-    """
-    if demo:
-        sql += f"""
-        union all
-        select d.* from ({demo}) d anti join imports i using (niveau, code, annee, indicateur)
-        """
-    return sql
+def _sql_table(table: str, fichiers: list[Path]) -> str:
+    """La vue d'une table lue dans des fichiers : ses colonnes sans fichier, son fichier s'il est seul, ou la règle
+    `remplacer` de queries/_fichiers.sql."""
+    if not fichiers:
+        return f"from {table}_vide"
+    liste = "[" + ", ".join(map(_litteral, fichiers)) + "]"
+    if len(fichiers) == 1:
+        return f"from read_parquet({liste})"
+    return f"from remplacer({liste}, row({', '.join(CLES_IMPORT[table])}))"
 
 
 def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection:
@@ -120,8 +95,9 @@ def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection
     con = duckdb.connect()
     for nom in TABLES_REFERENCE:
         con.execute(f"create view {nom} as select * from read_parquet({_litteral(chemins.table(nom))})")
-    con.execute(f"create view mesures as {_sql_mesures(chemins)}")
-    con.execute(f"create view cooperation as {_sql_cooperation(chemins)}")
+    con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
+    for table, fichiers in fichiers_lus(chemins).items():
+        con.execute(f"create view {table} as {_sql_table(table, fichiers)}")
     con.register("catalogue_df", catalogue.table_catalogue())
     con.execute("create table catalogue as select * from catalogue_df")
     con.register("composantes_df", catalogue.table_composantes())

@@ -39,6 +39,15 @@ def territoire(req: Requetes, t: str) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in ligne.items()}
 
 
+def cadre(req: Requetes, t: str) -> str:
+    """Le territoire où l'on montre t : une commune est vue dans son EPCI, ou dans son département si elle n'en a
+    pas ; tout autre territoire, en lui-même."""
+    info = territoire(req, t)
+    if info["niveau"] != "commune":
+        return info["territoire"]
+    return f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
+
+
 def annees_disponibles(req: Requetes) -> list[int]:
     """Les années pour lesquelles des mesures existent, de la plus récente à la plus ancienne."""
     return [int(a) for a in req.executer("annees_disponibles")["annee"]]
@@ -113,12 +122,8 @@ def tensions_communes(req: Requetes, t: str, annee: int, recul: int = catalogue.
 def cadre_tensions(req: Requetes, t: str) -> str:
     """Le territoire de la page Tensions : un EPCI, un département, ou la France (par EPCI) ; une commune y
     est vue dans son EPCI (ou son département si elle n'en a pas)."""
-    info = territoire(req, t)
-    if info["niveau"] == "commune":
-        return f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
-    if info["niveau"] == "region":
-        return "france"
-    return info["territoire"]
+    englobant = cadre(req, t)
+    return "france" if englobant.startswith("region:") else englobant
 
 
 ROLES_COMPARATEURS = {0: "territoire", 1: "epci", 2: "departement", 3: "voisin", 4: "france"}
@@ -155,11 +160,7 @@ def detail(req: Requetes, t: str, id_indicateur: str, annee: int,
 
     Pour une commune, le tableau montre les communes de son EPCI (ou de son département) : on la situe parmi elles.
     """
-    info = territoire(req, t)
-    cadre = info["territoire"]
-    if info["niveau"] == "commune":
-        cadre = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
-    lignes = req.reference("lignes_communes", {"territoire": cadre})
+    lignes = req.reference("lignes_communes", {"territoire": cadre(req, t)})
     # les unités du tableau (communes, ou EPCI pour la France) sont des « communes » ; les autres, des références
     lignes["role"] = lignes["niveau"].where(lignes["ordre"] > 0, "commune")
     # document 004 : les communes, puis le département, puis l'EPCI
@@ -195,11 +196,7 @@ def cooperation(req: Requetes, t: str, annee: int, forfait: float | None = None)
     et thématique). Les EPCI sans poste sont gardés : ce sont eux qu'il faut voir."""
     from portrait.regles import cooperation as coop
 
-    t = lire_territoire(t)
-    parent = "france" if t == "france" else t
-    if t.startswith("commune:"):
-        info = territoire(req, t)
-        parent = f"epci:{info['epci']}" if info["epci"] else f"departement:{info['departement']}"
+    parent = cadre(req, t)
     epci = choix_territoires(req, "epci", parent)
     valeurs = valeurs_larges(req, epci.assign(ordre=0), ["enfants_0_2"], annee, catalogue.RECUL_EVOLUTION)
     postes = req.executer("postes_cooperation", {"territoire": parent, "annee": annee})

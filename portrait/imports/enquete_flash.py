@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
-import os
 import re
 from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
-from portrait.donnees.connexion import Chemins
-from portrait.imports.lecture import ErreurLecture, lire_fichier, lire_nombre
-from portrait.imports.mesures import ErreurImport, Rapport, ecrire_atomique, lire_registre, verrou
+from portrait.imports.lecture import Tableau, lire_nombre
+from portrait.imports.rapport import Contexte, ErreurImport, Rapport
 from portrait.regles import cooperation
 
 # Thématiques des blocs de questions, repérées dans le texte de chaque question (ordre : la plus précise d'abord).
@@ -83,23 +78,19 @@ def oui_non(texte: str) -> bool | None:
     return True if t == "oui" else (False if t == "non" else None)
 
 
-def lire(chemin: Path | str, racine: Path | str, departement: str, annee: int | None = None,
-         octets: bytes | None = None) -> tuple[pd.DataFrame, Rapport]:
-    """Lit un export de l'enquête : une ligne par commune et thématique dotée d'ETP ; rien n'est écrit."""
-    chemins = Chemins(Path(racine))
-    try:
-        tableau = lire_fichier(chemin, octets)
-    except ErreurLecture as e:
-        raise ErreurImport(str(e)) from None
-    rapport = Rapport(tableau.nom_fichier, lignes_lues=len(tableau.lignes), source="enquête flash")
-    bruts = _entetes_bruts(chemin, octets)
+def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+    """Lit un export de l'enquête (département et, à défaut d'horodatage, année donnés par l'utilisateur) : une ligne
+    par commune et thématique dotée d'ETP ; rien n'est écrit."""
+    departement, annee = contexte.departement or "", contexte.annee
+    rapport = Rapport(tableau.nom_fichier, lignes_lues=len(tableau.lignes))
+    bruts = tableau.entetes_bruts
     cols = colonnes(bruts)
     if ("", "commune") not in cols.values():
         raise ErreurImport(f"{tableau.nom_fichier} : question « Quel est le nom de votre commune ? » introuvable ; "
                            "est-ce bien l'export de l'enquête flash ?")
     j_commune = next(j for j, v in cols.items() if v == ("", "commune"))
     j_debut = next((j for j, t in enumerate(bruts) if normaliser(t) in COLONNES_DEBUT), None)
-    communes = pd.read_parquet(chemins.table("communes"))
+    communes = pd.read_parquet(contexte.chemins.table("communes"))
     communes = communes[communes["departement"] == departement]
     if communes.empty:
         raise ErreurImport(f"Département « {departement} » inconnu : écrivez son code (16, 44, 2A…).")
@@ -165,62 +156,3 @@ def _annee_date(texte: str) -> int:
     """Année d'un horodatage « 15/09/2024 10:32:00 »."""
     m = re.search(r"(19|20)\d{2}", texte)
     return int(m.group(0)) if m else datetime.now().year
-
-
-def _entetes_bruts(chemin, octets) -> list[str]:
-    """Les en-têtes tels qu'écrits (le texte des questions), pour les reconnaître à leur contenu."""
-    from portrait.imports import lecture
-
-    chemin = Path(chemin)
-    octets = octets if octets is not None else chemin.read_bytes()
-    if chemin.suffix.lower() == ".xlsx" or octets[:2] == b"PK":
-        import io
-
-        import openpyxl
-
-        feuille = openpyxl.load_workbook(io.BytesIO(octets), read_only=True).worksheets[0]
-        return [str(v or "") for v in next(feuille.iter_rows(values_only=True))]
-    texte, _ = lecture.decoder(octets)
-    import csv
-    import io
-
-    premiere = texte.replace("\r\n", "\n").split("\n", 1)[0]
-    return next(csv.reader(io.StringIO(texte.replace("\r\n", "\n")), delimiter=lecture.detecter_separateur(premiere)))
-
-
-def importer(chemin: Path | str, racine: Path | str, departement: str, annee: int | None = None,
-             octets: bytes | None = None) -> tuple[dict, Rapport]:
-    """Remplace les données de coopération d'un département et d'une année par l'enquête (démo comprise).
-
-    Les réponses dont la commune est introuvable sont signalées et écartées ; l'état précédent reste
-    disponible (annulation de l'import)."""
-    chemin = Path(chemin)
-    octets = octets if octets is not None else chemin.read_bytes()
-    df, rapport = lire(chemin, racine, departement, annee, octets)
-    if df.empty:
-        raise ErreurImport("Aucune réponse importable.\n" + rapport.texte())
-    return enregistrer(df, rapport, chemin, octets, racine, "enquête flash")
-
-
-def enregistrer(df: pd.DataFrame, rapport: Rapport, chemin: Path, octets: bytes, racine: Path | str,
-                type_: str) -> tuple[dict, Rapport]:
-    """Écrit des postes de coopération à côté des données, puis les ajoute d'un coup au registre."""
-    chemins = Chemins(Path(racine))
-    with verrou(chemins):
-        registre = lire_registre(chemins)
-        priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
-        ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
-        fichier = f"cooperation-{ident}.parquet"
-        provisoire = chemins.imports / (fichier + ".partiel")
-        df.to_parquet(provisoire, index=False)
-        with open(provisoire, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(provisoire, chemins.imports / fichier)
-        entree = {"id": ident, "date": datetime.now().isoformat(timespec="seconds"), "type": type_,
-                  "table": "cooperation", "fichier_source": chemin.name, "sha256": hashlib.sha256(octets).hexdigest(),
-                  "fichier": fichier, "lignes_lues": rapport.lignes_lues, "lignes_gardees": rapport.lignes_gardees,
-                  "departements": sorted(df["departement"].unique()), "annees": rapport.annees,
-                  "priorite": priorite, "actif": True}
-        registre["imports"].append(entree)
-        ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
-    return entree, rapport

@@ -7,7 +7,7 @@ import io
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 VALEURS_MANQUANTES = {"", "s", "nd", "n.d.", "n.d", "na", "-", "–", "—", "secret", "x"}
@@ -30,6 +30,7 @@ class Tableau:
     numeros: list[int]  # numéro de ligne dans le fichier (l'en-tête est la ligne 1)
     encodage: str = "utf-8"
     separateur: str = ";"
+    entetes_bruts: list[str] = field(default_factory=list)  # tels qu'écrits : le texte des questions d'une enquête
 
 
 def normaliser_entete(texte: str) -> str:
@@ -68,12 +69,12 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
     sep = detecter_separateur(premiere)
     lecteur = csv.reader(io.StringIO(texte), delimiter=sep)
     lignes, numeros = [], []
-    entetes: list[str] | None = None
+    bruts: list[str] | None = None
     try:
         for ligne in lecteur:
             numero = lecteur.line_num
-            if entetes is None:
-                entetes = [normaliser_entete(e) for e in ligne]
+            if bruts is None:
+                bruts = ligne
                 continue
             if not any(c.strip() for c in ligne):
                 continue
@@ -81,7 +82,8 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
             numeros.append(numero)
     except csv.Error as e:
         raise ErreurLecture(f"{nom_fichier}, ligne {lecteur.line_num} : CSV mal formé ({e}).") from None
-    return Tableau(nom_fichier, entetes or [], lignes, numeros, encodage, sep)
+    bruts = bruts or []
+    return Tableau(nom_fichier, [normaliser_entete(e) for e in bruts], lignes, numeros, encodage, sep, bruts)
 
 
 def lire_xlsx(octets: bytes, nom_fichier: str) -> Tableau:
@@ -94,18 +96,19 @@ def lire_xlsx(octets: bytes, nom_fichier: str) -> Tableau:
         raise ErreurLecture(f"{nom_fichier} : classeur Excel illisible ({type(e).__name__}). "
                             "Enregistrez-le à nouveau au format .xlsx ou exportez-le en CSV.") from None
     feuille = classeur.worksheets[0]
-    entetes: list[str] | None = None
+    bruts: list[str] | None = None
     lignes, numeros = [], []
     for numero, ligne in enumerate(feuille.iter_rows(values_only=True), start=1):
         cellules = ["" if v is None else texte_cellule(v) for v in ligne]
-        if entetes is None:
-            entetes = [normaliser_entete(e) for e in cellules]
+        if bruts is None:
+            bruts = cellules
             continue
         if any(c.strip() for c in cellules):
             lignes.append(cellules)
             numeros.append(numero)
     classeur.close()
-    return Tableau(nom_fichier, entetes or [], lignes, numeros, "xlsx", "")
+    bruts = bruts or []
+    return Tableau(nom_fichier, [normaliser_entete(e) for e in bruts], lignes, numeros, "xlsx", "", bruts)
 
 
 def texte_cellule(v) -> str:

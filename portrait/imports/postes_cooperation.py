@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from portrait.donnees.connexion import Chemins
-from portrait.imports.lecture import ErreurLecture, lire_fichier, lire_nombre
-from portrait.imports.mesures import ErreurImport, Rapport, normaliser_code, proches
+from portrait.imports.lecture import Tableau, lire_nombre
+from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, Contexte, ErreurImport, Rapport, normaliser_code, proches
 from portrait.regles import cooperation
 
 OBLIGATOIRES = ("annee", "niveau", "code", "thematique", "etp_valorises")
@@ -16,24 +13,21 @@ VRAI, FAUX = {"oui", "o", "vrai", "true", "1", "x"}, {"non", "n", "faux", "false
 
 
 def booleen(texte: str) -> bool | None:
+    """« oui », « x », « 1 » -> True ; « non », « 0 » -> False ; autre chose -> None (réponse non donnée)."""
     t = texte.strip().lower()
     return True if t in VRAI else (False if t in FAUX else None)
 
 
-def lire(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[pd.DataFrame, Rapport]:
+def lire(t: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
     """Valide chaque ligne ; toute erreur est rapportée avec son numéro de ligne, et rien n'est écrit."""
-    chemins = Chemins(Path(racine))
-    try:
-        t = lire_fichier(chemin, octets)
-    except ErreurLecture as e:
-        raise ErreurImport(str(e)) from None
+    chemins = contexte.chemins
     manquantes = [c for c in OBLIGATOIRES if c not in t.entetes]
     if manquantes:
         raise ErreurImport(f"{t.nom_fichier} : colonne(s) absente(s) : {', '.join(manquantes)}. Colonnes du fichier "
                            f"des postes : {', '.join(c for c in cooperation.COLONNES if c != 'source')}.")
     communes = pd.read_parquet(chemins.table("communes")).set_index("code")
     epci = pd.read_parquet(chemins.table("epci")).set_index("code")
-    rapport = Rapport(t.nom_fichier, lignes_lues=len(t.lignes), source="postes de chargés de coopération")
+    rapport = Rapport(t.nom_fichier, lignes_lues=len(t.lignes))
     lignes = []
     for numero, cellules in zip(t.numeros, t.lignes):
         def cell(c, cellules=cellules):
@@ -63,7 +57,7 @@ def lire(chemin: Path | str, racine: Path | str, octets: bytes | None = None) ->
         except ValueError:
             rapport.erreurs.append(f"{ou} : nombre illisible (année, ETP ou comptes de réunions) ; écrivez 0,5 ou 0.5.")
             continue
-        if not 1990 <= annee <= 2100 or etp is None or etp < 0:
+        if not ANNEE_MIN <= annee <= ANNEE_MAX or etp is None or etp < 0:
             rapport.erreurs.append(f"{ou} : année ou ETP valorisés manquant ou hors bornes.")
             continue
         ligne = {"annee": annee, "departement": departement, "niveau": niveau, "code": code, "epci": code_epci,
@@ -77,15 +71,3 @@ def lire(chemin: Path | str, racine: Path | str, octets: bytes | None = None) ->
     rapport.lignes_gardees = len(df)
     rapport.annees = sorted(int(a) for a in df["annee"].unique()) if len(df) else []
     return df, rapport
-
-
-def importer(chemin: Path | str, racine: Path | str, octets: bytes | None = None) -> tuple[dict, Rapport]:
-    """Tout ou rien : remplace les postes des départements et années du fichier ; annulable."""
-    from portrait.imports.enquete_flash import enregistrer
-
-    chemin = Path(chemin)
-    octets = octets if octets is not None else chemin.read_bytes()
-    df, rapport = lire(chemin, racine, octets)
-    if rapport.erreurs or df.empty:
-        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
-    return enregistrer(df, rapport, chemin, octets, racine, "postes de chargés de coopération")

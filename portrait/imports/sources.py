@@ -1,4 +1,7 @@
-"""Lecteurs des sources réelles (data.caf.fr, Insee) : chacune ramenée à des valeurs (niveau, code, année, indicateur).
+"""Les sources importables, décrites ici seulement (SOURCES) : ce qu'elles sont, leur table, leur lecteur.
+
+Les sources de mesures sont ramenées à des valeurs (niveau, code, année, indicateur) ; les postes de chargés de
+coopération (enquête flash, fichier générique) ont leur lecteur dans enquete_flash.py et postes_cooperation.py.
 
 Schémas lus (en-têtes comparés sans casse ni accents) :
 - data.caf.fr, taux de couverture `txcouv_pe_{com,epci,dep,nat}` : annee, numcom|numepci|numdep, nom*,
@@ -16,9 +19,25 @@ Schémas lus (en-têtes comparés sans casse ni accents) :
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from portrait.imports.lecture import Tableau
-from portrait.imports.mesures import ErreurImport, Ligne, lignes_mesures
+import pandas as pd
+
+from portrait.imports import enquete_flash, postes_cooperation
+from portrait.imports.lecture import Tableau, lire_nombre
+from portrait.imports.rapport import (
+    COLONNES_MESURES,
+    Contexte,
+    ErreurImport,
+    Ligne,
+    Rapport,
+    Referentiel,
+    valeurs_remplacees,
+    valider,
+)
+
+Lecteur = Callable[[Tableau, Contexte], tuple[pd.DataFrame, Rapport]]
 
 MAILLES = {"com": "commune", "epci": "epci", "dep": "departement", "nat": "france"}
 CODES_MAILLE = {"com": "numcom", "epci": "numepci", "dep": "numdep"}
@@ -36,6 +55,23 @@ CAF_PLACES = {
 NIVEAUX_INSEE = {"COM": "commune", "ARM": "commune", "DEP": "departement", "REG": "region", "FRANCE": "france",
                  "FRA": "france", "FR": "france"}
 MESURES_NAISSANCES = {"LVB", "NAIS", "LIVE_BIRTHS", "BIRTHS"}
+
+
+def lignes_mesures(tableau: Tableau) -> list[Ligne]:
+    """Le fichier générique : une valeur par ligne, colonnes niveau, code, annee, indicateur, valeur."""
+    manquantes = [c for c in COLONNES_MESURES if c not in tableau.entetes]
+    if manquantes:
+        raise ErreurImport(
+            f"{tableau.nom_fichier} : colonne(s) absente(s) : {', '.join(manquantes)}. "
+            f"La ligne 1 doit porter les en-têtes {', '.join(COLONNES_MESURES)} (séparateur ; ou ,). "
+            f"En-têtes lus : {', '.join(tableau.entetes) or 'aucun'}."
+        )
+    pos = [tableau.entetes.index(c) for c in COLONNES_MESURES]
+    sortie = []
+    for numero, cellules in zip(tableau.numeros, tableau.lignes):
+        valeurs = [cellules[i].strip() if i < len(cellules) else "" for i in pos]
+        sortie.append(Ligne(numero, *valeurs))
+    return sortie
 
 
 def maille(entetes: list[str]) -> str | None:
@@ -109,8 +145,6 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
     if "com" not in e or not prefixes:
         raise ErreurImport(f"{tableau.nom_fichier} : colonnes attendues : COM et Pxx_POP0002 "
                            "(population par âge Insee).")
-    from portrait.imports.lecture import lire_nombre
-
     sommes: dict[tuple[str, int, str], float | None] = {}
     premiere: dict[tuple[str, int, str], int] = {}
     i_com = e.index("com")
@@ -139,23 +173,74 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
             for (com, a, ind), v in sommes.items()]
 
 
-LECTEURS = {"mesures": lignes_mesures, "caf": lignes_caf, "naissances": lignes_naissances,
-            "population_age": lignes_population_age}
-LIBELLES = {"mesures": "fichier de mesures générique", "caf": "data.caf.fr (taux de couverture ou places)",
-            "naissances": "Insee, naissances", "population_age": "Insee, population par âge"}
+def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
+    """Le lecteur d'une source de mesures : ses valeurs, vérifiées par rapport.valider, et combien de valeurs déjà
+    présentes elles remplaceront."""
+    def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+        df, rapport = valider(lignes(tableau), Referentiel.charger(contexte.chemins), tableau.nom_fichier,
+                              len(tableau.lignes))
+        if not rapport.erreurs:
+            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df)
+        return df, rapport
+    return lire
 
 
-def detecter(tableau: Tableau) -> str:
+def est_mesures(e: list[str]) -> bool:
+    """Au moins trois des colonnes du fichier générique : un fichier incomplet reçoit le message précis des colonnes
+    manquantes plutôt que « source non reconnue »."""
+    return sum(c in e for c in COLONNES_MESURES) >= 3
+
+
+def est_naissances(e: list[str]) -> bool:
+    """Naissances Insee : l'ancien fichier large (CODGEO, NAISDxx) ou l'export long (GEO, OBS_VALUE)."""
+    return "codgeo" in e and any(re.fullmatch(r"naisd\d{2}", c) for c in e) or ("geo" in e and "obs_value" in e)
+
+
+def est_population_age(e: list[str]) -> bool:
+    """Population par âge Insee : COM et Pxx_POP0002."""
+    return "com" in e and any(re.fullmatch(r"p\d{2}_pop0002", c) for c in e)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Une sorte de fichier importable, décrite ici seulement : la page Données, la ligne de commande, le dépôt
+    (depot.py) et le registre la prennent dans SOURCES."""
+
+    nom: str  # identifiant : choix de la page Données ; sur la ligne de commande, avec des tirets (option)
+    libelle: str  # dans le rapport de validation et le registre des imports
+    lire: Lecteur  # le fichier lu -> les lignes de la table et le rapport de validation, sans rien écrire
+    table: str = "mesures"  # la table que ses lignes remplacent (queries/_fichiers.sql)
+    reconnaitre: Callable[[list[str]], bool] | None = None  # d'après les en-têtes (import « auto ») ; sinon à choisir
+    titre: str = ""  # dans le choix de la page Données, s'il diffère du libellé
+    departement: bool = False  # l'utilisateur dit le département (enquête flash)
+    erreurs_bloquantes: bool = True  # une erreur refuse le fichier ; sinon seule la ligne fautive est écartée
+
+    @property
+    def option(self) -> str:
+        """Le nom de la source sur la ligne de commande (python -m portrait import population-age FICHIER)."""
+        return self.nom.replace("_", "-")
+
+
+SOURCES = {s.nom: s for s in (
+    Source("mesures", "fichier de mesures générique", lecteur_mesures(lignes_mesures), reconnaitre=est_mesures),
+    Source("caf", "data.caf.fr (taux de couverture ou places)", lecteur_mesures(lignes_caf),
+           reconnaitre=lambda e: maille(e) is not None),
+    Source("naissances", "Insee, naissances", lecteur_mesures(lignes_naissances), reconnaitre=est_naissances),
+    Source("population_age", "Insee, population par âge", lecteur_mesures(lignes_population_age),
+           reconnaitre=est_population_age),
+    Source("enquete_flash", "enquête flash", enquete_flash.lire, table="cooperation",
+           titre="Enquête flash des chargés de coopération", departement=True, erreurs_bloquantes=False),
+    Source("cooperation", "postes de chargés de coopération", postes_cooperation.lire, table="cooperation",
+           titre="Postes de chargés de coopération (fichier générique)"),
+)}
+
+
+def detecter(tableau: Tableau) -> Source:
     """Reconnaît la source d'un fichier à ses en-têtes."""
+    for source in SOURCES.values():
+        if source.reconnaitre is not None and source.reconnaitre(tableau.entetes):
+            return source
     e = tableau.entetes
-    if sum(c in e for c in ("niveau", "code", "annee", "indicateur", "valeur")) >= 3:
-        return "mesures"  # un fichier de mesures incomplet reçoit le message précis des colonnes manquantes
-    if maille(e):
-        return "caf"
-    if "codgeo" in e and any(re.fullmatch(r"naisd\d{2}", c) for c in e) or ("geo" in e and "obs_value" in e):
-        return "naissances"
-    if "com" in e and any(re.fullmatch(r"p\d{2}_pop0002", c) for c in e):
-        return "population_age"
     raise ErreurImport(f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {', '.join(e[:12]) or 'aucun'}. "
                        "Sources connues : fichier de mesures (niveau, code, annee, indicateur, valeur), data.caf.fr "
                        "(txcouv_*, nbpla_*), Insee naissances, Insee population par âge.")

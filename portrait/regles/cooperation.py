@@ -1,18 +1,13 @@
-"""Chargés de coopération CTG : règles du référentiel CAF, alertes par EPCI, démonstration calée sur la Cnaf."""
+"""Chargés de coopération CTG : règles du référentiel CAF, alertes par EPCI."""
 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
-
-from portrait.donnees.connexion import SOURCE_DEMO, Chemins
 
 FORFAIT_ETP = 24_000  # € par ETP et par an (référentiel de la CAF Touraine, circulaire Cnaf)
 SEUIL_AFFECTATION = 0.2  # ETP minimum par affectation
-ETP_NATIONAL_2023 = 4_227  # ETP financés fin 2023 (circulaire Cnaf, fiche 1)
 THEMATIQUES = {
     "petite_enfance": "Petite enfance",
     "enfance_jeunesse": "Enfance / jeunesse",
@@ -54,76 +49,10 @@ COMPTES_ACTIVITE = {
 COLONNES = ["annee", "departement", "niveau", "code", "epci", "employeur", "intitule_poste", "nom", "thematique",
             "etp_valorises", "etp_reels", "cof_signee", *COMPTES_ACTIVITE, *QUESTIONS_OUI_NON, "source"]
 
-# CAF de la Charente, 2021 (document 003) : ETP contractualisés par EPCI, 14,75 ETP en tout.
-CHARENTE_DOCUMENT_003 = {
-    "grand angouleme": 2.5, "rochefoucauld": 1.5, "lavalette": 1.5, "4b": 1.0, "val de charente": 1.0,
-    "coeur de charente": 1.0, "rouillacais": 0.75, "grand cognac": 4.0, "charente limousine": 1.5,
-}
-PRENOMS = ["Camille", "Claire", "Julien", "Sophie", "Nicolas", "Aurélie", "Thomas", "Élodie", "Karim", "Nadia",
-           "Mathieu", "Laure", "Sébastien", "Inès", "Yann", "Céline"]
-NOMS = ["Martin", "Bernard", "Moreau", "Laurent", "Garnier", "Rousseau", "Fontaine", "Chevalier", "Robin",
-        "Mercier", "Blanc", "Guérin", "Boyer", "Perrin", "Morel", "Girard"]
-
-
 def sans_accents(texte: str) -> str:
     """Minuscules sans accents ni ponctuation : « Cœur de Charente » -> « coeur de charente »."""
     t = unicodedata.normalize("NFKD", texte.replace("œ", "oe").replace("Œ", "Oe")).encode("ascii", "ignore").decode()
     return " ".join("".join(c if c.isalnum() else " " for c in t.lower()).split())
-
-
-def etp_charente(epci: pd.DataFrame) -> dict[str, float]:
-    """Les ETP réels du document 003 pour les EPCI de la Charente, retrouvés par leur nom."""
-    sortie = {}
-    for code, nom in zip(epci["code"], epci["nom"]):
-        n = sans_accents(nom)
-        for cle, etp in CHARENTE_DOCUMENT_003.items():
-            if cle in n:
-                sortie[code] = etp
-    return sortie
-
-
-def generer_demo(racine: Path, annees: tuple[int, ...] = (2023, 2024), graine: int = 4227) -> pd.DataFrame:
-    """Postes de démonstration pour chaque EPCI de France, environ 4 227 ETP ; la Charente du document 003."""
-    chemins = Chemins(racine)
-    epci = pd.read_parquet(chemins.table("epci")).sort_values("code").reset_index(drop=True)
-    rng = np.random.default_rng(graine)
-    poids = epci["population"].astype(float) ** 0.8
-    couverts = rng.random(len(epci)) > 0.1  # un EPCI sur dix sans chargé de coopération
-    totaux = np.where(couverts, poids / poids[couverts].sum() * ETP_NATIONAL_2023, 0.0)
-    reels_charente = etp_charente(epci[epci["departement"] == "16"])
-    autres_16 = (epci["departement"] == "16") & ~epci["code"].isin(reels_charente)
-    totaux = np.where(autres_16, 0.0, totaux)
-    lignes = []
-    for i, e in epci.iterrows():
-        total = reels_charente.get(e["code"], round(totaux[i] * 4) / 4)
-        if total <= 0:
-            continue
-        n_postes = int(min(max(1, round(total / 0.8)), 8))
-        cof = bool(rng.random() < 0.93)  # une convention d'objectifs et de financement par EPCI
-        parts = rng.dirichlet(np.ones(n_postes)) * total
-        parts = np.maximum(np.round(parts * 20) / 20, 0.25)
-        if n_postes > 1 and rng.random() < 0.12:
-            parts[0] = 0.15  # une petite affectation, sous le minimum du référentiel
-        parts = np.round(parts * total / parts.sum(), 2)
-        parts[-1] = round(total - parts[:-1].sum(), 2)  # la somme tombe juste (document 003 pour la Charente)
-        for j, etp in enumerate(parts):
-            thematique = rng.choice(list(THEMATIQUES), p=[0.34, 0.3, 0.14, 0.08, 0.04, 0.10])
-            for annee in annees:
-                reel = etp * (1 if rng.random() > 0.2 else rng.uniform(0.6, 0.95))
-                oui = {q: bool(rng.random() < p) for q, p in zip(QUESTIONS_OUI_NON, np.linspace(0.95, 0.55, 14))}
-                lignes.append({
-                    "annee": annee, "departement": e["departement"], "niveau": "epci", "code": e["code"],
-                    "epci": e["code"], "employeur": e["nom"], "intitule_poste": f"Chargé·e de coopération CTG "
-                    f"{THEMATIQUES[thematique].lower()}", "nom": f"{PRENOMS[(i + j) % 16]} {NOMS[(3 * i + j) % 16]}",
-                    "thematique": thematique, "etp_valorises": round(float(etp), 2), "etp_reels": round(float(reel), 2),
-                    "cof_signee": cof, "reunions_elus": int(rng.poisson(4)),
-                    "copil": int(rng.poisson(1.6)), "groupes_travail": int(rng.poisson(3)),
-                    "reunions_reseau": int(rng.poisson(5)), **oui, "source": SOURCE_DEMO,
-                })
-    table = pd.DataFrame(lignes, columns=COLONNES)
-    chemins.demo.parent.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(chemins.racine / "demo" / "cooperation.parquet", index=False, compression="zstd")
-    return table
 
 
 def alertes_postes(postes: pd.DataFrame) -> pd.DataFrame:

@@ -13,30 +13,24 @@ import pandas as pd
 from portrait.donnees import jeux
 from portrait.donnees.connexion import DOSSIER_DONNEES, connecter
 from portrait.donnees.requetes import Requetes
-from portrait.imports import mesures
-from portrait.regles import catalogue
-from portrait.vues.francais import NON_DISPONIBLE, evolution, nombre, pourcent
+from portrait.imports import depot, registre, sources
+from portrait.imports.rapport import ErreurImport
+from portrait.regles.cooperation import FORFAIT_ETP
+from portrait.vues import francais
 
 RACINE_PROJET = Path(__file__).resolve().parents[2]
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
 
 
 def sortie_table(df: pd.DataFrame, format_: str) -> str:
-    """CSV (virgule, point décimal, UTF-8), JSON (liste d'objets) ou texte aligné à la française."""
+    """CSV (virgule, point décimal, UTF-8), JSON (liste d'objets) ou texte aligné à la française (vues/francais.py)."""
     if format_ == "csv":
         return df.to_csv(index=False, lineterminator="\n")
     if format_ == "json":
         propre = df.astype(object).where(df.notna(), None)
         return json.dumps(propre.to_dict(orient="records"), ensure_ascii=False, indent=2) + "\n"
-    texte = df.copy()
-    for col in texte.columns:
-        if col in catalogue.PAR_ID:
-            nature = catalogue.PAR_ID[col].nature
-            f = {"evolution": evolution, "taux": pourcent}.get(nature, nombre)
-            texte[col] = df[col].map(f)
-        elif col == "population":
-            texte[col] = df[col].map(nombre)
-    return texte.fillna(NON_DISPONIBLE).to_string(index=False) + "\n"
+    texte = pd.DataFrame({col: francais.colonne(col, df[col]) for col in df.columns})
+    return texte.to_string(index=False) + "\n"
 
 
 def cmd_build_reference(args) -> int:
@@ -55,79 +49,56 @@ def cmd_build_reference(args) -> int:
 
 def cmd_demo(args) -> int:
     from portrait.donnees import demo
-    from portrait.regles import cooperation
 
     table = demo.generer(Path(args.data_dir))
-    print(f"Démonstration écrite : {len(table)} valeurs, années {demo.ANNEES[0]} à {demo.ANNEES[-1]}.")
-    postes = cooperation.generer_demo(Path(args.data_dir))
-    print(f"Chargés de coopération : {len(postes)} postes, "
-          f"{postes[postes['annee'] == 2023]['etp_valorises'].sum():.2f} ETP en 2023.")
+    print(f"Démonstration écrite : {francais.nombre(len(table))} valeurs, années {demo.ANNEES[0]} à "
+          f"{demo.ANNEES[-1]}.")
+    postes = demo.generer_cooperation(Path(args.data_dir))
+    print(f"Chargés de coopération : {francais.nombre(len(postes))} postes, "
+          f"{francais.nombre(postes[postes['annee'] == 2023]['etp_valorises'].sum(), 2)} ETP en 2023.")
     return 0
 
 
-SOURCES_CLI = {"auto": None, "mesures": "mesures", "caf": "caf", "naissances": "naissances",
-               "population-age": "population_age"}
+def annonce_import(entree: dict) -> str:
+    """Ce que la ligne de commande dit d'un import enregistré, et comment l'annuler."""
+    if entree["table"] == "cooperation":
+        deps = entree["departements"]
+        ou = f"du département {deps[0]}" if len(deps) == 1 else f"des départements {', '.join(deps)}"
+        quoi = f" : il remplace les chargés de coopération {ou} en {', '.join(map(str, entree['annees']))}."
+    else:
+        quoi = "."
+    return (f"Import {entree['id']} enregistré{quoi}\n"
+            f"Pour l'annuler : python -m portrait imports rollback {entree['id']}")
 
 
 def cmd_import(args) -> int:
-    if args.source == "enquete-flash":
-        return cmd_enquete_flash(args)
-    if args.source == "cooperation":
-        from portrait.imports import postes_cooperation
-
-        try:
-            entree, rapport = postes_cooperation.importer(args.fichier, args.data_dir)
-        except mesures.ErreurImport as e:
-            print(str(e), file=sys.stderr)
-            return 1
-        print(rapport.texte())
-        print(f"Import {entree['id']} enregistré (départements {', '.join(entree['departements'])}).")
-        return 0
-    source = SOURCES_CLI[args.source]
-    try:
-        if args.verifier:
-            _, rapport = mesures.preparer(args.fichier, args.data_dir, source=source)
-            print(rapport.texte())
-            return 1 if rapport.erreurs else 0
-        entree, rapport = mesures.importer_mesures(args.fichier, args.data_dir, source=source)
-    except mesures.ErreurImport as e:
-        print(str(e), file=sys.stderr)
-        return 1
-    print(rapport.texte())
-    print(f"Import {entree['id']} enregistré. Pour l'annuler : python -m portrait imports rollback {entree['id']}")
-    return 0
-
-
-def cmd_enquete_flash(args) -> int:
-    from portrait.imports import enquete_flash
-
-    if not args.departement:
+    source = None if args.source == "auto" else args.source.replace("-", "_")
+    if source and sources.SOURCES[source].departement and not args.departement:
         print("Précisez le département de l'enquête : --departement 44.", file=sys.stderr)
         return 2
+    demande = dict(source=source, departement=args.departement, annee=args.annee)
     try:
         if args.verifier:
-            _, rapport = enquete_flash.lire(args.fichier, args.data_dir, args.departement, args.annee)
+            _, rapport = depot.verifier(args.fichier, args.data_dir, **demande)
             print(rapport.texte())
-            return 0
-        entree, rapport = enquete_flash.importer(args.fichier, args.data_dir, args.departement, args.annee)
-    except mesures.ErreurImport as e:
+            return 1 if depot.bloque(source, rapport) else 0
+        entree, rapport = depot.importer(args.fichier, args.data_dir, **demande)
+    except ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
     print(rapport.texte())
-    print(f"Import {entree['id']} enregistré : il remplace les chargés de coopération du département "
-          f"{args.departement} en {entree['annees'][0]}.\n"
-          f"Pour l'annuler : python -m portrait imports rollback {entree['id']}")
+    print(annonce_import(entree))
     return 0
 
 
 def cmd_imports(args) -> int:
     if args.action == "list":
-        df = mesures.liste(args.data_dir)
+        df = registre.liste(args.data_dir)
         print("Aucun import." if df.empty else df.drop(columns="sha256").to_string(index=False))
         return 0
     try:
-        entree = mesures.annuler(args.data_dir, args.id)
-    except mesures.ErreurImport as e:
+        entree = registre.annuler(args.data_dir, args.id)
+    except ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
     print(f"Import {entree['id']} ({entree['fichier_source']}) annulé ; ses valeurs ne sont plus lues.")
@@ -211,12 +182,13 @@ def cmd_fetch(args) -> int:
     code = 0
     for f in fichiers:
         try:
-            entree, rapport = mesures.importer_mesures(f, args.data_dir, source="caf")
-            print(rapport.texte())
-            print(f"Import {entree['id']} enregistré.")
-        except mesures.ErreurImport as e:
+            entree, rapport = depot.importer(f, args.data_dir, source="caf")
+        except ErreurImport as e:
             print(str(e), file=sys.stderr)
             code = 1
+        else:
+            print(rapport.texte())
+            print(annonce_import(entree))
     return code
 
 
@@ -272,7 +244,7 @@ def analyseur() -> argparse.ArgumentParser:
 
     s = sous.add_parser("import", parents=[commun],
                         help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee)")
-    s.add_argument("source", choices=[*SOURCES_CLI, "enquete-flash", "cooperation"],
+    s.add_argument("source", choices=["auto", *(src.option for src in sources.SOURCES.values())],
                    help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")
     s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
@@ -299,7 +271,8 @@ def analyseur() -> argparse.ArgumentParser:
     s = sous.add_parser("cooperation", parents=[commun], help="chargés de coopération CTG par EPCI d'un territoire")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:16, france")
     s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
-    s.add_argument("--forfait", type=float, default=24_000, help="forfait Caf par ETP, en euros (24 000)")
+    s.add_argument("--forfait", type=float, default=FORFAIT_ETP,
+                   help=f"forfait Caf par ETP, en euros ({francais.nombre(FORFAIT_ETP)})")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
     options_filtres(s)
     s.set_defaults(func=cmd_cooperation)

@@ -19,12 +19,6 @@ def libelle_source_import(source: str | None) -> str:
     """Libellé d'une source dans le choix de la page Données."""
     from portrait.imports import sources
 
-    autres = {None: "Reconnaître à partir des en-têtes", "enquete_flash": "Enquête flash des chargés de coopération",
-              "cooperation": "Postes de chargés de coopération (fichier générique)"}
-    return autres[source] if source in autres else sources.LIBELLES[source]
-
-
-def import_bloque(source: str | None, rapport) -> bool:
-    """Une erreur bloque tout import, sauf dans l'enquête flash où une réponse à la commune introuvable est
-    seulement écartée (les autres réponses s'importent)."""
-    return bool(rapport.erreurs) and (source != "enquete_flash" or rapport.lignes_gardees == 0)
+    if source is None:
+        return "Reconnaître à partir des en-têtes"
+    return sources.SOURCES[source].titre or sources.SOURCES[source].libelle

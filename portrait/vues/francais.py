@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from portrait.regles import catalogue
 
 ESPACE_MILLIERS = "\u202f"  # espace fine insécable, comme l'Imprimerie nationale
@@ -11,6 +13,7 @@ ESPACE_UNITE = "\u00a0"  # espace insécable avant « % »
 MOINS = "\u2212"
 NON_DISPONIBLE = "n.d."
 SEPARATEURS_PLOTLY = ", "  # décimale virgule, milliers espace, pour layout.separators
+COLONNES_TELLES_QUELLES = {"annee", "code", "ordre"}  # des nombres qui ne se lisent pas comme des quantités
 
 
 def manquant(x) -> bool:
@@ -49,3 +52,16 @@ def valeur(id_indicateur: str, x) -> str:
     if ind.nature == "taux":
         return pourcent(x)
     return nombre(x)
+
+
+def colonne(nom: str, valeurs: pd.Series) -> pd.Series:
+    """Une colonne d'un tableau en texte français (sortie texte de la ligne de commande) : un indicateur selon sa
+    nature au catalogue, un autre nombre à l'unité ou, s'il a des décimales (ETP), à deux ; une année ou un code
+    tels quels ; « n.d. » pour une valeur manquante."""
+    if nom in catalogue.PAR_ID:
+        return valeurs.map(lambda x: valeur(nom, x))
+    nombres = pd.api.types.is_numeric_dtype(valeurs) and not pd.api.types.is_bool_dtype(valeurs)
+    if not nombres or nom in COLONNES_TELLES_QUELLES:
+        return valeurs.map(lambda x: NON_DISPONIBLE if manquant(x) else x)
+    decimales = 0 if (valeurs.dropna() % 1 == 0).all() else 2
+    return valeurs.map(lambda x: nombre(x, decimales))

@@ -1,21 +1,14 @@
-"""Import des fichiers de mesures : validation complète, écriture atomique, registre pour revenir en arrière."""
+"""Le rapport de validation d'un fichier : les valeurs lues vérifiées une à une, avant toute écriture."""
 
 from __future__ import annotations
 
 import difflib
-import fcntl
-import hashlib
-import json
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 
 import pandas as pd
 
-from portrait.donnees.connexion import Chemins
-from portrait.imports.lecture import ErreurLecture, Tableau, lire_fichier, lire_nombre
+from portrait.donnees.connexion import Chemins, connecter
+from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue
 
 COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
@@ -61,6 +54,15 @@ class Rapport:
         if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
         return "\n".join(lignes)
+
+
+@dataclass(frozen=True)
+class Contexte:
+    """Ce qu'un lecteur sait d'un dépôt en plus du fichier : le dossier de données, et ce que l'utilisateur a dit."""
+
+    chemins: Chemins
+    departement: str | None = None  # enquête flash : le département des réponses
+    annee: int | None = None  # enquête flash : l'année des réponses, quand le fichier n'a pas d'horodatage
 
 
 @dataclass
@@ -114,23 +116,6 @@ class Ligne:
     annee: str
     indicateur: str
     valeur: str
-
-
-def lignes_mesures(tableau: Tableau) -> list[Ligne]:
-    """Le fichier générique : une valeur par ligne, colonnes niveau, code, annee, indicateur, valeur."""
-    manquantes = [c for c in COLONNES_MESURES if c not in tableau.entetes]
-    if manquantes:
-        raise ErreurImport(
-            f"{tableau.nom_fichier} : colonne(s) absente(s) : {', '.join(manquantes)}. "
-            f"La ligne 1 doit porter les en-têtes {', '.join(COLONNES_MESURES)} (séparateur ; ou ,). "
-            f"En-têtes lus : {', '.join(tableau.entetes) or 'aucun'}."
-        )
-    pos = [tableau.entetes.index(c) for c in COLONNES_MESURES]
-    sortie = []
-    for numero, cellules in zip(tableau.numeros, tableau.lignes):
-        valeurs = [cellules[i].strip() if i < len(cellules) else "" for i in pos]
-        sortie.append(Ligne(numero, *valeurs))
-    return sortie
 
 
 def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
@@ -214,39 +199,8 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=1))
 
 
-@contextmanager
-def verrou(chemins: Chemins):
-    """Un seul import à la fois dans un dossier de données."""
-    chemins.imports.mkdir(parents=True, exist_ok=True)
-    with open(chemins.imports / ".verrou", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def lire_registre(chemins: Chemins) -> dict:
-    """Le registre des imports (vide s'il n'y en a pas encore)."""
-    if not chemins.registre.exists():
-        return {"imports": []}
-    return json.loads(chemins.registre.read_text(encoding="utf-8"))
-
-
-def ecrire_atomique(chemin: Path, octets: bytes) -> None:
-    """Écrit à côté, force sur disque, puis remplace d'un coup : un lecteur voit l'ancien ou le nouveau."""
-    provisoire = chemin.with_name(chemin.name + ".partiel")
-    with open(provisoire, "wb") as f:
-        f.write(octets)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(provisoire, chemin)
-
-
 def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera."""
-    from portrait.donnees.connexion import connecter
-
     if df.empty:
         return 0
     con = connecter(chemins.racine)
@@ -254,113 +208,3 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     return con.execute(
         "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
     ).fetchone()[0]
-
-
-def preparer(chemin: Path | str, racine: Path | str, octets: bytes | None = None,
-             source: str | None = None) -> tuple[pd.DataFrame, Rapport]:
-    """Lit et valide un fichier sans rien écrire : sa source est reconnue à ses en-têtes si elle n'est pas dite."""
-    from portrait.imports import sources
-
-    chemins = Chemins(Path(racine))
-    try:
-        tableau = lire_fichier(chemin, octets)
-    except ErreurLecture as e:
-        raise ErreurImport(str(e)) from None
-    source = source or sources.detecter(tableau)
-    df, rapport = valider(sources.LECTEURS[source](tableau), Referentiel.charger(chemins), tableau.nom_fichier,
-                          len(tableau.lignes))
-    rapport.source = sources.LIBELLES[source]
-    if not rapport.erreurs:
-        rapport.valeurs_remplacees = valeurs_remplacees(chemins, df)
-    return df, rapport
-
-
-def importer_mesures(chemin: Path | str, racine: Path | str, octets: bytes | None = None,
-                     source: str | None = None) -> tuple[dict, Rapport]:
-    """Valide puis ajoute un fichier de mesures, tout ou rien ; rend l'entrée du registre et le rapport."""
-    chemins = Chemins(Path(racine))
-    chemin = Path(chemin)
-    try:
-        octets = octets if octets is not None else chemin.read_bytes()
-    except OSError as e:
-        raise ErreurImport(f"{chemin} : fichier introuvable ou illisible ({e.strerror}).") from None
-    df, rapport = preparer(chemin, racine, octets, source)
-    if rapport.erreurs:
-        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
-    if df.empty:
-        raise ErreurImport(f"{chemin.name} : aucune ligne de données après l'en-tête ; rien n'a été écrit.")
-    with verrou(chemins):
-        registre = lire_registre(chemins)
-        priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
-        ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
-        df = df.assign(source=f"import:{ident}", annee=df["annee"].astype("int32"))
-        fichier = f"mesures-{ident}.parquet"
-        provisoire = chemins.imports / (fichier + ".partiel")
-        df.to_parquet(provisoire, index=False)
-        relu = pd.read_parquet(provisoire)
-        if len(relu) != len(df):
-            provisoire.unlink()
-            raise ErreurImport(f"{chemin.name} : relecture incohérente du fichier écrit ; rien n'a été importé.")
-        with open(provisoire, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(provisoire, chemins.imports / fichier)
-        entree = {
-            "id": ident,
-            "date": datetime.now().isoformat(timespec="seconds"),
-            "type": rapport.source or "mesures",
-            "table": "mesures",
-            "fichier_source": chemin.name,
-            "sha256": hashlib.sha256(octets).hexdigest(),
-            "fichier": fichier,
-            "lignes_lues": rapport.lignes_lues,
-            "lignes_gardees": rapport.lignes_gardees,
-            "annees": rapport.annees,
-            "indicateurs": rapport.indicateurs,
-            "priorite": priorite,
-            "actif": True,
-        }
-        registre["imports"].append(entree)
-        ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
-    return entree, rapport
-
-
-def annuler(racine: Path | str, ident: str) -> dict:
-    """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent."""
-    chemins = Chemins(Path(racine))
-    with verrou(chemins):
-        registre = lire_registre(chemins)
-        for entree in registre["imports"]:
-            if entree["id"] == ident:
-                if not entree["actif"]:
-                    raise ErreurImport(f"L'import {ident} est déjà annulé.")
-                entree["actif"] = False
-                entree["annule_le"] = datetime.now().isoformat(timespec="seconds")
-                ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
-                return entree
-    connus = ", ".join(i["id"] for i in registre["imports"]) or "aucun"
-    raise ErreurImport(f"Import « {ident} » inconnu. Imports enregistrés : {connus}.")
-
-
-def liste(racine: Path | str) -> pd.DataFrame:
-    """Les imports enregistrés, du plus récent au plus ancien."""
-    registre = lire_registre(Chemins(Path(racine)))
-    colonnes = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
-    df = pd.DataFrame(registre["imports"], columns=colonnes)
-    return df.iloc[::-1].reset_index(drop=True)
-
-
-
-def traiter_depot(nom: str, racine: Path | str, octets: bytes, source: str | None, departement: str | None,
-                  ecrire: bool) -> tuple:
-    """Un fichier déposé dans l'application : son rapport (ecrire=False) ou son import (ecrire=True), quelle que
-    soit sa source (mesures et sources réelles, enquête flash, postes de chargés de coopération)."""
-    from portrait.imports import enquete_flash, postes_cooperation
-
-    if source == "enquete_flash":
-        dep = (departement or "").strip().upper()
-        return (enquete_flash.importer(nom, racine, dep, None, octets) if ecrire
-                else enquete_flash.lire(nom, racine, dep, None, octets))
-    if source == "cooperation":
-        traiter = postes_cooperation.importer if ecrire else postes_cooperation.lire
-        return traiter(nom, racine, octets)
-    return importer_mesures(nom, racine, octets, source) if ecrire else preparer(nom, racine, octets, source)
