@@ -326,3 +326,12 @@ def test_page_tensions_portrait_court_de_la_commune_de_l_url(donnees, monkeypatc
     # vue France : un EPCI, sans compétences SPPE
     france = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "france", commune="200000001")
     assert any(m.value == "**CC Test Un** · 5\u202f000 habitants" for m in france.markdown)
+
+
+def test_sous_titre_une_ligne_par_epci_seulement_pour_la_france(req):
+    """« France entière : une ligne par EPCI » ne se lit que sur la vue France, pas sur celle d'un département."""
+    assert vue_tensions.vue_tensions(req, "departement:44", 2023).sous_titre == (
+        "2023 · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où l'offre "
+        "d'accueil est insuffisante ou difficile d'accès.")
+    assert vue_tensions.vue_tensions(req, "france", 2023).sous_titre.endswith(
+        "difficile d'accès. France entière : une ligne par EPCI.")

@@ -292,7 +292,8 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     return VueTensions(
         cadre=cadre, nom=nom, annee=annee, par_epci=par_epci, titre=f"Tensions SPPE · {nom}",
         sous_titre=f"{annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où "
-                   "l'offre d'accueil est insuffisante ou difficile d'accès. France entière : une ligne par EPCI.",
+                   "l'offre d'accueil est insuffisante ou difficile d'accès."
+                   + (" France entière : une ligne par EPCI." if par_epci else ""),
         regle=regle_tension(par_epci), decompte=decompte_tension(retenues, total, par_epci), filtres=filtres_texte,
         demo=demo, source=note(catalogue.INDICATEURS_TENSION, annee, demo),
         carte=carte_tensions(evaluee, cartes.contours(req, cadre), indicateur, methode, griser, filtres.zone, nom,
