@@ -127,3 +127,17 @@ def test_import_refuse_code_retour_1(donnees, tmp_path):
     assert erreur.splitlines()[-1] == ("Erreur : faux.csv, ligne 2 : valeur « abc » illisible ; écrivez un nombre "
                                        "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
     assert not Chemins(donnees).registre.exists()
+
+
+def test_fiche_message_a_la_francaise(donnees, tmp_path, monkeypatch):
+    """« Fiche PDF écrite : … (1,5 Mo, 2,0 s) » : la taille et la durée à la française (avant : « 1.5 Mo, 2.0 s »)."""
+    from portrait.surfaces import fiche
+
+    monkeypatch.setattr(fiche, "fiche", lambda *a, **k: b"x" * 1_500_000)
+    horloge = iter([100.0, 102.0])
+    monkeypatch.setattr("portrait.surfaces.cli.time.time", lambda: next(horloge))
+    sortie = tmp_path / "fiche.pdf"
+    code, texte, _ = lancer("fiche", "--territoire", "epci:200000001", "--annee", "2023", "--format", "pdf",
+                            "--out", str(sortie), "--data-dir", str(donnees))
+    assert code == 0
+    assert texte == f"Fiche PDF écrite : {sortie} (1,5 Mo, 2,0 s).\n"

@@ -38,11 +38,11 @@ def cmd_build_reference(args) -> int:
 
     debut = time.time()
     resume = reference.construire(Path(args.geojson), Path(args.cache_npm), Path(args.data_dir) / "reference")
-    print(f"{resume['communes']} communes, {resume['epci']} EPCI, "
-          f"{resume['taille_octets'] / 1e6:.1f} Mo dans {Path(args.data_dir) / 'reference'} "
-          f"en {time.time() - debut:.0f} s.")
+    print(f"{francais.nombre(resume['communes'])} communes, {francais.nombre(resume['epci'])} EPCI, "
+          f"{francais.nombre(resume['taille_octets'] / 1e6, 1)} Mo dans {Path(args.data_dir) / 'reference'} "
+          f"en {francais.nombre(time.time() - debut)} s.")
     manque = resume["sans_contour"]
-    print(f"Communes sans contour ({len(manque)}, {100 * len(manque) / resume['communes']:.2f} %) : "
+    print(f"Communes sans contour ({len(manque)}, {francais.pourcent(100 * len(manque) / resume['communes'], 2)}) : "
           f"{', '.join(manque) or 'aucune'}")
     return 0
 
@@ -166,7 +166,8 @@ def cmd_fiche(args) -> int:
     debut = time.time()
     octets = fiche.fiche(req, t, args.annee, args.format, filtres_options(args))
     Path(args.out).write_bytes(octets)
-    print(f"Fiche {args.format.upper()} écrite : {args.out} ({len(octets) / 1e6:.1f} Mo, {time.time() - debut:.1f} s).")
+    print(f"Fiche {args.format.upper()} écrite : {args.out} ({francais.nombre(len(octets) / 1e6, 1)} Mo, "
+          f"{francais.nombre(time.time() - debut, 1)} s).")
     return 0
 
 
