@@ -67,3 +67,16 @@ def test_detail_vue_rouverte_depuis_l_url(ouvrir):
     tableau = app.dataframe[0].value
     assert list(tableau["évolution enfants 0-2 ans"]) == pytest.approx([10.0, -10.0, 100 * (620 / 600 - 1),
                                                                        100 * (290 / 300 - 1)])
+
+
+def test_detail_parametres_d_url_hors_du_theme_ou_du_territoire(ouvrir):
+    """Un mode que le thème n'a pas prend son premier mode ; des communes d'un autre territoire (Gamma, hors de CC Test
+    Un) laissent place aux communes par défaut, au lieu d'une liste vide ; l'URL est réécrite en conséquence."""
+    app = ouvrir("pages/detail.py", "epci:200000001", theme="enfants 0-2 ans", mode="Inconnu",
+                 communes="commune:44003")
+    assert app.radio(key="mode").value == "Nombre"
+    assert app.multiselect(key="communes").value == ["commune:44001", "commune:44002"]
+    assert app.query_params["communes"] == "commune:44001,commune:44002"
+    app.multiselect(key="communes").set_value([]).run()  # une liste vidée à la main reste vide
+    assert app.multiselect(key="communes").value == []
+    assert "communes" not in app.query_params

@@ -1,8 +1,8 @@
 """Une vue est une adresse : paramètres de l'URL lus au premier affichage, écrits à chaque changement.
 
 PARAMETRES est LA table des paramètres d'URL (nom, nature, défaut, bornes ou valeurs permises) : chaque page lit
-les siens une fois en haut (`lire`), les écrit une fois en bas (`ecrire`). Le territoire, l'année et la page Détail
-passent encore par les fonctions plus bas (parametre_url, ecrire_url) ; ils peuvent rejoindre la table.
+les siens une fois en haut (`lire`), les écrit une fois en bas (`ecrire`). Le territoire et l'année, que seule la
+géographie et les données disent valides, sont lus et écrits par le sélecteur de la barre latérale (ecran).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from portrait.regles import catalogue, cooperation, tensions
 from portrait.vues.cooperation import RATIOS
 from portrait.vues.tensions import CHOIX_CARTE
 
-NATURES = ("choix", "liste", "nombre", "entier", "booleen", "texte")
+NATURES = ("choix", "liste", "codes", "nombre", "entier", "booleen", "texte")  # codes : une liste sans valeurs fixées
+THEME_DEFAUT = "taux de couverture petite enfance"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Parametre:
             return texte == "true"
         if self.nature == "texte":
             return texte
+        if self.nature == "codes":
+            return [v.strip() for v in texte.split(",") if v.strip()]
         try:
             valeur = int(texte) if self.nature == "entier" else float(texte)
         except ValueError:
@@ -58,6 +61,8 @@ class Parametre:
             return list(self.defaut) if self.nature == "liste" else self.defaut
         if self.nature == "liste":
             return [v for v in texte.split(",") if v in self.options]
+        if self.nature == "codes":
+            return [v.strip() for v in texte.split(",") if v.strip()]
         try:
             return self.valider(texte)
         except ValueError:
@@ -70,8 +75,8 @@ class Parametre:
             return None
         if valeur == self.defaut:
             return None
-        if self.nature == "liste":
-            return ",".join(valeur)
+        if self.nature in ("liste", "codes"):
+            return ",".join(valeur) or None
         if self.nature == "booleen":
             return "true" if valeur else "false"
         if self.nature == "entier" or (self.nature == "nombre" and self.decimales == 0):
@@ -100,10 +105,16 @@ PARAMETRES: dict[str, Parametre] = {p.nom: p for p in (
     # Chargés de coopération
     Parametre("forfait", "nombre", float(cooperation.FORFAIT_ETP), bornes=(0.0, 200_000.0), decimales=0),
     Parametre("ratio", "choix", next(iter(RATIOS)), options=tuple(RATIOS)),
+    # Détail par indicateur : le mode par défaut est le premier du thème ; les communes suivies sont des codes que la
+    # vue retient s'ils sont du territoire (absent : la commune choisie, ou les premières)
+    Parametre("theme", "choix", THEME_DEFAUT, options=tuple(catalogue.THEMES_DETAIL)),
+    Parametre("mode", "choix", None, options=catalogue.MODES_DETAIL),
+    Parametre("communes", "codes"),
 )}
 FILTRES_TENSIONS = ("evolution", "am60", "actifs", "couverture", "k", "exiges", "sppe", "zone")
 PAGE_TENSIONS = ("indicateur", "methode", "filtre_carte", *FILTRES_TENSIONS, "tout_voir", "zones", "commune")
 PAGE_COOPERATION = ("forfait", "ratio", *FILTRES_TENSIONS)
+PAGE_DETAIL = ("theme", "mode", "communes")
 
 
 def lire(*noms: str) -> None:
@@ -144,23 +155,6 @@ def filtres(v: dict) -> tensions.Filtres:
 def filtres_tensions() -> tensions.Filtres:
     """Les filtres de tension de la session (lus par `lire`) : ceux de la page Tensions, que Coopération reprend."""
     return filtres(valeurs(*FILTRES_TENSIONS))
-
-
-def parametre_url(cle: str, options: list, defaut) -> None:
-    """Au premier affichage d'une page, la valeur d'un de ses widgets vient de l'URL (si elle est permise)."""
-    if cle in st.session_state and st.session_state[cle] in options:
-        return
-    demande = st.query_params.get(cle)
-    st.session_state[cle] = demande if demande in options else defaut
-
-
-def parametres_url_liste(cle: str, options: list, defaut: list) -> None:
-    """Comme parametre_url, pour une liste (« communes=44131,44136 »)."""
-    if cle in st.session_state:
-        return
-    demande = st.query_params.get(cle)
-    valeurs = [v for v in demande.split(",") if v in options] if demande else defaut
-    st.session_state[cle] = valeurs
 
 
 def ecrire_url(**valeurs) -> None:

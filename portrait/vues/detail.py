@@ -51,9 +51,11 @@ def references_detail(detail: pd.DataFrame) -> list[tuple[str, str, float]]:
 
 
 def choix_retenu(communes: dict[str, str], territoire: str, demande: tuple[str, ...] | None) -> list[str]:
-    """Les communes suivies : celles demandées qui existent ; sinon la commune choisie, ou les premières."""
-    if demande is not None:
-        return [c for c in demande if c in communes]
+    """Les communes suivies : celles demandées qui existent ; sinon (aucune demandée, ou aucune de ce territoire après
+    un changement de territoire) la commune choisie, ou les premières. Une liste vidée à la main reste vide."""
+    retenues = [c for c in demande or () if c in communes]
+    if demande is not None and (retenues or not demande):
+        return retenues
     return [territoire] if territoire in communes else list(communes)[:CHOIX_DEFAUT]
 
 
