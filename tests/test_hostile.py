@@ -1,0 +1,35 @@
+"""Entrées hostiles ou malchanceuses (issue 16) : paramètres d'URL, chemins, noms de fichiers, disque plein."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ouvrir_page
+
+
+@pytest.mark.parametrize("forfait", ["nan", "inf", "-inf", "abc"])
+def test_forfait_illisible_dans_l_url(donnees, monkeypatch, forfait):
+    # forfait=nan donnait « Financement Caf estimé 0 € » et l'URL gardait nan : la vue fausse se partageait
+    at = ouvrir_page(donnees, monkeypatch, "pages/cooperation.py", "departement:44", forfait=forfait)
+    assert {m.label: m.value for m in at.metric}["Financement Caf estimé"] == "46\u202f800\u00a0€"
+    assert "forfait" not in at.query_params
+    alertes = [w.value for w in at.sidebar.warning]
+    assert any(f"forfait : « {forfait} » n'est pas un nombre" in a and "24\u202f000" in a for a in alertes), alertes
+
+
+def test_filtres_illisibles_dans_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44",
+                     am60="nan", zone="inf", couverture="abc", k="nan")
+    for nom in ("am60", "zone", "couverture", "k"):
+        assert nom not in at.query_params, nom
+    alerte = " ".join(w.value for w in at.sidebar.warning)
+    for texte in ("am60 : « nan »", "zone : « inf »", "couverture : « abc »", "k : « nan »"):
+        assert texte in alerte, alerte
+
+
+@pytest.mark.parametrize("texte", ["nan", "NaN", "inf", "-Infinity"])
+def test_la_ligne_de_commande_refuse_nan(texte):
+    from portrait.surfaces.url import PARAMETRES
+
+    with pytest.raises(ValueError, match="n'est pas un nombre"):
+        PARAMETRES["forfait"].valider(texte)
