@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.conftest import ouvrir_page
@@ -33,3 +34,27 @@ def test_la_ligne_de_commande_refuse_nan(texte):
 
     with pytest.raises(ValueError, match="n'est pas un nombre"):
         PARAMETRES["forfait"].valider(texte)
+
+
+@pytest.mark.parametrize("nom", ["data*", "data?", "data[1]"])
+def test_dossier_de_donnees_au_nom_de_motif(donnees, tmp_path, nom):
+    # un dossier « data* » faisait lire à DuckDB ses voisins : la population de la France triplait (269 M)
+    import shutil
+
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.jeux import portrait_territoire
+    from portrait.donnees.requetes import Requetes
+    from portrait.imports import depot
+
+    for voisin in ("data1", "dataX", "data[1]"):
+        shutil.copytree(donnees, tmp_path / "freres" / voisin)
+    dossier = tmp_path / "freres" / nom
+    if not dossier.exists():
+        shutil.copytree(donnees, dossier)
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;1234,5\n", encoding="utf-8")
+    for racine in (dossier, donnees):  # deux fichiers de mesures : la macro `remplacer` retrouve le rang de chacun
+        depot.importer(f, racine)
+    lu, attendu = (portrait_territoire(Requetes(connecter(r)), "france", 2023) for r in (dossier, donnees))
+    pd.testing.assert_frame_equal(lu, attendu)
+    assert portrait_territoire(Requetes(connecter(dossier)), "commune:16001", 2023).iloc[0]["places_psu"] == 1234.5
