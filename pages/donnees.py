@@ -7,6 +7,7 @@ from portrait.imports.rapport import ErreurImport
 from portrait.surfaces import cache, ecran
 from portrait.vues import commun
 from portrait.vues import donnees as vue_donnees
+from portrait.vues.texte import markdown_litteral
 
 TAILLE_MAX = 200 * 1024 * 1024  # octets
 
@@ -29,13 +30,14 @@ if source is not None and sources.SOURCES[source].departement:
 if fichier is not None:
     octets = fichier.getvalue()
     if len(octets) > TAILLE_MAX:
-        st.error(f"{fichier.name} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. Découpez le fichier "
+        st.error(f"{markdown_litteral(fichier.name)} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. "
+                 "Découpez le fichier "
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
             _, rapport = depot.verifier(fichier.name, cache.racine(), octets, source, departement)
         except ErreurImport as e:
-            st.error(str(e))
+            st.error(markdown_litteral(str(e)))  # le message cite le nom du fichier et ses cellules
         else:
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
@@ -43,7 +45,8 @@ if fichier is not None:
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
                 entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
-                st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
+                st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
+                                                     f"{markdown_litteral(fichier.name)}.")
                 st.rerun()
 if message := st.session_state.pop("message_import", None):
     st.success(message)

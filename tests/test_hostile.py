@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,42 @@ def test_dossier_de_donnees_au_nom_de_motif(donnees, tmp_path, nom):
     lu, attendu = (portrait_territoire(Requetes(connecter(r)), "france", 2023) for r in (dossier, donnees))
     pd.testing.assert_frame_equal(lu, attendu)
     assert portrait_territoire(Requetes(connecter(dossier)), "commune:16001", 2023).iloc[0]["places_psu"] == 1234.5
+
+
+NOM_MARKDOWN = "[clic](https://exemple.org) ![image](https://exemple.org/x.png) **gras** _i_ <b>x</b> :red[rouge].csv"
+
+
+def test_nom_de_fichier_markdown_affiche_tel_quel(donnees, monkeypatch):
+    # un nom de fichier en Markdown devenait un vrai lien et une image dans le message de la page Données
+    from portrait.vues.texte import markdown_litteral
+
+    at = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    contenu = b"niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n"
+    at.file_uploader(key="fichier").upload(NOM_MARKDOWN, contenu, "text/csv").run()
+    at.button(key="confirmer").click().run()
+    message = at.success[0].value
+    assert message.endswith(f" enregistré : {markdown_litteral(NOM_MARKDOWN)}.")
+    # aucune ponctuation Markdown du nom n'est laissée nue : chacune est précédée d'une barre oblique inverse
+    nom = message.split(" enregistré : ", 1)[1]
+    assert not re.search(r"(?<!\\)[\[\]()!*_<>:]", nom[:-1].replace("\\\\", "")), nom
+
+
+def test_markdown_litteral():
+    from portrait.vues.texte import markdown_litteral
+
+    assert markdown_litteral("[a](b) *c*") == r"\[a\]\(b\) \*c\*"
+    assert markdown_litteral("éà 1 2") == "éà 1 2"
+
+
+def test_imports_list_sans_sequences_de_terminal(donnees, tmp_path, capsys):
+    # `imports list` écrivait les séquences ANSI du nom de fichier telles quelles : le terminal les exécutait
+    from portrait.surfaces.cli import main
+
+    f = tmp_path / "\x1b[2J\x1b[31mrouge\x07.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    assert main(["import", "mesures", str(f), "--data-dir", str(donnees)]) == 0
+    capsys.readouterr()
+    assert main(["imports", "list", "--data-dir", str(donnees)]) == 0
+    sortie = capsys.readouterr().out
+    assert "\x1b" not in sortie and "\x07" not in sortie
+    assert "\\x1b[2J\\x1b[31mrouge\\x07.csv" in sortie
