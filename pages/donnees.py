@@ -44,10 +44,14 @@ if fichier is not None:
             if depot.bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
-                st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
-                                                     f"{markdown_litteral(fichier.name)}.")
-                st.rerun()
+                try:  # disque plein, dossier en lecture seule : une phrase, les données d'avant
+                    entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
+                except ErreurImport as e:
+                    st.error(markdown_litteral(str(e)))
+                else:
+                    st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
+                                                         f"{markdown_litteral(fichier.name)}.")
+                    st.rerun()
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 
@@ -62,9 +66,13 @@ else:
         c1, c2 = st.columns([3, 1])
         a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
         if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
-            registre.annuler(cache.racine(), a_annuler)
-            st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
-            st.rerun()
+            try:
+                registre.annuler(cache.racine(), a_annuler)
+            except ErreurImport as e:
+                st.error(markdown_litteral(str(e)))
+            else:
+                st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
+                st.rerun()
 
 st.header(f"Provenance des valeurs, {ctx.nom}", divider="gray")
 st.dataframe(commun.etat_donnees(cache.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,

@@ -99,3 +99,113 @@ def test_imports_list_sans_sequences_de_terminal(donnees, tmp_path, capsys):
     sortie = capsys.readouterr().out
     assert "\x1b" not in sortie and "\x07" not in sortie
     assert "\\x1b[2J\\x1b[31mrouge\\x07.csv" in sortie
+
+
+def etat_du_dossier(racine) -> dict:
+    """Chaque fichier du dossier de données et son contenu (le fichier de verrou mis à part)."""
+    return {f.relative_to(racine): f.read_bytes() for f in sorted(racine.rglob("*")) if f.is_file()
+            and f.name != ".verrou"}
+
+
+def panne_d_ecriture(monkeypatch, numero_erreur: int, a_l_ecriture: int) -> None:
+    """L'écriture n° `a_l_ecriture` (1 : le Parquet, 2 : le registre) échoue comme sur un disque plein ou un
+    dossier en lecture seule (les tests tournent en root : chmod n'empêche rien)."""
+    import errno
+    import os
+
+    from portrait.imports import registre
+
+    appels = []
+
+    def fsync(fd):
+        appels.append(fd)
+        if len(appels) == a_l_ecriture:
+            raise OSError(numero_erreur, os.strerror(numero_erreur))
+        os.fsync(fd)
+
+    monkeypatch.setattr(registre.os, "fsync", fsync)
+    assert numero_erreur in (errno.ENOSPC, errno.EROFS)
+
+
+@pytest.mark.parametrize("a_l_ecriture", [1, 2])
+@pytest.mark.parametrize("erreur", ["ENOSPC", "EROFS"])
+def test_disque_plein_ou_lecture_seule(donnees, tmp_path, monkeypatch, capsys, erreur, a_l_ecriture):
+    # disque plein : trace OSError [Errno 28] brute, fichiers .partiel, Parquet orphelin et registre.json.partiel
+    import errno
+
+    from portrait.imports import depot
+    from portrait.surfaces.cli import main
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    depot.importer(f, donnees)  # un import déjà là : le registre existe, il doit rester tel quel
+    avant = etat_du_dossier(donnees)
+    panne_d_ecriture(monkeypatch, getattr(errno, erreur), a_l_ecriture)
+    assert main(["import", "mesures", str(f), "--data-dir", str(donnees)]) == 1
+    message = capsys.readouterr().err
+    assert "Traceback" not in message and "Errno" not in message
+    if erreur == "ENOSPC":
+        assert message.startswith("Disque plein : l'import a besoin d'environ ")
+        assert re.search(r"besoin d'environ \d+,\d Mo dans .* \(\d+,\d Mo libres\)", message), message
+    else:
+        assert "est en lecture seule : rien n'a été écrit" in message
+    assert etat_du_dossier(donnees) == avant  # ni .partiel, ni Parquet orphelin, registre intact
+
+
+def test_restes_d_un_import_tue_effaces(donnees, tmp_path):
+    # 9 fichiers .partiel laissés par les arrêts brutaux n'étaient jamais effacés
+    from portrait.donnees.connexion import Chemins
+    from portrait.imports import depot, registre
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    entree, _ = depot.importer(f, donnees)
+    imports = Chemins(donnees).imports
+    restes = [imports / "registre.json.partiel", imports / "mesures-20260101-000000-009.parquet.partiel",
+              imports / "mesures-20260101-000000-009.parquet", imports / "cooperation-x.parquet"]
+    for r in restes:
+        r.write_bytes(b"")
+    gardes = sorted(p.name for p in imports.iterdir() if p not in restes)
+    assert registre.nettoyer_au_demarrage(donnees) == sorted(restes)  # au lancement de l'application
+    assert sorted(p.name for p in imports.iterdir()) == gardes
+    for r in restes:
+        r.write_bytes(b"")
+    depot.importer(f, donnees)  # au prochain import
+    assert not [p for p in imports.iterdir() if p in restes]
+    assert (imports / entree["fichier"]).exists()
+
+
+def test_vrai_disque_plein(donnees, tmp_path, capsys):
+    """Le même refus sur un vrai petit disque (tmpfs de taille fixe, rempli ; sauté si la machine ne sait pas en
+    monter)."""
+    import shutil
+    import subprocess
+
+    from portrait.surfaces.cli import main
+
+    disque = tmp_path / "disque"
+    disque.mkdir()
+    taille = 2 * sum(f.stat().st_size for f in donnees.rglob("*") if f.is_file()) + 1024 * 1024
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={taille}", "tmpfs", str(disque)],
+                      capture_output=True).returncode:
+        pytest.skip("tmpfs indisponible")
+    try:
+        racine = disque / "data"
+        shutil.copytree(donnees, racine)
+        (racine / "imports").mkdir()
+        with open(disque / "remplissage", "wb", buffering=0) as remplissage:  # le disque plein, au dernier octet
+            try:
+                while True:
+                    remplissage.write(b"\0" * 4096)
+            except OSError:
+                pass
+        f = tmp_path / "mesures.csv"
+        f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+        avant = etat_du_dossier(racine)
+        assert main(["import", "mesures", str(f), "--data-dir", str(racine)]) == 1
+        message = capsys.readouterr().err
+        assert message.startswith("Disque plein : l'import a besoin d'environ 0,1 Mo"), message
+        assert "(0,0 Mo libres)" in message
+        assert etat_du_dossier(racine) == avant
+    finally:
+        subprocess.run(["umount", str(disque)], check=False)

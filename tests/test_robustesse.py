@@ -143,6 +143,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     print("états observés après les arrêts brutaux :", etats)
     # l'écrivain démarre (un arrêt à 50 ms le trouve avant toute écriture) et l'import mené à terme est vu
     assert etats[0] == "ancien" and etats[-1] == "nouveau"
+    # l'import mené à terme a effacé les restes des imports tués (fichiers .partiel, Parquet orphelins)
+    assert not [f for f in Chemins(racine).imports.iterdir() if f.name.endswith(".partiel")]
 
 
 def test_formules_neutralisees_a_l_export():

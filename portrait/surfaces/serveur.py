@@ -9,6 +9,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from portrait.donnees.connexion import DOSSIER_DONNEES
+from portrait.imports import registre
+
 RACINE = Path(__file__).resolve().parents[2]
 # Ouverte à une adresse profonde (/tensions-sppe?…, la vue partagée), la page de Streamlit cherche son serveur d'abord
 # à /tensions-sppe/_stcore/health (404), attend, puis à /_stcore/health : la connexion s'ouvre 0,15 à 0,2 s plus tard
@@ -76,6 +79,7 @@ def main(arguments: list[str]) -> int:
     la toute première adresse profonde (…/detail-indicateur?…) affichait « Page not found ». dashboard.py déclare
     ses pages avec st.navigation ; on le dit à Streamlit dès le départ."""
     PagesManager.uses_pages_directory = False
+    registre.nettoyer_au_demarrage(os.environ.get("PORTRAIT_DATA_DIR", DOSSIER_DONNEES))  # restes d'un import tué
     application = RACINE / "portrait" / "surfaces" / "application.py"
     return cli.main(args=["run", str(application), *avec_adresse_locale(arguments)], prog_name="streamlit",
                     standalone_mode=False) or 0
