@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from portrait.regles import catalogue
 from tests.conftest import ouvrir_page
 
 
@@ -209,3 +210,83 @@ def test_vrai_disque_plein(donnees, tmp_path, capsys):
         assert etat_du_dossier(racine) == avant
     finally:
         subprocess.run(["umount", str(disque)], check=False)
+
+
+def test_enquete_flash_etp_impossibles_refuses(donnees):
+    # ETP −5 et 1 000 000 : « erreurs : 0 », et l'EPCI montrait 999 995 ETP et 23 999 880 000 € de financement
+    from portrait.imports import depot
+    from tests.test_enquete_flash import export
+
+    reponses = [("alpha", ("-5", "-5", "1"), ("1000000", "1000000", "0")), ("Beta", ("1", "1", "-3"), None),
+                ("Gamma", ("0,8", "0,8", "1"), None)]
+    lignes, rapport = depot.verifier("enquete.csv", donnees, export(reponses), "enquete_flash", "44")
+    texte = rapport.texte()
+    assert "erreurs : 5" in texte
+    assert ("Valeurs refusées (hors des valeurs plausibles) : 5 (copil négatif ou non entier : 1 ; "
+            "etp_reels hors de 0 à 1,5 : 2 ; etp_valorises hors de 0 à 1,5 : 2)") in texte
+    assert "enquete.csv, ligne 2 (petite_enfance) : etp_valorises -5 hors de 0 à 1,5 ETP par poste ; " \
+           "ligne refusée." in rapport.erreurs
+    assert list(lignes["etp_valorises"]) == [0.8]  # Gamma seule
+
+
+def test_postes_cooperation_valeurs_impossibles_refusees(donnees, tmp_path):
+    # le fichier générique acceptait etp_reels −7, copil −3 et annee 2023.9 (enregistrée 2023)
+    from portrait.imports import depot
+    from portrait.imports.rapport import ErreurImport
+
+    f = tmp_path / "postes.csv"
+    f.write_text("annee;niveau;code;employeur;nom;thematique;etp_valorises;etp_reels;cof_signee;copil\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;petite_enfance;0,8;-7;Oui;2\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;parentalite;0,2;0,2;Oui;-3\n"
+                 "2023.9;epci;200000002;CA Test Deux;Zoé Lemaire;handicap;0,2;0,2;Oui;1\n"
+                 "2031;epci;200000002;CA Test Deux;Zoé Lemaire;handicap;0,2;0,2;Oui;1\n"
+                 "2023;epci;200000001;CC Test Un;Léa Petit;handicap;1;1;Oui;1\n", encoding="utf-8")
+    _, rapport = depot.verifier(f, donnees, source="cooperation")
+    assert rapport.refus == {"etp_reels hors de 0 à 1,5": 1, "copil négatif ou non entier": 1,
+                             "année non entière": 1, f"année hors de 1990 à {catalogue.annee_max()}": 1}
+    assert rapport.lignes_gardees == 1
+    assert "postes.csv, ligne 4 : année 2023.9 non entière ; ligne refusée." in rapport.erreurs
+    with pytest.raises(ErreurImport, match="Import refusé"):
+        depot.importer(f, donnees, source="cooperation")
+
+
+def test_etp_d_un_epci_au_dela_du_maximum(donnees, tmp_path):
+    from portrait.imports import depot
+
+    f = tmp_path / "postes.csv"
+    f.write_text("annee;niveau;code;employeur;nom;thematique;etp_valorises\n" + "".join(
+        f"2023;epci;200000002;CA Test Deux;Personne {i};petite_enfance;1,5\n" for i in range(201)), encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees, source="cooperation")
+    assert lignes.empty and rapport.refus == {"ETP d'un EPCI au-delà du maximum": 1}
+    assert rapport.erreurs == ["postes.csv, EPCI 200000002 : 301.5 ETP en 2023, au-delà de 300 ETP par EPCI ; "
+                               "postes de l'EPCI refusés."]
+
+
+def test_mesures_hors_plage_refusees_inhabituelles_signalees(donnees, tmp_path):
+    from portrait.imports import depot
+
+    f = tmp_path / "m.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\n"
+                 "commune;16001;2023;naissances;-4\n"  # refusée : négative
+                 "commune;16001;2022;naissances;12,5\n"  # refusée : une naissance se compte
+                 "commune;44001;2023;enfants_0_2;12,5\n"  # gardée : estimation pondérée du recensement
+                 "commune;44001;2023;taux_couverture;1200\n"  # refusée : au-delà de 1 000 %
+                 "commune;44002;2023;taux_couverture;130\n"  # gardée, signalée : au-delà de 100 %
+                 "commune;44003;2023;part_enfants_0_2;0,12\n"
+                 "commune;44003;2022;part_enfants_0_2;0,11\n"  # une colonne de taux toute sous 1,5 : fractions ?
+                 "commune;44003;2022;places_psu;10\n"
+                 "commune;44003;2023;places_psu;100\n"  # × 10 en un an : signalé
+                 "commune;44003;2021;places_psu;9\n", encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees)
+    assert rapport.refus == {"naissances négatif": 1, "naissances non entier (un compte dénombré)": 1,
+                             "taux_couverture au-delà de 1\u202f000 %": 1}
+    assert rapport.lignes_gardees == 7
+    texte = rapport.texte()
+    assert "Valeurs refusées (hors des valeurs plausibles) : 3 (" in texte
+    assert ("Attention : m.csv, ligne 6 : taux_couverture au-delà de 100 % (gardé : possible, mais à vérifier)."
+            in texte)
+    assert ("Attention : part_enfants_0_2 : toutes les valeurs sont sous 1,5 ; des fractions (0,76) au lieu de "
+            "pourcentages (76) ? Les taux s'écrivent en %.") in texte
+    assert ("Attention : places_psu commune 44003 : 10 en 2022, 100 en 2023 (plus de × 3 en un an : unité "
+            "changée ?)") in texte
+    assert "9 en 2021" not in texte  # 9 puis 10 : rien à signaler

@@ -110,7 +110,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     """Import tué à des instants variés : les données sont celles d'avant ou celles d'après, jamais un mélange."""
     racine = ecrire_donnees(tmp_path / "data")
     gros = tmp_path / "gros.csv"
-    lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)]
+    lignes = [ENTETE.strip()] + [f"commune;{c};{a};naissances;{a % 97}"  # 111 lignes, années permises
+                                 for c in ("44001", "44002", "44003") for a in range(1990, 2027)]
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
     script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import depot; "
