@@ -290,3 +290,19 @@ def test_mesures_hors_plage_refusees_inhabituelles_signalees(donnees, tmp_path):
     assert ("Attention : places_psu commune 44003 : 10 en 2022, 100 en 2023 (plus de × 3 en un an : unité "
             "changée ?)") in texte
     assert "9 en 2021" not in texte  # 9 puis 10 : rien à signaler
+
+
+def test_la_demonstration_passe_les_memes_controles():
+    # des postes de démonstration portaient jusqu'à 72 ETP : la démonstration est corrigée, pas la plage
+    from portrait.imports.rapport import Rapport, poste_refuse, sans_epci_hors_plage
+    from portrait.regles import cooperation
+    from tests.conftest import RACINE
+
+    postes = pd.read_parquet(RACINE / "data" / "demo" / "cooperation.parquet")
+    rapport = Rapport("cooperation.parquet")
+    assert not [r for r in postes.to_dict("records") if poste_refuse("démonstration", r, rapport)], rapport.erreurs
+    assert len(sans_epci_hors_plage(postes, rapport)) == len(postes)
+    assert postes["etp_valorises"].max() <= cooperation.ETP_POSTE_MAX
+    en_2023 = postes[postes["annee"] == 2023]
+    assert en_2023["etp_valorises"].sum() == pytest.approx(4215.25)  # le total national (~4 227 ETP) gardé
+    assert en_2023.loc[en_2023["departement"] == "16", "etp_valorises"].sum() == pytest.approx(14.75)  # document 003
