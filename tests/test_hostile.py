@@ -306,3 +306,13 @@ def test_la_demonstration_passe_les_memes_controles():
     en_2023 = postes[postes["annee"] == 2023]
     assert en_2023["etp_valorises"].sum() == pytest.approx(4215.25)  # le total national (~4 227 ETP) gardé
     assert en_2023.loc[en_2023["departement"] == "16", "etp_valorises"].sum() == pytest.approx(14.75)  # document 003
+
+
+@pytest.mark.parametrize("annee", ["abc", "2031", "nan", "2023.5"])
+def test_annee_illisible_ou_absente_meme_repli(donnees, monkeypatch, annee):
+    # annee=abc et annee=2031 retombaient sur des années différentes, sans un mot : même repli, dit en clair
+    at = ouvrir_page(donnees, monkeypatch, None, "departement:44", annee=annee)
+    alerte = " ".join(w.value for w in at.sidebar.warning)
+    montree = at.query_params["annee"]
+    assert f"Année « {annee} »" in alerte and alerte.endswith(f"Affichage de {montree}."), alerte
+    assert montree == str(at.session_state["sel_annee"]) and montree != annee
