@@ -45,9 +45,10 @@ def _restes(chemins: Chemins) -> list[Path]:
         nommes = {i["fichier"] for i in lire_registre(chemins)["imports"]}
     except (OSError, ValueError):
         return []  # registre illisible : on ne devine pas ce qui est orphelin
+    sans_registre = not chemins.registre.exists()  # registre retiré à la main : on ne devine pas, on garde
     return [f for f in sorted(chemins.imports.iterdir()) if f.is_file() and (
-        f.name.endswith(PROVISOIRE)
-        or (f.suffix == ".parquet" and f.name.split("-", 1)[0] in TABLES and f.name not in nommes))]
+        f.name.endswith(PROVISOIRE) or (f.suffix == ".parquet" and f.name.split("-", 1)[0] in TABLES
+                                        and f.name not in nommes and not sans_registre))]
 
 
 def nettoyer(chemins: Chemins) -> list[Path]:
