@@ -13,9 +13,11 @@ $(INSTALLE): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLE)
 
-## Lance l'application sur les données de démonstration embarquées (http://localhost:8501).
+## Lance l'application sur les données de démonstration embarquées (http://localhost:8501), pour ce seul poste ;
+## `make run ADRESSE=0.0.0.0` l'ouvre au réseau.
+ADRESSE ?= 127.0.0.1
 run: $(INSTALLE)
-	$(BIN)/python -m portrait.surfaces.serveur
+	$(BIN)/python -m portrait.surfaces.serveur --server.address $(ADRESSE)
 
 ## Vérifie le style (ruff) puis lance toute la suite de tests.
 test: $(INSTALLE)

@@ -7,6 +7,7 @@ from portrait.imports.rapport import ErreurImport
 from portrait.surfaces import cache, ecran
 from portrait.vues import commun
 from portrait.vues import donnees as vue_donnees
+from portrait.vues.texte import markdown_litteral
 
 TAILLE_MAX = 200 * 1024 * 1024  # octets
 
@@ -29,22 +30,28 @@ if source is not None and sources.SOURCES[source].departement:
 if fichier is not None:
     octets = fichier.getvalue()
     if len(octets) > TAILLE_MAX:
-        st.error(f"{fichier.name} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. Découpez le fichier "
+        st.error(f"{markdown_litteral(fichier.name)} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. "
+                 "Découpez le fichier "
                  "(par département ou par année) et importez les morceaux.")
     else:
         try:
             _, rapport = depot.verifier(fichier.name, cache.racine(), octets, source, departement)
         except ErreurImport as e:
-            st.error(str(e))
+            st.error(markdown_litteral(str(e)))  # le message cite le nom du fichier et ses cellules
         else:
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
             if depot.bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
-                st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
-                st.rerun()
+                try:  # disque plein, dossier en lecture seule : une phrase, les données d'avant
+                    entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
+                except ErreurImport as e:
+                    st.error(markdown_litteral(str(e)))
+                else:
+                    st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
+                                                         f"{markdown_litteral(fichier.name)}.")
+                    st.rerun()
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 
@@ -59,9 +66,13 @@ else:
         c1, c2 = st.columns([3, 1])
         a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
         if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
-            registre.annuler(cache.racine(), a_annuler)
-            st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
-            st.rerun()
+            try:
+                registre.annuler(cache.racine(), a_annuler)
+            except ErreurImport as e:
+                st.error(markdown_litteral(str(e)))
+            else:
+                st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
+                st.rerun()
 
 st.header(f"Provenance des valeurs, {ctx.nom}", divider="gray")
 st.dataframe(commun.etat_donnees(cache.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,

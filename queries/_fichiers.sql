@@ -18,12 +18,17 @@
 
 create or replace macro remplacer(fichiers, cle) as table
 with
+-- les chemins tels que `filename` les donne : connexion.py écrit `*`, `?` et `[` entre crochets (« [*] »)
+-- pour que read_parquet ne les prenne pas pour un motif
+noms as (
+    select list_transform(fichiers, lambda f: regexp_replace(f, '\[([*?\[])\]', '\1', 'g')) as fichiers_lus
+),
 premier as (
     select *, cle as cle_ from read_parquet(fichiers[1])
 ),
 suivants as (
-    select * exclude (filename), cle as cle_, list_position(fichiers, filename) as rang
-    from read_parquet(fichiers[2:], filename = true, union_by_name = true)
+    select * exclude (filename, fichiers_lus), cle as cle_, list_position(fichiers_lus, filename) as rang
+    from read_parquet(fichiers[2:], filename = true, union_by_name = true), noms
 ),
 -- pour chaque clé, les lignes du plus récent des fichiers suivants qui la porte
 derniers as (

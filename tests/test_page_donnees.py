@@ -36,7 +36,7 @@ def test_import_puis_annulation_depuis_la_page(app, donnees):
     assert [b.label for b in app.button] == ["Importer 16 valeurs"]
     assert couverture_gamma(donnees) == pytest.approx(100 * 240 / 330)  # rien d'écrit avant la confirmation
     app.button(key="confirmer").click().run()
-    ident = re.fullmatch(r"Import (\S+) enregistré : txcouv_pe_com\.csv\.", app.success[0].value).group(1)
+    ident = re.fullmatch(r"Import (\S+) enregistré : txcouv\\_pe\\_com\\\.csv\.", app.success[0].value).group(1)
     assert list(app.dataframe[0].value["État"]) == ["actif"]
     assert couverture_gamma(donnees) == 91.2  # la valeur publiée l'emporte sur le calcul
     app.button(key="annuler").click().run()
@@ -53,7 +53,7 @@ def test_enquete_flash_depuis_la_page(app, donnees):
     app.file_uploader(key="fichier").upload("enquete.csv", export(REPONSES), "text/csv").run()
     assert "Erreur : enquete.csv, ligne 4 : commune « Gama » introuvable" in app.code[0].value
     app.button(key="confirmer").click().run()
-    assert re.fullmatch(r"Import \S+ enregistré : enquete\.csv\.", app.success[0].value)
+    assert re.fullmatch(r"Import \S+ enregistré : enquete\\\.csv\.", app.success[0].value)
     # l'année des réponses (2024, leur horodatage) : les postes d'Alpha et de Bêta ; 2023 garde la démonstration
     req = Requetes(connecter(donnees))
     _, postes = jeux.cooperation(req, "departement:44", 2024)

@@ -110,7 +110,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     """Import tué à des instants variés : les données sont celles d'avant ou celles d'après, jamais un mélange."""
     racine = ecrire_donnees(tmp_path / "data")
     gros = tmp_path / "gros.csv"
-    lignes = [ENTETE.strip()] + [f"commune;44001;{a};naissances;{a % 97}" for a in range(1990, 2101)]
+    lignes = [ENTETE.strip()] + [f"commune;{c};{a};naissances;{a % 97}"  # 111 lignes, années permises
+                                 for c in ("44001", "44002", "44003") for a in range(1990, 2027)]
     gros.write_text("\n".join(lignes) + "\n", encoding="utf-8")
     avant = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
     script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import depot; "
@@ -143,6 +144,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     print("états observés après les arrêts brutaux :", etats)
     # l'écrivain démarre (un arrêt à 50 ms le trouve avant toute écriture) et l'import mené à terme est vu
     assert etats[0] == "ancien" and etats[-1] == "nouveau"
+    # l'import mené à terme a effacé les restes des imports tués (fichiers .partiel, Parquet orphelins)
+    assert not [f for f in Chemins(racine).imports.iterdir() if f.name.endswith(".partiel")]
 
 
 def test_formules_neutralisees_a_l_export():

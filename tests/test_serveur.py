@@ -53,3 +53,14 @@ def test_autres_reponses_intactes():
     assert servir(PAGE, b"text/html", methode="POST")[1] == PAGE
     entetes, corps = servir(gzip.compress(script), b"text/javascript", encodage=b"gzip")
     assert gzip.decompress(corps) == script and entetes[b"content-encoding"] == b"gzip"
+
+
+def test_ecoute_ce_seul_poste_sauf_adresse_dite():
+    # Streamlit écoute sans cela sur toutes les interfaces : `make run` ouvrait le tableau de bord au réseau
+    from portrait.surfaces.serveur import avec_adresse_locale
+
+    assert avec_adresse_locale([], {}) == ["--server.address", "127.0.0.1"]
+    assert avec_adresse_locale(["--server.port", "9000"], {})[:2] == ["--server.address", "127.0.0.1"]
+    assert avec_adresse_locale(["--server.address", "0.0.0.0"], {}) == ["--server.address", "0.0.0.0"]
+    assert avec_adresse_locale(["--server.address=0.0.0.0"], {}) == ["--server.address=0.0.0.0"]
+    assert avec_adresse_locale([], {"STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}) == []

@@ -55,8 +55,11 @@ class Chemins:
 def _litteral(chemin: Path) -> str:
     """Chemin de fichier en littéral SQL. DuckDB ne prend de paramètre ni dans une vue ni dans une macro : les
     chemins des vues sont donc écrits dans le SQL ; ils viennent du dossier de données et du registre des
-    imports, jamais d'une saisie."""
-    return "'" + str(chemin).replace("'", "''") + "'"
+    imports, jamais d'une saisie. read_parquet lit un chemin comme un motif : `*`, `?` et `[` y sont écrits entre
+    crochets (« [*] »), sans quoi un dossier « data* » lisait aussi ses voisins (France à 269 M d'habitants).
+    queries/_fichiers.sql défait cette écriture pour retrouver le rang d'un fichier (colonne filename)."""
+    exact = "".join(f"[{c}]" if c in "*?[" else c for c in str(chemin))
+    return "'" + exact.replace("'", "''") + "'"
 
 
 def lire_registre(chemins: Chemins) -> dict:

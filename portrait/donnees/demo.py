@@ -346,14 +346,22 @@ def generer_cooperation(racine: Path, annees: tuple[int, ...] = (2023, 2024), gr
         total = reels_charente.get(e["code"], round(totaux[i] * 4) / 4)
         if total <= 0:
             continue
-        n_postes = int(min(max(1, round(total / 0.8)), 8))
+        # environ 0,8 ETP par poste, aucun au-delà de 1,5 (référentiel) : une grande métropole a beaucoup de postes
+        n_postes = max(1, int(np.ceil(total / 0.8)))
         cof = bool(rng.random() < 0.93)  # une convention d'objectifs et de financement par EPCI
-        parts = rng.dirichlet(np.ones(n_postes)) * total
-        parts = np.maximum(np.round(parts * 20) / 20, 0.25)
+        parts = rng.dirichlet(np.full(n_postes, 4.0)) * total
+        parts = np.clip(np.round(parts * 20) / 20, 0.25, 1.2)
         if n_postes > 1 and rng.random() < 0.12:
             parts[0] = 0.15  # une petite affectation, sous le minimum du référentiel
         parts = np.round(parts * total / parts.sum(), 2)
-        parts[-1] = round(total - parts[:-1].sum(), 2)  # la somme tombe juste (document 003 pour la Charente)
+        # la somme tombe juste (document 003 pour la Charente) : l'écart d'arrondi réparti par centièmes, en
+        # partant du dernier poste (reporté sur un seul, il faisait d'un poste de métropole plus de 1,5 ETP)
+        ecart = int(round((total - parts.sum()) * 100))
+        np.add.at(parts, n_postes - 1 - np.arange(abs(ecart)) % n_postes, np.sign(ecart) * 0.01)
+        parts = np.round(parts, 2)
+        while parts.max() > coop.ETP_POSTE_MAX:  # un petit EPCI remis à l'échelle : l'excédent au plus petit poste
+            i, j = parts.argmax(), np.where(parts == 0.15, np.inf, parts).argmin()
+            parts[j], parts[i] = round(parts[j] + parts[i] - 1.2, 2), 1.2
         for j, etp in enumerate(parts):
             thematique = rng.choice(list(coop.THEMATIQUES), p=[0.34, 0.3, 0.14, 0.08, 0.04, 0.10])
             for annee in annees:

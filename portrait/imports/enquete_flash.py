@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 
 from portrait.imports.lecture import Tableau, lire_nombre
-from portrait.imports.rapport import Contexte, ErreurImport, Rapport
+from portrait.imports.rapport import Contexte, ErreurImport, Rapport, poste_refuse, sans_epci_hors_plage
 from portrait.regles import cooperation
 
 # Thématiques des blocs de questions, repérées dans le texte de chaque question (ordre : la plus précise d'abord).
@@ -132,10 +132,12 @@ def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
                 ligne[q] = oui_non(champs.get(q, ""))
             for c in cooperation.COMPTES_ACTIVITE:
                 try:
-                    v = lire_nombre(champs.get(c, ""))
+                    ligne[c] = lire_nombre(champs.get(c, ""))
                 except ValueError:
-                    v = None
-                ligne[c] = int(v) if v is not None else None
+                    ligne[c] = None
+            if poste_refuse(f"{tableau.nom_fichier}, ligne {numero} ({bloc})", ligne, rapport):
+                continue  # ETP −5 ou 1 000 000, COPIL négatif : la réponse de ce bloc est refusée
+            ligne.update({c: int(ligne[c]) if ligne[c] is not None else None for c in cooperation.COMPTES_ACTIVITE})
             lignes.append(ligne)
     if annee is None:
         if len(annees) > 1:
@@ -145,7 +147,7 @@ def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
         if annee is None:
             raise ErreurImport(f"{tableau.nom_fichier} : pas d'horodatage des réponses ; précisez --annee.")
     df = pd.DataFrame(lignes).assign(annee=annee, source="enquete-flash")
-    df = df.reindex(columns=cooperation.COLONNES)
+    df = sans_epci_hors_plage(df.reindex(columns=cooperation.COLONNES), rapport)
     rapport.lignes_gardees = len(df)
     rapport.annees = [annee]
     rapport.indicateurs = sorted(cooperation.THEMATIQUES[t] for t in df["thematique"].dropna().unique())

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from portrait.imports.lecture import Tableau, lire_nombre
-from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, Contexte, ErreurImport, Rapport, normaliser_code, proches
+from portrait.imports.rapport import (
+    Contexte,
+    ErreurImport,
+    Rapport,
+    normaliser_code,
+    poste_refuse,
+    proches,
+    sans_epci_hors_plage,
+)
 from portrait.regles import cooperation
 
 OBLIGATOIRES = ("annee", "niveau", "code", "thematique", "etp_valorises")
@@ -50,16 +58,19 @@ def lire(t: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
                                    f"{', '.join(cooperation.THEMATIQUES)}.")
             continue
         try:
-            annee = int(lire_nombre(cell("annee")) or 0)
+            annee = lire_nombre(cell("annee"))
             etp = lire_nombre(cell("etp_valorises"))
             reels = lire_nombre(cell("etp_reels")) if cell("etp_reels") else etp
             comptes = {c: lire_nombre(cell(c)) for c in cooperation.COMPTES_ACTIVITE}
         except ValueError:
             rapport.erreurs.append(f"{ou} : nombre illisible (année, ETP ou comptes de réunions) ; écrivez 0,5 ou 0.5.")
             continue
-        if not ANNEE_MIN <= annee <= ANNEE_MAX or etp is None or etp < 0:
-            rapport.erreurs.append(f"{ou} : année ou ETP valorisés manquant ou hors bornes.")
+        if annee is None or etp is None:
+            rapport.erreurs.append(f"{ou} : année ou ETP valorisés manquant.")
             continue
+        if poste_refuse(ou, {"annee": annee, "etp_valorises": etp, "etp_reels": reels, **comptes}, rapport):
+            continue  # ETP hors de 0 à 1,5, année non entière, COPIL négatif : refusés, pas tronqués
+        annee = int(annee)
         ligne = {"annee": annee, "departement": departement, "niveau": niveau, "code": code, "epci": code_epci,
                  "employeur": cell("employeur"), "intitule_poste": cell("intitule_poste"), "nom": cell("nom"),
                  "thematique": thematique, "etp_valorises": etp, "etp_reels": reels,
@@ -67,7 +78,7 @@ def lire(t: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
         ligne.update({c: (int(v) if v is not None else None) for c, v in comptes.items()})
         ligne.update({q: booleen(cell(q)) for q in cooperation.QUESTIONS_OUI_NON})
         lignes.append(ligne)
-    df = pd.DataFrame(lignes).reindex(columns=cooperation.COLONNES)
+    df = sans_epci_hors_plage(pd.DataFrame(lignes).reindex(columns=cooperation.COLONNES), rapport)
     rapport.lignes_gardees = len(df)
     rapport.annees = sorted(int(a) for a in df["annee"].unique()) if len(df) else []
     return df, rapport

@@ -9,10 +9,11 @@ import pandas as pd
 
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.imports.lecture import lire_nombre
-from portrait.regles import catalogue
+from portrait.regles import catalogue, cooperation
 
 COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
-ANNEE_MIN, ANNEE_MAX = 1990, 2100
+ANNEE_MIN, ANNEE_MAX = catalogue.ANNEE_MIN, catalogue.annee_max()
+MAX_SIGNALEMENTS = 5  # exemples cités d'une même anomalie (saut d'une année à l'autre)
 MAX_ERREURS_AFFICHEES = 30
 
 
@@ -34,6 +35,12 @@ class Rapport:
     valeurs_remplacees: int = 0
     valeurs_manquantes: int = 0
     source: str = ""
+    refus: dict[str, int] = field(default_factory=dict)  # valeurs hors de leur plage, par motif
+
+    def refuser(self, ou: str, motif: str, phrase: str) -> None:
+        """Une valeur hors de sa plage (catalogue, référentiel) : une erreur avec sa ligne, comptée par motif."""
+        self.refus[motif] = self.refus.get(motif, 0) + 1
+        self.erreurs.append(f"{ou} : {phrase}")
 
     def texte(self) -> str:
         """Le rapport en français, tel que la ligne de commande et l'application l'affichent."""
@@ -49,6 +56,9 @@ class Rapport:
         if self.valeurs_manquantes:
             lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
         lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}")
+        if self.refus:
+            lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {sum(self.refus.values())} ("
+                          + " ; ".join(f"{motif} : {n}" for motif, n in sorted(self.refus.items())) + ")")
         lignes += [f"Attention : {a}" for a in self.avertissements]
         lignes += [f"Erreur : {e}" for e in self.erreurs[:MAX_ERREURS_AFFICHEES]]
         if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
@@ -118,6 +128,15 @@ class Ligne:
     valeur: str
 
 
+def motif_annee(annee: float) -> str | None:
+    """Le motif du refus d'une année lue (entière, de 1990 à l'année en cours), ou None."""
+    if not float(annee).is_integer():
+        return "année non entière"
+    if not ANNEE_MIN <= annee <= ANNEE_MAX:
+        return f"année hors de {ANNEE_MIN} à {ANNEE_MAX}"
+    return None
+
+
 def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
             lignes_fichier: int | None = None) -> tuple[pd.DataFrame, Rapport]:
     """Vérifie des valeurs lues (niveau, code, année, indicateur, nombre) et rend les valeurs valides et le rapport.
@@ -154,21 +173,28 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
         try:
             annee_lue = lire_nombre(ligne.annee[:4] if len(ligne.annee) >= 8 and ligne.annee[4] == "-"
                                     else ligne.annee)  # « 2021-01-01 » : une date (fichier national Cnaf)
-            if annee_lue is None or not annee_lue.is_integer() or not ANNEE_MIN <= annee_lue <= ANNEE_MAX:
+            if annee_lue is None:
                 raise ValueError
-            annee = int(annee_lue)
         except ValueError:
             rapport.erreurs.append(f"{ou} : année « {ligne.annee} » illisible ; écrivez-la sur 4 chiffres (2023).")
             continue
+        if refus := motif_annee(annee_lue):
+            rapport.refuser(ou, refus, f"année « {ligne.annee} » illisible ; écrivez-la sur 4 chiffres (2023), "
+                                       f"de {ANNEE_MIN} à {ANNEE_MAX} ({refus}).")
+            continue
+        annee = int(annee_lue)
         try:
             valeur = lire_nombre(ligne.valeur)
         except ValueError:
             rapport.erreurs.append(f"{ou} : valeur « {ligne.valeur} » illisible ; écrivez un nombre "
                                    "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
             continue
-        if valeur is not None and valeur < 0:
-            rapport.erreurs.append(f"{ou} : valeur négative ({ligne.valeur}) pour {ind}.")
+        refus, signal = catalogue.juger_valeur(ind, valeur) if valeur is not None else (None, None)
+        if refus:
+            rapport.refuser(ou, refus, f"valeur {ligne.valeur} refusée ({refus}).")
             continue
+        if signal:
+            rapport.avertissements.append(f"{ou} : {signal}.")
         cle = (niveau, code, annee, ind, ligne.code)
         if cle in vues:
             rapport.erreurs.append(f"{ou} : doublon de la ligne {vues[cle]} ({niveau} {code}, {annee}, {ind}).")
@@ -178,10 +204,35 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
         lignes.append((niveau, code, annee, ind, valeur))
     df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
     df = regrouper_fusions(df, rapport)
+    signaler_unites(df, rapport)
     rapport.lignes_gardees = len(df)
     rapport.annees = sorted(int(a) for a in df["annee"].unique())
     rapport.indicateurs = sorted(df["indicateur"].unique())
     return df, rapport
+
+
+def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
+    """Les erreurs d'unité probables, signalées sans rien refuser : une colonne de taux toute sous 1,5 (des fractions
+    au lieu de pourcentages), une valeur multipliée ou divisée par plus de 3 d'une année à la suivante."""
+    valeurs = df.dropna(subset=["valeur"])
+    for ind, v in valeurs.groupby("indicateur")["valeur"]:
+        if catalogue.PAR_ID[ind].nature == "taux" and (v > 0).any() and (v <= catalogue.FRACTION_MAX).all():
+            rapport.avertissements.append(
+                f"{ind} : toutes les valeurs sont sous {catalogue.FRACTION_MAX:g} ".replace(".", ",")
+                + "; des fractions (0,76) au lieu de pourcentages (76) ? Les taux s'écrivent en %.")
+    suivies = valeurs.sort_values("annee")
+    avant = suivies.groupby(["niveau", "code", "indicateur"])[["annee", "valeur"]].shift()
+    saut = ((suivies["annee"] - avant["annee"] == 1) & (avant["valeur"] > 0) & (suivies["valeur"] > 0)
+            & ((suivies["valeur"] / avant["valeur"]).pipe(lambda r: (r > catalogue.SAUT_MAX)
+                                                           | (r < 1 / catalogue.SAUT_MAX))))
+    sauts = suivies[saut]
+    for (_, r), precedente in list(zip(sauts.iterrows(), avant.loc[sauts.index, "valeur"]))[:MAX_SIGNALEMENTS]:
+        rapport.avertissements.append(
+            f"{r['indicateur']} {r['niveau']} {r['code']} : {precedente:g} en {r['annee'] - 1}, {r['valeur']:g} en "
+            f"{r['annee']} (plus de × {catalogue.SAUT_MAX:g} en un an : unité changée ?)")
+    if len(sauts) > MAX_SIGNALEMENTS:
+        rapport.avertissements.append(f"… et {len(sauts) - MAX_SIGNALEMENTS} autres sauts de plus de "
+                                      f"× {catalogue.SAUT_MAX:g} d'une année à la suivante.")
 
 
 def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
@@ -208,3 +259,24 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     return con.execute(
         "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
     ).fetchone()[0]
+
+
+def poste_refuse(ou: str, ligne: dict, rapport: Rapport) -> bool:
+    """Vrai (et les refus au rapport) si un poste lu a une valeur hors de sa plage (regles/cooperation.py)."""
+    refus = cooperation.refus_poste(ligne, ANNEE_MIN, ANNEE_MAX)
+    for motif, phrase in refus:
+        rapport.refuser(ou, motif, f"{phrase} ; ligne refusée.")
+    return bool(refus)
+
+
+def sans_epci_hors_plage(postes: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
+    """Les postes sans les EPCI dont le total d'ETP dépasse le maximum plausible (refusés, dits au rapport)."""
+    hors = cooperation.epci_hors_plage(postes)
+    for (annee, epci), total in hors.items():
+        rapport.refuser(f"{rapport.fichier}, EPCI {epci}", "ETP d'un EPCI au-delà du maximum",
+                        f"{total:g} ETP en {annee}, au-delà de {cooperation.ETP_EPCI_MAX:g} ETP par EPCI ; "
+                        "postes de l'EPCI refusés.")
+    if hors.empty:
+        return postes
+    cles = pd.MultiIndex.from_frame(postes[["annee", "epci"]])
+    return postes[~cles.isin(hors.index)]

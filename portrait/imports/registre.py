@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import io
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,9 @@ from portrait.donnees.connexion import Chemins, lire_registre
 from portrait.imports.rapport import ErreurImport, Rapport
 
 COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
+PROVISOIRE = ".partiel"  # suffixe d'un fichier en cours d'écriture (ecrire_atomique)
+TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id>.parquet
+LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 @contextmanager
@@ -31,26 +36,106 @@ def verrou(chemins: Chemins):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+def _restes(chemins: Chemins) -> list[Path]:
+    """Les restes d'un import échoué ou tué : fichiers provisoires, Parquet qu'aucune entrée du registre ne nomme.
+    À lire sous le verrou : hors de lui, le Parquet d'un import en cours n'est pas encore au registre."""
+    if not chemins.imports.is_dir():
+        return []
+    try:
+        nommes = {i["fichier"] for i in lire_registre(chemins)["imports"]}
+    except (OSError, ValueError):
+        return []  # registre illisible : on ne devine pas ce qui est orphelin
+    sans_registre = not chemins.registre.exists()  # registre retiré à la main : on ne devine pas, on garde
+    return [f for f in sorted(chemins.imports.iterdir()) if f.is_file() and (
+        f.name.endswith(PROVISOIRE) or (f.suffix == ".parquet" and f.name.split("-", 1)[0] in TABLES
+                                        and f.name not in nommes and not sans_registre))]
+
+
+def nettoyer(chemins: Chemins) -> list[Path]:
+    """Supprime les restes d'un import échoué ou tué (appelé sous le verrou, avant chaque import) ; rend leurs
+    chemins."""
+    restes = _restes(chemins)
+    for f in restes:
+        f.unlink(missing_ok=True)
+    return restes
+
+
+def nettoyer_au_demarrage(racine: Path | str) -> list[Path]:
+    """Au lancement de l'application : les restes d'un import tué, si aucun import n'est en cours (verrou libre ;
+    sinon on le laisse finir) et si le dossier est inscriptible."""
+    chemins = Chemins(Path(racine))
+    if not _restes(chemins):
+        return []
+    try:
+        with open(chemins.imports / ".verrou", "w") as f:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                return nettoyer(chemins)
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+    except OSError:
+        return []
+
+
+def message_ecriture(e: OSError, dossier: Path, besoin: int) -> str:
+    """La phrase d'une écriture refusée par le système : disque plein (avec la place qu'il faut), dossier en
+    lecture seule, ou autre ; les données restent celles d'avant."""
+    if e.errno == errno.ENOSPC:
+        try:
+            libre = f"{shutil.disk_usage(dossier).free / 1e6:.1f} Mo libres".replace(".", ",")
+        except OSError:
+            libre = "place libre inconnue"
+        return (f"Disque plein : l'import a besoin d'environ {max(besoin / 1e6, 0.1):.1f} Mo".replace(".", ",")
+                + f" dans {dossier} ({libre}). Libérez de la place puis recommencez ; rien n'a été écrit, "
+                "les données sont celles d'avant.")
+    if e.errno in LECTURE_SEULE:
+        return (f"Le dossier de données {dossier} est en lecture seule : rien n'a été écrit, les données sont "
+                "celles d'avant. Importez depuis un poste qui peut y écrire.")
+    return f"Écriture impossible dans {dossier} ({e.strerror}) : rien n'a été écrit, les données sont celles d'avant."
+
+
+@contextmanager
+def ecriture(chemins: Chemins, besoin: int):
+    """Une écriture dans le dossier de données : une erreur du système (disque plein, lecture seule) devient
+    une ErreurImport en français, sans trace Python."""
+    try:
+        yield
+    except OSError as e:
+        raise ErreurImport(message_ecriture(e, chemins.imports if chemins.imports.is_dir() else chemins.racine,
+                                            besoin)) from None
+
+
 def ecrire_atomique(chemin: Path, octets: bytes) -> None:
-    """Écrit à côté, force sur disque, puis remplace d'un coup : un lecteur voit l'ancien ou le nouveau."""
-    provisoire = chemin.with_name(chemin.name + ".partiel")
-    with open(provisoire, "wb") as f:
-        f.write(octets)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(provisoire, chemin)
+    """Écrit à côté, force sur disque, puis remplace d'un coup : un lecteur voit l'ancien ou le nouveau. Une
+    écriture qui échoue (disque plein) efface son fichier provisoire."""
+    provisoire = chemin.with_name(chemin.name + PROVISOIRE)
+    try:
+        with open(provisoire, "wb") as f:
+            f.write(octets)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(provisoire, chemin)
+    except BaseException:
+        provisoire.unlink(missing_ok=True)
+        raise
+
+
+def _texte_registre(registre: dict) -> bytes:
+    return json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _ecrire_registre(chemins: Chemins, registre: dict) -> None:
-    ecrire_atomique(chemins.registre, json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8"))
+    octets = _texte_registre(registre)
+    with ecriture(chemins, len(octets)):
+        ecrire_atomique(chemins.registre, octets)
 
 
-def _ecrire_lignes(lignes: pd.DataFrame, chemin: Path, nom_fichier: str) -> None:
-    """Le Parquet des lignes importées, relu avant d'être écrit d'un coup."""
+def _octets_lignes(lignes: pd.DataFrame, nom_fichier: str) -> bytes:
+    """Le Parquet des lignes importées, relu avant d'être écrit."""
     octets = lignes.to_parquet(index=False)
     if len(pd.read_parquet(io.BytesIO(octets))) != len(lignes):
         raise ErreurImport(f"{nom_fichier} : relecture incohérente du fichier écrit ; rien n'a été importé.")
-    ecrire_atomique(chemin, octets)
+    return octets
 
 
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
@@ -58,14 +143,15 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
     """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
     `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant."""
     chemins = Chemins(Path(racine))
-    with verrou(chemins):
+    with ecriture(chemins, len(octets)), verrou(chemins):
+        nettoyer(chemins)
         registre = lire_registre(chemins)
         priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
         ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
         if table == "mesures":  # chaque valeur dit de quel import elle vient (provenance, page Données)
             lignes = lignes.assign(source=f"import:{ident}", annee=lignes["annee"].astype("int32"))
         fichier = f"{table}-{ident}.parquet"
-        _ecrire_lignes(lignes, chemins.imports / fichier, nom_fichier)
+        parquet = _octets_lignes(lignes, nom_fichier)
         entree = {
             "id": ident,
             "date": datetime.now().isoformat(timespec="seconds"),
@@ -83,14 +169,22 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "actif": True,
         }
         registre["imports"].append(entree)
-        _ecrire_registre(chemins, registre)
+        texte = _texte_registre(registre)
+        with ecriture(chemins, len(parquet) + len(texte)):
+            ecrire_atomique(chemins.imports / fichier, parquet)
+            try:
+                ecrire_atomique(chemins.registre, texte)
+            except BaseException:
+                (chemins.imports / fichier).unlink(missing_ok=True)  # pas de Parquet orphelin
+                raise
     return entree
 
 
 def annuler(racine: Path | str, ident: str) -> dict:
     """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent."""
     chemins = Chemins(Path(racine))
-    with verrou(chemins):
+    with ecriture(chemins, 0), verrou(chemins):
+        nettoyer(chemins)
         registre = lire_registre(chemins)
         for entree in registre["imports"]:
             if entree["id"] == ident:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -247,3 +248,55 @@ def table_composantes() -> pd.DataFrame:
     """Les composantes des indicateurs « somme » (places de chaque mode pour la capacité totale)."""
     lignes = [(i.id, c) for i in CATALOGUE if i.nature == "somme" for c in i.composantes]
     return pd.DataFrame(lignes, columns=["indicateur", "composante"])
+
+
+# Valeurs plausibles : ce qu'un fichier importé peut donner (hors plage : refusé ; inhabituel : gardé et signalé)
+ANNEE_MIN = 1990
+TAUX_MAX = 1000.0  # % : un taux de couverture dépasse 100 % ; au-delà de 1 000 %, c'est une erreur de saisie
+TAUX_USUEL_MAX = 100.0  # % : au-delà, gardé et signalé
+FRACTION_MAX = 1.5  # une colonne de taux toute sous 1,5 : des fractions (0,76) au lieu de pourcentages (76) ?
+SAUT_MAX = 3.0  # d'une année à la suivante, une valeur multipliée ou divisée par plus de 3 : unité changée ?
+# comptes dénombrés, forcément entiers ; les autres (recensement, places) sont des estimations pondérées
+COMPTES_ENTIERS = ("population", "naissances", "familles_0_2", "familles_0_2_bas_revenus",
+                   "familles_0_2_monoparentales", "am_agreees", "am_actives", "am_actives_moins_35",
+                   "am_actives_35_49", "am_actives_50_59", "am_actives_60_plus")
+
+
+@dataclass(frozen=True)
+class Plage:
+    """Les valeurs permises d'un indicateur importé : bornes, entier ou non, et le maximum usuel (au-delà : signalé)."""
+
+    minimum: float
+    maximum: float | None
+    entier: bool
+    usuel_max: float | None = None
+
+
+def annee_max() -> int:
+    """La dernière année qu'un fichier peut donner : l'année en cours."""
+    return date.today().year
+
+
+def plage(id: str) -> Plage:
+    """La plage d'un indicateur : un compte est positif (entier s'il est dénombré), un taux va de 0 à 1 000 %."""
+    nature = PAR_ID[id].nature
+    if nature == "taux":
+        return Plage(0.0, TAUX_MAX, False, TAUX_USUEL_MAX)
+    if nature == "evolution":
+        return Plage(-100.0, None, False)
+    return Plage(0.0, None, id in COMPTES_ENTIERS)
+
+
+def juger_valeur(id: str, valeur: float) -> tuple[str | None, str | None]:
+    """(motif du refus, None) pour une valeur hors de sa plage ; (None, phrase) pour une valeur possible mais
+    inhabituelle, gardée et signalée ; (None, None) sinon. Le motif compte les refus du rapport."""
+    p = plage(id)
+    if valeur < p.minimum:
+        return f"{id} négatif" if p.minimum == 0 else f"{id} sous {p.minimum:g}", None
+    if p.maximum is not None and valeur > p.maximum:
+        return f"{id} au-delà de {p.maximum:,.0f} %".replace(",", "\u202f"), None
+    if p.entier and not float(valeur).is_integer():
+        return f"{id} non entier (un compte dénombré)", None
+    if p.usuel_max is not None and valeur > p.usuel_max:
+        return None, f"{id} au-delà de {p.usuel_max:g} % (gardé : possible, mais à vérifier)"
+    return None, None

@@ -116,3 +116,36 @@ def masquer_noms(postes: pd.DataFrame) -> pd.Series:
     """« Chargé·e de coopération 1, 2… » à la place des noms (donnée personnelle), dans l'ordre d'apparition."""
     numeros = {n: i + 1 for i, n in enumerate(dict.fromkeys(postes["nom"]))}
     return postes["nom"].map(lambda n: f"Chargé·e de coopération {numeros[n]}")
+
+
+# Valeurs plausibles d'un poste importé (enquête flash, fichier générique) ; la démonstration les respecte
+ETP_POSTE_MAX = 1.5  # ETP d'une affectation (une personne, une thématique) : un temps plein et heures en plus
+ETP_EPCI_MAX = 300.0  # ETP d'un EPCI pour une année : la Métropole du Grand Paris en compte environ 215
+
+
+def refus_poste(ligne: dict, annee_min: int, annee_max: int) -> list[tuple[str, str]]:
+    """Les valeurs hors plage d'un poste lu : (motif, phrase) ; vide si tout est plausible. ETP de 0 à 1,5, année
+    entière de `annee_min` à `annee_max`, comptes de réunions (COPIL…) entiers positifs."""
+    refus = []
+    annee = ligne.get("annee")
+    if annee is not None and not float(annee).is_integer():
+        refus.append(("année non entière", f"année {annee:g} non entière"))
+    elif annee is not None and not annee_min <= annee <= annee_max:
+        refus.append((f"année hors de {annee_min} à {annee_max}", f"année {annee:g} hors de {annee_min} à {annee_max}"))
+    for champ in ("etp_valorises", "etp_reels"):
+        v = ligne.get(champ)
+        if v is not None and not 0 <= v <= ETP_POSTE_MAX:
+            refus.append((f"{champ} hors de 0 à 1,5", f"{champ} {v:g} hors de 0 à 1,5 ETP par poste"))
+    for champ in COMPTES_ACTIVITE:
+        v = ligne.get(champ)
+        if v is not None and not (v >= 0 and float(v).is_integer()):
+            refus.append((f"{champ} négatif ou non entier", f"{champ} {v:g} : un nombre de réunions entier, 0 ou plus"))
+    return refus
+
+
+def epci_hors_plage(postes: pd.DataFrame) -> pd.Series:
+    """Les ETP valorisés des EPCI et années au-delà du maximum (index : annee, epci)."""
+    if postes.empty:
+        return pd.Series(dtype=float)
+    totaux = postes.groupby(["annee", "epci"])["etp_valorises"].sum()
+    return totaux[totaux > ETP_EPCI_MAX]

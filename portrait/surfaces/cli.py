@@ -17,6 +17,7 @@ from portrait.imports import depot, registre, sources
 from portrait.imports.rapport import ErreurImport
 from portrait.regles.cooperation import FORFAIT_ETP
 from portrait.vues import francais
+from portrait.vues.texte import terminal
 
 RACINE_PROJET = Path(__file__).resolve().parents[2]
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
@@ -292,7 +293,30 @@ def analyseur() -> argparse.ArgumentParser:
     return p
 
 
+class SortieTerminal:
+    """Une sortie texte dont les caractères de commande sont rendus visibles (vues/texte.py::terminal) : un nom de
+    fichier ou une cellule importée portant « \x1b[2J » n'efface plus l'écran de `imports list`."""
+
+    def __init__(self, flux) -> None:
+        self.flux = flux
+
+    def write(self, texte: str) -> int:
+        return self.flux.write(terminal(texte))
+
+    def __getattr__(self, nom: str):
+        return getattr(self.flux, nom)
+
+
 def main(argv: list[str] | None = None) -> int:
+    sorties = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SortieTerminal(sys.stdout), SortieTerminal(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = sorties
+
+
+def _main(argv: list[str] | None) -> int:
     args = analyseur().parse_args(argv)
     try:
         return args.func(args)

@@ -1,12 +1,16 @@
 """Lance le tableau de bord (surfaces/application.py) : pages déclarées, page HTML qui sait où est son serveur."""
 
 import gzip
+import os
 import sys
 from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from portrait.donnees.connexion import DOSSIER_DONNEES
+from portrait.imports import registre
 
 RACINE = Path(__file__).resolve().parents[2]
 # Ouverte à une adresse profonde (/tensions-sppe?…, la vue partagée), la page de Streamlit cherche son serveur d'abord
@@ -59,13 +63,26 @@ class AdresseServeur:
         await self.app(scope, receive, envoyer)
 
 
+ADRESSE_DEFAUT = "127.0.0.1"  # Streamlit écoute sinon sur toutes les interfaces : le réseau voit le tableau de bord
+
+
+def avec_adresse_locale(arguments: list[str], environ: dict[str, str] = os.environ) -> list[str]:
+    """Les arguments de Streamlit, qui écoute sur 127.0.0.1 sauf adresse dite (`--server.address`, ou la variable
+    STREAMLIT_SERVER_ADDRESS ; `make run ADRESSE=0.0.0.0`)."""
+    if any(a.startswith("--server.address") for a in arguments) or environ.get("STREAMLIT_SERVER_ADDRESS"):
+        return arguments
+    return ["--server.address", ADRESSE_DEFAUT, *arguments]
+
+
 def main(arguments: list[str]) -> int:
     """Streamlit croit à une application « pages/ » historique tant qu'aucune session n'a appelé st.navigation :
     la toute première adresse profonde (…/detail-indicateur?…) affichait « Page not found ». dashboard.py déclare
     ses pages avec st.navigation ; on le dit à Streamlit dès le départ."""
     PagesManager.uses_pages_directory = False
+    registre.nettoyer_au_demarrage(os.environ.get("PORTRAIT_DATA_DIR", DOSSIER_DONNEES))  # restes d'un import tué
     application = RACINE / "portrait" / "surfaces" / "application.py"
-    return cli.main(args=["run", str(application), *arguments], prog_name="streamlit", standalone_mode=False) or 0
+    return cli.main(args=["run", str(application), *avec_adresse_locale(arguments)], prog_name="streamlit",
+                    standalone_mode=False) or 0
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@ géographie et les données disent valides, sont lus et écrits par le sélecteu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import streamlit as st
 
 from portrait.regles import catalogue, cooperation, tensions
+from portrait.vues import francais
 from portrait.vues.cooperation import RATIOS
 from portrait.vues.tensions import CHOIX_CARTE
 
@@ -52,6 +54,8 @@ class Parametre:
             valeur = int(texte) if self.nature == "entier" else float(texte)
         except ValueError:
             raise ValueError(f"{self.nom} : « {texte} » n'est pas un nombre.") from None
+        if not math.isfinite(valeur):  # float() lit « nan » et « inf » : un forfait nan donnait 0 € de financement
+            raise ValueError(f"{self.nom} : « {texte} » n'est pas un nombre.")
         return min(max(valeur, type(valeur)(self.bornes[0])), type(valeur)(self.bornes[1])) if self.bornes else valeur
 
     def lire(self, texte: str | None):
@@ -67,6 +71,33 @@ class Parametre:
             return self.valider(texte)
         except ValueError:
             return self.defaut
+
+    def examiner(self, texte: str | None) -> tuple[object, str | None]:
+        """Comme `lire`, avec la phrase qui dit ce qui a été écarté d'un texte d'URL (None s'il est lu tel quel) :
+        la barre latérale la montre comme un territoire inconnu (alerte_url)."""
+        valeur = self.lire(texte)
+        if texte is None or texte == "":
+            return valeur, None
+        if self.nature == "liste":
+            ecartees = [v for v in texte.split(",") if v not in self.options]
+            return valeur, (f"Paramètre {self.nom} : « {', '.join(ecartees)} » inconnu, ignoré."
+                            if ecartees else None)
+        try:
+            lue = self.valider(texte)
+        except ValueError as e:
+            defaut = "aucun" if self.defaut is None else self.texte_defaut()
+            return valeur, f"Paramètre {e} Valeur par défaut : {defaut}."
+        if self.nature in ("nombre", "entier") and lue != (int(texte) if self.nature == "entier" else float(texte)):
+            return valeur, f"Paramètre {self.nom} : « {texte} » hors des bornes, ramené à {francais.nombre(lue, 1)}."
+        return valeur, None
+
+    def texte_defaut(self) -> str:
+        """La valeur par défaut écrite pour l'utilisateur."""
+        if self.nature == "booleen":
+            return "oui" if self.defaut else "non"
+        if self.nature in ("nombre", "entier"):
+            return francais.nombre(self.defaut, 0 if float(self.defaut).is_integer() else 1)
+        return str(self.defaut)
 
     def texte(self, valeur) -> str | None:
         """Le texte d'URL d'une valeur ; None (le paramètre quitte l'URL) pour la valeur par défaut, une valeur
@@ -121,10 +152,15 @@ def lire(*noms: str) -> None:
     """En haut d'une page : chaque paramètre garde sa valeur de la session (le widget, ou la page précédente), sinon
     la prend dans l'URL, sinon sa valeur par défaut. La valeur est reposée dans la session : elle survit au passage
     par une page qui n'a pas son widget (les filtres de Tensions vus depuis Coopération, puis de retour)."""
+    alertes = []
     for nom in noms:
-        valeur = (st.session_state[nom] if nom in st.session_state
-                  else PARAMETRES[nom].lire(st.query_params.get(nom)))
-        st.session_state[nom] = valeur
+        if nom in st.session_state:
+            st.session_state[nom] = st.session_state[nom]
+            continue
+        st.session_state[nom], alerte = PARAMETRES[nom].examiner(st.query_params.get(nom))
+        alertes += [alerte] if alerte else []
+    if alertes:  # montrées par la barre latérale, avec celles du territoire et de l'année ; `ecrire` corrige l'URL
+        st.session_state["alerte_url"] = "\n\n".join(filter(None, [st.session_state.get("alerte_url"), *alertes]))
 
 
 def valeurs(*noms: str) -> dict:

@@ -1,0 +1,318 @@
+"""Entrées hostiles ou malchanceuses (issue 16) : paramètres d'URL, chemins, noms de fichiers, disque plein."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from portrait.regles import catalogue
+from tests.conftest import ouvrir_page
+
+
+@pytest.mark.parametrize("forfait", ["nan", "inf", "-inf", "abc"])
+def test_forfait_illisible_dans_l_url(donnees, monkeypatch, forfait):
+    # forfait=nan donnait « Financement Caf estimé 0 € » et l'URL gardait nan : la vue fausse se partageait
+    at = ouvrir_page(donnees, monkeypatch, "pages/cooperation.py", "departement:44", forfait=forfait)
+    assert {m.label: m.value for m in at.metric}["Financement Caf estimé"] == "46\u202f800\u00a0€"
+    assert "forfait" not in at.query_params
+    alertes = [w.value for w in at.sidebar.warning]
+    assert any(f"forfait : « {forfait} » n'est pas un nombre" in a and "24\u202f000" in a for a in alertes), alertes
+
+
+def test_filtres_illisibles_dans_l_url(donnees, monkeypatch):
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44",
+                     am60="nan", zone="inf", couverture="abc", k="nan")
+    for nom in ("am60", "zone", "couverture", "k"):
+        assert nom not in at.query_params, nom
+    alerte = " ".join(w.value for w in at.sidebar.warning)
+    for texte in ("am60 : « nan »", "zone : « inf »", "couverture : « abc »", "k : « nan »"):
+        assert texte in alerte, alerte
+
+
+@pytest.mark.parametrize("texte", ["nan", "NaN", "inf", "-Infinity"])
+def test_la_ligne_de_commande_refuse_nan(texte):
+    from portrait.surfaces.url import PARAMETRES
+
+    with pytest.raises(ValueError, match="n'est pas un nombre"):
+        PARAMETRES["forfait"].valider(texte)
+
+
+@pytest.mark.parametrize("nom", ["data*", "data?", "data[1]"])
+def test_dossier_de_donnees_au_nom_de_motif(donnees, tmp_path, nom):
+    # un dossier « data* » faisait lire à DuckDB ses voisins : la population de la France triplait (269 M)
+    import shutil
+
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.jeux import portrait_territoire
+    from portrait.donnees.requetes import Requetes
+    from portrait.imports import depot
+
+    for voisin in ("data1", "dataX", "data[1]"):
+        shutil.copytree(donnees, tmp_path / "freres" / voisin)
+    dossier = tmp_path / "freres" / nom
+    if not dossier.exists():
+        shutil.copytree(donnees, dossier)
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;1234,5\n", encoding="utf-8")
+    for racine in (dossier, donnees):  # deux fichiers de mesures : la macro `remplacer` retrouve le rang de chacun
+        depot.importer(f, racine)
+    lu, attendu = (portrait_territoire(Requetes(connecter(r)), "france", 2023) for r in (dossier, donnees))
+    pd.testing.assert_frame_equal(lu, attendu)
+    assert portrait_territoire(Requetes(connecter(dossier)), "commune:16001", 2023).iloc[0]["places_psu"] == 1234.5
+
+
+NOM_MARKDOWN = "[clic](https://exemple.org) ![image](https://exemple.org/x.png) **gras** _i_ <b>x</b> :red[rouge].csv"
+
+
+def test_nom_de_fichier_markdown_affiche_tel_quel(donnees, monkeypatch):
+    # un nom de fichier en Markdown devenait un vrai lien et une image dans le message de la page Données
+    from portrait.vues.texte import markdown_litteral
+
+    at = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    contenu = b"niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n"
+    at.file_uploader(key="fichier").upload(NOM_MARKDOWN, contenu, "text/csv").run()
+    at.button(key="confirmer").click().run()
+    message = at.success[0].value
+    assert message.endswith(f" enregistré : {markdown_litteral(NOM_MARKDOWN)}.")
+    # aucune ponctuation Markdown du nom n'est laissée nue : chacune est précédée d'une barre oblique inverse
+    nom = message.split(" enregistré : ", 1)[1]
+    assert not re.search(r"(?<!\\)[\[\]()!*_<>:]", nom[:-1].replace("\\\\", "")), nom
+
+
+def test_markdown_litteral():
+    from portrait.vues.texte import markdown_litteral
+
+    assert markdown_litteral("[a](b) *c*") == r"\[a\]\(b\) \*c\*"
+    assert markdown_litteral("éà 1 2") == "éà 1 2"
+
+
+def test_imports_list_sans_sequences_de_terminal(donnees, tmp_path, capsys):
+    # `imports list` écrivait les séquences ANSI du nom de fichier telles quelles : le terminal les exécutait
+    from portrait.surfaces.cli import main
+
+    f = tmp_path / "\x1b[2J\x1b[31mrouge\x07.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    assert main(["import", "mesures", str(f), "--data-dir", str(donnees)]) == 0
+    capsys.readouterr()
+    assert main(["imports", "list", "--data-dir", str(donnees)]) == 0
+    sortie = capsys.readouterr().out
+    assert "\x1b" not in sortie and "\x07" not in sortie
+    assert "\\x1b[2J\\x1b[31mrouge\\x07.csv" in sortie
+
+
+def etat_du_dossier(racine) -> dict:
+    """Chaque fichier du dossier de données et son contenu (le fichier de verrou mis à part)."""
+    return {f.relative_to(racine): f.read_bytes() for f in sorted(racine.rglob("*")) if f.is_file()
+            and f.name != ".verrou"}
+
+
+def panne_d_ecriture(monkeypatch, numero_erreur: int, a_l_ecriture: int) -> None:
+    """L'écriture n° `a_l_ecriture` (1 : le Parquet, 2 : le registre) échoue comme sur un disque plein ou un
+    dossier en lecture seule (les tests tournent en root : chmod n'empêche rien)."""
+    import errno
+    import os
+
+    from portrait.imports import registre
+
+    appels = []
+
+    def fsync(fd):
+        appels.append(fd)
+        if len(appels) == a_l_ecriture:
+            raise OSError(numero_erreur, os.strerror(numero_erreur))
+        os.fsync(fd)
+
+    monkeypatch.setattr(registre.os, "fsync", fsync)
+    assert numero_erreur in (errno.ENOSPC, errno.EROFS)
+
+
+@pytest.mark.parametrize("a_l_ecriture", [1, 2])
+@pytest.mark.parametrize("erreur", ["ENOSPC", "EROFS"])
+def test_disque_plein_ou_lecture_seule(donnees, tmp_path, monkeypatch, capsys, erreur, a_l_ecriture):
+    # disque plein : trace OSError [Errno 28] brute, fichiers .partiel, Parquet orphelin et registre.json.partiel
+    import errno
+
+    from portrait.imports import depot
+    from portrait.surfaces.cli import main
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    depot.importer(f, donnees)  # un import déjà là : le registre existe, il doit rester tel quel
+    avant = etat_du_dossier(donnees)
+    panne_d_ecriture(monkeypatch, getattr(errno, erreur), a_l_ecriture)
+    assert main(["import", "mesures", str(f), "--data-dir", str(donnees)]) == 1
+    message = capsys.readouterr().err
+    assert "Traceback" not in message and "Errno" not in message
+    if erreur == "ENOSPC":
+        assert message.startswith("Disque plein : l'import a besoin d'environ ")
+        assert re.search(r"besoin d'environ \d+,\d Mo dans .* \(\d+,\d Mo libres\)", message), message
+    else:
+        assert "est en lecture seule : rien n'a été écrit" in message
+    assert etat_du_dossier(donnees) == avant  # ni .partiel, ni Parquet orphelin, registre intact
+
+
+def test_restes_d_un_import_tue_effaces(donnees, tmp_path):
+    # 9 fichiers .partiel laissés par les arrêts brutaux n'étaient jamais effacés
+    from portrait.donnees.connexion import Chemins
+    from portrait.imports import depot, registre
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    entree, _ = depot.importer(f, donnees)
+    imports = Chemins(donnees).imports
+    restes = [imports / "registre.json.partiel", imports / "mesures-20260101-000000-009.parquet.partiel",
+              imports / "mesures-20260101-000000-009.parquet", imports / "cooperation-x.parquet"]
+    for r in restes:
+        r.write_bytes(b"")
+    gardes = sorted(p.name for p in imports.iterdir() if p not in restes)
+    assert registre.nettoyer_au_demarrage(donnees) == sorted(restes)  # au lancement de l'application
+    assert sorted(p.name for p in imports.iterdir()) == gardes
+    for r in restes:
+        r.write_bytes(b"")
+    depot.importer(f, donnees)  # au prochain import
+    assert not [p for p in imports.iterdir() if p in restes]
+    assert (imports / entree["fichier"]).exists()
+
+
+def test_vrai_disque_plein(donnees, tmp_path, capsys):
+    """Le même refus sur un vrai petit disque (tmpfs de taille fixe, rempli ; sauté si la machine ne sait pas en
+    monter)."""
+    import shutil
+    import subprocess
+
+    from portrait.surfaces.cli import main
+
+    disque = tmp_path / "disque"
+    disque.mkdir()
+    taille = 2 * sum(f.stat().st_size for f in donnees.rglob("*") if f.is_file()) + 1024 * 1024
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={taille}", "tmpfs", str(disque)],
+                      capture_output=True).returncode:
+        pytest.skip("tmpfs indisponible")
+    try:
+        racine = disque / "data"
+        shutil.copytree(donnees, racine)
+        (racine / "imports").mkdir()
+        with open(disque / "remplissage", "wb", buffering=0) as remplissage:  # le disque plein, au dernier octet
+            try:
+                while True:
+                    remplissage.write(b"\0" * 4096)
+            except OSError:
+                pass
+        f = tmp_path / "mesures.csv"
+        f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+        avant = etat_du_dossier(racine)
+        assert main(["import", "mesures", str(f), "--data-dir", str(racine)]) == 1
+        message = capsys.readouterr().err
+        assert message.startswith("Disque plein : l'import a besoin d'environ 0,1 Mo"), message
+        assert "(0,0 Mo libres)" in message
+        assert etat_du_dossier(racine) == avant
+    finally:
+        subprocess.run(["umount", str(disque)], check=False)
+
+
+def test_enquete_flash_etp_impossibles_refuses(donnees):
+    # ETP −5 et 1 000 000 : « erreurs : 0 », et l'EPCI montrait 999 995 ETP et 23 999 880 000 € de financement
+    from portrait.imports import depot
+    from tests.test_enquete_flash import export
+
+    reponses = [("alpha", ("-5", "-5", "1"), ("1000000", "1000000", "0")), ("Beta", ("1", "1", "-3"), None),
+                ("Gamma", ("0,8", "0,8", "1"), None)]
+    lignes, rapport = depot.verifier("enquete.csv", donnees, export(reponses), "enquete_flash", "44")
+    texte = rapport.texte()
+    assert "erreurs : 5" in texte
+    assert ("Valeurs refusées (hors des valeurs plausibles) : 5 (copil négatif ou non entier : 1 ; "
+            "etp_reels hors de 0 à 1,5 : 2 ; etp_valorises hors de 0 à 1,5 : 2)") in texte
+    assert "enquete.csv, ligne 2 (petite_enfance) : etp_valorises -5 hors de 0 à 1,5 ETP par poste ; " \
+           "ligne refusée." in rapport.erreurs
+    assert list(lignes["etp_valorises"]) == [0.8]  # Gamma seule
+
+
+def test_postes_cooperation_valeurs_impossibles_refusees(donnees, tmp_path):
+    # le fichier générique acceptait etp_reels −7, copil −3 et annee 2023.9 (enregistrée 2023)
+    from portrait.imports import depot
+    from portrait.imports.rapport import ErreurImport
+
+    f = tmp_path / "postes.csv"
+    f.write_text("annee;niveau;code;employeur;nom;thematique;etp_valorises;etp_reels;cof_signee;copil\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;petite_enfance;0,8;-7;Oui;2\n"
+                 "2023;epci;200000002;CA Test Deux;Zoé Lemaire;parentalite;0,2;0,2;Oui;-3\n"
+                 "2023.9;epci;200000002;CA Test Deux;Zoé Lemaire;handicap;0,2;0,2;Oui;1\n"
+                 "2031;epci;200000002;CA Test Deux;Zoé Lemaire;handicap;0,2;0,2;Oui;1\n"
+                 "2023;epci;200000001;CC Test Un;Léa Petit;handicap;1;1;Oui;1\n", encoding="utf-8")
+    _, rapport = depot.verifier(f, donnees, source="cooperation")
+    assert rapport.refus == {"etp_reels hors de 0 à 1,5": 1, "copil négatif ou non entier": 1,
+                             "année non entière": 1, f"année hors de 1990 à {catalogue.annee_max()}": 1}
+    assert rapport.lignes_gardees == 1
+    assert "postes.csv, ligne 4 : année 2023.9 non entière ; ligne refusée." in rapport.erreurs
+    with pytest.raises(ErreurImport, match="Import refusé"):
+        depot.importer(f, donnees, source="cooperation")
+
+
+def test_etp_d_un_epci_au_dela_du_maximum(donnees, tmp_path):
+    from portrait.imports import depot
+
+    f = tmp_path / "postes.csv"
+    f.write_text("annee;niveau;code;employeur;nom;thematique;etp_valorises\n" + "".join(
+        f"2023;epci;200000002;CA Test Deux;Personne {i};petite_enfance;1,5\n" for i in range(201)), encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees, source="cooperation")
+    assert lignes.empty and rapport.refus == {"ETP d'un EPCI au-delà du maximum": 1}
+    assert rapport.erreurs == ["postes.csv, EPCI 200000002 : 301.5 ETP en 2023, au-delà de 300 ETP par EPCI ; "
+                               "postes de l'EPCI refusés."]
+
+
+def test_mesures_hors_plage_refusees_inhabituelles_signalees(donnees, tmp_path):
+    from portrait.imports import depot
+
+    f = tmp_path / "m.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\n"
+                 "commune;16001;2023;naissances;-4\n"  # refusée : négative
+                 "commune;16001;2022;naissances;12,5\n"  # refusée : une naissance se compte
+                 "commune;44001;2023;enfants_0_2;12,5\n"  # gardée : estimation pondérée du recensement
+                 "commune;44001;2023;taux_couverture;1200\n"  # refusée : au-delà de 1 000 %
+                 "commune;44002;2023;taux_couverture;130\n"  # gardée, signalée : au-delà de 100 %
+                 "commune;44003;2023;part_enfants_0_2;0,12\n"
+                 "commune;44003;2022;part_enfants_0_2;0,11\n"  # une colonne de taux toute sous 1,5 : fractions ?
+                 "commune;44003;2022;places_psu;10\n"
+                 "commune;44003;2023;places_psu;100\n"  # × 10 en un an : signalé
+                 "commune;44003;2021;places_psu;9\n", encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees)
+    assert rapport.refus == {"naissances négatif": 1, "naissances non entier (un compte dénombré)": 1,
+                             "taux_couverture au-delà de 1\u202f000 %": 1}
+    assert rapport.lignes_gardees == 7
+    texte = rapport.texte()
+    assert "Valeurs refusées (hors des valeurs plausibles) : 3 (" in texte
+    assert ("Attention : m.csv, ligne 6 : taux_couverture au-delà de 100 % (gardé : possible, mais à vérifier)."
+            in texte)
+    assert ("Attention : part_enfants_0_2 : toutes les valeurs sont sous 1,5 ; des fractions (0,76) au lieu de "
+            "pourcentages (76) ? Les taux s'écrivent en %.") in texte
+    assert ("Attention : places_psu commune 44003 : 10 en 2022, 100 en 2023 (plus de × 3 en un an : unité "
+            "changée ?)") in texte
+    assert "9 en 2021" not in texte  # 9 puis 10 : rien à signaler
+
+
+def test_la_demonstration_passe_les_memes_controles():
+    # des postes de démonstration portaient jusqu'à 72 ETP : la démonstration est corrigée, pas la plage
+    from portrait.imports.rapport import Rapport, poste_refuse, sans_epci_hors_plage
+    from portrait.regles import cooperation
+    from tests.conftest import RACINE
+
+    postes = pd.read_parquet(RACINE / "data" / "demo" / "cooperation.parquet")
+    rapport = Rapport("cooperation.parquet")
+    assert not [r for r in postes.to_dict("records") if poste_refuse("démonstration", r, rapport)], rapport.erreurs
+    assert len(sans_epci_hors_plage(postes, rapport)) == len(postes)
+    assert postes["etp_valorises"].max() <= cooperation.ETP_POSTE_MAX
+    en_2023 = postes[postes["annee"] == 2023]
+    assert en_2023["etp_valorises"].sum() == pytest.approx(4215.25)  # le total national (~4 227 ETP) gardé
+    assert en_2023.loc[en_2023["departement"] == "16", "etp_valorises"].sum() == pytest.approx(14.75)  # document 003
+
+
+@pytest.mark.parametrize("annee", ["abc", "2031", "nan", "2023.5"])
+def test_annee_illisible_ou_absente_meme_repli(donnees, monkeypatch, annee):
+    # annee=abc et annee=2031 retombaient sur des années différentes, sans un mot : même repli, dit en clair
+    at = ouvrir_page(donnees, monkeypatch, None, "departement:44", annee=annee)
+    alerte = " ".join(w.value for w in at.sidebar.warning)
+    montree = at.query_params["annee"]
+    assert f"Année « {annee} »" in alerte and alerte.endswith(f"Affichage de {montree}."), alerte
+    assert montree == str(at.session_state["sel_annee"]) and montree != annee
