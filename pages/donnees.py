@@ -32,17 +32,17 @@ if fichier is not None:
         st.error(f"{fichier.name} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de 200 Mo. Découpez le fichier "
                  "(par département ou par année) et importez les morceaux.")
     else:
-        try:
-            _, rapport = depot.verifier(fichier.name, cache.racine(), octets, source, departement)
-        except ErreurImport as e:
-            st.error(str(e))
+        lu = cache.depot_lu(fichier.name, octets, source, departement)  # lu une fois par dépôt
+        if isinstance(lu, ErreurImport):
+            st.error(str(lu))
         else:
+            rapport = lu.rapport
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
             if depot.bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
-                entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
+                entree = depot.enregistrer(lu, cache.racine(), fichier.name, octets)
                 st.session_state["message_import"] = f"Import {entree['id']} enregistré : {fichier.name}."
                 st.rerun()
 if message := st.session_state.pop("message_import", None):

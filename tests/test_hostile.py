@@ -14,6 +14,7 @@ from bench import fichiers_hostiles
 from portrait.imports import depot
 from portrait.imports.rapport import ErreurImport
 from portrait.surfaces.cli import main
+from tests.conftest import ouvrir_page
 from tests.test_enquete_flash import REPONSES, export
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -91,3 +92,36 @@ def test_fins_de_ligne_cr_seul(donnees):
     pd.testing.assert_frame_equal(lignes_enquete(donnees, cr), attendu)
     _, rapport = depot.verifier("enquete.csv", donnees, cr, "enquete_flash", "44")
     assert rapport.erreurs[0].startswith("enquete.csv, ligne 4 : commune « Gama » introuvable")
+
+
+@pytest.mark.parametrize("nom, octets, attendu", [
+    ("sans_feuille.xlsx", fichiers_hostiles.classeur_sans_feuille(), "le classeur ne contient aucune feuille"),
+    ("binaire.csv", bytes(range(256)) * 40, "ce n'est ni un fichier texte (CSV) ni un classeur Excel"),
+    ("dimension.xlsx", fichiers_hostiles.bombe_dimension(), "la feuille « Sheet » s'étend sur 1\u202f048\u202f576"),
+])
+def test_page_fichier_illisible_une_phrase(donnees, monkeypatch, nom, octets, attendu):
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.selectbox(key="source").set_value("enquete_flash").run()
+    app.file_uploader(key="fichier").upload(nom, octets, "application/octet-stream").run()
+    assert not app.exception
+    assert app.error[0].value.startswith(f"{nom} : {attendu}"), app.error[0].value
+
+
+def test_page_lit_un_depot_une_fois(donnees, monkeypatch):
+    """Le fichier déposé est lu une fois : ni les passages suivants de la page ni le clic sur « Importer » ne le
+    relisent (avant : une lecture à chaque passage, deux au clic)."""
+    lus = []
+    lire = depot.lire_fichier
+    monkeypatch.setattr(depot, "lire_fichier", lambda *a, **k: lus.append(str(a[0])) or lire(*a, **k))
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    octets = (RACINE / "tests" / "sources" / "txcouv_pe_com.csv").read_bytes()
+    app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", octets, "text/csv").run()
+    app.run()
+    app.run()
+    assert lus == ["txcouv_pe_com.csv"]
+    assert [b.label for b in app.button] == ["Importer 16 valeurs"]
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")
+    # le clic enregistre ce qui a été lu ; seul le passage qui suit l'import relit le fichier, car les données ont
+    # changé (le rapport compte les valeurs qu'il remplacerait)
+    assert lus == ["txcouv_pe_com.csv"] * 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,24 @@ def _octets(fichier: Path, octets: bytes | None) -> bytes:
         return fichier.read_bytes()
     except OSError as e:
         raise ErreurImport(f"{fichier} : fichier introuvable ou illisible ({e.strerror}).") from None
+
+
+@dataclass
+class Lu:
+    """Un fichier lu et validé, rien d'écrit : sa source, ses lignes et son rapport ; la page Données le garde le
+    temps du dépôt pour ne pas relire le fichier à chaque passage ni au clic sur « Importer »."""
+
+    source: str
+    lignes: pd.DataFrame
+    rapport: Rapport
+
+
+def lire(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
+         departement: str | None = None, annee: int | None = None) -> Lu:
+    """Lit et valide un fichier (paramètres de `verifier`) ; rien n'est écrit."""
+    fichier = Path(fichier)
+    src, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee)
+    return Lu(src.nom, lignes, rapport)
 
 
 def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, departement: str | None,
@@ -43,9 +62,8 @@ def verifier(fichier: Path | str, racine: Path | str, octets: bytes | None = Non
     `fichier` : son chemin, ou son seul nom quand `octets` donne son contenu (dépôt dans l'application) ;
     `source` : un nom de sources.SOURCES, ou None pour la reconnaître à ses en-têtes ;
     `departement`, `annee` : ce que l'utilisateur précise pour l'enquête flash."""
-    fichier = Path(fichier)
-    _, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee)
-    return lignes, rapport
+    lu = lire(fichier, racine, octets, source, departement, annee)
+    return lu.lignes, lu.rapport
 
 
 def bloque(source: str | None, rapport: Rapport) -> bool:
@@ -61,9 +79,14 @@ def importer(fichier: Path | str, racine: Path | str, octets: bytes | None = Non
     fichier = Path(fichier)
     octets = _octets(fichier, octets)
     src, lignes, rapport = _lire(fichier, octets, racine, source, departement, annee)
-    if bloque(src.nom, rapport):
-        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + rapport.texte())
-    if lignes.empty:
-        raise ErreurImport(f"{fichier.name} : aucune ligne de données à importer ; rien n'a été écrit.\n"
-                           + rapport.texte())
-    return registre.enregistrer(racine, src.table, lignes, rapport, fichier.name, octets), rapport
+    return enregistrer(Lu(src.nom, lignes, rapport), racine, fichier.name, octets), rapport
+
+
+def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes) -> dict:
+    """Enregistre un fichier déjà lu, tout ou rien, s'il n'est pas bloqué ; rend l'entrée du registre."""
+    if bloque(lu.source, lu.rapport):
+        raise ErreurImport("Import refusé, rien n'a été écrit.\n" + lu.rapport.texte())
+    if lu.lignes.empty:
+        raise ErreurImport(f"{nom_fichier} : aucune ligne de données à importer ; rien n'a été écrit.\n"
+                           + lu.rapport.texte())
+    return registre.enregistrer(racine, sources.SOURCES[lu.source].table, lu.lignes, lu.rapport, nom_fichier, octets)
