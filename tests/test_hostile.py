@@ -125,3 +125,21 @@ def test_page_lit_un_depot_une_fois(donnees, monkeypatch):
     # le clic enregistre ce qui a été lu ; seul le passage qui suit l'import relit le fichier, car les données ont
     # changé (le rapport compte les valeurs qu'il remplacerait)
     assert lus == ["txcouv_pe_com.csv"] * 2
+
+
+def test_gros_csv_lu_par_morceaux_comme_d_un_bloc(donnees, monkeypatch):
+    """Un gros CSV de mesures est validé par morceaux (mémoire bornée) : mêmes valeurs, mêmes erreurs ligne à ligne
+    qu'une lecture d'un bloc ; un doublon entre deux morceaux est refusé aussi."""
+    texte = MESURES + ("commune;99999;2023;naissances;1\ncommune;44002;2023;naissances;s\n"
+                       "commune;44003;2022;naissances;1 234,5\ncommune;44001;2023;naissances;13\n")
+    d_un_bloc, rapport_bloc = depot.verifier("gros.csv", donnees, texte.encode())
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    par_morceaux, rapport = depot.verifier("gros.csv", donnees, texte.encode())
+    pd.testing.assert_frame_equal(par_morceaux, d_un_bloc)
+    assert (rapport.lignes_lues, rapport.lignes_gardees, rapport.valeurs_manquantes, rapport.annees) == \
+        (rapport_bloc.lignes_lues, rapport_bloc.lignes_gardees, rapport_bloc.valeurs_manquantes, rapport_bloc.annees)
+    assert rapport.erreurs[0] == rapport_bloc.erreurs[0]  # ligne 4 : code inconnu, dans le deuxième morceau
+    assert rapport_bloc.erreurs[1] == "gros.csv, ligne 7 : doublon de la ligne 2 (commune 44001, 2023, naissances)."
+    assert rapport.erreurs[1].startswith("gros.csv : commune 44001, 2023, naissances figure deux fois")
+    assert len(rapport.erreurs) == 2

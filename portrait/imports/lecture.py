@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ LIMITE_LIGNES = 500_000  # lignes de la feuille lue
 LIMITE_COLONNES = 1_000  # colonnes de la feuille lue
 LIMITE_CELLULES = 2_000_000  # lignes × colonnes de la feuille lue
 PART_CONTROLE_MAX = 0.02  # part de caractères de contrôle au-delà de laquelle un fichier n'est pas du texte
+FIN_DE_LIGNE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
 CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -97,6 +99,21 @@ def detecter_separateur(premiere_ligne: str) -> str:
 
 def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
     """Lit un CSV quel que soit son séparateur, son encodage et ses fins de ligne."""
+    return next(morceaux_csv(octets, nom_fichier))
+
+
+def _lignes_texte(texte: str) -> Iterator[str]:
+    """Les lignes d'un texte, fins de ligne CRLF, CR seul ou LF ramenées à LF, caractères nuls retirés, une à une :
+    pas de copie du texte entier."""
+    for m in FIN_DE_LIGNE.finditer(texte):
+        if m.start() == m.end():
+            return
+        yield m.group(1).replace("\x00", "") + "\n"
+
+
+def morceaux_csv(octets: bytes, nom_fichier: str, taille: int | None = None) -> Iterator[Tableau]:
+    """Lit un CSV par morceaux d'au plus `taille` lignes de données (None : un seul morceau), mêmes en-têtes et
+    numéros de ligne du fichier : un gros fichier ne tient jamais tout entier en objets Python."""
     texte, encodage = decoder(octets)
     if not texte.strip():
         raise ErreurLecture(f"{nom_fichier} : le fichier est vide.")
@@ -105,11 +122,9 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
         raise ErreurLecture(f"{nom_fichier} : ce n'est ni un fichier texte (CSV) ni un classeur Excel (.xlsx) : son "
                             "début contient des caractères binaires. Enregistrez les données depuis le tableur en "
                             "CSV (séparateur ;) ou en .xlsx, puis déposez ce fichier.")
-    texte = texte.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    premiere = texte.split("\n", 1)[0]
-    sep = detecter_separateur(premiere)
-    lecteur = csv.reader(io.StringIO(texte), delimiter=sep)
-    lignes, numeros = [], []
+    sep = detecter_separateur(next(_lignes_texte(texte), ""))
+    lecteur = csv.reader(_lignes_texte(texte), delimiter=sep)
+    lignes, numeros, produit = [], [], False
     bruts: list[str] | None = None
     try:
         for ligne in lecteur:
@@ -121,10 +136,15 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
                 continue
             lignes.append(ligne)
             numeros.append(numero)
+            if taille is not None and len(lignes) >= taille:
+                yield Tableau(nom_fichier, [normaliser_entete(e) for e in bruts], lignes, numeros, encodage, sep, bruts)
+                lignes, numeros, produit = [], [], True
     except csv.Error as e:
-        raise ErreurLecture(f"{nom_fichier}, ligne {lecteur.line_num} : CSV mal formé ({e}).") from None
+        raise ErreurLecture(f"{nom_fichier}, ligne {lecteur.line_num} : CSV mal formé ({e}). Enregistrez-le à nouveau "
+                            "depuis le tableur (CSV, séparateur ;).") from None
     bruts = bruts or []
-    return Tableau(nom_fichier, [normaliser_entete(e) for e in bruts], lignes, numeros, encodage, sep, bruts)
+    if lignes or not produit:
+        yield Tableau(nom_fichier, [normaliser_entete(e) for e in bruts], lignes, numeros, encodage, sep, bruts)
 
 
 def verifier_archive(octets: bytes, nom_fichier: str) -> None:
@@ -238,9 +258,14 @@ def lire_fichier(chemin: Path | str, octets: bytes | None = None) -> Tableau:
             octets = chemin.read_bytes()
         except OSError as e:
             raise ErreurLecture(f"{chemin} : fichier introuvable ou illisible ({e.strerror}).") from None
-    if chemin.suffix.lower() in (".xlsx", ".xlsm") or octets[:2] == b"PK":
+    if est_classeur(chemin, octets):
         return lire_xlsx(octets, chemin.name)
     return lire_csv(octets, chemin.name)
+
+
+def est_classeur(chemin: Path, octets: bytes) -> bool:
+    """Un classeur Excel, d'après son extension ou sa signature ZIP ; sinon un CSV."""
+    return Path(chemin).suffix.lower() in (".xlsx", ".xlsm") or octets[:2] == b"PK"
 
 
 def lire_nombre(texte: str) -> float | None:
