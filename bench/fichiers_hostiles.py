@@ -143,3 +143,33 @@ def mesurer_refus(fabrique: str) -> dict:
         message = str(e)
     return {"secondes": time.perf_counter() - debut, "pic_mo": pic_memoire_mo(), "octets": len(octets),
             "message": message}
+
+
+def mesurer_import_csv(lignes: int = 2_000_000) -> dict:
+    """Importe un CSV de mesures de `lignes` lignes dans une copie des données livrées : secondes, pic de mémoire du
+    processus (à lancer dans un processus à part), et pic rapporté à la taille du fichier."""
+    import shutil
+    import tempfile
+    import time
+
+    import pandas as pd
+
+    from portrait.imports import depot
+    from portrait.regles import catalogue
+
+    with tempfile.TemporaryDirectory() as dossier:
+        racine = Path(dossier) / "data"
+        shutil.copytree(Path(__file__).resolve().parent.parent / "data", racine,
+                        ignore=shutil.ignore_patterns("imports"))
+        codes = list(pd.read_parquet(racine / "reference" / "communes.parquet")["code"])
+        comptes = [i.id for i in catalogue.CATALOGUE if i.nature == "compte"]
+        fichier = gros_csv(Path(dossier) / "gros.csv", codes, comptes, lignes)
+        del codes
+        avant = pic_memoire_mo()
+        debut = time.perf_counter()
+        _, rapport = depot.importer(fichier, racine)
+        secondes = time.perf_counter() - debut
+        taille_mo = fichier.stat().st_size / 2**20
+    pic = pic_memoire_mo()
+    return {"lignes": lignes, "taille_mo": taille_mo, "secondes": secondes, "pic_mo": pic, "avant_mo": avant,
+            "rapport_taille": pic / taille_mo, "valeurs_gardees": rapport.lignes_gardees}
