@@ -204,8 +204,21 @@ def mode_carte() -> dict:
     return {"poids_mo": poids, "navigateur": navigateur.mesurer(SORTIE)}
 
 
+def mode_imports_hostiles() -> dict:
+    """Les deux bombes XLSX refusées et le CSV de 2 millions de lignes importé, chacun dans son processus (VmHWM)."""
+    def mesure(appel: str) -> dict:
+        sortie = subprocess.run([sys.executable, "-c", "import json; from bench import fichiers_hostiles as f; "
+                                 f"print(json.dumps(f.{appel}))"], capture_output=True, text=True, cwd=RACINE)
+        if sortie.returncode != 0:
+            raise SystemExit(f"{appel} en échec :\n{sortie.stderr}")
+        return json.loads(sortie.stdout.strip().splitlines()[-1])
+    return {"bombe_xml": mesure("mesurer_refus('bombe_xml')"),
+            "bombe_dimension": mesure("mesurer_refus('bombe_dimension')"),
+            "csv_2m": mesure("mesurer_import_csv()")}
+
+
 MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
-         "vues": mode_vues, "pages": mode_pages, "carte": mode_carte}
+         "vues": mode_vues, "pages": mode_pages, "carte": mode_carte, "imports_hostiles": mode_imports_hostiles}
 
 
 def dans_un_processus(mode: str) -> dict:
@@ -303,6 +316,17 @@ def ecrire_resultats(r: dict) -> str:
                "|---|---:|---:|---:|---:|---:|"]
     lignes += [f"| {nom} | {ms(v['page'], 2)} | {ms(v['plancher'], 2)} | × {ms(v['rapport'], 2)} | "
                f"{ms(v['figure'], 2)} | × {ms(v['rapport_figure'], 2)} |" for nom, v in k["navigateur"].items()]
+    h = r["imports_hostiles"]
+    lignes += ["", "## Fichiers hostiles (chacun dans son processus ; pic = VmHWM du processus entier)", "",
+               "| fichier | taille | résultat | temps (s) | pic de mémoire (Mo) |", "|---|---:|---|---:|---:|"]
+    for nom, cle in (("XLSX, feuille de 1,2 Go décompressée", "bombe_xml"),
+                     ("XLSX, dimension A1:XFD1048576", "bombe_dimension")):
+        lignes.append(f"| {nom} | {ms(h[cle]['octets'] / 2**20)} Mo | refusé | {ms(h[cle]['secondes'], 2)} | "
+                      f"{ms(h[cle]['pic_mo'], 0)} |")
+    g = h["csv_2m"]
+    lignes.append(f"| CSV de mesures, {ms(g['lignes'], 0)} lignes | {ms(g['taille_mo'])} Mo | importé "
+                  f"({ms(g['valeurs_gardees'], 0)} valeurs) | {ms(g['secondes'], 1)} | {ms(g['pic_mo'], 0)} "
+                  f"(× {ms(g['rapport_taille'])} le fichier) |")
     cibles = [
         ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
         ("portrait de la France ≤ 150 ms", d["portrait"]["France"]["mediane"] <= 150),
@@ -314,6 +338,9 @@ def ecrire_resultats(r: dict) -> str:
         ("mémoire DuckDB ≤ 1/4 de pandas en mémoire", d["memoire_mo"] <= m["memoire_mo"] / 4),
         ("carte d'un département ≤ 1,5 Mo", all(v <= 1.5 for n, v in k["poids_mo"].items() if "France" not in n)),
         ("carte dans le navigateur ≤ 1,25 × plancher", all(v["rapport"] <= 1.25 for v in k["navigateur"].values())),
+        ("bombes XLSX refusées en moins de 5 s et 300 Mo",
+         all(h[b]["secondes"] < 5 and h[b]["pic_mo"] < 300 for b in ("bombe_xml", "bombe_dimension"))),
+        ("CSV de 2 millions de lignes : pic ≤ 5 × le fichier", g["rapport_taille"] <= 5),
     ]
     lignes += ["", "## Cibles", "", "| cible | atteinte |", "|---|---|"]
     lignes += [f"| {nom} | {ok(b)} |" for nom, b in cibles]

@@ -34,18 +34,18 @@ if fichier is not None:
                  "Découpez le fichier "
                  "(par département ou par année) et importez les morceaux.")
     else:
-        try:
-            _, rapport = depot.verifier(fichier.name, cache.racine(), octets, source, departement)
-        except ErreurImport as e:
-            st.error(markdown_litteral(str(e)))  # le message cite le nom du fichier et ses cellules
+        lu = cache.depot_lu(fichier.name, octets, source, departement)  # lu une fois par dépôt
+        if isinstance(lu, ErreurImport):
+            st.error(markdown_litteral(str(lu)))  # le message cite le nom du fichier et ses cellules
         else:
+            rapport = lu.rapport
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
             if depot.bloque(source, rapport):
                 st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
             elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
                 try:  # disque plein, dossier en lecture seule : une phrase, les données d'avant
-                    entree, _ = depot.importer(fichier.name, cache.racine(), octets, source, departement)
+                    entree = depot.enregistrer(lu, cache.racine(), fichier.name, octets)
                 except ErreurImport as e:
                     st.error(markdown_litteral(str(e)))
                 else:

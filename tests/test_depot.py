@@ -26,13 +26,13 @@ def lancer(*args) -> tuple[int, str, str]:
 
 def test_la_page_et_la_ligne_de_commande_passent_par_le_meme_depot(donnees, monkeypatch):
     appels = []
-    verifier = depot.verifier
+    lire = depot.lire  # la page garde ce qu'elle a lu (cache.depot_lu) ; la ligne de commande passe par verifier
 
     def espion(fichier, *args, **kwargs):
         appels.append(Path(fichier).name)
-        return verifier(fichier, *args, **kwargs)
+        return lire(fichier, *args, **kwargs)
 
-    monkeypatch.setattr(depot, "verifier", espion)
+    monkeypatch.setattr(depot, "lire", espion)
     fichier = SOURCES / "txcouv_pe_com.csv"
     page = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
     page.file_uploader(key="fichier").upload(fichier.name, fichier.read_bytes(), "text/csv").run()

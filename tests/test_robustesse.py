@@ -20,7 +20,7 @@ from portrait.imports import depot
 from portrait.imports.lecture import lire_fichier
 from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, COLONNES_MESURES, ErreurImport, Rapport
 from portrait.imports.registre import annuler
-from portrait.regles import catalogue
+from portrait.regles import catalogue, cooperation
 from tests.conftest import ecrire_donnees
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -157,3 +157,41 @@ def test_formules_neutralisees_a_l_export():
 
     lignes = list(csv.reader(io.StringIO(csv_excel(df).decode("utf-8-sig")), delimiter=";"))[1:]
     assert [ligne[0] for ligne in lignes] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@A1", "Pornic"]
+
+
+def entetes_enquete() -> str:
+    from tests.test_enquete_flash import BLOC, DEBUT, QUESTIONS, THEMES
+
+    return ";".join(DEBUT + QUESTIONS + [q.format(t=t) for t in THEMES for q in BLOC]) + "\n"
+
+
+cellule_postes = st.one_of(
+    st.sampled_from(["alpha", "Bêta", "Gama", "15/09/2024 10:00:00", "2024-09-15", "0,5", "1.5", "-5", "1e308",
+                     "Oui", "Non", "", "s", "epci", "commune", "200000001", "44001", "petite_enfance", "handicap",
+                     "2023", "2023.9", "=cmd|' /C calc'!A0", "\x00", '"', ";", "\r"]),
+    st.text(max_size=10),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=st.sampled_from(["enquete_flash", "cooperation"]),
+       entete=st.sampled_from(["enquete", "annee;niveau;code;thematique;etp_valorises;etp_reels;copil\n", "", "a\n"]),
+       lignes=st.lists(st.lists(cellule_postes, max_size=40), max_size=6), sep=separateur,
+       enc=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le"]),
+       fin=st.sampled_from(["\n", "\r\n", "\r"]), annee=st.sampled_from([None, 2024]))
+def test_postes_arbitraires_message_ou_rapport(dossier, source, entete, lignes, sep, enc, fin, annee):
+    """Enquête flash et fichier des postes : jamais d'exception non prévue ; un rapport juste, ou une ErreurImport
+    qui nomme le fichier ; rien d'écrit."""
+    entete = entetes_enquete() if entete == "enquete" else entete
+    texte = entete.replace(";", sep) + fin.join(sep.join(c) for c in lignes)
+    octets = encoder(texte, enc)
+    try:
+        df, rapport = depot.verifier("postes.csv", dossier, octets, source, "44", annee)
+    except ErreurImport as e:
+        assert str(e).startswith("postes.csv") or "Fichier : postes.csv" in str(e), str(e)
+    else:
+        assert list(df.columns) == list(cooperation.COLONNES)
+        assert rapport.lignes_gardees == len(df) and rapport.lignes_lues >= 0
+        assert df["etp_valorises"].notna().all() and df["annee"].between(ANNEE_MIN, ANNEE_MAX).all()
+        assert rapport.texte().startswith("Fichier : postes.csv")
+    assert not Chemins(dossier).registre.exists()

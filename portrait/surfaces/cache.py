@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,8 @@ import streamlit as st
 from portrait.donnees import jeux
 from portrait.donnees.connexion import DOSSIER_DONNEES, Chemins, connecter
 from portrait.donnees.requetes import Requetes
+from portrait.imports import depot
+from portrait.imports.rapport import ErreurImport
 from portrait.regles import tensions as regles
 from portrait.vues import accueil as vues_accueil
 from portrait.vues import cooperation as vues_cooperation
@@ -123,3 +126,19 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
     """La vue Coopération d'une sélection, partagée entre les sessions (la page ne la modifie pas)."""
     return vues_cooperation.vue_cooperation(requetes()[0], cadre, annee, forfait, filtres, ratio, noms_visibles,
                                             france=donnees_france(sig, annee))
+
+
+def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None) -> depot.Lu | ErreurImport:
+    """Le fichier déposé lu une fois par dépôt (clé : empreinte SHA-256 du contenu, source, département et état des
+    données), gardé dans la session : ni les passages suivants de la page ni le clic sur « Importer » ne le relisent.
+    Un refus est gardé aussi (un fichier hostile n'est lu qu'une fois)."""
+    r = racine()
+    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, signature(r))
+    garde = st.session_state.get("_depot_lu")
+    if garde is None or garde[0] != cle:
+        try:
+            lu = depot.lire(nom, r, octets, source, departement)
+        except ErreurImport as e:
+            lu = e
+        garde = st.session_state["_depot_lu"] = (cle, lu)
+    return garde[1]

@@ -1,0 +1,147 @@
+"""Fichiers hostiles ou malchanceux (issue 16) : travail borné par dépôt, une phrase française à chaque échec."""
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from bench import fichiers_hostiles
+from portrait.imports import depot
+from portrait.imports.rapport import ErreurImport
+from portrait.surfaces.cli import main
+from tests.conftest import ouvrir_page
+from tests.test_enquete_flash import REPONSES, export
+
+RACINE = Path(__file__).resolve().parent.parent
+MESURES = "niveau;code;annee;indicateur;valeur\ncommune;44001;2023;naissances;12\ncommune;16001;2023;places_psu;3\n"
+
+
+def nouveau_classeur() -> bytes:
+    """Un classeur tout neuf, jamais rempli : ce qu'Excel enregistre quand on sauve un classeur vide."""
+    tampon = io.BytesIO()
+    openpyxl.Workbook().save(tampon)
+    return tampon.getvalue()
+
+
+@pytest.mark.parametrize("fabrique, limite", [
+    ("bombe_xml", "au-delà de la limite de 100 Mo par partie"),
+    ("bombe_dimension", "1\u202f048\u202f576 lignes (limite : 500\u202f000)"),
+])
+def test_bombes_xlsx_refusees_vite_et_sans_memoire(fabrique, limite):
+    """Dans un processus à part (son pic de mémoire, VmHWM, est le sien) : le refus nomme la limite, en moins de 5 s
+    et 300 Mo. Avant : 602 s et 5,4 Go pour la première, 589 s à 100 % de processeur pour la seconde."""
+    sortie = subprocess.run([sys.executable, "-c", "import json; from bench.fichiers_hostiles import mesurer_refus; "
+                             f"print(json.dumps(mesurer_refus({fabrique!r})))"],
+                            capture_output=True, text=True, cwd=RACINE, timeout=120)
+    assert sortie.returncode == 0, sortie.stderr
+    mesure = json.loads(sortie.stdout.strip().splitlines()[-1])
+    assert mesure["message"].startswith(f"{fabrique}.xlsx : ") and limite in mesure["message"], mesure["message"]
+    assert mesure["secondes"] < 5 and mesure["pic_mo"] < 300, mesure
+
+
+@pytest.mark.parametrize("nom, octets, attendu", [
+    ("sans_feuille.xlsx", fichiers_hostiles.classeur_sans_feuille(), "le classeur ne contient aucune feuille"),
+    ("vide.xlsx", nouveau_classeur(), "la feuille « Sheet » n'a pas d'en-têtes en ligne 1 (elle est vide)"),
+    ("binaire.csv", bytes(range(256)) * 40, "ce n'est ni un fichier texte (CSV) ni un classeur Excel"),
+])
+@pytest.mark.parametrize("source", ["enquete_flash", "cooperation", None])
+def test_fichier_illisible_une_phrase(donnees, nom, octets, attendu, source):
+    """Classeur sans feuille (avant : IndexError), classeur neuf, fichier binaire : le nom du fichier et quoi faire."""
+    with pytest.raises(ErreurImport) as e:
+        depot.verifier(nom, donnees, octets, source, "44", 2024)
+    assert str(e.value).startswith(f"{nom} : {attendu}"), str(e.value)
+
+
+@pytest.mark.parametrize("nom, octets", [("sans_feuille.xlsx", fichiers_hostiles.classeur_sans_feuille()),
+                                         ("binaire.csv", bytes(range(256)) * 40)])
+def test_cli_fichier_illisible_sans_trace(donnees, tmp_path, capsys, nom, octets):
+    f = tmp_path / nom
+    f.write_bytes(octets)
+    assert main(["import", "enquete-flash", str(f), "--departement", "44", "--data-dir", str(donnees)]) == 1
+    erreur = capsys.readouterr().err
+    assert erreur.startswith(f"{nom} : ") and "Traceback" not in erreur
+
+
+def lignes_enquete(donnees, octets: bytes) -> pd.DataFrame:
+    df, rapport = depot.verifier("enquete.csv", donnees, octets, "enquete_flash", "44")
+    assert rapport.lignes_lues == 3 and len(rapport.erreurs) == 1  # « Gama » introuvable
+    return df
+
+
+@pytest.mark.parametrize("encodage", ["utf-16", "utf-16-le", "utf-16-be"])  # « utf-16 » : avec BOM
+def test_utf16_lu_comme_utf8(donnees, encodage):
+    """UTF-16 avec ou sans BOM : les mêmes postes qu'en UTF-8 (avant : en-têtes lus « yniveau », questions aux
+    apostrophes typographiques perdues)."""
+    texte = export(REPONSES).decode("utf-8-sig")
+    attendu = lignes_enquete(donnees, texte.encode("utf-8"))
+    pd.testing.assert_frame_equal(lignes_enquete(donnees, texte.encode(encodage)), attendu)
+    df, rapport = depot.verifier("mesures.csv", donnees, MESURES.encode(encodage))
+    assert rapport.source == "fichier de mesures générique" and list(df["valeur"]) == [12.0, 3.0]
+
+
+def test_fins_de_ligne_cr_seul(donnees):
+    """Fins de ligne CR seules (vieux Mac) : les mêmes postes qu'avec CRLF ; numéro de ligne juste dans le rapport."""
+    octets = export(REPONSES)
+    attendu = lignes_enquete(donnees, octets)
+    cr = octets.replace(b"\r\n", b"\r")
+    pd.testing.assert_frame_equal(lignes_enquete(donnees, cr), attendu)
+    _, rapport = depot.verifier("enquete.csv", donnees, cr, "enquete_flash", "44")
+    assert rapport.erreurs[0].startswith("enquete.csv, ligne 4 : commune « Gama » introuvable")
+
+
+@pytest.mark.parametrize("nom, octets, attendu", [
+    ("sans_feuille.xlsx", fichiers_hostiles.classeur_sans_feuille(), "le classeur ne contient aucune feuille"),
+    ("binaire.csv", bytes(range(256)) * 40, "ce n'est ni un fichier texte (CSV) ni un classeur Excel"),
+    ("dimension.xlsx", fichiers_hostiles.bombe_dimension(), "la feuille « Sheet » s'étend sur 1\u202f048\u202f576"),
+])
+def test_page_fichier_illisible_une_phrase(donnees, monkeypatch, nom, octets, attendu):
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.selectbox(key="source").set_value("enquete_flash").run()
+    app.file_uploader(key="fichier").upload(nom, octets, "application/octet-stream").run()
+    assert not app.exception
+    affiche = re.sub(r"\\(.)", r"\1", app.error[0].value)  # le Markdown échappé (noms de fichiers), tel qu'affiché
+    assert affiche.startswith(f"{nom} : {attendu}"), affiche
+
+
+def test_page_lit_un_depot_une_fois(donnees, monkeypatch):
+    """Le fichier déposé est lu une fois : ni les passages suivants de la page ni le clic sur « Importer » ne le
+    relisent (avant : une lecture à chaque passage, deux au clic)."""
+    lus = []
+    lire = depot.lire_fichier
+    monkeypatch.setattr(depot, "lire_fichier", lambda *a, **k: lus.append(str(a[0])) or lire(*a, **k))
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    octets = (RACINE / "tests" / "sources" / "txcouv_pe_com.csv").read_bytes()
+    app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", octets, "text/csv").run()
+    app.run()
+    app.run()
+    assert lus == ["txcouv_pe_com.csv"]
+    assert [b.label for b in app.button] == ["Importer 16 valeurs"]
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")
+    # le clic enregistre ce qui a été lu ; seul le passage qui suit l'import relit le fichier, car les données ont
+    # changé (le rapport compte les valeurs qu'il remplacerait)
+    assert lus == ["txcouv_pe_com.csv"] * 2
+
+
+def test_gros_csv_lu_par_morceaux_comme_d_un_bloc(donnees, monkeypatch):
+    """Un gros CSV de mesures est validé par morceaux (mémoire bornée) : mêmes valeurs, mêmes erreurs ligne à ligne
+    qu'une lecture d'un bloc ; un doublon entre deux morceaux est refusé aussi."""
+    texte = MESURES + ("commune;99999;2023;naissances;1\ncommune;44002;2023;naissances;s\n"
+                       "commune;44003;2022;naissances;1 234\ncommune;44001;2023;naissances;13\n")
+    d_un_bloc, rapport_bloc = depot.verifier("gros.csv", donnees, texte.encode())
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    par_morceaux, rapport = depot.verifier("gros.csv", donnees, texte.encode())
+    pd.testing.assert_frame_equal(par_morceaux, d_un_bloc)
+    assert (rapport.lignes_lues, rapport.lignes_gardees, rapport.valeurs_manquantes, rapport.annees) == \
+        (rapport_bloc.lignes_lues, rapport_bloc.lignes_gardees, rapport_bloc.valeurs_manquantes, rapport_bloc.annees)
+    assert rapport.erreurs[0] == rapport_bloc.erreurs[0]  # ligne 4 : code inconnu, dans le deuxième morceau
+    assert rapport_bloc.erreurs[1] == "gros.csv, ligne 7 : doublon de la ligne 2 (commune 44001, 2023, naissances)."
+    assert rapport.erreurs[1].startswith("gros.csv : commune 44001, 2023, naissances figure deux fois")
+    assert len(rapport.erreurs) == 2
