@@ -9,6 +9,7 @@ ctx = ecran.contexte()
 themes = list(catalogue.THEMES_DETAIL)
 url.parametre_url("theme", themes, "taux de couverture petite enfance")
 titre = st.empty()
+resume = st.empty()
 c1, c2 = st.columns([2, 1])
 theme = c1.selectbox("Choix de l'indicateur", themes, key="theme")
 modes = list(catalogue.THEMES_DETAIL[theme])
@@ -24,6 +25,7 @@ if st.session_state["communes"] != vue.choix:
     vue = cache.detail(ctx.signature, ctx.territoire, ctx.annee, theme, mode, tuple(st.session_state["communes"]))
 
 titre.title(vue.titre)
+ecran.resume(vue.resume, resume)
 ecran.bandeau_demo(vue.demo)
 ecran.tableau(vue.tableau, complement="Cliquez sur un en-tête pour trier.",
               height=min(38 + 35 * len(vue.tableau.valeurs), 600))

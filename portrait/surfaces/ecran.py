@@ -134,6 +134,12 @@ def bandeau_demo(demo: bool) -> None:
         st.warning(commun.BANDEAU_DEMO, icon=":material/science:")
 
 
+def resume(phrases: list[str], zone=None) -> None:
+    """Le résumé écrit d'une page (vues/*.py : resume), en tête, en un paragraphe ; `zone` : où l'écrire."""
+    if phrases:
+        (zone or st).markdown(" ".join(phrases).replace("*", "\\*"))
+
+
 def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, **options):
     """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
     au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites

@@ -15,6 +15,7 @@ import plotly.io as pio
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import tensions
+from portrait.vues import accueil as vue_accueil
 from portrait.vues import commun, graphiques
 from portrait.vues import cooperation as vue_cooperation
 from portrait.vues import francais as fr
@@ -143,7 +144,7 @@ def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
     return d
 
 
-def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+def _pptx(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches, Pt
@@ -163,11 +164,15 @@ def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
         return boite
 
     couverture = prs.slides.add_slide(vide)
-    zone_texte(couverture, 0.8, 2.4, 11.7, 1.2, titre, 36, gras=True)
-    zone_texte(couverture, 0.8, 3.7, 11.7, 0.8, f"Portrait de territoire petite enfance · fiche produite le "
+    zone_texte(couverture, 0.8, 0.5, 11.7, 1.0, titre, 36, gras=True)
+    zone_texte(couverture, 0.8, 1.5, 11.7, 0.6, f"Portrait de territoire petite enfance · fiche produite le "
                f"{date.today():%d/%m/%Y}", 18)
+    boite = zone_texte(couverture, 0.8, 2.4, 11.7, 4.0, resume[0] if resume else "", 20)
+    for phrase in resume[1:]:  # le résumé écrit de la page Accueil, une phrase par paragraphe
+        p = boite.text_frame.add_paragraph()
+        p.text, p.font.size, p.space_before = phrase, Pt(20), Pt(10)
     if demo:
-        zone_texte(couverture, 0.8, 4.5, 11.7, 0.8, MENTION_DEMO, 16, couleur="B00020")
+        zone_texte(couverture, 0.8, 6.6, 11.7, 0.6, MENTION_DEMO, 16, couleur="B00020")
     for diapo in d:
         s = prs.slides.add_slide(vide)
         zone_texte(s, 0.4, 0.2, 12.5, 0.7, diapo.titre, 24, gras=True)
@@ -222,14 +227,20 @@ def figure_tableau(diapo: Diapositive) -> go.Figure:
     return fig
 
 
-def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+def _pdf(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     ecrivain = PdfWriter()
     couverture = go.Figure()
-    couverture.add_annotation(text=f"<b>{titre}</b><br><br>Portrait de territoire petite enfance · fiche produite "
-                              f"le {date.today():%d/%m/%Y}" + (f"<br><br>{MENTION_DEMO}" if demo else ""),
-                              x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 30})
+    couverture.add_annotation(text=f"<b>{titre}</b><br>Portrait de territoire petite enfance · fiche produite "
+                              f"le {date.today():%d/%m/%Y}", x=0, y=1, xref="paper", yref="paper", showarrow=False,
+                              xanchor="left", yanchor="top", align="left", font={"size": 34})
+    couverture.add_annotation(text="<br><br>".join(graphiques.couper(p, 95) for p in resume), x=0, y=0.78,
+                              xref="paper", yref="paper", showarrow=False, xanchor="left", yanchor="top",
+                              align="left", font={"size": 26})
+    if demo:
+        couverture.add_annotation(text=MENTION_DEMO, x=0, y=0, xref="paper", yref="paper", showarrow=False,
+                                  xanchor="left", yanchor="bottom", font={"size": 24, "color": "#B00020"})
     couverture.update_xaxes(visible=False)
     couverture.update_yaxes(visible=False)
     couverture.update_layout(template="plotly_white")
@@ -258,4 +269,5 @@ def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx",
     """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF."""
     d, nom, demo = diapositives(req, territoire, annee, filtres)
     titre = f"{nom} · {annee}"
-    return _pptx(d, titre, demo) if format_ == "pptx" else _pdf(d, titre, demo)
+    resume = vue_accueil.accueil(req, territoire, annee).resume  # les phrases mêmes de la page Accueil
+    return _pptx(d, titre, demo, resume) if format_ == "pptx" else _pdf(d, titre, demo, resume)
