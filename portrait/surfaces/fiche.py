@@ -34,6 +34,7 @@ TAILLE_TEXTE = 22  # px : la phrase des filtres, sous le titre d'une page PDF
 CARACTERES_TEXTE = 125  # caractères par ligne de cette phrase
 CARACTERES_SOURCE = 110  # caractères par ligne d'une source de 24 px sur 1 600 px
 CARACTERES_COLONNE = 28  # largeur (en caractères) d'une colonne de texte qui passe à la ligne
+HAUTEUR_LIGNE_MAX = 130  # px : un tableau de trois lignes remplit aussi sa page
 _serveur_demarre = False
 
 
@@ -353,7 +354,7 @@ def figure_tableau(diapo: Diapositive) -> go.Figure:
         taille -= 1
     entete = int(lignes_entete(t.columns, largeurs, taille) * taille * 1.3 + 12)
     # des lignes assez hautes pour remplir la page (pas de diapositive à moitié vide), sans déborder sur la source
-    hauteur_ligne = max(int(taille * 1.9), min(80, (disponible - entete) // max(len(t), 1)))
+    hauteur_ligne = max(int(taille * 1.9), min(HAUTEUR_LIGNE_MAX, (disponible - entete) // max(len(t), 1)))
     fig = go.Figure(go.Table(
         columnwidth=largeurs,
         header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
