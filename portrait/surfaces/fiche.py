@@ -134,15 +134,15 @@ def texte_cellule(valeur, formateur) -> str:
     return fr.NON_DISPONIBLE if fr.manquant(valeur) else str(valeur)
 
 
-def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres()
-                 ) -> tuple[list[Diapositive], str, bool]:
+def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
+                 france: vue_cooperation.DonneesFrance | None = None) -> tuple[list[Diapositive], str, bool]:
     """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
     donnés, rappelés sur la diapositive), coopération."""
     nom = jeux.territoire(req, territoire)["nom"]
     d, demo = diapositives_synthese(req, territoire, annee)
     cadre = jeux.cadre_tensions(req, territoire)
     d += diapositives_tensions(req, cadre, annee, filtres)
-    d += diapositives_cooperation(req, cadre, annee, filtres)
+    d += diapositives_cooperation(req, cadre, annee, filtres, france)
     return d, nom, demo
 
 
@@ -219,11 +219,11 @@ def textes_marques(vue: vue_tensions.VueTensions) -> pd.DataFrame:
     return sortie
 
 
-def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
-                             filtres: tensions.Filtres = tensions.Filtres()) -> list[Diapositive]:
+def diapositives_cooperation(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
+                             france: vue_cooperation.DonneesFrance | None = None) -> list[Diapositive]:
     """Chargés de coopération CTG, la vue de la page : le tableau par EPCI, puis les priorités (tension SPPE des
     communes avec les filtres de la fiche, médianes de tous les EPCI de France)."""
-    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres)
+    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres, france=france)
     tableau_c = vue.tableau.valeurs[["EPCI", "ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
                                      "Financement estimé (€)", "Alertes"]]
     d = [Diapositive(vue.tableau.titre, vue.note, tableau=part, formats=vue.tableau.formats)
@@ -410,9 +410,11 @@ def _pdf(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -
 
 
 def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx",
-          filtres: tensions.Filtres = tensions.Filtres()) -> bytes:
-    """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF."""
-    d, nom, demo = diapositives(req, territoire, annee, filtres)
+          filtres: tensions.Filtres = tensions.Filtres(), france: vue_cooperation.DonneesFrance | None = None
+          ) -> bytes:
+    """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF ; `france` : les repères nationaux de
+    la page Coopération déjà calculés (le cache de l'application), sinon ils le sont ici (plusieurs secondes)."""
+    d, nom, demo = diapositives(req, territoire, annee, filtres, france)
     titre = f"{nom} · {annee}"
     resume = vue_accueil.accueil(req, territoire, annee).resume  # les phrases mêmes de la page Accueil
     return _pptx(d, titre, demo, resume) if format_ == "pptx" else _pdf(d, titre, demo, resume)
