@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -217,8 +218,37 @@ def mode_imports_hostiles() -> dict:
             "csv_2m": mesure("mesurer_import_csv()")}
 
 
+
+FICHES = (("EPCI (Pornic Agglo)", "epci:200067346"), ("département (Loire-Atlantique)", "departement:44"))
+CIBLE_FICHE_S = 5.0  # secondes, fiche PDF de la Loire-Atlantique (issue 17)
+
+
+def mode_fiche() -> dict:
+    """Temps de la fiche COPIL (PDF et PPTX) d'un EPCI et d'un département, à chaud (Kaleido démarré, repères
+    nationaux lus une fois) : médiane de 3 ; et la part du contenu (vues) hors images."""
+    from pypdf import PdfReader
+
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
+    from portrait.surfaces import fiche
+    from portrait.vues import cooperation
+
+    req = Requetes(connecter(RACINE / "data"))
+    france = cooperation.donnees_france(req, ANNEE)  # comme le cache de l'application : une fois par année
+    fiche.fiche(req, FICHES[0][1], ANNEE, "pdf", france=france)  # chauffe : Kaleido, caches de DuckDB
+    res = {}
+    for nom, t in FICHES:
+        pages = len(PdfReader(io.BytesIO(fiche.fiche(req, t, ANNEE, "pdf", france=france))).pages)
+        res[nom] = {"pages": pages,
+                    "pdf": chrono(lambda t=t: fiche.fiche(req, t, ANNEE, "pdf", france=france), n=3),
+                    "pptx": chrono(lambda t=t: fiche.fiche(req, t, ANNEE, "pptx", france=france), n=3),
+                    "contenu": chrono(lambda t=t: fiche.diapositives(req, t, ANNEE, france=france), n=3)}
+    return res
+
+
 MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
-         "vues": mode_vues, "pages": mode_pages, "carte": mode_carte, "imports_hostiles": mode_imports_hostiles}
+         "vues": mode_vues, "pages": mode_pages, "carte": mode_carte, "imports_hostiles": mode_imports_hostiles,
+         "fiche": mode_fiche}
 
 
 def dans_un_processus(mode: str) -> dict:
@@ -327,7 +357,15 @@ def ecrire_resultats(r: dict) -> str:
     lignes.append(f"| CSV de mesures, {ms(g['lignes'], 0)} lignes | {ms(g['taille_mo'])} Mo | importé "
                   f"({ms(g['valeurs_gardees'], 0)} valeurs) | {ms(g['secondes'], 1)} | {ms(g['pic_mo'], 0)} "
                   f"(× {ms(g['rapport_taille'])} le fichier) |")
+    f = r.get("fiche", {})
+    lignes += ["", "## Fiche COPIL (à chaud, médiane de 3)", "",
+               "| territoire | pages | PDF (s) | PPTX (s) | dont contenu, sans images (s) |",
+               "|---|---:|---:|---:|---:|"]
+    lignes += [f"| {nom} | {v['pages']} | {ms(v['pdf']['mediane'] / 1000, 2)} | {ms(v['pptx']['mediane'] / 1000, 2)} | "
+               f"{ms(v['contenu']['mediane'] / 1000, 2)} |" for nom, v in f.items()]
     cibles = [
+        *((f"fiche PDF de la Loire-Atlantique ≤ {ms(CIBLE_FICHE_S)} s",
+           f[FICHES[1][0]]["pdf"]["mediane"] <= 1000 * CIBLE_FICHE_S) for _ in [0] if f),
         ("portrait d'un EPCI ≤ 30 ms", d["portrait"]["EPCI (Pornic Agglo)"]["mediane"] <= 30),
         ("portrait de la France ≤ 150 ms", d["portrait"]["France"]["mediane"] <= 150),
         *((f"page {nom} ≤ {c} ms à chaud", p[nom]["mediane"] <= c) for nom, c in CIBLES_PAGES.items()),

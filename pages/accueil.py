@@ -9,6 +9,7 @@ vue = cache.accueil(ctx.signature, ctx.territoire, ctx.annee)
 
 st.title(vue.titre)
 st.caption(vue.legende)
+ecran.resume(vue.resume)
 ecran.bandeau_demo(vue.demo)
 ecran.chiffres(vue.chiffres, par_rangee=5)
 ecran.tableau(vue.comparaison, transposer=True)

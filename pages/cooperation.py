@@ -22,6 +22,7 @@ vue = cache.vue_cooperation(ctx.signature, cadre, ctx.annee, forfait, filtres, r
 with entete:
     st.title(vue.titre)
     st.caption(vue.sous_titre)
+    ecran.resume(vue.resume)
 ecran.bandeau_demo(vue.demo)
 for colonne, c in zip(st.columns(4), vue.chiffres):
     colonne.metric(c.libelle, c.valeur)

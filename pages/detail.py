@@ -16,6 +16,7 @@ vue = cache.detail(ctx.signature, ctx.territoire, ctx.annee, etat["theme"], etat
 etat["communes"] = list(vue.choix)  # les communes suivies retenues par la vue (celles du territoire)
 
 st.title(vue.titre)
+ecran.resume(vue.resume)
 c1, c2 = st.columns([2, 1])
 c1.selectbox("Choix de l'indicateur", list(catalogue.THEMES_DETAIL), key="theme")
 c2.radio("Mode", modes, key="mode", horizontal=True)

@@ -9,6 +9,7 @@ vue = cache.synthese(ctx.signature, ctx.territoire, ctx.annee)
 
 st.title(vue.titre)
 st.caption(vue.legende)
+ecran.resume(vue.resume)
 ecran.bandeau_demo(vue.demo)
 
 st.header("Besoins", divider="gray")

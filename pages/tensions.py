@@ -30,6 +30,7 @@ evenement = ecran.graphique(vue.carte.figure, cle=vue.carte.cle, demo=vue.demo, 
 with entete:
     st.title(vue.titre)
     st.caption(vue.sous_titre)
+    ecran.resume(vue.resume)
     with st.container(border=True):
         st.markdown(vue.regle)
         c1, c2, c3, c4, c5 = st.columns(5, vertical_alignment="bottom")

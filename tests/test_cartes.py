@@ -51,3 +51,20 @@ def test_la_carte_de_la_france_tient_dans_le_cadre_de_la_metropole(req_demo):
     assert -11 < x0 and x1 < 10 and 41 < y0 and y1 < 51.2
     assert [t.name for t in fig.data[1:]] == ["outre-mer"] and len(fig.data[1].lon) == 5 * 6  # cinq encadrés
     assert fig.layout.map.zoom > 4  # la métropole remplit la carte
+
+
+def test_contour_offre_insuffisante_plus_leger_que_les_communes_en_tension():
+    # avant : violet foncé (#7B3294) de 3 px, plus épais que la limite départementale, qui l'emportait sur les
+    # communes rouges retenues ; il reste visible (contraste d'au moins 3:1 sur blanc, RGAA 3.3 / WCAG 1.4.11)
+    table = pd.DataFrame({"code": ["A", "B"], "nom": ["A", "B"], "classe": ["2 critères", "hors filtre"]})
+    fig = cartes.choroplethe(table, geo(("A", "44", -1.5, 47.2), ("B", "44", -1.2, 47.2)), "classe",
+                             {"2 critères": "#D7301F", "hors filtre": "#E0E0E0"}, "Carte", "Sources.", zones=["B"])
+    zone = next(t for t in fig.data if t.name == "offre insuffisante")
+
+    def luminance(h: str) -> float:
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    assert zone.line.width < cartes.EPAISSEUR_DEPARTEMENT
+    assert luminance(zone.line.color) > luminance("#7B3294")
+    assert 1.05 / (luminance(zone.line.color) + 0.05) >= 3

@@ -10,7 +10,7 @@ import streamlit as st
 from portrait.donnees import jeux
 from portrait.regles import tensions as regles
 from portrait.surfaces import exports
-from portrait.surfaces.cache import annees, choix_territoires, infos_territoire, requetes
+from portrait.surfaces.cache import annees, choix_territoires, donnees_france, infos_territoire, requetes
 from portrait.surfaces.url import ecrire_url
 from portrait.vues import commun, graphiques
 from portrait.vues import francais as fr
@@ -134,6 +134,12 @@ def bandeau_demo(demo: bool) -> None:
         st.warning(commun.BANDEAU_DEMO, icon=":material/science:")
 
 
+def resume(phrases: list[str], zone=None) -> None:
+    """Le résumé écrit d'une page (vues/*.py : resume), en tête, en un paragraphe ; `zone` : où l'écrire."""
+    if phrases:
+        (zone or st).markdown(" ".join(phrases).replace("*", "\\*"))
+
+
 def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, **options):
     """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
     au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites
@@ -204,12 +210,13 @@ def telechargement_fiche(ctx: Contexte) -> None:
     rangee = st.sidebar.container(horizontal=True)
     nom = f"fiche_{ctx.territoire.replace(':', '_')}_{ctx.annee}"
     filtres = st.session_state.get(FILTRES_TENSIONS, regles.Filtres())
-    rangee.download_button("PPTX", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx",
-                                                              filtres),
+    # les repères nationaux de la page Coopération, en cache : la fiche ne les recalcule pas à chaque clic
+    rangee.download_button("PPTX", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pptx", filtres,
+                                                       donnees_france(ctx.signature, ctx.annee)),
                            f"{nom}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                            key="fiche_pptx", on_click="ignore", icon=":material/slideshow:")
-    rangee.download_button("PDF", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf",
-                                                             filtres),
+    rangee.download_button("PDF", lambda: fiche.fiche(requetes()[0], ctx.territoire, ctx.annee, "pdf", filtres,
+                                                      donnees_france(ctx.signature, ctx.annee)),
                            f"{nom}.pdf", "application/pdf", key="fiche_pdf", on_click="ignore",
                            icon=":material/picture_as_pdf:")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import io
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +14,7 @@ import plotly.io as pio
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import tensions
+from portrait.vues import accueil as vue_accueil
 from portrait.vues import commun, graphiques
 from portrait.vues import cooperation as vue_cooperation
 from portrait.vues import francais as fr
@@ -24,6 +24,17 @@ from portrait.vues import tensions as vue_tensions
 LARGEUR, HAUTEUR = 1600, 900
 LIGNES_PAR_DIAPOSITIVE = 12  # tableau lisible en projection
 MENTION_DEMO = "Données de démonstration : ce ne sont pas des statistiques officielles."
+LANGUE = "fr-FR"
+MARQUE = "●"
+
+ONGLETS_KALEIDO = 2  # onglets de Chromium qui dessinent en même temps (deux cœurs)
+TAILLE_SOURCE = 24  # px, sur une page de 1 600 px : une source lisible en projection
+TAILLE_SOURCE_PPTX = 14  # pt
+TAILLE_TEXTE = 22  # px : la phrase des filtres, sous le titre d'une page PDF
+CARACTERES_TEXTE = 125  # caractères par ligne de cette phrase
+CARACTERES_SOURCE = 110  # caractères par ligne d'une source de 24 px sur 1 600 px
+CARACTERES_COLONNE = 28  # largeur (en caractères) d'une colonne de texte qui passe à la ligne
+HAUTEUR_LIGNE_MAX = 130  # px : un tableau de trois lignes remplit aussi sa page
 _serveur_demarre = False
 
 
@@ -34,26 +45,69 @@ def demarrer() -> None:
         import kaleido
 
         pio.defaults.mathjax = None
-        kaleido.start_sync_server(silence_warnings=True)
+        kaleido.start_sync_server(n=ONGLETS_KALEIDO, silence_warnings=True)
         _serveur_demarre = True
 
 
-def pour_diapositive(fig: go.Figure, demo: bool) -> go.Figure:
-    """La figure au format 16:9, polices agrandies, mention de démonstration en haut à droite."""
-    f = copy.deepcopy(fig)
-    f.update_layout(width=LARGEUR, height=HAUTEUR, font={"size": 17}, title={"font": {"size": 26}})
-    if demo:
-        f.add_annotation(text=MENTION_DEMO, xref="paper", yref="paper", x=1, y=1, yshift=75, showarrow=False,
-                         xanchor="right", font={"size": 14, "color": "#B00020"})
-    return f
+def source_lisible(annotations: list[dict], source: bool, demo: bool) -> tuple[list[dict], int]:
+    """Les annotations d'une figure, sa note de source (grise, sous le graphique) en 24 px et recoupée pour 1 600 px
+    (elle restait à 11 px : illisible projetée), suivie en rouge de la mention de démonstration (en haut à droite,
+    elle chevauchait les titres longs), ou retirée (source=False : la diapositive l'écrit elle-même) ; et la marge
+    basse qu'il lui faut."""
+    sortie, bas = [], 0
+    for a in annotations:
+        est_source = a.get("font", {}).get("color") == graphiques.GRIS_NOTE and a.get("y") == 0 and \
+            a.get("yanchor") == "top"  # la note posée sous le graphique par graphiques.mise_en_page
+        if not est_source:
+            sortie.append(a)
+        elif source:
+            texte = graphiques.couper(a["text"].replace("<br>", " "), CARACTERES_SOURCE)
+            texte += f"<br><span style='color:#B00020'>{MENTION_DEMO}</span>" if demo else ""
+            decalage = abs(a.get("yshift", 0))
+            sortie.append({**a, "text": texte, "font": {**a["font"], "size": TAILLE_SOURCE}})
+            bas = decalage + 10 + int(TAILLE_SOURCE * 1.3) * (texte.count("<br>") + 1)
+    return sortie, bas
+
+
+def pour_diapositive(fig: go.Figure, demo: bool, source: bool = True) -> dict:
+    """La figure au format 16:9, polices agrandies, source lisible, mention de démonstration en haut à droite, en
+    dictionnaire : seule la mise en page est recopiée (une copie profonde de la carte des 207 communes coûtait
+    0,7 s par image)."""
+    d = fig.to_dict()
+    mise = dict(d.get("layout", {}))
+    mise.update(width=LARGEUR, height=HAUTEUR, font={**mise.get("font", {}), "size": 17},
+                title={**mise.get("title", {}), "font": {**mise.get("title", {}).get("font", {}), "size": 26}})
+    mise["annotations"], bas = source_lisible(mise.get("annotations", []), source, demo)
+    if bas:
+        mise["margin"] = {**mise.get("margin", {}), "b": max(bas, mise.get("margin", {}).get("b", 0))}
+    if demo and not bas:  # sans note de source (la couverture) : en haut à droite
+        mise["annotations"] = [*mise.get("annotations", []), {
+            "text": MENTION_DEMO, "xref": "paper", "yref": "paper", "x": 1, "y": 1, "yshift": 75, "showarrow": False,
+            "xanchor": "right", "font": {"size": TAILLE_SOURCE, "color": "#B00020"}}]
+    return {**d, "layout": mise}
+
+
+def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, source: bool = True) -> list[bytes]:
+    """Les images 1 600 × 900 de plusieurs figures en UN appel à Kaleido (ses onglets travaillent ensemble) : une
+    fiche de 27 pages en faisait 27, d'une seconde chacun."""
+    import tempfile
+    from pathlib import Path
+
+    import kaleido
+
+    demarrer()
+    with tempfile.TemporaryDirectory() as dossier:
+        chemins = [Path(dossier) / f"{i}.{format_}" for i in range(len(figures))]
+        kaleido.write_fig_from_object_sync(
+            [{"fig": pour_diapositive(f, demo, source), "path": c,
+              "opts": {"format": format_, "width": LARGEUR, "height": HAUTEUR, "scale": 1}}
+             for f, c in zip(figures, chemins)], cancel_on_error=True)
+        return [c.read_bytes() for c in chemins]
 
 
 def image(fig: go.Figure, format_: str = "png", demo: bool = False) -> bytes:
     """PNG ou SVG (ou page PDF) 1 600 × 900 d'une figure, avec son titre, sa source et la mention de démonstration."""
-    demarrer()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored")  # serveur Kaleido partagé
-        return pio.to_image(pour_diapositive(fig, demo), format=format_, width=LARGEUR, height=HAUTEUR)
+    return images([fig], format_, demo)[0]
 
 
 @dataclass
@@ -66,6 +120,7 @@ class Diapositive:
     tableau: pd.DataFrame | None = None
     formats: dict = field(default_factory=dict)
     texte: str = ""
+    couleurs: list[list[str]] | None = None  # fond de chaque cellule, par colonne (les cellules rouges des tensions)
 
 
 def morceaux(df: pd.DataFrame, n: int = LIGNES_PAR_DIAPOSITIVE) -> list[pd.DataFrame]:
@@ -79,15 +134,15 @@ def texte_cellule(valeur, formateur) -> str:
     return fr.NON_DISPONIBLE if fr.manquant(valeur) else str(valeur)
 
 
-def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres()
-                 ) -> tuple[list[Diapositive], str, bool]:
+def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
+                 france: vue_cooperation.DonneesFrance | None = None) -> tuple[list[Diapositive], str, bool]:
     """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
     donnés, rappelés sur la diapositive), coopération."""
     nom = jeux.territoire(req, territoire)["nom"]
     d, demo = diapositives_synthese(req, territoire, annee)
     cadre = jeux.cadre_tensions(req, territoire)
     d += diapositives_tensions(req, cadre, annee, filtres)
-    d += diapositives_cooperation(req, cadre, annee, filtres)
+    d += diapositives_cooperation(req, cadre, annee, filtres, france)
     return d, nom, demo
 
 
@@ -122,19 +177,53 @@ def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensio
     vue = vue_tensions.vue_tensions(req, cadre, annee, filtres)
     texte = f"{vue.filtres} {vue.decompte}."
     d = [Diapositive(f"Tensions SPPE, {vue.nom}, {annee}", vue.source, texte=texte, figure=vue.carte.figure)]
-    tableau_t = vue.tableau.valeurs.drop(columns=["Compétences SPPE", "Code"], errors="ignore")
+    colonnes = [c for c in vue.tableau.valeurs.columns if c not in ("Compétences SPPE", "Code")]
+    tableau_t = textes_marques(vue)[colonnes]
+    fonds = vue_tensions.styles_tensions(vue.tableau.valeurs, vue.lignes)[colonnes].map(fond)
     parts = morceaux(tableau_t)
     for i, part in enumerate(parts):
         d.append(Diapositive(vue.tableau.titre + (f" ({i + 1}/{len(parts)})" if len(parts) > 1 else ""), vue.source,
-                             tableau=part, formats=vue.tableau.formats, texte=texte if i == 0 else ""))
+                             tableau=part, texte=(texte + " " if i == 0 else "") + legende_marque(vue.par_epci),
+                             couleurs=[list(fonds.loc[part.index, c]) for c in colonnes]))
     return d
 
 
-def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
-                             filtres: tensions.Filtres = tensions.Filtres()) -> list[Diapositive]:
+def legende_marque(par_epci: bool) -> str:
+    """Ce que disent la marque et le rouge des cellules du tableau des tensions."""
+    return f"{MARQUE} : critère de tension rempli ; rouge : {vue_tensions.reference_tensions(par_epci)[1]} dans le " \
+           "sens de la tension."
+
+
+def fond(css: str) -> str:
+    """Le fond d'une cellule du tableau des tensions (son style CSS) en couleur opaque « #RRGGBB » : le rouge
+    transparent mêlé au blanc, comme à l'écran ; blanc sans style."""
+    import re
+
+    m = re.search(r"background-color:\s*(#[0-9A-Fa-f]{6}|rgba\(([^)]*)\))", css or "")
+    if not m:
+        return "#FFFFFF"
+    if m.group(1).startswith("#"):
+        return m.group(1).upper()
+    r, g, b, a = (float(x) for x in m.group(2).split(","))
+    return "#" + "".join(f"{round(255 - a * (255 - c)):02X}" for c in (r, g, b))
+
+
+def textes_marques(vue: vue_tensions.VueTensions) -> pd.DataFrame:
+    """Les cellules du tableau des tensions telles qu'on les lit, chaque critère rempli marqué « ● » : la couleur
+    n'est pas seule à le dire (daltoniens, impression en noir et blanc)."""
+    t = vue.tableau
+    sortie = commun.textes(t)
+    for ind, libelle in vue_tensions.COLONNES_TENSION.items():
+        rempli = vue.lignes[f"critere_{ind}"].fillna(False).to_numpy(dtype=bool) & (vue.lignes["ordre"] == 0).to_numpy()
+        sortie[libelle] = [f"{x} {MARQUE}" if r else x for x, r in zip(sortie[libelle], rempli)]
+    return sortie
+
+
+def diapositives_cooperation(req: Requetes, cadre: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
+                             france: vue_cooperation.DonneesFrance | None = None) -> list[Diapositive]:
     """Chargés de coopération CTG, la vue de la page : le tableau par EPCI, puis les priorités (tension SPPE des
     communes avec les filtres de la fiche, médianes de tous les EPCI de France)."""
-    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres)
+    vue = vue_cooperation.vue_cooperation(req, cadre, annee, filtres=filtres, france=france)
     tableau_c = vue.tableau.valeurs[["EPCI", "ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
                                      "Financement estimé (€)", "Alertes"]]
     d = [Diapositive(vue.tableau.titre, vue.note, tableau=part, formats=vue.tableau.formats)
@@ -143,7 +232,21 @@ def diapositives_cooperation(req: Requetes, cadre: str, annee: int,
     return d
 
 
-def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+def hauteur_texte(texte: str, taille: float, largeur: float = 12.5) -> float:
+    """La hauteur (pouces) d'un texte de `taille` points sur `largeur` pouces, ses lignes comptées large (un
+    caractère moyen fait un peu plus d'une demi-taille de large) : la boîte suivante se pose dessous."""
+    import math
+
+    par_ligne = int(largeur * 72 / (taille * 0.55))
+    return 0.12 + math.ceil(max(len(texte), 1) / par_ligne) * taille * 1.25 / 72
+
+
+def texte_alternatif(diapo: Diapositive) -> str:
+    """Le texte alternatif d'une image de la fiche : son titre, la phrase qui l'accompagne et sa source."""
+    return " ".join(x for x in (diapo.titre + ".", diapo.texte, diapo.note) if x)
+
+
+def _pptx(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches, Pt
@@ -151,6 +254,11 @@ def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     vide = prs.slide_layouts[6]
+
+    prs.core_properties.title, prs.core_properties.language = titre, LANGUE
+    prs.core_properties.subject = "Portrait de territoire petite enfance"
+    figures = [x.figure for x in d if x.figure is not None]
+    pngs = iter(images(figures, "png", demo, source=False))  # un seul appel à Kaleido ; la source est écrite dessous
 
     def zone_texte(slide, x, y, w, h, texte, taille, gras=False, couleur=None):
         boite = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
@@ -163,42 +271,65 @@ def _pptx(d: list[Diapositive], titre: str, demo: bool) -> bytes:
         return boite
 
     couverture = prs.slides.add_slide(vide)
-    zone_texte(couverture, 0.8, 2.4, 11.7, 1.2, titre, 36, gras=True)
-    zone_texte(couverture, 0.8, 3.7, 11.7, 0.8, f"Portrait de territoire petite enfance · fiche produite le "
+    zone_texte(couverture, 0.8, 0.5, 11.7, 1.0, titre, 36, gras=True)
+    zone_texte(couverture, 0.8, 1.5, 11.7, 0.6, f"Portrait de territoire petite enfance · fiche produite le "
                f"{date.today():%d/%m/%Y}", 18)
+    boite = zone_texte(couverture, 0.8, 2.4, 11.7, 4.0, resume[0] if resume else "", 20)
+    for phrase in resume[1:]:  # le résumé écrit de la page Accueil, une phrase par paragraphe
+        p = boite.text_frame.add_paragraph()
+        p.text, p.font.size, p.space_before = phrase, Pt(20), Pt(10)
     if demo:
-        zone_texte(couverture, 0.8, 4.5, 11.7, 0.8, MENTION_DEMO, 16, couleur="B00020")
+        zone_texte(couverture, 0.8, 6.6, 11.7, 0.6, MENTION_DEMO, 16, couleur="B00020")
     for diapo in d:
         s = prs.slides.add_slide(vide)
-        zone_texte(s, 0.4, 0.2, 12.5, 0.7, diapo.titre, 24, gras=True)
-        haut = 0.95
-        if diapo.texte:
-            zone_texte(s, 0.4, 0.85, 12.5, 0.6, diapo.texte, 13)
-            haut = 1.45
+        haut = 0.2 + hauteur_texte(diapo.titre, 24)
+        zone_texte(s, 0.4, 0.2, 12.5, haut - 0.2, diapo.titre, 24, gras=True)
+        if diapo.texte:  # sous le titre, à la hauteur de ses lignes : plus de texte sur texte
+            zone_texte(s, 0.4, haut, 12.5, hauteur_texte(diapo.texte, 14), diapo.texte, 14)
+            haut += hauteur_texte(diapo.texte, 14)
+        source = diapo.note + (" " + MENTION_DEMO if demo else "")
+        bas = 7.4 - hauteur_texte(source, TAILLE_SOURCE_PPTX)
         if diapo.figure is not None:
-            png = image(diapo.figure, "png", demo)
-            hauteur = 6.9 - haut
-            s.shapes.add_picture(io.BytesIO(png), Inches(0.4 + (12.5 - hauteur * 16 / 9) / 2), Inches(haut),
-                                 height=Inches(hauteur))
+            hauteur = min(bas - 0.05 - haut, 12.5 * 9 / 16)
+            image_ = s.shapes.add_picture(io.BytesIO(next(pngs)), Inches(0.4 + (12.5 - hauteur * 16 / 9) / 2),
+                                          Inches(haut), height=Inches(hauteur))
+            image_._element.nvPicPr.cNvPr.set("descr", texte_alternatif(diapo))
         if diapo.tableau is not None:
             t = diapo.tableau
+            ligne = min(0.5, (bas - 0.1 - haut) / (len(t) + 1.5))  # les lignes remplissent la place, sans déborder
             forme = s.shapes.add_table(len(t) + 1, len(t.columns), Inches(0.4), Inches(haut), Inches(12.5),
-                                       Inches(0.4 * (len(t) + 1)))
+                                       Inches(ligne * (len(t) + 1)))
             for j, col in enumerate(t.columns):
                 cellule = forme.table.cell(0, j)
                 cellule.text = str(col)
-                cellule.text_frame.paragraphs[0].font.size = Pt(12)
+                cellule.text_frame.paragraphs[0].font.size = Pt(14)
                 cellule.text_frame.paragraphs[0].font.bold = True
                 for i, v in enumerate(t[col]):
                     c = forme.table.cell(i + 1, j)
                     c.text = texte_cellule(v, diapo.formats.get(col))
-                    c.text_frame.paragraphs[0].font.size = Pt(13)
+                    c.text_frame.word_wrap = True  # un nom long passe à la ligne, jamais coupé
+                    c.text_frame.paragraphs[0].font.size = Pt(14)
+                    if diapo.couleurs:
+                        c.fill.solid()
+                        c.fill.fore_color.rgb = RGBColor.from_string(diapo.couleurs[j][i][1:])
+                        c.text_frame.paragraphs[0].font.color.rgb = RGBColor.from_string("1E1E1E")
             forme.width = Emu(Inches(12.5))
-        zone_texte(s, 0.4, 6.95, 12.5, 0.5, diapo.note + (" " + MENTION_DEMO if demo else ""), 10,
-                   couleur="5F5F5F")
+        zone_texte(s, 0.4, bas, 12.5, 7.45 - bas, source, TAILLE_SOURCE_PPTX, couleur="5F5F5F")
+    for forme in (f for s in prs.slides for f in s.shapes):  # chaque texte en français (lecteurs d'écran, correcteur)
+        for run in forme._element.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}r"):
+            run.get_or_add_rPr().set("lang", LANGUE)
     sortie = io.BytesIO()
     prs.save(sortie)
     return sortie.getvalue()
+
+
+def lignes_entete(colonnes, largeurs: list[int], taille: int) -> int:
+    """Le nombre de lignes du plus haut en-tête d'un tableau de la page PDF, ses mots renvoyés à la ligne."""
+    import textwrap
+
+    total = sum(largeurs)
+    return max(len(textwrap.wrap(str(c), max(1, int((LARGEUR - 40) * w / total / (0.62 * taille)) - 1)) or [""])
+               for c, w in zip(colonnes, largeurs))
 
 
 def figure_tableau(diapo: Diapositive) -> go.Figure:
@@ -207,55 +338,83 @@ def figure_tableau(diapo: Diapositive) -> go.Figure:
     cellules = [[texte_cellule(v, diapo.formats.get(c)) for v in t[c]] for c in t.columns]
     # chaque colonne aussi large que son texte le plus long (un nom de commune ne se coupe pas : « Saint-Aubin-des-
     # Châteaux » était tronqué), ou que le plus long mot de son en-tête, qui passe à la ligne
-    largeurs = [max([len(x) for x in col] + [len(m) for m in str(c).split()]) for c, col in zip(t.columns, cellules)]
-    taille = 19 if len(t.columns) <= 8 else 15  # un tableau large (l'offre : 12 colonnes) garde ses mots entiers
+    # un texte à espaces (les alertes) passe à la ligne : sa colonne n'a que la largeur de son plus long mot (28
+    # caractères au moins) ; un nom composé (« Saint-Hilaire-de-Chaléons ») garde toute sa longueur
+    largeurs = [max([min(len(x), max([CARACTERES_COLONNE, *map(len, x.split())])) for x in col]
+                    + [len(m) for m in str(c).split()]) for c, col in zip(t.columns, cellules)]
+    texte = graphiques.couper(diapo.texte, CARACTERES_TEXTE)
+    haut = 100 + (30 * (texte.count("<br>") + 1) + 10 if diapo.texte else 0)
+    # la source (24 px, mention de démonstration comprise) occupe le bas de la page
+    disponible = HAUTEUR - haut - 70 - 31 * (len(diapo.note) // CARACTERES_SOURCE + 2)
+    # la police la plus grande (24 px au plus) où la ligne la plus longue tient dans la largeur (un caractère fait
+    # environ 0,62 taille de large, plus les marges des cellules) et où tout le tableau tient dans la hauteur
+    taille = max(11, min(24, int((LARGEUR - 40 - 16 * len(t.columns)) / (0.62 * sum(largeurs)))))
+    while taille > 11 and lignes_entete(t.columns, largeurs, taille) * taille * 1.3 + 12 + len(t) * taille * 1.9 \
+            > disponible:
+        taille -= 1
+    entete = int(lignes_entete(t.columns, largeurs, taille) * taille * 1.3 + 12)
+    # des lignes assez hautes pour remplir la page (pas de diapositive à moitié vide), sans déborder sur la source
+    hauteur_ligne = max(int(taille * 1.9), min(HAUTEUR_LIGNE_MAX, (disponible - entete) // max(len(t), 1)))
     fig = go.Figure(go.Table(
         columnwidth=largeurs,
         header={"values": [f"<b>{c}</b>" for c in t.columns], "fill_color": "#E8EEF4", "align": "left",
-                "font": {"size": taille}, "height": 46},
-        cells={"values": cellules, "align": "left", "font": {"size": taille}, "height": 44}))
+                "font": {"size": taille}, "height": entete},
+        cells={"values": cellules, "align": "left", "font": {"size": taille}, "height": hauteur_ligne,
+               **({"fill_color": diapo.couleurs} if diapo.couleurs else {})}))
     graphiques.mise_en_page(fig, diapo.titre, diapo.note, hauteur=HAUTEUR)
-    fig.update_layout(margin={"b": 100, "t": 130})
+    fig.update_layout(margin={"b": 100, "t": haut})
     if diapo.texte:
-        fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1, yshift=8,
-                           showarrow=False, xanchor="left", yanchor="bottom", align="left", font={"size": 13})
+        fig.add_annotation(text=texte, xref="paper", yref="paper", x=0, y=1, yshift=8, showarrow=False,
+                           xanchor="left", yanchor="bottom", align="left", font={"size": TAILLE_TEXTE})
     return fig
 
 
-def _pdf(d: list[Diapositive], titre: str, demo: bool) -> bytes:
+def _pdf(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -> bytes:
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     ecrivain = PdfWriter()
     couverture = go.Figure()
-    couverture.add_annotation(text=f"<b>{titre}</b><br><br>Portrait de territoire petite enfance · fiche produite "
-                              f"le {date.today():%d/%m/%Y}" + (f"<br><br>{MENTION_DEMO}" if demo else ""),
-                              x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 30})
+    couverture.add_annotation(text=f"<b>{titre}</b><br>Portrait de territoire petite enfance · fiche produite "
+                              f"le {date.today():%d/%m/%Y}", x=0, y=1, xref="paper", yref="paper", showarrow=False,
+                              xanchor="left", yanchor="top", align="left", font={"size": 34})
+    couverture.add_annotation(text="<br><br>".join(graphiques.couper(p, 95) for p in resume), x=0, y=0.78,
+                              xref="paper", yref="paper", showarrow=False, xanchor="left", yanchor="top",
+                              align="left", font={"size": 26})
     couverture.update_xaxes(visible=False)
     couverture.update_yaxes(visible=False)
     couverture.update_layout(template="plotly_white")
     pages = [couverture]
     for diapo in d:
         if diapo.figure is not None:
-            fig = copy.deepcopy(diapo.figure)
+            fig = copy.deepcopy(diapo.figure) if diapo.texte else diapo.figure
             if diapo.texte:  # sous le titre, au-dessus de la figure (la marge haute s'agrandit pour elle)
-                fig.update_layout(margin={"t": (fig.layout.margin.t or 95) + 65})
-                fig.add_annotation(text=graphiques.couper(diapo.texte, 170), xref="paper", yref="paper", x=0, y=1,
-                                   yshift=28, showarrow=False, xanchor="left", yanchor="bottom", align="left",
-                                   font={"size": 13})
+                texte = graphiques.couper(diapo.texte, CARACTERES_TEXTE)
+                lignes = texte.count("<br>") + 1
+                fig.update_layout(margin={"t": (fig.layout.margin.t or 95) + 30 * lignes + 20})
+                fig.add_annotation(text=texte, xref="paper", yref="paper", x=0, y=1, yshift=45, showarrow=False,
+                                   xanchor="left", yanchor="bottom", align="left", font={"size": TAILLE_TEXTE})
             pages.append(fig)
         else:
             pages.append(figure_tableau(diapo))
-    for fig in pages:
-        for page in PdfReader(io.BytesIO(image(fig, "pdf", demo))).pages:
+    for octets in images(pages, "pdf", demo):  # un seul appel à Kaleido pour toutes les pages
+        for page in PdfReader(io.BytesIO(octets)).pages:
             ecrivain.add_page(page)
+    ecrivain.add_metadata({"/Title": titre, "/Subject": "Portrait de territoire petite enfance"})
+    ecrivain._root_object[NameObject("/Lang")] = TextStringObject(LANGUE)
+    ecrivain._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
     sortie = io.BytesIO()
     ecrivain.write(sortie)
     return sortie.getvalue()
 
 
 def fiche(req: Requetes, territoire: str, annee: int, format_: str = "pptx",
-          filtres: tensions.Filtres = tensions.Filtres()) -> bytes:
-    """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF."""
-    d, nom, demo = diapositives(req, territoire, annee, filtres)
+          filtres: tensions.Filtres = tensions.Filtres(), france: vue_cooperation.DonneesFrance | None = None
+          ) -> bytes:
+    """La fiche territoire d'un territoire et d'une année, en PPTX ou en PDF ; `france` : les repères nationaux de
+    la page Coopération déjà calculés (le cache de l'application), sinon ils le sont ici (plusieurs secondes)."""
+    d, nom, demo = diapositives(req, territoire, annee, filtres, france)
     titre = f"{nom} · {annee}"
-    return _pptx(d, titre, demo) if format_ == "pptx" else _pdf(d, titre, demo)
+    resume = vue_accueil.accueil(req, territoire, annee).resume  # les phrases mêmes de la page Accueil
+    return _pptx(d, titre, demo, resume) if format_ == "pptx" else _pdf(d, titre, demo, resume)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import pandas as pd
@@ -10,7 +10,7 @@ import pandas as pd
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue
-from portrait.vues import commun
+from portrait.vues import commun, resume
 from portrait.vues import francais as fr
 from portrait.vues.commun import CHIFFRES_CLES, NIVEAUX_LIBELLES, Chiffre, Tableau
 
@@ -29,6 +29,7 @@ class Accueil:
     comparaison: Tableau  # une ligne par territoire ; la page la montre un indicateur par ligne
     etat: Tableau
     lignes: pd.DataFrame  # niveau, code, nom, une colonne par indicateur du catalogue (nombres réels)
+    resume: list[str] = field(default_factory=list)  # le résumé écrit, en tête de page et de la fiche
 
 
 def colonne_territoire(portrait: pd.DataFrame) -> list[str]:
@@ -74,4 +75,5 @@ def accueil(req: Requetes, territoire: str, annee: int) -> Accueil:
         comparaison=comparaison,
         etat=tableau_etat(jeux.etat_donnees(req, info["territoire"])),
         lignes=portrait.drop(columns=["ordre", "demo"]),
+        resume=resume.resume_portrait(portrait, annee),
     )

@@ -14,7 +14,11 @@ from portrait.donnees.requetes import Requetes
 from portrait.vues import graphiques
 
 COULEUR_DEPARTEMENT = "#1E1E1E"
-COULEUR_ZONE = "#7B3294"  # contour des zones d'offre insuffisante (violet, distinct des rouges de tension)
+# contour des zones d'offre insuffisante : un violet moyen et un trait fin, visibles (4,5:1 sur blanc) mais plus
+# légers que les communes en tension qu'ils entourent (le violet foncé de 3 px l'emportait sur elles)
+COULEUR_ZONE = "#9460B8"
+EPAISSEUR_ZONE = 1.5
+EPAISSEUR_DEPARTEMENT = 2
 GRIS_CONTOUR = "#9A9A9A"  # les encadrés d'outre-mer ; le carré presque blanc de la légende
 HAUTEUR = 640  # px : la carte occupe la largeur de la page ; assez haute pour lire une commune en COPIL
 # Sur une carte qui mêle la métropole et l'outre-mer (la France par EPCI), chaque département d'outre-mer est
@@ -126,12 +130,14 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
     lignes_legende = [(couleurs[c], c, "carré") for c in classes]
     if not departements.empty:
         lon, lat = traits(departements["geometrie"])
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_DEPARTEMENT, "width": 2},
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines",
+                                    line={"color": COULEUR_DEPARTEMENT, "width": EPAISSEUR_DEPARTEMENT},
                                     name="limite départementale", hoverinfo="skip", showlegend=False))
         lignes_legende.append((COULEUR_DEPARTEMENT, "limite départementale", "trait"))
     if zones:
         lon, lat = traits(unites.loc[unites["code"].isin(zones), "geometrie"])
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": COULEUR_ZONE, "width": 3},
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines",
+                                    line={"color": COULEUR_ZONE, "width": EPAISSEUR_ZONE},
                                     name="offre insuffisante", hoverinfo="skip", showlegend=False))
         lignes_legende.append((COULEUR_ZONE, "offre insuffisante", "trait"))
     if encadres:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -59,6 +59,7 @@ class VueCooperation:
     note_enquete: str
     activites: Figure
     lignes: pd.DataFrame  # une ligne par EPCI : synthèse, part en tension, prioritaire (la CLI)
+    resume: list[str] = field(default_factory=list)  # le résumé écrit, en tête de page
 
 
 def donnees_france(req: Requetes, annee: int) -> DonneesFrance:
@@ -184,6 +185,24 @@ def note_priorites(note: str, x: float, y: float, filtres: str) -> str:
             f"soit le territoire affiché. Tension des communes, chacune comparée à son département : {filtres}")
 
 
+def resume_cooperation(synthese: pd.DataFrame, nom: str, annee: int, prioritaires: list[str]) -> list[str]:
+    """Le résumé de la page Coopération, des grands nombres mêmes de la page : ETP, EPCI couverts, financement,
+    alertes, EPCI « forte tension, peu de coopération »."""
+    couverts = int((~synthese["sans_poste"]).sum())
+    en_alerte = int((synthese["alertes"] != "").sum())
+    n = len(prioritaires)
+    return [
+        f"En {annee}, {nom} compte {fr.nombre(synthese['etp_total'].sum(), 2)} ETP de chargés de coopération "
+        f"valorisés, dans {fr.nombre(couverts)} EPCI sur {fr.nombre(len(synthese))} ; financement Caf estimé : "
+        f"{fr.nombre(synthese['financement_estime'].sum())}\u00a0€.",
+        f"{fr.nombre(en_alerte)} EPCI {'ont' if en_alerte > 1 else 'a'} au moins une alerte du référentiel."
+        if en_alerte else "Aucun EPCI n'a d'alerte du référentiel.",
+        (f"{fr.nombre(n)} EPCI {'cumulent' if n > 1 else 'cumule'} une forte tension SPPE et peu de coopération "
+         f"petite enfance : {enumeration(prioritaires, 5)}.") if n
+        else "Aucun EPCI ne cumule une forte tension SPPE et peu de coopération petite enfance.",
+    ]
+
+
 def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float = coop.FORFAIT_ETP,
                     filtres: tensions.Filtres = tensions.Filtres(), ratio: str = "etp_pour_1000_enfants_0_2",
                     noms_visibles: bool = False, france: DonneesFrance | None = None) -> VueCooperation:
@@ -240,4 +259,4 @@ def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float =
                         {c: pourcent_entier for c in oui.columns if c != "question"}, {}, f"enquete_{fichier}"),
         note_enquete=note_enquete,
         activites=Figure("boites_activite", titre_activites, note, graphiques.boites(comptes, titre_activites, note)),
-        lignes=lignes)
+        lignes=lignes, resume=resume_cooperation(synthese, nom, annee, noms))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
@@ -10,6 +11,7 @@ from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue
 from portrait.vues import commun, graphiques
+from portrait.vues import francais as fr
 from portrait.vues.commun import NIVEAUX_LIBELLES, Figure, Tableau
 
 CHOIX_DEFAUT = 3  # communes suivies quand ni l'URL ni le territoire n'en désignent
@@ -28,6 +30,7 @@ class Detail:
     choix: list[str]  # les communes suivies, dans l'ordre du choix
     intitule_evolution: str
     evolution: Figure
+    resume: list[str] = field(default_factory=list)  # le résumé écrit, en tête de page
 
 
 def indicateur_detail(theme: str, mode: str) -> str:
@@ -65,6 +68,33 @@ def sans_valeur(detail: pd.DataFrame) -> str:
     return f"Sans valeur (n.d.) : {commun.enumeration(noms)}." if noms else ""
 
 
+def resume_detail(lignes: pd.DataFrame, id_indicateur: str, annee: int) -> list[str]:
+    """Le résumé de la page Détail : la valeur des références, l'étendue entre communes, combien sont sous la valeur
+    du département (pour un taux : un compte de communes ne se compare pas à celui du département) ; rien sur
+    une valeur n.d."""
+    valeur = partial(fr.valeur, id_indicateur)
+    refs = [(n, v) for _, n, v in references_detail(lignes) if not fr.manquant(v)]
+    unites = lignes[lignes["ordre"] == 0]
+    connues = unites[unites["valeur"].notna()].sort_values("valeur", kind="stable")
+    _, pluriel = ("commune", "communes") if (unites["niveau"] == "commune").any() else ("EPCI", "EPCI")
+    sortie = []
+    if refs:
+        sortie.append(f"{catalogue.indicateur(id_indicateur).libelle}, {annee} : "
+                      + " ; ".join(f"{n} : {valeur(v)}" for n, v in refs) + ".")
+    if len(connues) > 1:
+        bas, haut = connues.iloc[0], connues.iloc[-1]
+        sortie.append(f"Parmi les {fr.nombre(len(connues))} {pluriel} qui ont une valeur, elle va de "
+                      f"{valeur(bas['valeur'])} ({bas['nom']}) à {valeur(haut['valeur'])} ({haut['nom']}).")
+    dep = lignes[(lignes["role"] == "departement") & lignes["valeur"].notna()]
+    if len(dep) and len(connues) and catalogue.indicateur(id_indicateur).nature in ("taux", "evolution"):
+        ref = dep.iloc[0]
+        sous = int((connues["valeur"] < ref["valeur"]).sum())
+        sortie.append(f"{fr.nombre(sous)} {pluriel} sur {fr.nombre(len(connues))} "
+                      f"{'sont' if sous > 1 else 'est'} sous la valeur du département ({ref['nom']}, "
+                      f"{valeur(ref['valeur'])}).")
+    return sortie
+
+
 def detail(req: Requetes, territoire: str, annee: int, theme: str, mode: str,
            communes: tuple[str, ...] | None = None) -> Detail:
     """Le détail d'un indicateur (thème et mode) pour les communes d'un territoire ; `communes` : celles dont on
@@ -99,4 +129,5 @@ def detail(req: Requetes, territoire: str, annee: int, theme: str, mode: str,
         intitule_evolution=f"Au fil des années : {libelle}, {periode}",
         evolution=Figure("detail_series", titre_courbes, note,
                          graphiques.courbes(serie, id_indicateur, titre_courbes, note)),
+        resume=resume_detail(lignes, id_indicateur, annee),
     )

@@ -303,7 +303,8 @@ def nuage_priorites(df: pd.DataFrame, seuil_x: float, seuil_y: float, titre: str
     fig.add_annotation(text="<b>forte tension, peu de coopération</b>", xref="paper", yref="paper", x=0.01, y=0.99,
                        showarrow=False, xanchor="left", yanchor="top", font={"color": "#D55E00"})
     fig.update_xaxes(title="ETP petite enfance pour 1 000 enfants de 0 à 2 ans", tickformat=",.1f", rangemode="tozero")
-    fig.update_yaxes(title="% des communes en tension", ticksuffix="\u00a0%", rangemode="tozero")
+    fig.update_yaxes(title="% des communes en tension", ticksuffix="\u00a0%", rangemode="tozero",
+                     ticklabelstandoff=12)  # « 0 % » ne touche pas le « 0,0 » de l'axe horizontal
     lignes = couper(note).count("<br>")  # la note dit d'où viennent les lignes et quels filtres : toute lisible
     mise_en_page(fig, titre, note, hauteur=520 + 16 * lignes, titre_axe_x=True)
     fig.update_layout(margin={"b": 95 + 16 * lignes})

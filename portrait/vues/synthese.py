@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue
-from portrait.vues import commun, graphiques
+from portrait.vues import commun, graphiques, resume
 from portrait.vues import francais as fr
 from portrait.vues.commun import Chiffre, Figure, GroupeChiffres, Tableau
 
@@ -63,6 +63,7 @@ class Synthese:
     ages: Figure
     couverture: GroupeChiffres
     figure_couverture: Figure
+    resume: list[str] = field(default_factory=list)
 
 
 def places_pour_100(synthese: pd.DataFrame) -> pd.DataFrame:
@@ -133,6 +134,30 @@ def figure_empilee(long: pd.DataFrame, couleurs: dict, libelles: dict, titre: st
                                                                sans_valeur=manquants))
 
 
+def phrase_modes(lignes: pd.DataFrame) -> str | None:
+    """« Premier mode d'accueil : PSU, avec 37,1 places pour 100 enfants de moins de 3 ans. » (la plus longue
+    part de la barre du territoire) ; None sans enfant ou sans place."""
+    pour_100 = places_pour_100(lignes.iloc[:1]).dropna(subset=["valeur"])
+    if pour_100.empty or pour_100["valeur"].max() <= 0:
+        return None
+    haut = pour_100.loc[pour_100["valeur"].idxmax()]
+    return (f"Premier mode d'accueil : {libelles_modes()[haut['composante']]}, avec {fr.nombre(haut['valeur'], 1)} "
+            "places pour 100 enfants de moins de 3 ans.")
+
+
+def resume_synthese(lignes: pd.DataFrame, annee: int) -> list[str]:
+    """Le résumé de la synthèse : naissances, couverture face au département et à la France, mode d'accueil
+    principal, départs en retraite des assistantes maternelles."""
+    return resume.phrases(
+        resume.phrase_naissances(lignes, annee),
+        resume.phrase_taux(lignes, "taux_couverture",
+                           f"En {annee}, le taux de couverture petite enfance "
+                           f"{resume.de(lignes.iloc[0]['nom'])} est de"),
+        phrase_modes(lignes),
+        resume.phrase_retraites(lignes),
+    )
+
+
 def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
     """La synthèse petite enfance d'un territoire : ses comparateurs, leurs séries sur les années des données."""
     info = jeux.territoire(req, territoire)
@@ -178,4 +203,5 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
         figure_couverture=Figure("couverture", titre_couverture, note_couverture, graphiques.barres_comparaison(
             lignes, "taux_couverture", titre_couverture, note_couverture,
             reference=reference_departement(lignes, "taux_couverture"), sans_valeur=sans_enfant)),
+        resume=resume_synthese(lignes, annee),
     )

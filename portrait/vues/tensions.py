@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -43,6 +43,7 @@ class VueTensions:
     html_zones: str
     lignes: pd.DataFrame  # les lignes jugées du tableau, dans son ordre (colonnes d'origine, pour la CLI)
     unites: pd.DataFrame  # toutes les unités jugées (le portrait court d'une unité cliquée)
+    resume: list[str] = field(default_factory=list)  # le résumé écrit, en tête de page et de diapositive
 
     @property
     def retenues(self) -> list[str]:
@@ -256,6 +257,85 @@ def libelle_indicateur_carte(id_indicateur: str) -> str:
     return catalogue.indicateur(id_indicateur).libelle
 
 
+NOMMEES = 2  # communes nommées dans la phrase du décompte : les plus peuplées
+
+
+def critere_en_mots(ind: str, seuils: tensions.Seuils, par_epci: bool) -> str:
+    """Un critère de tension comme un élu le lit : « une couverture inférieure à celle du département »."""
+    if ind == "taux_couverture":
+        if seuils.taux_couverture is not None:
+            return f"une couverture inférieure à {_seuil(seuils.taux_couverture)}"
+        return f"une couverture inférieure à celle {'de la France' if par_epci else 'du département'}"
+    if ind == "part_am_60_plus":
+        return (f"une part élevée d'assistantes maternelles de 60 ans et plus (au moins "
+                f"{_seuil(seuils.part_am_60_plus)})")
+    if ind == "evolution_enfants_0_2":
+        return (f"un nombre d'enfants de moins de 3 ans en hausse d'au moins "
+                f"{_seuil(seuils.evolution_enfants_0_2)} en cinq ans")
+    return (f"une part élevée d'enfants de moins de 3 ans dont les parents travaillent (au moins "
+            f"{_seuil(seuils.part_enfants_0_2_parents_actifs)})")
+
+
+def phrase_decompte(unites: pd.DataFrame, filtres: tensions.Filtres, par_epci: bool) -> str:
+    """« 11 communes sur 207 cumulent une couverture inférieure à celle du département et une part élevée
+    d'assistantes maternelles de 60 ans et plus (au moins 15 %), dont Frossay et Trans-sur-Erdre. »"""
+    seuils = filtres.seuils
+    un, pluriel = unites_texte(par_epci)
+    retenues = unites[unites["retenue"]]
+    n, total = len(retenues), len(unites)
+    sujet = (f"{fr.nombre(n)} {pluriel if n > 1 or par_epci else un.split()[1]} sur {fr.nombre(total)}" if n
+             else f"Aucun{'' if par_epci else 'e'} des {fr.nombre(total)} {pluriel}")
+    if seuils.exiges:
+        verbe = ("cumulent" if n > 1 else "cumule") if len(seuils.exiges) > 1 else ("ont" if n > 1 else "a")
+        verbe = verbe if n else ("ne cumule" if len(seuils.exiges) > 1 else "n'a")
+        texte = f"{sujet} {verbe} " + " et ".join(critere_en_mots(i, seuils, par_epci) for i in seuils.exiges)
+        if seuils.k > len(seuils.exiges):
+            texte += f", avec au moins {seuils.k} critères de tension remplis"
+    else:
+        verbe = ("remplissent" if n > 1 else "remplit") if n else "ne remplit"
+        texte = f"{sujet} {verbe} au moins {seuils.k} des quatre critères de tension"
+    if set(filtres.classes_sppe) != set(tensions.CLASSES_SPPE) and not par_epci:
+        texte += " (communes de " + ", ".join(filtres.classes_sppe) + ")"
+    if n:
+        noms = list(retenues.sort_values("population", ascending=False, kind="stable")["nom"].head(NOMMEES))
+        texte += (", dont " + " et ".join(noms) if n > NOMMEES else " : " + " et ".join(noms))
+        if n > NOMMEES:
+            texte += f" ({'les plus peuplés' if par_epci else 'les plus peuplées'})"
+    return texte + "."
+
+
+def phrase_critere_frequent(unites: pd.DataFrame, filtres: tensions.Filtres, par_epci: bool) -> str | None:
+    """« Le critère le plus souvent rempli : une couverture inférieure à celle du département (120 communes sur
+    207). » ; None si aucun critère n'est rempli."""
+    comptes = {i: int(unites[f"critere_{i}"].sum()) for i in catalogue.INDICATEURS_TENSION}
+    ind = max(comptes, key=comptes.get)
+    if not comptes[ind]:
+        return None
+    _, pluriel = unites_texte(par_epci)
+    return (f"Le critère le plus souvent rempli : {critere_en_mots(ind, filtres.seuils, par_epci)} "
+            f"({fr.nombre(comptes[ind])} {pluriel} sur {fr.nombre(len(unites))}).")
+
+
+def phrase_zones(unites: pd.DataFrame, seuil_zone: float, par_epci: bool) -> str:
+    """« 35 communes sont en zone d'offre insuffisante (couverture sous 50 % ou aucune place d'accueil collectif). »"""
+    n = int(unites["zone_insuffisante"].sum())
+    un, pluriel = unites_texte(par_epci)
+    sujet = f"{fr.nombre(n)} {pluriel if n > 1 or par_epci else un.split()[1]}"
+    verbe = "sont" if n > 1 else "est"
+    if not n:
+        sujet, verbe = f"Aucun{'' if par_epci else 'e'} {un.split()[1]}", "n'est"
+    return (f"{sujet} {verbe} en zone d'offre insuffisante (couverture sous {_seuil(seuil_zone)} ou aucune place "
+            "d'accueil collectif).")
+
+
+def resume_tensions(evaluee: pd.DataFrame, filtres: tensions.Filtres, par_epci: bool) -> list[str]:
+    """Le résumé de la page Tensions : combien d'unités sont en tension avec ces filtres (les plus peuplées
+    nommées), le critère le plus fréquent, les zones d'offre insuffisante."""
+    unites = evaluee[evaluee["ordre"] == 0]
+    return [p for p in (phrase_decompte(unites, filtres, par_epci), phrase_critere_frequent(unites, filtres, par_epci),
+                        phrase_zones(unites, filtres.zone, par_epci)) if p]
+
+
 def resume_sppe(ligne: pd.Series) -> str:
     """« 18 745 habitants · compétences SPPE : … » pour le portrait court d'une commune de la carte."""
     texte = f"{fr.nombre(ligne['population'])} habitants"
@@ -302,7 +382,7 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
         zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones),
         # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
         lignes=lignes.assign(criteres_remplis=lignes[tensions.TENSION], en_tension=lignes["retenue"]),
-        unites=evaluee[evaluee["ordre"] == 0])
+        unites=evaluee[evaluee["ordre"] == 0], resume=resume_tensions(evaluee, filtres, par_epci))
 
 
 def panneau(req: Requetes, vue: VueTensions, code: str) -> Panneau | None:
