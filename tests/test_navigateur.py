@@ -273,3 +273,59 @@ def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
     assert rapport[:3] == ["Fichier : txcouv_pe_com.csv (data.caf.fr (taux de couverture ou places))",
                            "Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0", "Années : 2022, 2023"]
     assert rapport[-1] == "Valeurs existantes remplacées : 0"
+
+
+# --- RGAA : axe-core (WCAG 2.0 / 2.1, niveaux A et AA) sur chaque page, pour un EPCI, un département et la France ---
+
+PAGES = {"Accueil": "chiffres-cles", "Synthèse": "synthese-petite-enfance", "Détail": "detail-indicateur",
+         "Tensions": "tensions-sppe", "Coopération": "charges-cooperation", "Données": "donnees-imports"}
+REGLES_WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Ce que Streamlit dessine lui-même et qu'aucun réglage du thème, CSS ou paramètre ne corrige : (règle, morceau du
+# sélecteur du nœud fautif) -> « version de Streamlit, composant, pourquoi ». Tout le reste doit passer.
+EXCEPTIONS_STREAMLIT: dict[tuple[str, str], str] = {}
+
+
+def attendre_page(page) -> None:
+    """La page a fini de s'exécuter (plus d'indicateur « Running ») et ses figures sont dessinées."""
+    page.locator("h1").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
+    page.wait_for_function("Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                           ".every(d => d._fullLayout !== undefined)", timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def violations_axe(page, axe: str) -> dict[str, list[str]]:
+    """Les violations axe-core de la page (règle -> sélecteurs des nœuds), exceptions Streamlit nommées ôtées."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=axe)
+    resultat = page.evaluate("o => axe.run(document, o)", {"runOnly": {"type": "tag", "values": REGLES_WCAG},
+                                                           "resultTypes": ["violations"]})
+    sortie = {}
+    for v in resultat["violations"]:
+        noeuds = [" ".join(map(str, n["target"])) for n in v["nodes"]]
+        gardes = [n for n in noeuds if not any(r == v["id"] and m in n for r, m in EXCEPTIONS_STREAMLIT)]
+        if gardes:
+            sortie[v["id"]] = gardes
+    return sortie
+
+
+@pytest.mark.parametrize("territoire", [PORNIC, "departement:44", "france"])
+def test_rgaa_axe_core_aucune_violation(page, adresse, territoire):
+    from bench.navigateur import installer_axe
+
+    axe = installer_axe()
+    if axe is None:
+        pytest.skip("axe-core introuvable (npm install axe-core impossible)")
+    bilan, langues, titres = {}, set(), set()
+    for nom, chemin in PAGES.items():
+        page.goto(f"{adresse}/{chemin}?territoire={territoire}&annee=2023")
+        attendre_page(page)
+        bilan[nom] = violations_axe(page, str(axe))
+        print(f"axe {territoire} {nom} : " + (", ".join(f"{r} {len(n)}" for r, n in bilan[nom].items()) or "0"))
+        langues.add(page.evaluate("document.documentElement.lang"))
+        titres.add(page.title())
+    print(f"titres {territoire} : {sorted(titres)}")
+    assert {nom: v for nom, v in bilan.items() if v} == {}
+    assert langues == {"fr"}
+    assert len(titres) == len(PAGES), titres  # un titre par page et territoire

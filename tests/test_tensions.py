@@ -10,7 +10,7 @@ from portrait.donnees import jeux
 from portrait.regles import catalogue, tensions
 from portrait.vues import francais as fr
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import COMMUNES, lire_tableau_html, ouvrir_page
+from tests.conftest import COMMUNES, lire_tableau_html, marques_html, ouvrir_page
 from tests.test_queries import lignes
 
 
@@ -223,6 +223,22 @@ def test_page_tensions_valeurs_du_tableau(app, req):
     assert list(tableau["taux de couverture"]) == [fr.pourcent(v) for v in attendu["taux_couverture"]]
     assert list(tableau["taux de couverture"].iloc[:3]) == ["45,5\u00a0%", "66,7\u00a0%", "72,7\u00a0%"]
     assert list(tableau["Critères remplis"].iloc[:3]) == ["2 / 4", "1 / 4", "2 / 4"]
+
+
+def test_page_tensions_critere_rempli_dit_sans_couleur(app, req):
+    # RGAA : la couleur ne porte pas seule le sens ; chaque critère rempli porte ✔ (et « critère rempli » pour un
+    # lecteur d'écran), autant de marques par commune que « Critères remplis », aucune sur les lignes de référence
+    app.toggle(key="tout_voir").set_value(True).run()
+    html = app.html[0].value
+    tableau, marques = lire_tableau_html(html), marques_html(html)
+    colonnes = list(vue_tensions.COLONNES_TENSION.values())
+    assert list(marques[colonnes].sum(axis=1)) == [2, 1, 2, 0]  # Alpha, Bêta, Gamma, Loire-Atlantique
+    assert list(tableau["Critères remplis"]) == ["2 / 4", "1 / 4", "2 / 4", "n.d."]
+    assert not marques.drop(columns=colonnes).any().any()
+    assert html.count("(critère rempli)") == 5 and "critère rempli (seuils de la sélection)" in html
+    # le tableau a une légende (caption), des en-têtes à portée, une zone qui défile joignable au clavier
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert 'class="tableau-fr" tabindex="0" role="region" aria-label="Identification des tensions' in html
 
 
 def test_page_tensions_vue_depuis_l_url(ouvrir):

@@ -17,9 +17,30 @@ SCRIPT_ADRESSE = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL
                   b"window.__streamlit)</script>")
 
 
+# RGAA : la page est en français (Streamlit sert <html lang="en">), et ce que Streamlit dessine trop pâle ou en anglais
+# est corrigé par une feuille de style posée dans la page avant tout rendu (les styles de Streamlit, insérés après,
+# l'emporteraient à spécificité égale : d'où !important).
+STYLE_ACCESSIBLE = """<style>
+/* légendes (st.caption) : gris de Streamlit à 3,88:1 sur blanc ; celui-ci fait 6,5:1 */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #55575F !important; }
+/* pastilles choisies (st.pills) : rouge du thème sur fond rosé à 4,47:1 ; un rouge plus sombre à 6:1 */
+[data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-pillsActive"] * { color: #B0201C !important; }
+/* libellé d'un widget désactivé (« Classes » quand la carte montre les tensions) : 2,29:1 ; lisible, encore pâli */
+div:has(> [data-testid="stWidgetLabel"]):has(input:disabled) [data-testid="stWidgetLabel"] * {
+  color: #62646C !important; }
+/* le dépôt de fichier : ses textes anglais (« Upload », « 200MB per file • CSV, TXT, XLSX ») cachés, un libellé
+   français à la place ; la page écrit elle-même la taille maximale et les formats acceptés */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button > * { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; }
+</style>"""
+
+
 def avec_adresse(html: bytes) -> bytes:
-    """La page HTML avec le script d'adresse en tête de <head>, avant le module de Streamlit."""
-    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE, 1)
+    """La page HTML avec le script d'adresse en tête de <head>, avant le module de Streamlit, en français
+    (lang="fr") et avec la feuille de style d'accessibilité."""
+    html = html.replace(b'<html lang="en"', b'<html lang="fr"', 1)
+    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode(), 1)
 
 
 class AdresseServeur:

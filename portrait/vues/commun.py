@@ -176,13 +176,26 @@ STYLE_TABLEAU_HTML = """<style>
 .tableau-fr td.nb { white-space: nowrap; }
 .tableau-fr th:first-child { width: 11rem; }
 .tableau-fr th.long { width: 15rem; }
+.tableau-fr tbody th { position: static; background: none; font-weight: inherit; padding: 0.3rem 0.6rem;
+  border-bottom: 1px solid #EFEFEF; vertical-align: top; }
+.tableau-fr caption { caption-side: bottom; text-align: left; font-size: 0.8rem; color: #55575F;
+  padding: 0.3rem 0.6rem; }
+.tableau-fr:focus-visible { outline: 2px solid #1C5FB8; outline-offset: 2px; }
+.tableau-fr .lecteur { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
 </style>"""
+MARQUE = "\u2714"  # ✔ : la cellule d'un critère rempli (la couleur ne porte jamais seule le sens)
 
 
-def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = ()) -> str:
+def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = (),
+                 titre: str = "", legende: str = "", marques: pd.DataFrame | None = None) -> str:
     """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
     à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004.
-    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser."""
+    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser.
+    Accessible (RGAA) : `titre` en <caption> (lu par les lecteurs d'écran, la page l'affiche déjà au-dessus) suivi de
+    la `legende` visible ; en-têtes de colonne et de ligne (première colonne) à portée (scope) ; la zone qui défile
+    se rejoint au clavier (tabindex) et porte le titre ; `marques` (booléens, mêmes lignes et colonnes) : les
+    cellules qui portent la MARQUE, dite en toutes lettres au lecteur d'écran."""
     from html import escape
 
     def classes(colonne: str, nombre: bool) -> str:
@@ -191,17 +204,27 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
     numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
     # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne ; la largeur d'une
     # colonne se règle sur son en-tête (th.long)
-    entete = "".join(f"<th{classes(c, n)}>{escape(c).replace('-', chr(0x2011))}</th>"
+    entete = "".join(f'<th scope="col"{classes(c, n)}>{escape(c).replace("-", chr(0x2011))}</th>'
                      for c, n in zip(tableau.columns, numeriques))
+    if marques is None:
+        marques = pd.DataFrame(False, index=tableau.index, columns=tableau.columns)
+    marque = f'<span aria-hidden="true"> {MARQUE}</span><span class="lecteur"> (critère rempli)</span>'
     lignes = []
-    for valeurs, css in zip(tableau.itertuples(index=False), styles.itertuples(index=False)):
+    for valeurs, css, coches in zip(tableau.itertuples(index=False), styles.itertuples(index=False),
+                                    marques.itertuples(index=False)):
         cellules = []
-        for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
+        for j, (colonne, v, style, n, coche) in enumerate(zip(tableau.columns, valeurs, css, numeriques, coches)):
             texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
             attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
-            cellules.append(f"<td{attributs}>{escape(texte)}</td>")
+            balise = "th" if j == 0 else "td"
+            portee = ' scope="row"' if j == 0 else ""
+            cellules.append(f"<{balise}{portee}{attributs}>{escape(texte)}{marque if coche else ''}</{balise}>")
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
-    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
+    legende_html = f" {escape(legende)}" if legende else ""
+    caption = f'<caption><span class="lecteur">{escape(titre)}.</span>{legende_html}</caption>' if titre or legende \
+        else ""
+    region = f' tabindex="0" role="region" aria-label="{escape(titre or "Tableau")}"'
+    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"{region}><table>{caption}<thead><tr>{entete}</tr></thead>'
             f'<tbody>{"".join(lignes)}</tbody></table></div>')
 
 
