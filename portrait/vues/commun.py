@@ -51,6 +51,8 @@ class Figure:
     titre: str
     note: str
     figure: go.Figure
+    resume: str = ""  # ce que montre la figure, en une ou deux phrases (alternative textuelle, RGAA)
+    donnees: pd.DataFrame | None = None  # ses données en texte ; None : lues dans la figure (donnees_figure)
 
 
 @dataclass
@@ -226,6 +228,42 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
     region = f' tabindex="0" role="region" aria-label="{escape(titre or "Tableau")}"'
     return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"{region}><table>{caption}<thead><tr>{entete}</tr></thead>'
             f'<tbody>{"".join(lignes)}</tbody></table></div>')
+
+
+def _texte(v) -> str:
+    """Une donnée de figure lue à la française (« n.d. » si elle manque)."""
+    if fr.manquant(v):
+        return fr.NON_DISPONIBLE
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fr.nombre(v, 0 if float(v).is_integer() else 1)
+    return str(v)
+
+
+def donnees_figure(fig: go.Figure) -> pd.DataFrame:
+    """Les données d'une figure Plotly en tableau de textes, pour qui ne voit pas la figure (RGAA : alternative) :
+    une ligne par point (série, abscisse, valeur), une ligne par unité d'une carte (code, nom, textes du survol).
+    Les traits sans données (contours des cartes) sont laissés."""
+    lignes = []
+    for trace in fig.data:
+        if trace.type == "choroplethmap" and trace.locations is not None:
+            for code, infos in zip(trace.locations, trace.customdata if trace.customdata is not None else []):
+                ligne = {"Code": str(code), "Territoire": str(infos[0])}
+                for texte in infos[1:]:
+                    libelle, _, valeur = str(texte).partition(" : ")
+                    ligne[libelle if valeur else "Détail"] = valeur or libelle
+                lignes.append(ligne)
+        elif trace.type in ("bar", "scatter") and trace.x is not None and trace.y is not None:
+            abscisses, valeurs = (trace.y, trace.x) if getattr(trace, "orientation", None) == "h" else (trace.x,
+                                                                                                     trace.y)
+            for a, v in zip(abscisses, valeurs):
+                lignes.append({"Série": trace.name or "", "Abscisse": _texte(a), "Valeur": _texte(v)})
+    return pd.DataFrame(lignes).fillna("")
+
+
+def html_donnees(donnees: pd.DataFrame, titre: str) -> str:
+    """Les données d'une figure en tableau HTML accessible (caption, portées, zone joignable au clavier)."""
+    vides = pd.DataFrame("", index=donnees.index, columns=donnees.columns)
+    return tableau_html(donnees, vides, {}, titre=f"Données de la figure : {titre}")
 
 
 def pourcent_entier(v) -> str:
