@@ -262,7 +262,8 @@ def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(naviga
 
 
 # des mots anglais que Streamlit ou Plotly écrivent d'eux-mêmes : aucun ne doit atteindre l'utilisateur
-ANGLAIS = ["Upload", "Drag and drop", "per file", "KB", "MB", "Browse", "Download plot", "Pan", "Zoom in",
+ANGLAIS = ["Skip to", "Link to heading", "Selected value",
+           "Upload", "Drag and drop", "per file", "KB", "MB", "Browse", "Download plot", "Pan", "Zoom in",
            "Zoom out", "Autoscale", "Reset", "Fullscreen", "Download as CSV", "Search", "No results", "sidebar",
            "Running", "Press Enter", "January", "February", "March", "April", "June", "July", "August",
            "September", "October", "November", "December", "Monday", "Error", "Page not found"]
@@ -274,7 +275,8 @@ def anglais(page) -> list[str]:
     textes = page.evaluate("""() => [document.body.innerText, document.title, ...Array.from(
         document.querySelectorAll('[aria-label], [title], [placeholder], [data-title]')).flatMap(e =>
         ['aria-label', 'title', 'placeholder', 'data-title'].map(a => e.getAttribute(a) || ''))].join('\\n')""")
-    return [m for m in ANGLAIS if re.search(rf"\b{re.escape(m)}\b", textes)]
+    return [f"{m} : …{textes[max(t.start() - 40, 0):t.end() + 40]}…" for m in ANGLAIS
+            if (t := re.search(rf"\b{re.escape(m)}\b", textes))]
 
 
 def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
@@ -297,7 +299,7 @@ def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
 
 # --- RGAA : axe-core (WCAG 2.0 / 2.1, niveaux A et AA) sur chaque page, pour un EPCI, un département et la France ---
 
-PAGES = {"Accueil": "chiffres-cles", "Synthèse": "synthese-petite-enfance", "Détail": "detail-indicateur",
+PAGES = {"Accueil": "", "Synthèse": "synthese-petite-enfance", "Détail": "detail-indicateur",
          "Tensions": "tensions-sppe", "Coopération": "charges-cooperation", "Données": "donnees-imports"}
 REGLES_WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Ce que Streamlit dessine lui-même et qu'aucun réglage du thème, CSS ou paramètre ne corrige : (règle, morceau du
@@ -348,6 +350,7 @@ def test_rgaa_axe_core_aucune_violation(page, adresse, territoire):
             print(f"    {regle} : {noeuds[:8]}")
         langues.add(page.evaluate("document.documentElement.lang"))
         mots[nom] = anglais(page)
+        print("    anglais :", mots[nom])
         titres.add(page.title())
     print(f"titres {territoire} : {sorted(titres)}")
     assert {nom: v for nom, v in bilan.items() if v} == {}

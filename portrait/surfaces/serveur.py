@@ -32,8 +32,11 @@ div:has(> [data-testid="stWidgetLabel"]):has(input:disabled) [data-testid="stWid
 </style>"""
 # Les textes fixes que Streamlit écrit en anglais (dépôt de fichier, tailles « 287.2KB », plein écran, barre latérale,
 # listes…) : aucune option ne les change ; ce script les traduit dans la page, texte affiché comme libellés lus par
-# les lecteurs d'écran (aria-label, title, placeholder), à chaque ajout ou changement du DOM.
+# les lecteurs d'écran (aria-label, title, placeholder ; data-title : la bulle « Fullscreen » que Streamlit ajoute à
+# la barre d'outils de Plotly), à chaque ajout ou changement du DOM.
 TRADUCTIONS = {
+    "Skip to main content": "Aller au contenu", "Link to heading": "Lien vers ce titre",
+    "Selected values": "Valeurs choisies", "Selected value": "Valeur choisie",
     "Upload": "Choisir un fichier", "Browse files": "Choisir un fichier", "Add files": "Ajouter des fichiers",
     "Drag and drop file here": "Glissez-déposez le fichier ici",
     "Drag and drop a file here": "Glissez-déposez le fichier ici",
@@ -47,7 +50,9 @@ TRADUCTIONS = {
     "Press Enter to apply": "Entrée pour valider", "Running...": "Calcul en cours…", "Stop": "Arrêter",
     "Clear all": "Tout effacer", "Clear value": "Effacer", "Delete": "Supprimer", "Remove file": "Retirer le fichier",
     "Increment": "Augmenter", "Decrement": "Diminuer", "Open": "Ouvrir", "Close": "Fermer", "Copy to clipboard":
-    "Copier", "Choose an option": "Choisir", "Choose options": "Choisir",
+    "Copier", "Choose an option": "Choisir", "Choose options": "Choisir", "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "Cette page n'existe pas : voici la page d'accueil.",
 }
 SCRIPT_FRANCAIS = """<script>(() => {
 const T = %s;
@@ -66,7 +71,7 @@ const traduire = t => {
   if (m) return t.replace(s, "Le fichier doit faire au plus " + traduire(m[1]) + ".");
   return t;
 };
-const ATTRIBUTS = ["aria-label", "title", "placeholder"];
+const ATTRIBUTS = ["aria-label", "title", "placeholder", "data-title"];
 const parcourir = racine => {
   const it = document.createTreeWalker(racine, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
   for (let n = racine; n; n = it.nextNode()) {
