@@ -284,12 +284,14 @@ def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
     # confirmation, ce test n'écrit donc rien
     page.goto(f"{adresse}/donnees-imports?territoire={PORNIC}&annee=2023")
     page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=90_000)
+    # la consigne du dépôt en français (« 200MB per file • CSV, TXT, XLSX » traduit par surfaces.serveur)
+    page.get_by_text(re.compile("^200\u00a0Mo au plus par fichier")).wait_for(timeout=30_000)
     page.locator("input[type=file]").set_input_files(str(RACINE / "tests" / "sources" / "txcouv_pe_com.csv"))
     page.get_by_role("heading", name="Rapport de validation").wait_for(timeout=60_000)
     # tout en français : le dépôt (« Upload », « 200MB per file », « 1.2KB ») traduit par surfaces.serveur
     assert anglais(page) == []
     assert page.get_by_text(re.compile(r"^\d+(,\d+)?\u00a0(o|Ko)$")).count() == 1  # la taille du fichier déposé
-    assert page.get_by_text("200\u00a0Mo au plus par fichier").count() == 1
+
     page.get_by_role("button", name="Importer 16 valeurs").wait_for(timeout=30_000)
     rapport = page.locator('[data-testid="stCode"]').first.inner_text().splitlines()
     assert rapport[:3] == ["Fichier : txcouv_pe_com.csv (data.caf.fr (taux de couverture ou places))",
@@ -396,7 +398,7 @@ def test_parcours_au_clavier_seulement(page, adresse):
     # le tableau qui défile se rejoint au clavier (zone focalisable)
     tabuler_jusqu_a(page, page.locator(".tableau-fr").first)
     # le mode présentation : la bascule de la barre latérale, Espace ; puis le bouton pour en sortir, Entrée
-    tabuler_jusqu_a(page, barre.get_by_text("Mode présentation"))
+    tabuler_jusqu_a(page, barre.locator("label").filter(has_text="Mode présentation"))
     page.keyboard.press("Space")
     page.wait_for_url(re.compile("presentation=1"), timeout=30_000)
     quitter = page.get_by_role("button", name=re.compile("Quitter le mode présentation"))
