@@ -24,8 +24,7 @@ STYLE_ACCESSIBLE = """<style>
 /* légendes (st.caption) : gris de Streamlit à 3,88:1 sur blanc (et pâli d'opacité 0,6) ; celui-ci fait 6,5:1 */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #55575F !important; }
-/* pastilles choisies (st.pills) : rouge du thème sur fond rosé à 4,47:1 ; un rouge plus sombre à 6:1 */
-[data-testid="stBaseButton-pillsActive"], [data-testid="stBaseButton-pillsActive"] * { color: #B0201C !important; }
+/* pastilles choisies (st.pills) : leur rouge vient du thème (primaryColor, .streamlit/config.toml) */
 /* libellé d'un widget désactivé (« Classes » quand la carte montre les tensions) : 2,29:1 ; lisible, encore pâli */
 div:has(> [data-testid="stWidgetLabel"]):has(input:disabled) [data-testid="stWidgetLabel"] * {
   color: #62646C !important; }
