@@ -21,6 +21,8 @@ pages = [
     st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
 ]
 pg = st.navigation(pages)
+# RGAA : un titre d'onglet par page et territoire (un lecteur d'écran le lit en premier, l'historique les distingue)
+st.set_page_config(page_title=f"{pg.title} · {contexte.nom} · Portrait de territoire")
 try:
     pg.run()
 finally:

@@ -25,6 +25,9 @@ OPTIONS_CHROMIUM = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-ba
 VUE_HAUTE = {"width": 1500, "height": 3200}  # Streamlit défile dans son conteneur : une fenêtre haute montre tout
 APPLICATION = [sys.executable, "-m", "portrait.surfaces.serveur"]
 DELAI_SERVEUR = 60  # secondes pour répondre à /_stcore/health
+# axe-core (contrôles automatiques du RGAA / WCAG) : version figée, installée par npm dans un cache, comme Chromium
+AXE_VERSION = "4.10.3"
+CACHE_AXE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "portrait" / f"axe-core-{AXE_VERSION}"
 
 
 def installer_chromium() -> str | None:
@@ -36,6 +39,17 @@ def installer_chromium() -> str | None:
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, capture_output=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env, capture_output=True)
     return CHROMIUM if os.path.exists(CHROMIUM) else None
+
+
+def installer_axe() -> Path | None:
+    """Rend le chemin de axe.min.js (axe-core AXE_VERSION), installé par npm dans CACHE_AXE s'il manque ; None si
+    c'est impossible (ni npm ni registre)."""
+    fichier = CACHE_AXE / "node_modules" / "axe-core" / "axe.min.js"
+    if not fichier.exists() and shutil.which("npm"):
+        CACHE_AXE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(CACHE_AXE), "--no-save", "--no-audit", "--no-fund",
+                        f"axe-core@{AXE_VERSION}"], check=False, capture_output=True)
+    return fichier if fichier.exists() else None
 
 
 def port_libre() -> int:

@@ -173,7 +173,8 @@ def lignes(df: pd.DataFrame, colonnes: list[str]) -> list[tuple]:
 
 
 def lire_tableau_html(html: str) -> pd.DataFrame:
-    """Les cellules d'un tableau HTML (st.html) telles qu'affichées, en texte : la première ligne donne les colonnes."""
+    """Les cellules d'un tableau HTML (st.html) telles qu'affichées, en texte : la première ligne donne les colonnes.
+    Les valeurs seules : sans la marque ✔ d'un critère rempli ni son texte pour lecteur d'écran (marques_html)."""
     from html.parser import HTMLParser
 
     class Lecteur(HTMLParser):
@@ -183,10 +184,13 @@ def lire_tableau_html(html: str) -> pd.DataFrame:
             self.cellule: list[str] | None = None
 
         def handle_starttag(self, tag, attrs):
+            if tag == "span" and self.cellule is not None:
+                self.cellule = None  # la marque (commun.MARQUE) et son texte caché suivent la valeur
+                self.lignes[-1].append("".join(self.texte))
             if tag == "tr":
                 self.lignes.append([])
             elif tag in ("td", "th"):
-                self.cellule = []
+                self.cellule = self.texte = []
 
         def handle_endtag(self, tag):
             if tag in ("td", "th") and self.cellule is not None:
@@ -198,5 +202,16 @@ def lire_tableau_html(html: str) -> pd.DataFrame:
                 self.cellule.append(data)
 
     lecteur = Lecteur()
-    lecteur.feed(html)
+    lecteur.feed(html.split("<caption>")[0] + html.split("</caption>")[-1] if "<caption>" in html else html)
     return pd.DataFrame(lecteur.lignes[1:], columns=lecteur.lignes[0])
+
+
+def marques_html(html: str) -> pd.DataFrame:
+    """Les cellules marquées ✔ (critère rempli) d'un tableau HTML : booléens, mêmes lignes et colonnes."""
+    import re
+
+    corps = html.split("<tbody>")[1]
+    lignes = [["\u2714" in c for _, c in re.findall(r"<(td|th)[^>]*>(.*?)</\1>", tr)]
+              for tr in re.findall(r"<tr>(.*?)</tr>", corps)]
+    return pd.DataFrame(lignes, columns=[c.replace("\u2011", "-") for c in lire_tableau_html(html).columns])
+

@@ -90,7 +90,7 @@ def test_tensions_loire_atlantique_carte_tableau_clic(page, adresse, req_demo):
     tableau = page.locator(".tableau-fr table").first
     tableau.wait_for()
     # en-têtes à traits d'union insécables (« 0‑2 ans » ne se coupe pas)
-    assert [t.replace("\u2011", "-") for t in tableau.locator("th").all_inner_texts()] == list(attendu.columns)
+    assert [t.replace("\u2011", "-") for t in tableau.locator("thead th").all_inner_texts()] == list(attendu.columns)
     # les communes en tension, dans l'ordre, puis la ligne du département
     assert premieres_cellules(tableau) == list(attendu["Territoire"]) == [*vue.retenues, "Loire-Atlantique"]
     # les couleurs de tension arrivent jusqu'au navigateur (le style de st.html n'est pas filtré)
@@ -261,15 +261,150 @@ def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(naviga
             page.close()
 
 
+# des mots anglais que Streamlit ou Plotly écrivent d'eux-mêmes : aucun ne doit atteindre l'utilisateur
+ANGLAIS = ["Skip to", "Link to heading", "Selected value",
+           "Upload", "Drag and drop", "per file", "KB", "MB", "Browse", "Download plot", "Pan", "Zoom in",
+           "Zoom out", "Autoscale", "Reset", "Fullscreen", "Download as CSV", "Search", "No results", "sidebar",
+           "Running", "Press Enter", "January", "February", "March", "April", "June", "July", "August",
+           "September", "October", "November", "December", "Monday", "Error", "Page not found"]
+
+
+def anglais(page) -> list[str]:
+    """Les mots anglais (ANGLAIS) du texte de la page, de ses libellés (aria-label, title, placeholder) et des
+    bulles de la barre d'outils des figures (data-title)."""
+    textes = page.evaluate("""() => [document.body.innerText, document.title, ...Array.from(
+        document.querySelectorAll('[aria-label], [title], [placeholder], [data-title]')).flatMap(e =>
+        ['aria-label', 'title', 'placeholder', 'data-title'].map(a => e.getAttribute(a) || ''))].join('\\n')""")
+    return [f"{m} : …{textes[max(t.start() - 40, 0):t.end() + 40]}…" for m in ANGLAIS
+            if (t := re.search(rf"\b{re.escape(m)}\b", textes))]
+
+
 def test_depot_d_un_fichier_jusqu_au_rapport(page, adresse):
     # le dépôt passe par /_stcore/upload_file du serveur (portrait.surfaces.serveur, st.App) ; rien n'est importé sans
     # confirmation, ce test n'écrit donc rien
     page.goto(f"{adresse}/donnees-imports?territoire={PORNIC}&annee=2023")
     page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=90_000)
+    # la consigne du dépôt en français (« 200MB per file • CSV, TXT, XLSX » traduit par surfaces.serveur)
+    page.get_by_text(re.compile("^200\u00a0Mo au plus par fichier")).wait_for(timeout=30_000)
     page.locator("input[type=file]").set_input_files(str(RACINE / "tests" / "sources" / "txcouv_pe_com.csv"))
     page.get_by_role("heading", name="Rapport de validation").wait_for(timeout=60_000)
+    # tout en français : le dépôt (« Upload », « 200MB per file », « 1.2KB ») traduit par surfaces.serveur
+    assert anglais(page) == []
+    assert page.get_by_text(re.compile(r"^\d+(,\d+)?\u00a0(o|Ko)$")).count() == 1  # la taille du fichier déposé
+
     page.get_by_role("button", name="Importer 16 valeurs").wait_for(timeout=30_000)
     rapport = page.locator('[data-testid="stCode"]').first.inner_text().splitlines()
     assert rapport[:3] == ["Fichier : txcouv_pe_com.csv (data.caf.fr (taux de couverture ou places))",
                            "Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0", "Années : 2022, 2023"]
     assert rapport[-1] == "Valeurs existantes remplacées : 0"
+
+
+# --- RGAA : axe-core (WCAG 2.0 / 2.1, niveaux A et AA) sur chaque page, pour un EPCI, un département et la France ---
+
+PAGES = {"Accueil": "", "Synthèse": "synthese-petite-enfance", "Détail": "detail-indicateur",
+         "Tensions": "tensions-sppe", "Coopération": "charges-cooperation", "Données": "donnees-imports"}
+REGLES_WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Ce que Streamlit dessine lui-même et qu'aucun réglage du thème, CSS ou paramètre ne corrige : (règle, morceau du
+# sélecteur du nœud fautif) -> « version de Streamlit, composant, pourquoi ». Tout le reste doit passer.
+EXCEPTIONS_STREAMLIT: dict[tuple[str, str], str] = {}
+
+
+def attendre_page(page) -> None:
+    """La page a fini de s'exécuter (plus d'indicateur « Running ») et ses figures sont dessinées."""
+    page.locator("h1").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
+    page.wait_for_function("Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                           ".every(d => d._fullLayout !== undefined)", timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def violations_axe(page, axe: str) -> dict[str, list[str]]:
+    """Les violations axe-core de la page (règle -> sélecteurs des nœuds), exceptions Streamlit nommées ôtées."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=axe)
+    resultat = page.evaluate("o => axe.run(document, o)", {"runOnly": {"type": "tag", "values": REGLES_WCAG},
+                                                           "resultTypes": ["violations"]})
+    sortie = {}
+    for v in resultat["violations"]:
+        noeuds = [f'{" ".join(map(str, n["target"]))} : {n["failureSummary"].splitlines()[-1].strip()[:150]}'
+                  for n in v["nodes"]]
+        gardes = [n for n in noeuds if not any(r == v["id"] and m in n for r, m in EXCEPTIONS_STREAMLIT)]
+        if gardes:
+            sortie[v["id"]] = gardes
+    return sortie
+
+
+@pytest.mark.parametrize("territoire", [PORNIC, "departement:44", "france"])
+def test_rgaa_axe_core_aucune_violation(page, adresse, territoire):
+    from bench.navigateur import installer_axe
+
+    axe = installer_axe()
+    if axe is None:
+        pytest.skip("axe-core introuvable (npm install axe-core impossible)")
+    bilan, langues, titres, mots = {}, set(), set(), {}
+    for nom, chemin in PAGES.items():
+        page.goto(f"{adresse}/{chemin}?territoire={territoire}&annee=2023")
+        attendre_page(page)
+        bilan[nom] = violations_axe(page, str(axe))
+        print(f"axe {territoire} {nom} : " + (", ".join(f"{r} {len(n)}" for r, n in bilan[nom].items()) or "0"))
+        for regle, noeuds in bilan[nom].items():
+            print(f"    {regle} : {noeuds[:8]}")
+        langues.add(page.evaluate("document.documentElement.lang"))
+        mots[nom] = anglais(page)
+        print("    anglais :", mots[nom])
+        titres.add(page.title())
+    print(f"titres {territoire} : {sorted(titres)}")
+    assert {nom: v for nom, v in bilan.items() if v} == {}
+    assert langues == {"fr"}
+    assert {nom: m for nom, m in mots.items() if m} == {}  # aucun mot anglais
+    assert len(titres) == len(PAGES), titres  # un titre par page et territoire
+
+
+def tabuler_jusqu_a(page, cible, maximum: int = 250) -> None:
+    """Tab (au clavier seulement) jusqu'à ce que le focus soit sur `cible` (un locator) ou dans elle."""
+    for _ in range(maximum):
+        page.keyboard.press("Tab")
+        if cible.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
+            return
+    raise AssertionError(f"{cible} jamais atteint au clavier en {maximum} tabulations")
+
+
+def test_parcours_au_clavier_seulement(page, adresse):
+    # RGAA : sans souris, choisir un territoire, changer un filtre, télécharger un export, entrer dans le mode
+    # présentation et en sortir ; seul le clavier sert (Tab, flèches, Entrée, Espace, Échap)
+    page.goto(f"{adresse}/tensions-sppe?territoire={PORNIC}&annee=2023")
+    attendre_page(page)
+    barre = page.locator('[data-testid="stSidebar"]')
+    # le territoire : la liste « Département » de la barre latérale, on tape, Entrée
+    tabuler_jusqu_a(page, barre.locator(".stSelectbox").filter(has_text="Département").locator("input"))
+    page.keyboard.type("Vendée")
+    page.keyboard.press("Enter")
+    page.locator("h1", has_text="Tensions SPPE · Vendée").wait_for(timeout=60_000)
+    page.wait_for_url(re.compile("territoire=departement(%3A|:)85"), timeout=30_000)
+    attendre_page(page)
+    # un filtre : « Au moins k critères », flèche droite (1 -> 2 critères ; 2 -> 3)
+    k = page.get_by_role("radiogroup", name="Au moins k critères")
+    tabuler_jusqu_a(page, k)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile("k=3"), timeout=30_000)
+    attendre_page(page)
+    # un export : le CSV du tableau, Entrée
+    csv = page.get_by_role("button", name="CSV (Excel)")
+    tabuler_jusqu_a(page, csv)
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.keyboard.press("Enter")
+    assert telechargement.value.suggested_filename == "tensions_departement_85_2023.csv"
+    # le tableau qui défile se rejoint au clavier (zone focalisable)
+    tabuler_jusqu_a(page, page.locator(".tableau-fr").first)
+    # le mode présentation : la bascule de la barre latérale, Espace ; puis le bouton pour en sortir, Entrée
+    tabuler_jusqu_a(page, barre.locator("label").filter(has_text="Mode présentation"))
+    page.keyboard.press("Space")
+    page.wait_for_url(re.compile("presentation=1"), timeout=30_000)
+    quitter = page.get_by_role("button", name=re.compile("Quitter le mode présentation"))
+    quitter.wait_for(timeout=30_000)
+    page.keyboard.press("Shift+Tab")  # le focus part de la page, pas d'un élément caché
+    tabuler_jusqu_a(page, quitter)
+    page.keyboard.press("Enter")
+    page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
+    barre.wait_for(state="visible", timeout=30_000)

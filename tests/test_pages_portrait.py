@@ -80,3 +80,21 @@ def test_detail_parametres_d_url_hors_du_theme_ou_du_territoire(ouvrir):
     app.multiselect(key="communes").set_value([]).run()  # une liste vidée à la main reste vide
     assert app.multiselect(key="communes").value == []
     assert "communes" not in app.query_params
+
+
+def test_chaque_figure_a_son_alternative_textuelle(ouvrir, req):
+    # RGAA : sous chaque figure, un volet « Lire la figure en texte » (clavier, lecteur d'écran) avec ses données
+    from portrait.vues import commun
+    from portrait.vues import synthese as vue_synthese
+
+    app = ouvrir("pages/synthese.py", "epci:200000001")
+    vue = vue_synthese.synthese(req, "epci:200000001", 2023)
+    figures = [vue.series_naissances, vue.series_enfants, vue.places, vue.ages, vue.figure_couverture]
+    volets = [e.label for e in app.expander if e.label.startswith("Lire la figure en texte : ")]
+    assert len(volets) == len(figures) == 5
+    # les données de la figure de couverture : une ligne par territoire comparé, valeurs à la française
+    donnees = commun.donnees_figure(vue.figure_couverture.figure)
+    assert len(donnees) > 0 and list(donnees.columns) == ["Série", "Abscisse", "Valeur"]
+    assert not donnees["Valeur"].str.contains(r"\.\d").any()  # virgule décimale, jamais de point
+    html = commun.html_donnees(donnees, vue.figure_couverture.titre)
+    assert f"Données de la figure : {vue.figure_couverture.titre}" in html and 'scope="col"' in html

@@ -3,9 +3,13 @@
 import asyncio
 import gzip
 
-from portrait.surfaces.serveur import SCRIPT_ADRESSE, AdresseServeur
+from portrait.surfaces.serveur import SCRIPT_ADRESSE, STYLE_ACCESSIBLE, AdresseServeur, francais
 
-PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title><script type=module src=./static/js/index.js></script>"
+PAGE = (b'<!DOCTYPE html><html lang="en"><head><title>Streamlit</title>'
+        b"<script type=module src=./static/js/index.js></script>")
+# ce que la page doit devenir : en français, l'adresse du serveur et la feuille de style d'accessibilité en tête
+ATTENDUE = (PAGE.replace(b'lang="en"', b'lang="fr"')
+            .replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais()))
 
 
 def servir(corps: bytes, type_contenu: bytes, methode: str = "GET", morceaux: int = 1,
@@ -34,7 +38,7 @@ def servir(corps: bytes, type_contenu: bytes, methode: str = "GET", morceaux: in
 
 def test_page_html_avec_adresse_avant_le_module_de_streamlit():
     entetes, corps = servir(PAGE, b"text/html; charset=utf-8", morceaux=3)
-    assert corps == PAGE.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE)
+    assert corps == ATTENDUE
     assert corps.index(SCRIPT_ADRESSE) < corps.index(b"type=module")
     assert entetes[b"content-length"] == str(len(corps)).encode()
     assert b"etag" not in entetes  # l'étiquette était celle du fichier d'origine
@@ -42,7 +46,7 @@ def test_page_html_avec_adresse_avant_le_module_de_streamlit():
 
 def test_page_html_compressee_renvoyee_en_clair_avec_adresse():
     entetes, corps = servir(gzip.compress(PAGE), b"text/html; charset=utf-8", encodage=b"gzip")
-    assert corps == PAGE.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE)
+    assert corps == ATTENDUE
     assert b"content-encoding" not in entetes
     assert entetes[b"content-length"] == str(len(corps)).encode()
 

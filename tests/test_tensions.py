@@ -10,7 +10,7 @@ from portrait.donnees import jeux
 from portrait.regles import catalogue, tensions
 from portrait.vues import francais as fr
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import COMMUNES, lire_tableau_html, ouvrir_page
+from tests.conftest import COMMUNES, lire_tableau_html, marques_html, ouvrir_page
 from tests.test_queries import lignes
 
 
@@ -225,6 +225,22 @@ def test_page_tensions_valeurs_du_tableau(app, req):
     assert list(tableau["Critères remplis"].iloc[:3]) == ["2 / 4", "1 / 4", "2 / 4"]
 
 
+def test_page_tensions_critere_rempli_dit_sans_couleur(app, req):
+    # RGAA : la couleur ne porte pas seule le sens ; chaque critère rempli porte ✔ (et « critère rempli » pour un
+    # lecteur d'écran), autant de marques par commune que « Critères remplis », aucune sur les lignes de référence
+    app.toggle(key="tout_voir").set_value(True).run()
+    html = app.html[0].value
+    tableau, marques = lire_tableau_html(html), marques_html(html)
+    colonnes = list(vue_tensions.COLONNES_TENSION.values())
+    assert list(marques[colonnes].sum(axis=1)) == [2, 1, 2, 0]  # Alpha, Bêta, Gamma, Loire-Atlantique
+    assert list(tableau["Critères remplis"]) == ["2 / 4", "1 / 4", "2 / 4", "n.d."]
+    assert not marques.drop(columns=colonnes).any().any()
+    assert html.count("(critère rempli)") == 5 and "critère rempli (seuils de la sélection)" in html
+    # le tableau a une légende (caption), des en-têtes à portée, une zone qui défile joignable au clavier
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert 'class="tableau-fr" tabindex="0" role="region" aria-label="Identification des tensions' in html
+
+
 def test_page_tensions_vue_depuis_l_url(ouvrir):
     at = ouvrir("pages/tensions.py", "epci:200000001", annee=None, k="1", couverture="50",
                 indicateur="taux_couverture", methode="quantiles", exiges="part_am_60_plus,inconnu")
@@ -263,12 +279,13 @@ def test_carte_des_tensions_legende_et_zones(req):
 
 def test_page_tensions_zones_fermees_puis_ouvertes_par_l_url(app, donnees, monkeypatch):
     # Loire-Atlantique : une seule zone d'offre insuffisante, Alpha (couverture 45,5 % < 50 %)
-    assert app.expander[0].label.endswith("Zones d'offre insuffisante, Loire-Atlantique, 2023 : 1 commune")
+    # (le premier volet est l'alternative textuelle de la carte ; celui des zones vient après)
+    assert app.expander[-1].label.endswith("Zones d'offre insuffisante, Loire-Atlantique, 2023 : 1 commune")
     assert len(app.html) == 1  # fermée : seul le tableau des tensions est dessiné
     ouverte = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44", zones="true")
     assert list(lire_tableau_html(ouverte.html[1].value)["Territoire"]) == ["Alpha", "Loire-Atlantique"]
     ouverte.number_input(key="zone").set_value(70.0).run()
-    assert ouverte.expander[0].label.endswith(": 2 communes")
+    assert ouverte.expander[-1].label.endswith(": 2 communes")
     assert list(lire_tableau_html(ouverte.html[1].value)["Territoire"]) == ["Alpha", "Bêta", "Loire-Atlantique"]
 
 

@@ -105,7 +105,7 @@ def test_une_commune_jugee_contre_son_departement_quel_que_soit_le_territoire(do
 
 def ligne_html(at, nom: str) -> str:
     """Les cellules (valeurs et styles) de la ligne d'un territoire dans le tableau des tensions d'une page."""
-    return at.html[0].value.split(f"<td>{nom}</td>")[1].split("</tr>")[0]
+    return at.html[0].value.split(f'<th scope="row">{nom}</th>')[1].split("</tr>")[0]
 
 
 @pytest.mark.parametrize("filtres", [tensions.Filtres(), tensions.Filtres(tensions.Seuils(k=3)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -140,7 +141,20 @@ def resume(phrases: list[str], zone=None) -> None:
         (zone or st).markdown(" ".join(phrases).replace("*", "\\*"))
 
 
-def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, **options):
+def alternative(fig, cle: str, resume: str = "", donnees: pd.DataFrame | None = None) -> None:
+    """Sous une figure, son alternative textuelle (RGAA) : un volet qui s'ouvre au clavier, avec ce que montre la
+    figure en une phrase et ses données en tableau ; dessiné seulement ouvert (la page reste légère)."""
+    titre = " ".join(re.sub("<[^>]+>", " ", (fig.layout.title.text or "")).split()) or "Figure"
+    volet = st.expander(f"Lire la figure en texte : {titre}", key=f"alt_{cle}", on_change="rerun",
+                        icon=":material/table_view:")
+    if volet.open:
+        volet.markdown(resume or f"{titre}. Les données de la figure sont dans le tableau ci-dessous.")
+        donnees = commun.donnees_figure(fig) if donnees is None else donnees
+        volet.html(commun.html_donnees(donnees, titre))
+
+
+def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, resume: str = "",
+              donnees: pd.DataFrame | None = None, **options):
     """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
     au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites
     au clic. L'appareil photo de la barre d'outils donne toujours le PNG 1 600 × 900 de ce qui est à l'écran."""
@@ -156,6 +170,8 @@ def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = Tr
                                f"{nom}.png", "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
         rangee.download_button("SVG", lambda: fiche.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
                                key=f"svg_{nom}", on_click="ignore")
+    if not st.session_state.get("presentation"):
+        alternative(fig, cle or "figure", resume, donnees)
     return evenement
 
 
@@ -244,7 +260,7 @@ def chiffres(liste: list[commun.Chiffre], par_rangee: int | None = None) -> None
 
 def figure(f: commun.Figure, demo: bool, **options):
     """Une figure d'une vue, sous sa clé, avec ses images au format diapositive."""
-    return graphique(f.figure, cle=f.cle, demo=demo, **options)
+    return graphique(f.figure, cle=f.cle, demo=demo, resume=f.resume, donnees=f.donnees, **options)
 
 
 def tableau(t: commun.Tableau, transposer: bool = False, complement: str = "", telecharger: bool = True,

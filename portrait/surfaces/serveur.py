@@ -21,9 +21,89 @@ SCRIPT_ADRESSE = (b'<script>window.__streamlit = Object.assign({BACKEND_BASE_URL
                   b"window.__streamlit)</script>")
 
 
+# RGAA : la page est en français (Streamlit sert <html lang="en">), et ce que Streamlit dessine trop pâle ou en anglais
+# est corrigé par une feuille de style posée dans la page avant tout rendu (les styles de Streamlit, insérés après,
+# l'emporteraient à spécificité égale : d'où !important).
+STYLE_ACCESSIBLE = """<style>
+/* légendes (st.caption) : gris de Streamlit à 3,88:1 sur blanc (et pâli d'opacité 0,6) ; celui-ci fait 6,5:1 */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #55575F !important; }
+/* pastilles choisies (st.pills) : leur rouge vient du thème (primaryColor, .streamlit/config.toml) */
+/* libellé d'un widget désactivé (« Classes » quand la carte montre les tensions) : 2,29:1 ; lisible, encore pâli */
+div:has(> [data-testid="stWidgetLabel"]):has(input:disabled) [data-testid="stWidgetLabel"] * {
+  color: #62646C !important; }
+</style>"""
+# Les textes fixes que Streamlit écrit en anglais (dépôt de fichier, tailles « 287.2KB », plein écran, barre latérale,
+# listes…) : aucune option ne les change ; ce script les traduit dans la page, texte affiché comme libellés lus par
+# les lecteurs d'écran (aria-label, title, placeholder ; data-title : la bulle « Fullscreen » que Streamlit ajoute à
+# la barre d'outils de Plotly), à chaque ajout ou changement du DOM.
+TRADUCTIONS = {
+    "Skip to main content": "Aller au contenu", "Link to heading": "Lien vers ce titre",
+    "Selected values": "Valeurs choisies", "Selected value": "Valeur choisie",
+    "Upload": "Choisir un fichier", "Browse files": "Choisir un fichier", "Add files": "Ajouter des fichiers",
+    "Drag and drop file here": "Glissez-déposez le fichier ici",
+    "Drag and drop a file here": "Glissez-déposez le fichier ici",
+    "Drag and drop files here": "Glissez-déposez les fichiers ici", "Only one file is allowed.": "Un seul fichier.",
+    "Error uploading file": "Échec de l'envoi du fichier", "Error deleting file": "Échec de la suppression du fichier",
+    "Too many files": "Trop de fichiers", "No results": "Aucun résultat", "Fullscreen": "Plein écran",
+    "Enter fullscreen": "Plein écran", "Exit fullscreen": "Quitter le plein écran",
+    "Close fullscreen": "Quitter le plein écran", "Toggle fullscreen": "Plein écran",
+    "Download as CSV": "Télécharger en CSV", "Search": "Rechercher", "Close Search": "Fermer la recherche",
+    "Expand sidebar": "Ouvrir la barre latérale", "Collapse sidebar": "Fermer la barre latérale",
+    "Press Enter to apply": "Entrée pour valider", "Running...": "Calcul en cours…", "Stop": "Arrêter",
+    "Clear all": "Tout effacer", "Clear value": "Effacer", "Delete": "Supprimer", "Remove file": "Retirer le fichier",
+    "Increment": "Augmenter", "Decrement": "Diminuer", "Open": "Ouvrir", "Close": "Fermer", "Copy to clipboard":
+    "Copier", "Choose an option": "Choisir", "Choose options": "Choisir", "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "Cette page n'existe pas : voici la page d'accueil.",
+}
+SCRIPT_FRANCAIS = """<script>(() => {
+const T = %s;
+const UNITES = {B: "o", KB: "Ko", MB: "Mo", GB: "Go"};
+const taille = (n, u) => n.replace(".", ",") + "\\u00a0" + UNITES[u];
+const traduire = t => {
+  const s = t.trim();
+  if (Object.hasOwn(T, s)) return t.replace(s, T[s]);
+  let m = s.match(/^(\\d+(?:\\.\\d+)?)\\s?(B|KB|MB|GB)$/);
+  if (m) return t.replace(s, taille(m[1], m[2]));
+  m = s.match(/^(\\d+(?:\\.\\d+)?)\\s?(B|KB|MB|GB) per file$/);
+  if (m) return t.replace(s, taille(m[1], m[2]) + " au plus par fichier");
+  m = s.match(/^(.+) files are not allowed\\.?$/);
+  if (m) return t.replace(s, "Fichiers " + m[1] + " refusés.");
+  m = s.match(/^File must be (.+) or smaller\\.?$/);
+  if (m) return t.replace(s, "Le fichier doit faire au plus " + traduire(m[1]) + ".");
+  return t;
+};
+const ATTRIBUTS = ["aria-label", "title", "placeholder", "data-title"];
+const parcourir = racine => {
+  const it = document.createTreeWalker(racine, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+  for (let n = racine; n; n = it.nextNode()) {
+    if (n.nodeType === 3) { const v = traduire(n.data); if (v !== n.data) n.data = v; continue; }
+    for (const a of ATTRIBUTS) { const v = n.getAttribute && n.getAttribute(a);
+      if (v) { const w = traduire(v); if (w !== v) n.setAttribute(a, w); } }
+  }
+};
+new MutationObserver(ms => { for (const m of ms) {
+  if (m.type === "characterData") parcourir(m.target);
+  else if (m.type === "attributes") parcourir(m.target);
+  else m.addedNodes.forEach(parcourir);
+} }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true,
+                                        attributeFilter: ATTRIBUTS});
+})();</script>"""
+
+
 def avec_adresse(html: bytes) -> bytes:
-    """La page HTML avec le script d'adresse en tête de <head>, avant le module de Streamlit."""
-    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE, 1)
+    """La page HTML avec le script d'adresse en tête de <head>, avant le module de Streamlit, en français
+    (lang="fr") et avec la feuille de style d'accessibilité."""
+    html = html.replace(b'<html lang="en"', b'<html lang="fr"', 1)
+    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais(), 1)
+
+
+def francais() -> bytes:
+    """Le script qui traduit les textes fixes de Streamlit (TRADUCTIONS, tailles, formats), à poser dans la page."""
+    import json
+
+    return (SCRIPT_FRANCAIS % json.dumps(TRADUCTIONS, ensure_ascii=False)).encode()
 
 
 class AdresseServeur:

@@ -51,6 +51,8 @@ class Figure:
     titre: str
     note: str
     figure: go.Figure
+    resume: str = ""  # ce que montre la figure, en une ou deux phrases (alternative textuelle, RGAA)
+    donnees: pd.DataFrame | None = None  # ses données en texte ; None : lues dans la figure (donnees_figure)
 
 
 @dataclass
@@ -176,13 +178,26 @@ STYLE_TABLEAU_HTML = """<style>
 .tableau-fr td.nb { white-space: nowrap; }
 .tableau-fr th:first-child { width: 11rem; }
 .tableau-fr th.long { width: 15rem; }
+.tableau-fr tbody th { position: static; background: none; font-weight: inherit; padding: 0.3rem 0.6rem;
+  border-bottom: 1px solid #EFEFEF; vertical-align: top; }
+.tableau-fr caption { caption-side: bottom; text-align: left; font-size: 0.8rem; color: #55575F;
+  padding: 0.3rem 0.6rem; }
+.tableau-fr:focus-visible { outline: 2px solid #1C5FB8; outline-offset: 2px; }
+.tableau-fr .lecteur { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
 </style>"""
+MARQUE = "\u2714"  # ✔ : la cellule d'un critère rempli (la couleur ne porte jamais seule le sens)
 
 
-def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = ()) -> str:
+def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = (),
+                 titre: str = "", legende: str = "", marques: pd.DataFrame | None = None) -> str:
     """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
     à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004.
-    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser."""
+    `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser.
+    Accessible (RGAA) : `titre` en <caption> (lu par les lecteurs d'écran, la page l'affiche déjà au-dessus) suivi de
+    la `legende` visible ; en-têtes de colonne et de ligne (première colonne) à portée (scope) ; la zone qui défile
+    se rejoint au clavier (tabindex) et porte le titre ; `marques` (booléens, mêmes lignes et colonnes) : les
+    cellules qui portent la MARQUE, dite en toutes lettres au lecteur d'écran."""
     from html import escape
 
     def classes(colonne: str, nombre: bool) -> str:
@@ -191,18 +206,64 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
     numeriques = [pd.api.types.is_numeric_dtype(tableau[c]) for c in tableau.columns]
     # trait d'union insécable dans les en-têtes : « 0-2 ans » ne se coupe pas en fin de ligne ; la largeur d'une
     # colonne se règle sur son en-tête (th.long)
-    entete = "".join(f"<th{classes(c, n)}>{escape(c).replace('-', chr(0x2011))}</th>"
+    entete = "".join(f'<th scope="col"{classes(c, n)}>{escape(c).replace("-", chr(0x2011))}</th>'
                      for c, n in zip(tableau.columns, numeriques))
+    if marques is None:
+        marques = pd.DataFrame(False, index=tableau.index, columns=tableau.columns)
+    marque = f'<span aria-hidden="true"> {MARQUE}</span><span class="lecteur"> (critère rempli)</span>'
     lignes = []
-    for valeurs, css in zip(tableau.itertuples(index=False), styles.itertuples(index=False)):
+    for valeurs, css, coches in zip(tableau.itertuples(index=False), styles.itertuples(index=False),
+                                    marques.itertuples(index=False)):
         cellules = []
-        for colonne, v, style, n in zip(tableau.columns, valeurs, css, numeriques):
+        for j, (colonne, v, style, n, coche) in enumerate(zip(tableau.columns, valeurs, css, numeriques, coches)):
             texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
             attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
-            cellules.append(f"<td{attributs}>{escape(texte)}</td>")
+            balise = "th" if j == 0 else "td"
+            portee = ' scope="row"' if j == 0 else ""
+            cellules.append(f"<{balise}{portee}{attributs}>{escape(texte)}{marque if coche else ''}</{balise}>")
         lignes.append("<tr>" + "".join(cellules) + "</tr>")
-    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"><table><thead><tr>{entete}</tr></thead>'
+    legende_html = f" {escape(legende)}" if legende else ""
+    caption = f'<caption><span class="lecteur">{escape(titre)}.</span>{legende_html}</caption>' if titre or legende \
+        else ""
+    region = f' tabindex="0" role="region" aria-label="{escape(titre or "Tableau")}"'
+    return (f'{STYLE_TABLEAU_HTML}<div class="tableau-fr"{region}><table>{caption}<thead><tr>{entete}</tr></thead>'
             f'<tbody>{"".join(lignes)}</tbody></table></div>')
+
+
+def _texte(v) -> str:
+    """Une donnée de figure lue à la française (« n.d. » si elle manque)."""
+    if fr.manquant(v):
+        return fr.NON_DISPONIBLE
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return fr.nombre(v, 0 if float(v).is_integer() else 1)
+    return str(v)
+
+
+def donnees_figure(fig: go.Figure) -> pd.DataFrame:
+    """Les données d'une figure Plotly en tableau de textes, pour qui ne voit pas la figure (RGAA : alternative) :
+    une ligne par point (série, abscisse, valeur), une ligne par unité d'une carte (code, nom, textes du survol).
+    Les traits sans données (contours des cartes) sont laissés."""
+    lignes = []
+    for trace in fig.data:
+        if trace.type == "choroplethmap" and trace.locations is not None:
+            for code, infos in zip(trace.locations, trace.customdata if trace.customdata is not None else []):
+                ligne = {"Code": str(code), "Territoire": str(infos[0])}
+                for texte in infos[1:]:
+                    libelle, _, valeur = str(texte).partition(" : ")
+                    ligne[libelle if valeur else "Détail"] = valeur or libelle
+                lignes.append(ligne)
+        elif trace.type in ("bar", "scatter") and trace.x is not None and trace.y is not None:
+            abscisses, valeurs = (trace.y, trace.x) if getattr(trace, "orientation", None) == "h" else (trace.x,
+                                                                                                     trace.y)
+            for a, v in zip(abscisses, valeurs):
+                lignes.append({"Série": trace.name or "", "Abscisse": _texte(a), "Valeur": _texte(v)})
+    return pd.DataFrame(lignes).fillna("")
+
+
+def html_donnees(donnees: pd.DataFrame, titre: str) -> str:
+    """Les données d'une figure en tableau HTML accessible (caption, portées, zone joignable au clavier)."""
+    vides = pd.DataFrame("", index=donnees.index, columns=donnees.columns)
+    return tableau_html(donnees, vides, {}, titre=f"Données de la figure : {titre}")
 
 
 def pourcent_entier(v) -> str:

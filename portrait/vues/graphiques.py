@@ -36,9 +36,46 @@ COULEURS_AGES = {
 }
 POLICE = "Marianne, Arial, sans-serif"
 GRIS_NOTE = "#5F5F5F"
+# Le français de Plotly : `locale: "fr"` ne suffit pas, le dictionnaire n'est pas enregistré dans le Plotly de
+# Streamlit ; la configuration de chaque figure l'apporte (config.locales). Barre d'outils, messages, mois et jours.
+LOCALE_FR = {
+    "dictionary": {
+        "Autoscale": "Échelle automatique", "Box Select": "Sélection rectangulaire",
+        "Compare data on hover": "Comparer les données au survol", "Download plot": "Télécharger le graphique",
+        "Download plot as a PNG": "Télécharger le graphique en image PNG (diapositive)",
+        "Download plot as JSON": "Télécharger le graphique en JSON", "Draw circle": "Tracer un cercle",
+        "Draw closed freeform": "Tracer une forme fermée", "Draw line": "Tracer une ligne",
+        "Draw open freeform": "Tracer une forme ouverte", "Draw rectangle": "Tracer un rectangle",
+        "Erase active shape": "Effacer la forme active", "Lasso Select": "Sélection lasso",
+        "Orbital rotation": "Rotation orbitale", "Pan": "Déplacer", "Reset": "Réinitialiser",
+        "Reset axes": "Réinitialiser les axes", "Reset camera to default": "Vue 3D par défaut",
+        "Reset camera to last save": "Dernière vue 3D enregistrée", "Reset view": "Réinitialiser la vue",
+        "Reset views": "Réinitialiser les vues", "Share chart...": "Partager le graphique…",
+        "Show closest data on hover": "Donnée la plus proche au survol", "Toggle Spike Lines": "Lignes de repère",
+        "Toggle show closest data on hover": "Donnée la plus proche au survol (bascule)",
+        "Turntable rotation": "Rotation plateau", "Zoom": "Zoom", "Zoom in": "Zoom avant", "Zoom out": "Zoom arrière",
+        "Double-click to zoom back out": "Double-cliquez pour revenir à la vue d'ensemble",
+        "Snapshot succeeded": "Image enregistrée",
+        "Taking snapshot - this may take a few seconds": "Image en cours, quelques secondes…",
+        "Sorry, there was a problem downloading your snapshot!": "L'image n'a pas pu être téléchargée.",
+        "Produced with Plotly.js": "Produit avec Plotly.js", "new text": "nouveau texte",
+        "trace": "série", "max": "max.", "min": "min.", "median": "médiane", "mean": "moyenne",
+        "lower fence": "borne inférieure", "upper fence": "borne supérieure", "q1": "q1", "q3": "q3",
+    },
+    "format": {
+        "days": ["Dimanche", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi"],
+        "shortDays": ["Dim", "Lun", "Mar", "Mer", "Jeu", "Ven", "Sam"],
+        "months": ["Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre", "Octobre",
+                   "Novembre", "Décembre"],
+        "shortMonths": ["Janv.", "Févr.", "Mars", "Avr.", "Mai", "Juin", "Juil.", "Août", "Sept.", "Oct.", "Nov.",
+                        "Déc."],
+        "date": "%d/%m/%Y", "decimal": ",", "thousands": "\u202f",
+    },
+}
 CONFIG_PLOTLY = {
     "displaylogo": False,
     "locale": "fr",
+    "locales": {"fr": LOCALE_FR},
     "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
 }
 

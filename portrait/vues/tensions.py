@@ -9,7 +9,7 @@ import pandas as pd
 from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import catalogue, tensions
-from portrait.vues import cartes
+from portrait.vues import cartes, commun
 from portrait.vues import francais as fr
 from portrait.vues.commun import NIVEAUX_LIBELLES, Chiffre, Figure, Tableau, chiffres_territoire, note, tableau_html
 
@@ -168,13 +168,19 @@ def formats_excel_tensions() -> dict[str, str]:
     return {"Population": FORMAT_NOMBRE, **{libelle: FORMAT_POURCENT for libelle in COLONNES_TENSION.values()}}
 
 
+TEXTE_SUR_ROUGE = "#1E1F26"  # 4,9:1 sur le rouge le plus soutenu du tableau
+LEGENDE_TABLEAU = (f"{commun.MARQUE} : critère rempli (seuils de la sélection). Fond rouge : écart à la référence "
+                   "dans le sens de la tension, d'autant plus soutenu que l'écart est grand.")
+
+
 def couleur_ecart(ecart: float, echelle: float) -> str:
     """Fond d'une cellule : rouge d'autant plus soutenu que l'écart au département va vers la tension."""
     if fr.manquant(ecart) or ecart <= 0:
         return ""
     intensite = min(ecart / echelle, 1.0)
-    alpha = 0.15 + 0.6 * intensite
-    return f"background-color: rgba(215, 48, 39, {alpha:.2f})"
+    # au plus 0,6 : le texte (TEXTE_SUR_ROUGE) garde un contraste d'au moins 4,5:1 (RGAA ; 0,75 donnait 3,68:1)
+    alpha = 0.12 + 0.48 * intensite
+    return f"background-color: rgba(215, 48, 39, {alpha:.2f}); color: {TEXTE_SUR_ROUGE}"
 
 
 def styles_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
@@ -189,9 +195,20 @@ def styles_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
     return styles
 
 
-def html_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> str:
-    """Le tableau « identification des tensions » mis en forme, en HTML."""
-    return tableau_html(tableau, styles_tensions(tableau, t), formats_tensions(), larges=("Compétences SPPE",))
+def marques_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
+    """Les cellules des critères que chaque unité remplit (seuils de la sélection) : la marque ✔ le dit sans
+    couleur."""
+    marques = pd.DataFrame(False, index=tableau.index, columns=tableau.columns)
+    for ind, libelle in COLONNES_TENSION.items():
+        marques[libelle] = t[f"critere_{ind}"].fillna(False).astype(bool).values & (t["ordre"].values == 0)
+    return marques
+
+
+def html_tensions(tableau: pd.DataFrame, t: pd.DataFrame, titre: str = "") -> str:
+    """Le tableau « identification des tensions » mis en forme, en HTML : fond rouge selon l'écart, ✔ où le critère
+    est rempli, légende sous le tableau."""
+    return tableau_html(tableau, styles_tensions(tableau, t), formats_tensions(), larges=("Compétences SPPE",),
+                        titre=titre, legende=LEGENDE_TABLEAU, marques=marques_tensions(tableau, t))
 
 
 def survol_tensions(unites: pd.DataFrame) -> pd.DataFrame:
@@ -378,8 +395,8 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
         demo=demo, source=note(catalogue.INDICATEURS_TENSION, annee, demo),
         carte=carte_tensions(evaluee, cartes.contours(req, cadre), indicateur, methode, griser, filtres.zone, nom,
                              annee),
-        tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes),
-        zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones),
+        tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes, tableau.titre),
+        zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones, tableau_zones.titre),
         # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
         lignes=lignes.assign(criteres_remplis=lignes[tensions.TENSION], en_tension=lignes["retenue"]),
         unites=evaluee[evaluee["ordre"] == 0], resume=resume_tensions(evaluee, filtres, par_epci))
