@@ -73,6 +73,8 @@ class Contexte:
     chemins: Chemins
     departement: str | None = None  # enquête flash : le département des réponses
     annee: int | None = None  # enquête flash : l'année des réponses, quand le fichier n'a pas d'horodatage
+    referentiel: Referentiel | None = None  # gros CSV : chargé une fois pour tous ses morceaux
+    compter_remplacees: bool = True  # gros CSV : les valeurs remplacées se comptent une fois, sur tout le fichier
 
 
 @dataclass
