@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from portrait.donnees.connexion import Chemins
@@ -122,9 +123,19 @@ def _concatener(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _decompact(lignes: pd.DataFrame) -> pd.DataFrame:
-    """Les colonnes de catégories rendues au type des lignes d'un bloc (texte), comme une lecture d'un bloc."""
-    types = {c: t.categories.dtype for c, t in lignes.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
-    return lignes.astype(types) if types else lignes
+    """Les colonnes de catégories rendues au type des lignes d'un bloc (texte), comme une lecture d'un bloc ; le
+    texte passe par un dictionnaire Arrow, sans un objet Python par valeur."""
+    types = {c: t for c, t in lignes.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
+    return lignes.assign(**{c: _texte(lignes[c]) if isinstance(t.categories.dtype, pd.StringDtype)
+                            else lignes[c].astype(t.categories.dtype) for c, t in types.items()})
+
+
+def _texte(colonne: pd.Series) -> pd.Series:
+    """Une colonne de catégories de texte en colonne de texte (Arrow), valeur pour valeur."""
+    codes = colonne.cat.codes.to_numpy()
+    dictionnaire = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
+                                                  pa.array(colonne.cat.categories.to_numpy(dtype=object)))
+    return pd.Series(dictionnaire.cast(pa.string()), dtype=colonne.cat.categories.dtype, index=colonne.index)
 
 
 def _ajouter(rapport: Rapport, morceau: Rapport) -> None:
