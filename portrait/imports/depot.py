@@ -148,12 +148,27 @@ def _ajouter(rapport: Rapport, morceau: Rapport) -> None:
 
 def _sans_doublons_entre_morceaux(lignes: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     """Une même clé dans deux morceaux (chaque morceau a déjà écarté ses propres doublons) : une erreur par clé."""
-    doubles = lignes.duplicated(CLES)
+    doubles = _doubles(lignes)
     for niveau, code, annee, indicateur in lignes.loc[doubles, CLES].itertuples(index=False):
         rapport.erreurs.append(f"{rapport.fichier} : {niveau} {code}, {annee}, {indicateur} figure deux fois, à plus "
                                f"de {TAILLE_MORCEAU_TEXTE} lignes d'écart (doublon, ou ancienne commune reportée "
                                "sur la commune actuelle) ; gardez une seule valeur.")
     return lignes[~doubles].reset_index(drop=True)
+
+
+def _doubles(lignes: pd.DataFrame) -> np.ndarray:
+    """Comme lignes.duplicated(CLES), sur une seule clé entière tirée des codes des catégories (tri stable) : pas de
+    table de hachage par colonne."""
+    cle = np.zeros(len(lignes), dtype=np.int64)
+    for c in CLES:
+        codes, valeurs = pd.factorize(lignes[c]) if not isinstance(lignes[c].dtype, pd.CategoricalDtype) else \
+            (lignes[c].cat.codes.to_numpy(), lignes[c].cat.categories)
+        cle = cle * (len(valeurs) + 1) + codes + 1
+    ordre = np.argsort(cle, kind="stable")
+    triee = cle[ordre]
+    doubles = np.zeros(len(lignes), dtype=bool)
+    doubles[ordre[1:]] = triee[1:] == triee[:-1]
+    return doubles
 
 
 def verifier(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
