@@ -124,9 +124,13 @@ def _tranches(octets: bytes, encodage: str, erreurs: str = "replace") -> Iterato
     """Le texte décodé par tranches d'un Mo d'octets : jamais une copie du texte entier (BOM retirée)."""
     decodeur = codecs.getincrementaldecoder("utf-8" if encodage == "utf-8-sig" else encodage)(erreurs)
     vue = memoryview(octets)[3 if encodage == "utf-8-sig" else 0:]
+    premier = True
     for debut in range(0, len(vue), TRANCHE):
         tranche = decodeur.decode(vue[debut:debut + TRANCHE], final=debut + TRANCHE >= len(vue))
-        yield tranche.removeprefix("\ufeff") if debut == 0 and encodage.startswith("utf-16") else tranche
+        if premier and tranche:
+            tranche = tranche.removeprefix("\ufeff") if encodage.startswith("utf-16") else tranche
+            premier = False
+        yield tranche
 
 
 def _lignes_texte(tranches: Iterator[str]) -> Iterator[str]:
@@ -136,7 +140,7 @@ def _lignes_texte(tranches: Iterator[str]) -> Iterator[str]:
     for tranche in tranches:
         texte = reste + tranche
         fin = max(texte.rfind("\n"), texte.rfind("\r"))
-        if fin == len(texte) - 1 and texte[fin] == "\r":  # un CR en fin de tranche : le début d'un CRLF coupé ?
+        if texte.endswith("\r"):  # un CR en fin de tranche : le début d'un CRLF coupé ?
             fin = max(texte.rfind("\n", 0, fin), texte.rfind("\r", 0, fin))
         complet, reste = texte[:fin + 1], texte[fin + 1:]
         yield from _lignes_completes(complet)
