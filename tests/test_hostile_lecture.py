@@ -145,3 +145,20 @@ def test_gros_csv_lu_par_morceaux_comme_d_un_bloc(donnees, monkeypatch):
     assert rapport_bloc.erreurs[1] == "gros.csv, ligne 7 : doublon de la ligne 2 (commune 44001, 2023, naissances)."
     assert rapport.erreurs[1].startswith("gros.csv : commune 44001, 2023, naissances figure deux fois")
     assert len(rapport.erreurs) == 2
+
+
+def test_csv_decode_par_tranches_comme_d_un_bloc(monkeypatch):
+    """Le texte est décodé par tranches (pas de copie du fichier entier) : un CRLF, un CR seul, un caractère accentué
+    ou une BOM coupés entre deux tranches donnent les mêmes lignes, numéros et encodage."""
+    from portrait.imports import lecture
+    for texte, encodage in [("niveau;code\r\ncommune;Bêta\r\rdép;é\r\n\r\nx;y", "utf-8"),
+                            ("\ufeffniveau;code\rcommune;Bêta\r\nfin;é", "utf-8-sig"),
+                            ("niveau;code\r\ncommune;Bêta\rfin;€", "cp1252"),
+                            ("niveau;code\r\ncommune;Bêta\r\nfin;é", "utf-16")]:
+        octets = texte.encode(encodage)
+        d_un_bloc = lecture.lire_csv(octets, "f.csv")
+        for taille in (1, 2, 3, 5):
+            monkeypatch.setattr(lecture, "TRANCHE", taille)
+            assert lecture.lire_csv(octets, "f.csv") == d_un_bloc
+        monkeypatch.setattr(lecture, "TRANCHE", 1 << 20)
+        assert d_un_bloc.lignes[0][1] == "Bêta"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from portrait.donnees.connexion import Chemins
 from portrait.imports import registre, sources
 from portrait.imports.lecture import ErreurLecture, Tableau, est_classeur, lire_fichier, morceaux_csv
-from portrait.imports.rapport import Contexte, ErreurImport, Rapport, valeurs_remplacees
+from portrait.imports.rapport import Contexte, ErreurImport, Rapport, Referentiel, valeurs_remplacees
 
 SEUIL_MORCEAUX = 8 * 1024 * 1024  # octets : au-delà, un CSV est lu et validé par morceaux (mémoire bornée)
 TAILLE_MORCEAU = 100_000  # lignes de données par morceau
@@ -71,6 +74,8 @@ def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, 
     contexte = Contexte(Chemins(Path(racine)), (departement or "").strip().upper() or None, annee)
     if src.nom not in PAR_MORCEAUX:
         tableau = _rassembler(tableau, tableaux)
+    elif len(tableau.lignes) >= TAILLE_MORCEAU:  # gros CSV : référentiel lu une fois, remplacées comptées à la fin
+        contexte = replace(contexte, referentiel=Referentiel.charger(contexte.chemins), compter_remplacees=False)
     lignes, rapport = src.lire(tableau, contexte)
     morceaux = [_compact(lignes)]
     for morceau in tableaux:  # les morceaux suivants d'un gros CSV de mesures
@@ -79,11 +84,14 @@ def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, 
         _ajouter(rapport, rapport_morceau)
     if len(morceaux) > 1:
         pleins = [m for m in morceaux if len(m)] or morceaux[:1]
-        lignes = _sans_doublons_entre_morceaux(pd.concat(pleins, ignore_index=True).infer_objects(), rapport)
+        lignes = _sans_doublons_entre_morceaux(_concatener(pleins), rapport)
         rapport.lignes_gardees = len(lignes)
         rapport.annees = sorted(int(a) for a in lignes["annee"].unique())
-        rapport.indicateurs = sorted(lignes["indicateur"].unique())
+        rapport.indicateurs = sorted(str(i) for i in lignes["indicateur"].unique())
         rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes)
+        lignes = _decompact(lignes)
+    elif not contexte.compter_remplacees and not rapport.erreurs:
+        rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, lignes)
     rapport.source = src.libelle
     return src, lignes, rapport
 
@@ -98,7 +106,36 @@ def _rassembler(premier: Tableau, suivants: Iterator[Tableau]) -> Tableau:
 
 def _compact(lignes: pd.DataFrame) -> pd.DataFrame:
     """Les colonnes de texte d'un morceau en catégories : quelques codes distincts, pas un objet par cellule."""
-    return lignes.astype({c: "category" for c in lignes.columns if lignes[c].dtype == object})
+    texte = [c for c, t in lignes.dtypes.items() if t is np.dtype(object) or isinstance(t, pd.StringDtype)]
+    return lignes.astype(dict.fromkeys(texte, "category"))
+
+
+def _concatener(morceaux: list[pd.DataFrame]) -> pd.DataFrame:
+    """Les morceaux compacts bout à bout, chaque colonne de catégories gardée en catégories (union des valeurs) :
+    pd.concat rendrait des objets Python dès que deux morceaux n'ont pas les mêmes catégories."""
+    colonnes = {}
+    for c in morceaux[0].columns:
+        if isinstance(morceaux[0][c].dtype, pd.CategoricalDtype):
+            colonnes[c] = union_categoricals([m[c] for m in morceaux])
+        else:
+            colonnes[c] = pd.concat([m[c] for m in morceaux], ignore_index=True)
+    return pd.DataFrame(colonnes).infer_objects()
+
+
+def _decompact(lignes: pd.DataFrame) -> pd.DataFrame:
+    """Les colonnes de catégories rendues au type des lignes d'un bloc (texte), comme une lecture d'un bloc ; le
+    texte passe par un dictionnaire Arrow, sans un objet Python par valeur."""
+    types = {c: t for c, t in lignes.dtypes.items() if isinstance(t, pd.CategoricalDtype)}
+    return lignes.assign(**{c: _texte(lignes[c]) if isinstance(t.categories.dtype, pd.StringDtype)
+                            else lignes[c].astype(t.categories.dtype) for c, t in types.items()})
+
+
+def _texte(colonne: pd.Series) -> pd.Series:
+    """Une colonne de catégories de texte en colonne de texte (Arrow), valeur pour valeur."""
+    codes = colonne.cat.codes.to_numpy()
+    dictionnaire = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
+                                                  pa.array(colonne.cat.categories.to_numpy(dtype=object)))
+    return pd.Series(dictionnaire.cast(pa.string()), dtype=colonne.cat.categories.dtype, index=colonne.index)
 
 
 def _ajouter(rapport: Rapport, morceau: Rapport) -> None:
@@ -111,13 +148,27 @@ def _ajouter(rapport: Rapport, morceau: Rapport) -> None:
 
 def _sans_doublons_entre_morceaux(lignes: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     """Une même clé dans deux morceaux (chaque morceau a déjà écarté ses propres doublons) : une erreur par clé."""
-    lignes = lignes.astype({c: object for c in lignes.columns if isinstance(lignes[c].dtype, pd.CategoricalDtype)})
-    doubles = lignes.duplicated(CLES)
+    doubles = _doubles(lignes)
     for niveau, code, annee, indicateur in lignes.loc[doubles, CLES].itertuples(index=False):
         rapport.erreurs.append(f"{rapport.fichier} : {niveau} {code}, {annee}, {indicateur} figure deux fois, à plus "
                                f"de {TAILLE_MORCEAU_TEXTE} lignes d'écart (doublon, ou ancienne commune reportée "
                                "sur la commune actuelle) ; gardez une seule valeur.")
     return lignes[~doubles].reset_index(drop=True)
+
+
+def _doubles(lignes: pd.DataFrame) -> np.ndarray:
+    """Comme lignes.duplicated(CLES), sur une seule clé entière tirée des codes des catégories (tri stable) : pas de
+    table de hachage par colonne."""
+    cle = np.zeros(len(lignes), dtype=np.int64)
+    for c in CLES:
+        codes, valeurs = pd.factorize(lignes[c]) if not isinstance(lignes[c].dtype, pd.CategoricalDtype) else \
+            (lignes[c].cat.codes.to_numpy(), lignes[c].cat.categories)
+        cle = cle * (len(valeurs) + 1) + codes + 1
+    ordre = np.argsort(cle, kind="stable")
+    triee = cle[ordre]
+    doubles = np.zeros(len(lignes), dtype=bool)
+    doubles[ordre[1:]] = triee[1:] == triee[:-1]
+    return doubles
 
 
 def verifier(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -26,6 +27,7 @@ LIMITE_COLONNES = 1_000  # colonnes de la feuille lue
 LIMITE_CELLULES = 2_000_000  # lignes × colonnes de la feuille lue
 PART_CONTROLE_MAX = 0.02  # part de caractères de contrôle au-delà de laquelle un fichier n'est pas du texte
 FIN_DE_LIGNE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
+TRANCHE = 1 << 20  # octets décodés à la fois
 CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -102,9 +104,51 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
     return next(morceaux_csv(octets, nom_fichier))
 
 
-def _lignes_texte(texte: str) -> Iterator[str]:
-    """Les lignes d'un texte, fins de ligne CRLF, CR seul ou LF ramenées à LF, caractères nuls retirés, une à une :
-    pas de copie du texte entier."""
+def _encodage(octets: bytes) -> str:
+    """L'encodage que `decoder` choisirait, vérifié tranche par tranche : sans garder le texte décodé."""
+    if octets.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if (encodage := utf16(octets)) is not None:
+        return encodage
+    for essai in ("utf-8", "cp1252"):
+        try:
+            for _ in _tranches(octets, essai, "strict"):
+                pass
+            return essai
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _tranches(octets: bytes, encodage: str, erreurs: str = "replace") -> Iterator[str]:
+    """Le texte décodé par tranches d'un Mo d'octets : jamais une copie du texte entier (BOM retirée)."""
+    decodeur = codecs.getincrementaldecoder("utf-8" if encodage == "utf-8-sig" else encodage)(erreurs)
+    vue = memoryview(octets)[3 if encodage == "utf-8-sig" else 0:]
+    premier = True
+    for debut in range(0, len(vue), TRANCHE):
+        tranche = decodeur.decode(vue[debut:debut + TRANCHE], final=debut + TRANCHE >= len(vue))
+        if premier and tranche:
+            tranche = tranche.removeprefix("\ufeff") if encodage.startswith("utf-16") else tranche
+            premier = False
+        yield tranche
+
+
+def _lignes_texte(tranches: Iterator[str]) -> Iterator[str]:
+    """Les lignes d'un texte lu par tranches, fins de ligne CRLF, CR seul ou LF ramenées à LF, caractères nuls
+    retirés, une à une : pas de copie du texte entier."""
+    reste = ""
+    for tranche in tranches:
+        texte = reste + tranche
+        fin = max(texte.rfind("\n"), texte.rfind("\r"))
+        if texte.endswith("\r"):  # un CR en fin de tranche : le début d'un CRLF coupé ?
+            fin = max(texte.rfind("\n", 0, fin), texte.rfind("\r", 0, fin))
+        complet, reste = texte[:fin + 1], texte[fin + 1:]
+        yield from _lignes_completes(complet)
+    yield from _lignes_completes(reste)
+
+
+def _lignes_completes(texte: str) -> Iterator[str]:
+    """Les lignes d'un morceau de texte qui ne coupe aucune ligne."""
     for m in FIN_DE_LIGNE.finditer(texte):
         if m.start() == m.end():
             return
@@ -113,17 +157,18 @@ def _lignes_texte(texte: str) -> Iterator[str]:
 
 def morceaux_csv(octets: bytes, nom_fichier: str, taille: int | None = None) -> Iterator[Tableau]:
     """Lit un CSV par morceaux d'au plus `taille` lignes de données (None : un seul morceau), mêmes en-têtes et
-    numéros de ligne du fichier : un gros fichier ne tient jamais tout entier en objets Python."""
-    texte, encodage = decoder(octets)
-    if not texte.strip():
+    numéros de ligne du fichier : un gros fichier ne tient jamais tout entier en objets Python, ni en texte."""
+    encodage = _encodage(octets)
+    if not any(t.strip() for t in _tranches(octets, encodage)):
         raise ErreurLecture(f"{nom_fichier} : le fichier est vide.")
-    debut = texte[:65536]
+    debut = next(_tranches(octets, encodage))[:65536]
     if len(CONTROLES.findall(debut)) > PART_CONTROLE_MAX * len(debut):
         raise ErreurLecture(f"{nom_fichier} : ce n'est ni un fichier texte (CSV) ni un classeur Excel (.xlsx) : son "
                             "début contient des caractères binaires. Enregistrez les données depuis le tableur en "
                             "CSV (séparateur ;) ou en .xlsx, puis déposez ce fichier.")
-    sep = detecter_separateur(next(_lignes_texte(texte), ""))
-    lecteur = csv.reader(_lignes_texte(texte), delimiter=sep)
+    sep = detecter_separateur(next(_lignes_texte(_tranches(octets, encodage)), ""))
+    lecteur = csv.reader(_lignes_texte(_tranches(octets, encodage)), delimiter=sep)
+    encodage = {"cp1252": "windows-1252"}.get(encodage, encodage)
     lignes, numeros, produit = [], [], False
     bruts: list[str] | None = None
     try:

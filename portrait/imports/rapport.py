@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import tempfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,6 +16,7 @@ COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
 ANNEE_MIN, ANNEE_MAX = catalogue.ANNEE_MIN, catalogue.annee_max()
 MAX_SIGNALEMENTS = 5  # exemples cités d'une même anomalie (saut d'une année à l'autre)
 MAX_ERREURS_AFFICHEES = 30
+MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
 
 
 class ErreurImport(ValueError):
@@ -73,6 +75,8 @@ class Contexte:
     chemins: Chemins
     departement: str | None = None  # enquête flash : le département des réponses
     annee: int | None = None  # enquête flash : l'année des réponses, quand le fichier n'a pas d'horodatage
+    referentiel: Referentiel | None = None  # gros CSV : chargé une fois pour tous ses morceaux
+    compter_remplacees: bool = True  # gros CSV : les valeurs remplacées se comptent une fois, sur tout le fichier
 
 
 @dataclass
@@ -255,6 +259,9 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     if df.empty:
         return 0
     con = connecter(chemins.racine)
+    # Mémoire bornée pour un gros fichier : un fil, la table de jointure au-delà de la limite passe sur le disque.
+    con.execute(f"set threads = 1; set memory_limit = '{MEMOIRE_JOINTURE}'; "
+                f"set temp_directory = '{tempfile.gettempdir()}'")
     con.register("nouvelles", df)
     return con.execute(
         "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from portrait.donnees.connexion import Chemins, lire_registre
 from portrait.imports.rapport import ErreurImport, Rapport
@@ -131,9 +132,9 @@ def _ecrire_registre(chemins: Chemins, registre: dict) -> None:
 
 
 def _octets_lignes(lignes: pd.DataFrame, nom_fichier: str) -> bytes:
-    """Le Parquet des lignes importées, relu avant d'être écrit."""
+    """Le Parquet des lignes importées, son pied relu avant d'être écrit (sans refaire un DataFrame de tout)."""
     octets = lignes.to_parquet(index=False)
-    if len(pd.read_parquet(io.BytesIO(octets))) != len(lignes):
+    if pq.read_metadata(io.BytesIO(octets)).num_rows != len(lignes):
         raise ErreurImport(f"{nom_fichier} : relecture incohérente du fichier écrit ; rien n'a été importé.")
     return octets
 

@@ -177,9 +177,9 @@ def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
     """Le lecteur d'une source de mesures : ses valeurs, vérifiées par rapport.valider, et combien de valeurs déjà
     présentes elles remplaceront."""
     def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
-        df, rapport = valider(lignes(tableau), Referentiel.charger(contexte.chemins), tableau.nom_fichier,
-                              len(tableau.lignes))
-        if not rapport.erreurs:
+        ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
+        df, rapport = valider(lignes(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
+        if not rapport.erreurs and contexte.compter_remplacees:
             rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df)
         return df, rapport
     return lire
