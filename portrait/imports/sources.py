@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from portrait.imports import enquete_flash, postes_cooperation
+from portrait.imports import enquete_flash, iris, postes_cooperation
 from portrait.imports.lecture import Tableau, lire_nombre
 from portrait.imports.rapport import (
     COLONNES_MESURES,
@@ -139,14 +139,14 @@ def lignes_naissances(tableau: Tableau) -> list[Ligne]:
 
 
 def lignes_population_age(tableau: Tableau) -> list[Ligne]:
-    """Population par âge Insee (base-ic-evol-struct-pop, par IRIS) additionnée par commune."""
+    """Population par âge Insee (base-ic-evol-struct-pop, par IRIS) additionnée par commune (iris.additionner :
+    arrondissements ramenés à leur commune, un IRIS secret rend sa commune n.d.)."""
     e = tableau.entetes
     prefixes = sorted({m.group(1) for c in e if (m := re.fullmatch(r"p(\d{2})_pop0002", c))})
     if "com" not in e or not prefixes:
         raise ErreurImport(f"{tableau.nom_fichier} : colonnes attendues : COM et Pxx_POP0002 "
                            "(population par âge Insee).")
-    sommes: dict[tuple[str, int, str], float | None] = {}
-    premiere: dict[tuple[str, int, str], int] = {}
+    lues: list[tuple[int, str, tuple[int, str], float | None]] = []
     i_com = e.index("com")
     for numero, cellules in zip(tableau.numeros, tableau.lignes):
         com = cellules[i_com].strip() if i_com < len(cellules) else ""
@@ -165,12 +165,9 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
                     except ValueError:
                         v = None
                     total = None if v is None or total is None else total + v
-                cle = (com, annee, ind)
-                premiere.setdefault(cle, numero)
-                ancien = sommes.get(cle, 0.0)
-                sommes[cle] = None if total is None or ancien is None else ancien + total
-    return [Ligne(premiere[(com, a, ind)], "commune", com, str(a), ind, "" if v is None else repr(round(v, 3)))
-            for (com, a, ind), v in sommes.items()]
+                lues.append((numero, com, (annee, ind), total))
+    return [Ligne(numero, "commune", com, str(a), ind, iris.texte(v))
+            for (com, (a, ind)), (numero, v) in iris.additionner(lues).items()]
 
 
 def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:

@@ -1,0 +1,53 @@
+"""Les fichiers par IRIS ramenés à la commune : une règle pour toutes les sources (Cnaf allocataires, Insee)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+# Arrondissements municipaux (premier, dernier, commune) : ils ont un code commune Insee mais ne sont pas des
+# communes de la géographie ; leurs valeurs vont à Paris, Lyon et Marseille.
+ARRONDISSEMENTS = (
+    (75101, 75120, "75056"),  # Paris
+    (69381, 69389, "69123"),  # Lyon
+    (13201, 13216, "13055"),  # Marseille
+)
+LONGUEUR_IRIS = 9  # 441090101 : la commune (5 caractères) puis le numéro d'IRIS (4)
+
+
+def commune(code: str) -> str:
+    """Le code de commune d'un IRIS (ses cinq premiers caractères) ou d'une commune, un arrondissement municipal
+    ramené à sa commune (751010101 -> 75056, 69381 -> 69123) ; un zéro de tête perdu par un tableur est rétabli.
+    Les anciennes communes sont reportées ensuite, par la validation (rapport.valider)."""
+    c = code.strip().upper()
+    if c.isdigit() and len(c) in (LONGUEUR_IRIS - 1, 4):  # 10010000, 1001 : un tableur a retiré le zéro
+        c = c.zfill(len(c) + 1)
+    if len(c) == LONGUEUR_IRIS:
+        c = c[:5]
+    if c.isdigit():
+        n = int(c)
+        for premier, dernier, ville in ARRONDISSEMENTS:
+            if premier <= n <= dernier:
+                return ville
+    return c
+
+
+def additionner(valeurs: Iterable[tuple[int, str, Hashable, float | None]]) -> dict[tuple[str, Hashable],
+                                                                                    tuple[int, float | None]]:
+    """(numéro de ligne, code IRIS ou commune, clé, valeur) -> (commune, clé) : (première ligne, somme).
+
+    Une valeur secrète (None) rend la somme de sa commune secrète : jamais une somme partielle, qui passerait pour
+    le vrai total."""
+    sommes: dict[tuple[str, Hashable], tuple[int, float | None]] = {}
+    for numero, code, cle, valeur in valeurs:
+        k = (commune(code), cle)
+        if k in sommes:
+            premiere, total = sommes[k]
+            sommes[k] = (premiere, None if total is None or valeur is None else total + valeur)
+        else:
+            sommes[k] = (numero, valeur)
+    return sommes
+
+
+def texte(valeur: float | None) -> str:
+    """Une somme en texte pour la validation : vide pour une valeur secrète (n.d.)."""
+    return "" if valeur is None else repr(round(valeur, 3))
