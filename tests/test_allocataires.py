@@ -1,12 +1,14 @@
 """Le fichier des allocataires de la Cnaf (par commune ou par IRIS) et la règle IRIS -> commune partagée avec la
 population par âge de l'Insee (arrondissements de Paris, Lyon et Marseille ramenés à leur commune)."""
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from portrait.imports import depot
+from portrait.imports.rapport import ErreurImport
 
 SOURCES = Path(__file__).parent / "sources"
 
@@ -58,3 +60,83 @@ def test_iris_secret_rend_la_commune_nd():
     sommes = iris.additionner([(2, "440010001", "a", 10.0), (3, "440010002", "a", None), (4, "440010003", "a", 5.0),
                                (5, "440020000", "a", 7.0)])
     assert sommes == {("44001", "a"): (2, None), ("44002", "a"): (5, 7.0)}
+
+
+def test_allocataires_par_iris_additionnes_par_commune(donnees):
+    df, rapport = depot.verifier(SOURCES / "data_CAF_2022_IRIS.csv", donnees)
+    assert rapport.source == "Cnaf, fichier des allocataires (FILEAS / BCA)" and not rapport.erreurs
+    assert rapport.annees == [2022] and rapport.lignes_lues == 7
+    v = valeurs(df)
+    alpha = {i: v[("commune", "44001", 2022, i)] for (_, c, _, i) in v if c == "44001"}
+    assert alpha == {  # deux IRIS additionnés ; l'EPCI du fichier (249999999, inconnu) n'est pas lu
+        "allocataires": 2000, "personnes_couvertes": 5000, "allocataires_monoparents": 240,
+        "allocataires_couples_avec_enfants": 700, "allocataires_avec_enfants": 940, "enfants_couverts": 1800,
+        "enfants_couverts_0_2": 150, "allocataires_aide_logement": 1000, "allocataires_aah": 65,
+        "allocataires_prime_activite": 590, "allocataires_rsa": 200, "allocataires_dependants_50": 290}
+    assert v[("commune", "44002", 2022, "allocataires")] == 600  # 44002 et l'ancienne commune 44099 additionnées
+    assert v[("commune", "16001", 2022, "allocataires")] == 60  # une ligne par commune, CODGEO sur 5 caractères
+    assert v[("commune", "44003", 2022, "allocataires")] == 1300
+
+
+def test_un_iris_secret_rend_la_commune_nd(donnees):
+    df, _ = depot.verifier(SOURCES / "data_CAF_2022_IRIS.csv", donnees)
+    v = valeurs(df)
+    assert pd.isna(v[("commune", "44003", 2022, "allocataires_rsa")])  # un IRIS sur deux secret : pas 25
+    # l'ancienne commune 44099 secrète : Bêta n.d., pas les seuls 10 de 44002
+    assert pd.isna(v[("commune", "44002", 2022, "allocataires_aah")])
+    assert v[("commune", "44002", 2022, "allocataires_monoparents")] == 60
+
+
+def test_allocataires_sans_libelles_ni_apres_annee_donnee(donnees):
+    with pytest.raises(ErreurImport, match="précisez-la : python -m portrait import auto FICHIER --annee"):
+        depot.verifier(SOURCES / "allocataires_communes.csv", donnees)
+    df, rapport = depot.verifier(SOURCES / "allocataires_communes.csv", donnees, annee=2020)
+    assert not rapport.erreurs and rapport.annees == [2020]
+    v = valeurs(df)
+    assert v[("commune", "44001", 2020, "allocataires")] == 2000
+    assert pd.isna(v[("commune", "44003", 2020, "allocataires_rsa")])  # cellule vide, dernière du fichier
+    assert not any(i == "allocataires_dependants_50" for *_, i in v)  # APRES50 absente : rien d'inventé
+
+
+def test_allocataires_avec_uu_sans_apres(donnees):
+    df, rapport = depot.verifier(SOURCES / "data_CAF_2021_UU.csv", donnees)
+    assert not rapport.erreurs and rapport.annees == [2021]
+    v = valeurs(df)
+    assert v[("commune", "44001", 2021, "allocataires_rsa")] == 200
+    assert v[("commune", "44002", 2021, "allocataires")] == 500
+    assert ("commune", "44001", 2021, "allocataires_dependants_50") not in v
+
+
+def test_annee_donnee_l_emporte_sur_le_nom(donnees):
+    _, rapport = depot.verifier(SOURCES / "data_CAF_2022_IRIS.csv", donnees, annee=2021)
+    assert rapport.annees == [2021]
+
+
+@pytest.mark.parametrize("lignes, message", [
+    (["440010101;10;20", "440010101;1;2"], "le code 440010101 figure deux fois \\(lignes 2 et 3\\)"),
+    (["44001;10;20", "440010101;1;2"], "44001 : commune donnée à la fois en entier et par ses IRIS"),
+    (["440010101;dix;20"], "ligne 2 : valeur « dix » illisible"),
+])
+def test_allocataires_refus(donnees, tmp_path, lignes, message):
+    f = tmp_path / "data_CAF_2022.csv"
+    f.write_text("\n".join(["CODGEO;A;PERCOU", *lignes]), encoding="utf-8")
+    try:
+        _, rapport = depot.verifier(f, donnees)
+    except ErreurImport as e:
+        texte = str(e)
+    else:
+        assert depot.bloque(None, rapport)
+        texte = rapport.texte()
+    assert re.search(message, texte), texte
+
+
+def test_allocataires_arrondissements_de_lyon(donnees, tmp_path):
+    ref = donnees / "reference"
+    communes = pd.read_parquet(ref / "communes.parquet")
+    lyon = {"code": "69123", "nom": "Lyon", "departement": "44", "region": "52", "epci": None, "population": 1}
+    pd.concat([communes, pd.DataFrame([lyon])]).to_parquet(ref / "communes.parquet", index=False)
+    f = tmp_path / "data_CAF_2022_IRIS.csv"
+    f.write_text("CODGEO;A;PERCOU\n693810101;10;20\n693810102;5;10\n69389;1;2\n", encoding="utf-8")
+    df, rapport = depot.verifier(f, donnees)
+    assert not rapport.erreurs
+    assert valeurs(df)[("commune", "69123", 2022, "allocataires")] == 16

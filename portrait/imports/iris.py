@@ -14,15 +14,20 @@ ARRONDISSEMENTS = (
 LONGUEUR_IRIS = 9  # 441090101 : la commune (5 caractères) puis le numéro d'IRIS (4)
 
 
-def commune(code: str) -> str:
-    """Le code de commune d'un IRIS (ses cinq premiers caractères) ou d'une commune, un arrondissement municipal
-    ramené à sa commune (751010101 -> 75056, 69381 -> 69123) ; un zéro de tête perdu par un tableur est rétabli.
-    Les anciennes communes sont reportées ensuite, par la validation (rapport.valider)."""
+def zone(code: str) -> str:
+    """Le code sur cinq caractères d'un IRIS ou d'une commune, avant report des arrondissements (441090101 -> 44109) ;
+    un zéro de tête perdu par un tableur est rétabli (10010000 -> 01001, 1001 -> 01001)."""
     c = code.strip().upper()
-    if c.isdigit() and len(c) in (LONGUEUR_IRIS - 1, 4):  # 10010000, 1001 : un tableur a retiré le zéro
+    if c.isdigit() and len(c) in (LONGUEUR_IRIS - 1, 4):
         c = c.zfill(len(c) + 1)
-    if len(c) == LONGUEUR_IRIS:
-        c = c[:5]
+    return c[:5] if len(c) == LONGUEUR_IRIS else c
+
+
+def commune(code: str) -> str:
+    """Le code de commune d'un IRIS ou d'une commune (zone), un arrondissement municipal ramené à sa commune
+    (751010101 -> 75056, 69381 -> 69123). Les anciennes communes sont reportées ensuite, par la validation
+    (rapport.valider)."""
+    c = zone(code)
     if c.isdigit():
         n = int(c)
         for premier, dernier, ville in ARRONDISSEMENTS:

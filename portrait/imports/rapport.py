@@ -240,7 +240,8 @@ def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
 
 
 def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
-    """Après report des anciens codes : additionne les comptes, écarte les taux qui ne se correspondent pas un à un."""
+    """Après report des anciens codes : additionne les comptes (une ancienne commune secrète rend la somme secrète,
+    jamais partielle), écarte les taux qui ne se correspondent pas un à un."""
     cles = ["niveau", "code", "annee", "indicateur"]
     if df.empty or not df.duplicated(cles).any():
         return df
@@ -251,7 +252,7 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
         rapport.avertissements.append(f"{ind} {annee} de la commune {code} écarté : plusieurs anciennes "
                                       "communes la composent et un taux ne s'additionne pas.")
     comptes = df[(nature == "compte") | ~multiples]
-    return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=1))
+    return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=len(s)))
 
 
 def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:

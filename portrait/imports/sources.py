@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
-from portrait.imports import enquete_flash, iris, postes_cooperation
+from portrait.imports import allocataires, enquete_flash, iris, postes_cooperation
 from portrait.imports.lecture import Tableau, lire_nombre
 from portrait.imports.rapport import (
     COLONNES_MESURES,
@@ -225,6 +226,9 @@ SOURCES = {s.nom: s for s in (
     Source("naissances", "Insee, naissances", lecteur_mesures(lignes_naissances), reconnaitre=est_naissances),
     Source("population_age", "Insee, population par âge", lecteur_mesures(lignes_population_age),
            reconnaitre=est_population_age),
+    Source("allocataires", "Cnaf, fichier des allocataires (FILEAS / BCA)",
+           lambda t, c: lecteur_mesures(partial(allocataires.lignes, annee_donnee=c.annee))(t, c),
+           reconnaitre=allocataires.reconnaitre),
     Source("enquete_flash", "enquête flash", enquete_flash.lire, table="cooperation",
            titre="Enquête flash des chargés de coopération", departement=True, erreurs_bloquantes=False),
     Source("cooperation", "postes de chargés de coopération", postes_cooperation.lire, table="cooperation",

@@ -16,6 +16,7 @@ SOURCE_POP_LEGALES = "Insee, populations légales"
 SOURCE_CNAF_ALLOC = "Cnaf, base communale allocataires (BCA)"
 SOURCE_CNAF_AM = "Cnaf, Ircem et fichiers PMI des assistantes maternelles"
 SOURCE_CNAF_OFFRE = "Cnaf, data.caf.fr, taux de couverture petite enfance (Onape)"
+SOURCE_CNAF_FILEAS = "Cnaf, fichier des allocataires (FILEAS / BCA)"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,66 @@ MODES_ACCUEIL = (
     "places_garde_domicile",
 )
 
+# Fichier des allocataires de la Cnaf (par commune ou par IRIS) : id, libellé, libellé court, unité, définition.
+# La colonne du fichier de chacun est dans imports/allocataires.py.
+COMPTES_ALLOCATAIRES = (
+    ("allocataires", "Allocataires", "allocataires", "allocataires",
+     "Allocataires de la Caf (responsables d'un dossier) ayant droit à au moins une prestation au 31 décembre."),
+    ("personnes_couvertes", "Personnes couvertes par la Caf", "personnes couvertes", "personnes",
+     "Allocataires, leurs conjoints, enfants et autres personnes à charge."),
+    ("allocataires_monoparents", "Allocataires monoparents", "monoparents", "allocataires",
+     "Allocataires isolés ayant au moins un enfant à charge (familles monoparentales)."),
+    ("allocataires_couples_avec_enfants", "Allocataires en couple avec enfants", "couples avec enfants",
+     "allocataires", "Allocataires en couple ayant au moins un enfant à charge."),
+    ("allocataires_avec_enfants", "Allocataires avec enfants", "allocataires avec enfants", "allocataires",
+     "Allocataires ayant au moins un enfant à charge : monoparents et couples avec enfants (AM + ACAVENF)."),
+    ("enfants_couverts", "Enfants couverts par la Caf", "enfants couverts", "enfants",
+     "Enfants à charge des allocataires, de tous âges au sens des prestations familiales."),
+    ("enfants_couverts_0_2", "Enfants de 0 à 2 ans couverts par la Caf", "enfants couverts 0-2 ans", "enfants",
+     "Enfants de moins de 3 ans à charge des allocataires."),
+    ("allocataires_rsa", "Allocataires du RSA", "allocataires RSA", "allocataires",
+     "Allocataires percevant le revenu de solidarité active (RSA socle)."),
+    ("allocataires_aah", "Allocataires de l'AAH", "allocataires AAH", "allocataires",
+     "Allocataires percevant l'allocation aux adultes handicapés."),
+    ("allocataires_prime_activite", "Allocataires de la prime d'activité", "allocataires prime d'activité",
+     "allocataires", "Allocataires percevant la prime d'activité."),
+    ("allocataires_aide_logement", "Allocataires d'une aide au logement", "allocataires aide au logement",
+     "allocataires", "Allocataires percevant une aide au logement (APL, ALF ou ALS)."),
+    ("allocataires_dependants_50", "Allocataires dont les ressources dépendent à 50 % ou plus des prestations",
+     "allocataires dépendants à 50 %", "allocataires",
+     "Allocataires dont les prestations Caf font au moins la moitié des ressources."),
+)
+# Parts des allocataires : id, numérateur, dénominateur, libellé, libellé court, définition
+PARTS_ALLOCATAIRES = (
+    ("part_personnes_couvertes", "personnes_couvertes", "population", "Part de la population couverte par la Caf",
+     "part population couverte",
+     "Personnes couvertes par la Caf parmi la population municipale (Insee, populations légales)."),
+    ("part_allocataires_monoparents", "allocataires_monoparents", "allocataires_avec_enfants",
+     "Part des monoparents parmi les allocataires avec enfants", "part monoparents",
+     "Allocataires monoparents parmi les allocataires ayant au moins un enfant à charge : AM / (AM + ACAVENF)."),
+    ("part_enfants_couverts_0_2", "enfants_couverts_0_2", "enfants_0_2",
+     "Part des enfants de 0 à 2 ans couverts par la Caf", "part enfants 0-2 ans couverts",
+     "Enfants de moins de 3 ans à charge des allocataires parmi les enfants de 0 à 2 ans du recensement (Insee). "
+     "Les deux sources diffèrent (dates, champ) : la part peut dépasser 100 %."),
+    ("part_allocataires_rsa", "allocataires_rsa", "allocataires", "Part des allocataires du RSA",
+     "part allocataires RSA", "Allocataires du RSA parmi l'ensemble des allocataires."),
+    ("part_allocataires_aah", "allocataires_aah", "allocataires", "Part des allocataires de l'AAH",
+     "part allocataires AAH", "Allocataires de l'AAH parmi l'ensemble des allocataires."),
+    ("part_allocataires_prime_activite", "allocataires_prime_activite", "allocataires",
+     "Part des allocataires de la prime d'activité", "part allocataires prime d'activité",
+     "Allocataires de la prime d'activité parmi l'ensemble des allocataires."),
+    ("part_allocataires_aide_logement", "allocataires_aide_logement", "allocataires",
+     "Part des allocataires d'une aide au logement", "part allocataires aide au logement",
+     "Allocataires d'une aide au logement parmi l'ensemble des allocataires."),
+    ("part_allocataires_dependants_50", "allocataires_dependants_50", "allocataires",
+     "Part des allocataires dépendants à 50 % ou plus des prestations", "part allocataires dépendants à 50 %",
+     "Allocataires dont les prestations font au moins la moitié des ressources, parmi l'ensemble des allocataires "
+     "(la Cnaf publie aussi cette part parmi les seuls allocataires de référence de moins de 65 ans, hors "
+     "étudiants : elle est alors plus forte)."),
+)
+
 CATALOGUE: tuple[Indicateur, ...] = (
+
     # Comptes à la maille communale (additifs)
     _compte("population", "Population municipale", "population", "habitants", SOURCE_POP_LEGALES,
             "Population municipale légale en vigueur au 1er janvier de l'année (recensement millésime N-3)."),
@@ -175,6 +235,12 @@ CATALOGUE: tuple[Indicateur, ...] = (
             ("places_total", "capacité théorique d'accueil", "places, tous modes", SOURCE_CNAF_OFFRE),
         )
     ),
+    # Fichier des allocataires : des comptes, et leurs parts calculées comme tout taux (somme des numérateurs sur
+    # somme des dénominateurs, queries/_macros.sql)
+    *(_compte(id, libelle, court, unite, SOURCE_CNAF_FILEAS, definition)
+      for id, libelle, court, unite, definition in COMPTES_ALLOCATAIRES),
+    *(_taux(id, libelle, court, num, den, SOURCE_CNAF_FILEAS, definition)
+      for id, num, den, libelle, court, definition in PARTS_ALLOCATAIRES),
     # Estimation : les places que tiennent les assistantes maternelles proches de la retraite
     Indicateur("places_am_60_plus_estimees", "Places tenues par les AM de 60 ans et plus (estimation)",
                "places AM 60 ans et plus (estim.)", "estimation", "places", SOURCE_CNAF_AM,
@@ -197,6 +263,7 @@ INDICATEURS_TENSION = (
 
 # Page « Détail par indicateur » : les thèmes du document 004, et l'indicateur de chaque mode.
 MODES_DETAIL = ("Nombre", "Part", "Évolution")
+PART_DE = {num: id for id, num, *_ in PARTS_ALLOCATAIRES}  # allocataires_rsa -> part_allocataires_rsa
 THEMES_DETAIL: dict[str, dict[str, str]] = {
     "assistantes maternelles 60 ans et plus": {
         "Nombre": "am_actives_60_plus", "Part": "part_am_60_plus", "Évolution": "evolution_am_actives_60_plus"},
@@ -218,6 +285,12 @@ THEMES_DETAIL: dict[str, dict[str, str]] = {
         "Nombre": "am_actives", "Part": "part_am_actives", "Évolution": "evolution_am_actives"},
     "capacité théorique d'accueil": {"Nombre": "places_total", "Évolution": "evolution_places_total"},
     "places AM de 60 ans et plus (estimation)": {"Nombre": "places_am_60_plus_estimees"},
+    **{court: {"Nombre": id, **({"Part": PART_DE[id]} if id in PART_DE else {})}
+       for id, _, court, _, _ in COMPTES_ALLOCATAIRES},
+}
+# Les groupes de thèmes, nommés dans le choix de l'indicateur (« Familles allocataires · monoparents »)
+GROUPES_DETAIL: dict[str, tuple[str, ...]] = {
+    "Familles allocataires": tuple(court for _, _, court, _, _ in COMPTES_ALLOCATAIRES),
 }
 
 
@@ -227,6 +300,12 @@ def indicateur(id: str) -> Indicateur:
         return PAR_ID[id]
     except KeyError:
         raise KeyError(f"Indicateur inconnu : « {id} ». Indicateurs connus : {', '.join(PAR_ID)}.") from None
+
+
+def libelle_theme(theme: str) -> str:
+    """Le thème tel que le choix de l'indicateur le montre, précédé de son groupe s'il en a un."""
+    groupe = next((g for g, themes in GROUPES_DETAIL.items() if theme in themes), None)
+    return f"{groupe} · {theme}" if groupe else theme
 
 
 def table_catalogue() -> pd.DataFrame:
@@ -259,7 +338,8 @@ SAUT_MAX = 3.0  # d'une année à la suivante, une valeur multipliée ou divisé
 # comptes dénombrés, forcément entiers ; les autres (recensement, places) sont des estimations pondérées
 COMPTES_ENTIERS = ("population", "naissances", "familles_0_2", "familles_0_2_bas_revenus",
                    "familles_0_2_monoparentales", "am_agreees", "am_actives", "am_actives_moins_35",
-                   "am_actives_35_49", "am_actives_50_59", "am_actives_60_plus")
+                   "am_actives_35_49", "am_actives_50_59", "am_actives_60_plus",
+                   *(c[0] for c in COMPTES_ALLOCATAIRES))
 
 
 @dataclass(frozen=True)
