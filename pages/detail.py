@@ -18,7 +18,7 @@ etat["communes"] = list(vue.choix)  # les communes suivies retenues par la vue (
 st.title(vue.titre)
 ecran.resume(vue.resume)
 c1, c2 = st.columns([2, 1])
-c1.selectbox("Choix de l'indicateur", list(catalogue.THEMES_DETAIL), key="theme")
+c1.selectbox("Choix de l'indicateur", list(catalogue.THEMES_DETAIL), key="theme", format_func=catalogue.libelle_theme)
 c2.radio("Mode", modes, key="mode", horizontal=True)
 ecran.bandeau_demo(vue.demo)
 ecran.tableau(vue.tableau, complement="Cliquez sur un en-tête pour trier.",

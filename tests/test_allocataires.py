@@ -140,3 +140,57 @@ def test_allocataires_arrondissements_de_lyon(donnees, tmp_path):
     df, rapport = depot.verifier(f, donnees)
     assert not rapport.erreurs
     assert valeurs(df)[("commune", "69123", 2022, "allocataires")] == 16
+
+
+def test_import_puis_detail_sous_familles_allocataires_puis_annulation(donnees, ouvrir):
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
+    from portrait.imports import registre
+    from portrait.regles import catalogue
+    from portrait.vues import detail
+
+    avant = detail.detail(Requetes(connecter(donnees)), "commune:44001", 2023, "monoparents", "Part")
+    assert avant.tableau.valeurs["part monoparents"].isna().all() and not avant.demo  # rien d'inventé
+    assert avant.resume[0].startswith("Part des monoparents parmi les allocataires avec enfants : aucune valeur en "
+                                      "2023 pour ces territoires (source : Cnaf, fichier des allocataires")
+    entree, _ = depot.importer(SOURCES / "data_CAF_2022_IRIS.csv", donnees)
+    vue = detail.detail(Requetes(connecter(donnees)), "commune:44001", 2022, "monoparents", "Part")
+    t = vue.tableau.valeurs
+    assert list(t["Territoire"]) == ["Alpha", "Bêta", "Loire-Atlantique", "CC Test Un"]
+    # somme des numérateurs sur somme des dénominateurs : AM / (AM + ACAVENF)
+    assert list(t["part monoparents"]) == pytest.approx([100 * 240 / 940, 100 * 60 / 300, 100 * 460 / 1850,
+                                                         100 * 300 / 1240])
+    assert vue.tableau.note == "Sources : Cnaf, fichier des allocataires (FILEAS / BCA). Année 2022."
+    assert not vue.demo
+    assert catalogue.libelle_theme("monoparents") == "Familles allocataires · monoparents"
+
+    app = ouvrir("pages/detail.py", "commune:44001", annee="2022", theme="monoparents", mode="Nombre")
+    assert "Familles allocataires · monoparents" in app.selectbox(key="theme").options
+    assert list(app.dataframe[0].value["monoparents"]) == [240, 60, 460, 300]
+    assert app.radio(key="mode").options == ["Nombre", "Part"]
+
+    registre.annuler(donnees, entree["id"])
+    apres = detail.detail(Requetes(connecter(donnees)), "commune:44001", 2022, "monoparents", "Nombre")
+    assert apres.tableau.valeurs["monoparents"].isna().all()
+
+
+def test_fichier_iris_de_la_taille_de_la_france(tmp_path):
+    """Le fichier du banc (13 000 IRIS, Paris, Lyon et Marseille par arrondissement) sur la géographie livrée :
+    aucune erreur, chaque grande ville égale à la somme de ses IRIS (le temps est mesuré par python -m bench)."""
+    from bench import allocataires as banc
+    from tests.conftest import RACINE
+
+    communes = pd.read_parquet(RACINE / "data" / "reference" / "communes.parquet")
+    f = banc.fichier_iris(tmp_path / "data_CAF_2022_IRIS.csv", communes)
+    df, rapport = depot.verifier(f, RACINE / "data")
+    assert not rapport.erreurs and rapport.lignes_lues == banc.LIGNES
+    brut = pd.read_csv(f, sep=";", dtype=str)
+    v = valeurs(df)
+    for ville, prefixe in (("75056", "751"), ("69123", "6938"), ("13055", "132")):
+        for indicateur, colonne in (("allocataires", "A"), ("personnes_couvertes", "PERCOU"),
+                                    ("allocataires_rsa", "ARSAS")):
+            cellules = brut.loc[brut["CODGEO"].str.startswith(prefixe), colonne]
+            attendu = None if cellules.isna().any() else sum(int(x.replace(" ", "")) for x in cellules)
+            lu = v[("commune", ville, 2022, indicateur)]
+            assert (attendu is None and pd.isna(lu)) or lu == attendu, (ville, indicateur)
+            assert attendu is not None or indicateur == "allocataires_rsa"  # A et PERCOU jamais secrets ici

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
+from functools import cache
 
 # Arrondissements municipaux (premier, dernier, commune) : ils ont un code commune Insee mais ne sont pas des
 # communes de la géographie ; leurs valeurs vont à Paris, Lyon et Marseille.
@@ -14,6 +15,7 @@ ARRONDISSEMENTS = (
 LONGUEUR_IRIS = 9  # 441090101 : la commune (5 caractères) puis le numéro d'IRIS (4)
 
 
+@cache
 def zone(code: str) -> str:
     """Le code sur cinq caractères d'un IRIS ou d'une commune, avant report des arrondissements (441090101 -> 44109) ;
     un zéro de tête perdu par un tableur est rétabli (10010000 -> 01001, 1001 -> 01001)."""
@@ -23,6 +25,7 @@ def zone(code: str) -> str:
     return c[:5] if len(c) == LONGUEUR_IRIS else c
 
 
+@cache
 def commune(code: str) -> str:
     """Le code de commune d'un IRIS ou d'une commune (zone), un arrondissement municipal ramené à sa commune
     (751010101 -> 75056, 69381 -> 69123). Les anciennes communes sont reportées ensuite, par la validation
@@ -55,4 +58,6 @@ def additionner(valeurs: Iterable[tuple[int, str, Hashable, float | None]]) -> d
 
 def texte(valeur: float | None) -> str:
     """Une somme en texte pour la validation : vide pour une valeur secrète (n.d.)."""
-    return "" if valeur is None else repr(round(valeur, 3))
+    if valeur is None:
+        return ""
+    return str(int(valeur)) if valeur.is_integer() else repr(round(valeur, 3))

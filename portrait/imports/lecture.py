@@ -315,6 +315,8 @@ def est_classeur(chemin: Path, octets: bytes) -> bool:
 
 def lire_nombre(texte: str) -> float | None:
     """« 1 234,5 », « 1234.5 », « 76,9 % » -> nombre ; valeur secrète ou manquante -> None ; sinon ValueError."""
+    if isinstance(texte, str) and texte.isascii() and texte.isdigit() and len(texte) <= 12:
+        return float(texte)  # « 1234 », le cas courant : sans expression régulière
     t = str(texte).strip().replace("%", "").strip()
     if t.lower() in VALEURS_MANQUANTES:
         return None

@@ -245,13 +245,15 @@ def analyseur() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_demo)
 
     s = sous.add_parser("import", parents=[commun],
-                        help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee)")
+                        help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee), "
+                             "allocataires (Cnaf)")
     s.add_argument("source", choices=["auto", *(src.option for src in sources.SOURCES.values())],
                    help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")
     s.add_argument("--verifier", action="store_true", help="affiche le rapport sans rien écrire")
     s.add_argument("--departement", help="enquête flash : code du département (16, 44, 2A…)")
-    s.add_argument("--annee", type=int, help="enquête flash : année (par défaut, celle des réponses)")
+    s.add_argument("--annee", type=int, help="enquête flash : année (par défaut, celle des réponses) ; fichier des "
+                   "allocataires : année des données, si le nom du fichier n'en porte pas (data_CAF_2020_IRIS.csv)")
     s.set_defaults(func=cmd_import)
 
     s = sous.add_parser("imports", parents=[commun], help="liste ou annule les imports")

@@ -78,6 +78,10 @@ def resume_detail(lignes: pd.DataFrame, id_indicateur: str, annee: int) -> list[
     connues = unites[unites["valeur"].notna()].sort_values("valeur", kind="stable")
     _, pluriel = ("commune", "communes") if (unites["niveau"] == "commune").any() else ("EPCI", "EPCI")
     sortie = []
+    if lignes["valeur"].isna().all():
+        ind = catalogue.indicateur(id_indicateur)
+        sortie.append(f"{ind.libelle} : aucune valeur en {annee} pour ces territoires (source : {ind.source}). "
+                      "Importez le fichier de la source depuis la page Données ; rien n'est estimé à sa place.")
     if refs:
         sortie.append(f"{catalogue.indicateur(id_indicateur).libelle}, {annee} : "
                       + " ; ".join(f"{n} : {valeur(v)}" for n, v in refs) + ".")
