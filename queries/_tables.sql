@@ -66,6 +66,8 @@ select * from final;
 -- agregats : les comptes communaux additionnés par EPCI, département, région et France, pour
 --            toutes les années (territoire, annee, indicateur, valeur, demo). Calculés une fois
 --            à la connexion : le portrait de la France lit 1 375 lignes au lieu de 1,4 million.
+--            Une commune importée sans valeur (secret statistique) rend la somme manquante : une
+--            somme partielle passerait pour le total (une commune absente du fichier, elle, ne compte pas).
 create table agregats as
 with
 comptes_communes as (
@@ -76,22 +78,24 @@ comptes_communes as (
 ),
 par_epci_departement as (
     select c.epci, c.departement, c.region, m.annee, m.indicateur,
-        sum(m.valeur) as valeur, bool_or(m.demo) as demo
+        sum(m.valeur) as valeur, bool_and(m.valeur is not null) as complet, bool_or(m.demo) as demo
     from comptes_communes m
     join communes c on c.code = m.commune
     group by all
 ),
 final as (
-    select 'epci:' || epci as territoire, annee, indicateur, sum(valeur) as valeur, bool_or(demo) as demo
+    select 'epci:' || epci as territoire, annee, indicateur,
+        case when bool_and(complet) then sum(valeur) end as valeur, bool_or(demo) as demo
     from par_epci_departement where epci is not null group by all
     union all
-    select 'departement:' || departement, annee, indicateur, sum(valeur), bool_or(demo)
+    select 'departement:' || departement, annee, indicateur, case when bool_and(complet) then sum(valeur) end,
+        bool_or(demo)
     from par_epci_departement group by all
     union all
-    select 'region:' || region, annee, indicateur, sum(valeur), bool_or(demo)
+    select 'region:' || region, annee, indicateur, case when bool_and(complet) then sum(valeur) end, bool_or(demo)
     from par_epci_departement group by all
     union all
-    select 'france', annee, indicateur, sum(valeur), bool_or(demo)
+    select 'france', annee, indicateur, case when bool_and(complet) then sum(valeur) end, bool_or(demo)
     from par_epci_departement group by all
 )
 select * from final order by territoire, annee, indicateur;

@@ -194,3 +194,21 @@ def test_fichier_iris_de_la_taille_de_la_france(tmp_path):
             lu = v[("commune", ville, 2022, indicateur)]
             assert (attendu is None and pd.isna(lu)) or lu == attendu, (ville, indicateur)
             assert attendu is not None or indicateur == "allocataires_rsa"  # A et PERCOU jamais secrets ici
+
+
+def test_commune_secrete_rend_ses_territoires_nd(donnees):
+    """Gamma n'a pas d'allocataires du RSA (un IRIS secret) : CA Test Deux et la Loire-Atlantique non plus, plutôt
+    qu'une somme partielle lue comme leur total ; CC Test Un (Alpha et Bêta, sans secret) garde le sien."""
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.jeux import portrait_territoire
+    from portrait.donnees.requetes import Requetes
+
+    depot.importer(SOURCES / "data_CAF_2022_IRIS.csv", donnees)
+    req = Requetes(connecter(donnees))
+    un = portrait_territoire(req, "epci:200000001", 2022).set_index("code")
+    assert un.loc["200000001", "allocataires_rsa"] == 200 + 36
+    assert un.loc["200000001", "part_allocataires_rsa"] == pytest.approx(100 * 236 / 2600)
+    assert un.loc["44", "allocataires"] == 2000 + 600 + 1300
+    assert pd.isna(un.loc["44", "allocataires_rsa"]) and pd.isna(un.loc["44", "part_allocataires_rsa"])
+    deux = portrait_territoire(req, "epci:200000002", 2022).set_index("code")
+    assert pd.isna(deux.loc["200000002", "allocataires_rsa"])
