@@ -212,3 +212,55 @@ def test_commune_secrete_rend_ses_territoires_nd(donnees):
     assert pd.isna(un.loc["44", "allocataires_rsa"]) and pd.isna(un.loc["44", "part_allocataires_rsa"])
     deux = portrait_territoire(req, "epci:200000002", 2022).set_index("code")
     assert pd.isna(deux.loc["200000002", "allocataires_rsa"])
+
+
+def test_ligne_de_commande_annee_donnee_ou_refus(donnees):
+    from portrait.donnees.connexion import Chemins
+    from tests.test_cli import lancer
+
+    fichier = str(SOURCES / "allocataires_communes.csv")
+    code, _, erreur = lancer("import", "auto", fichier, "--data-dir", str(donnees))
+    assert code == 1 and not Chemins(donnees).registre.exists()
+    assert erreur.strip() == (
+        "allocataires_communes.csv : le fichier des allocataires n'a pas de colonne d'année, et son nom n'en porte "
+        "pas ; précisez-la : python -m portrait import auto FICHIER --annee 2020, ou renommez le fichier avec son "
+        "année (data_CAF_2020_IRIS.csv). Rien n'a été écrit.")
+    code, sortie, _ = lancer("import", "auto", fichier, "--annee", "2020", "--data-dir", str(donnees))
+    assert code == 0
+    assert sortie.splitlines()[:3] == [
+        "Fichier : allocataires_communes.csv (Cnaf, fichier des allocataires (FILEAS / BCA))",
+        "Lignes lues : 2 ; valeurs gardées : 22 ; erreurs : 0", "Années : 2020"]
+
+
+@pytest.mark.parametrize("espace, encodage", [("\u00a0", "latin-1"), ("\u202f", "utf-8-sig"),
+                                              ("\u00a0", "utf-16")])
+def test_octets_comme_ils_viennent(donnees, espace, encodage):
+    """Latin-1, UTF-8 avec BOM ou UTF-16, espaces insécables (U+00A0, U+202F) en séparateur de milliers, virgule
+    décimale, LF, sans fin de ligne finale : les mêmes valeurs que le fichier UTF-8 en CRLF."""
+    texte = (SOURCES / "data_CAF_2022_IRIS.csv").read_text(encoding="utf-8").replace("\r\n", "\n").rstrip("\n")
+    texte = texte.replace("1 200;", f"1{espace}200,0;").replace("2 950;", f"2{espace}950;")
+    df, rapport = depot.verifier("data_CAF_2022_IRIS.csv", donnees, octets=texte.encode(encodage))
+    attendu, _ = depot.verifier(SOURCES / "data_CAF_2022_IRIS.csv", donnees)
+    assert not rapport.erreurs
+    assert valeurs(df) == pytest.approx(valeurs(attendu), nan_ok=True)
+
+
+@pytest.mark.parametrize("cellule, motif", [("-3", "allocataires négatif"),
+                                            ("12,5", "allocataires non entier (un compte dénombré)")])
+def test_comptes_hors_plage_refuses(donnees, tmp_path, cellule, motif):
+    f = tmp_path / "data_CAF_2022.csv"
+    f.write_text(f"CODGEO;A;PERCOU\n16001;{cellule};20\n", encoding="utf-8")
+    _, rapport = depot.verifier(f, donnees)
+    assert list(rapport.refus) == [motif] and depot.bloque(None, rapport)
+
+
+def test_detail_sans_fichier_des_allocataires(ouvrir):
+    """Avant tout import : le thème s'ouvre, ses valeurs sont n.d. et une phrase dit quelle source manque."""
+    from portrait.vues import commun
+
+    app = ouvrir("pages/detail.py", "epci:200000001", theme="allocataires RSA", mode="Part")
+    assert app.dataframe[0].value["part allocataires RSA"].isna().all()
+    texte = " ".join(m.value for m in app.markdown)
+    assert "aucune valeur en 2023 pour ces territoires (source : Cnaf, fichier des allocataires (FILEAS / BCA))" \
+        in texte
+    assert not [w for w in app.warning if w.value == commun.BANDEAU_DEMO]  # pas de bandeau : rien de démonstration

@@ -244,4 +244,5 @@ def detecter(tableau: Tableau) -> Source:
     e = tableau.entetes
     raise ErreurImport(f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {', '.join(e[:12]) or 'aucun'}. "
                        "Sources connues : fichier de mesures (niveau, code, annee, indicateur, valeur), data.caf.fr "
-                       "(txcouv_*, nbpla_*), Insee naissances, Insee population par âge.")
+                       "(txcouv_*, nbpla_*), Insee naissances, Insee population par âge, Cnaf allocataires "
+                       "(CODGEO, A, PERCOU…).")
