@@ -1,0 +1,228 @@
+"""Un fichier qu'aucune source ne reconnaît : la correspondance de ses colonnes dite par l'analyste, ses profils, la
+ligne de commande (--colonnes, --profil, --enregistrer-profil)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portrait.donnees import jeux
+from portrait.donnees.connexion import Chemins, connecter
+from portrait.donnees.requetes import Requetes
+from portrait.imports import correspondance, depot
+from portrait.imports.correspondance import Correspondance
+from portrait.imports.rapport import ErreurImport
+from tests.conftest import lignes
+from tests.test_cli import lancer
+
+# un tableau maison : aucune source ne reconnaît ces en-têtes
+MAISON = ("Code_Commune;Libellé;Millésime;Couv. totale;Places crèches;Remarque\n"
+          "44001;Alpha;2023;76,9;25;ras\n"
+          "44003;Gamma;2023;91,5;s;\n"
+          "16001;Delta;2023;55;4;à revoir\n")
+# le même tableau l'année suivante, en-têtes écrits autrement (casse, accents, espaces) : mêmes en-têtes pliés
+MAISON_2024 = ("CODE COMMUNE;libelle;MILLESIME;couv totale;Places Creches;remarque\n"
+               "44001;Alpha;2024;80;30;\n"
+               "44002;Bêta;2024;62,5;12;\n")
+CORRESPONDANCE = Correspondance("commune", "Code_Commune", "Millésime",
+                                (("Couv. totale", "taux_couverture"), ("Places crèches", "places_psu")))
+COLONNES = "code=Code_Commune,niveau=commune,annee=Millésime,taux_couverture=Couv. totale,places_psu=Places crèches"
+ATTENDU_2023 = [("commune", "44001", 2023, "taux_couverture", 76.9), ("commune", "44001", 2023, "places_psu", 25.0),
+                ("commune", "44003", 2023, "taux_couverture", 91.5), ("commune", "44003", 2023, "places_psu", None),
+                ("commune", "16001", 2023, "taux_couverture", 55.0), ("commune", "16001", 2023, "places_psu", 4.0)]
+ATTENDU_2024 = [("commune", "44001", 2024, "taux_couverture", 80.0), ("commune", "44001", 2024, "places_psu", 30.0),
+                ("commune", "44002", 2024, "taux_couverture", 62.5), ("commune", "44002", 2024, "places_psu", 12.0)]
+MESURES = ["niveau", "code", "annee", "indicateur", "valeur"]
+
+
+def ecrire(dossier: Path, nom: str, texte: str) -> Path:
+    f = dossier / nom
+    f.write_text(texte, encoding="utf-8")
+    return f
+
+
+def valeur(donnees: Path, code: str, annee: int, indicateur: str):
+    """Une valeur de la commune relue par le portrait (jeux.portrait_territoire), sur l'état courant des données."""
+    return jeux.portrait_territoire(Requetes(connecter(donnees)), f"commune:{code}", annee).iloc[0][indicateur]
+
+
+def test_sans_correspondance_le_fichier_n_est_pas_reconnu(donnees, tmp_path):
+    with pytest.raises(ErreurImport, match="maison.csv : source non reconnue"):
+        depot.verifier(ecrire(tmp_path, "maison.csv", MAISON), donnees)
+
+
+def test_correspondance_donne_les_valeurs_exactes(donnees, tmp_path):
+    df, rapport = depot.verifier(ecrire(tmp_path, "maison.csv", MAISON), donnees, correspondance=CORRESPONDANCE)
+    assert lignes(df, MESURES) == ATTENDU_2023
+    assert rapport.texte().splitlines()[:5] == [
+        "Fichier : maison.csv (correspondance de colonnes)",
+        "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023",
+        "Indicateurs : places_psu, taux_couverture",
+        "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 1"]
+    assert not Chemins(donnees).registre.exists()  # rien d'écrit par la vérification
+
+
+def test_une_annee_pour_tout_le_fichier_et_le_niveau_france(donnees, tmp_path):
+    f = ecrire(tmp_path, "f.csv", "zone;couv\nFrance;60,2\n")
+    df, _ = depot.verifier(f, donnees, correspondance=Correspondance("france", None, 2022,
+                                                                      (("couv", "taux_couverture"),)))
+    assert lignes(df, MESURES) == [("france", "FR", 2022, "taux_couverture", 60.2)]
+
+
+def test_les_erreurs_du_fichier_passent_par_le_rapport_habituel(donnees, tmp_path):
+    f = ecrire(tmp_path, "m.csv", MAISON.replace("16001;Delta", "99999;Inconnue"))
+    _, rapport = depot.verifier(f, donnees, correspondance=CORRESPONDANCE)
+    assert rapport.erreurs == ["m.csv, ligne 4 : code commune « 99999 » inconnu de la géographie 2026."] * 2
+    assert depot.bloque(None, rapport)
+
+
+def test_colonnes_de_la_page(tmp_path):
+    tableau = depot.lire_tableau(ecrire(tmp_path, "maison.csv", MAISON))
+    assert [(c.brut, c.entete, c.exemples, c.numerique) for c in correspondance.colonnes(tableau)] == [
+        ("Code_Commune", "code_commune", ("44001", "44003", "16001"), True),
+        ("Libellé", "libelle", ("Alpha", "Gamma", "Delta"), False),
+        ("Millésime", "millesime", ("2023",), True),
+        ("Couv. totale", "couv_totale", ("76,9", "91,5", "55"), True),
+        ("Places crèches", "places_creches", ("25", "s", "4"), True),
+        ("Remarque", "remarque", ("ras", "à revoir"), False)]
+
+
+def test_profil_enregistre_puis_applique_aux_memes_entetes(donnees, tmp_path):
+    p = correspondance.enregistrer_profil(donnees, "Tableau maison", CORRESPONDANCE,
+                                          depot.lire_tableau(ecrire(tmp_path, "maison.csv", MAISON)).entetes)
+    assert p.nom == "Tableau maison" and p.correspondance.profil == "Tableau maison"
+    assert (Chemins(donnees).imports / "profils" / "tableau_maison.json").exists()
+    second = ecrire(tmp_path, "maison_2024.csv", MAISON_2024)
+    assert [q.nom for q in correspondance.profils_pour(donnees, depot.lire_tableau(second).entetes)] == [
+        "Tableau maison"]
+    entree, rapport = depot.importer(second, donnees)  # import « auto » : le profil s'applique de lui-même
+    assert rapport.source == "correspondance de colonnes, profil « Tableau maison »"
+    assert entree["type"] == rapport.source
+    assert valeur(donnees, "44002", 2024, "taux_couverture") == 62.5
+    assert valeur(donnees, "44001", 2024, "places_psu") == 30.0
+    # d'autres en-têtes : le profil n'est pas proposé
+    autre = ecrire(tmp_path, "autre.csv", MAISON_2024.replace("remarque", "observation"))
+    assert correspondance.profils_pour(donnees, depot.lire_tableau(autre).entetes) == []
+    with pytest.raises(ErreurImport, match="source non reconnue"):
+        depot.verifier(autre, donnees)
+
+
+def test_nom_de_profil_plie_jamais_un_chemin(donnees):
+    p = correspondance.enregistrer_profil(donnees, "../../[lien](http://x) **gras**", CORRESPONDANCE, ["a"])
+    assert sorted(f.name for f in (Chemins(donnees).imports / "profils").iterdir()) == ["lien_http_x_gras.json"]
+    assert p.nom == "../../[lien](http://x) **gras**"  # le nom tel qu'écrit, montré littéralement
+    with pytest.raises(ErreurImport, match="Nom de profil « ... » inutilisable"):
+        correspondance.enregistrer_profil(donnees, "...", CORRESPONDANCE, ["a"])
+
+
+def test_profil_abime_est_passe(donnees):
+    dossier = Chemins(donnees).imports / "profils"
+    correspondance.enregistrer_profil(donnees, "bon", CORRESPONDANCE, ["a"])
+    (dossier / "abime.json").write_text("{pas du json", encoding="utf-8")
+    (dossier / "faux.json").write_text(json.dumps({"nom": "faux", "entetes": ["a"], "niveau": "canton", "code": "c",
+                                                   "annee": 2023, "indicateurs": []}), encoding="utf-8")
+    assert [p.nom for p in correspondance.profils(donnees)] == ["bon"]
+    with pytest.raises(ErreurImport, match=r"Profil faux.json : Niveau « canton » inconnu"):
+        correspondance.profil(donnees, "faux")
+
+
+def test_lire_texte_des_colonnes():
+    assert correspondance.lire_texte("code=NUMCOM,niveau=commune,annee=2021,taux_couverture=tauxcouv_com") == \
+        Correspondance("commune", "NUMCOM", 2021, (("tauxcouv_com", "taux_couverture"),))
+    assert CORRESPONDANCE.texte() == COLONNES
+    assert correspondance.lire_texte(CORRESPONDANCE.texte()) == CORRESPONDANCE
+
+
+@pytest.mark.parametrize("texte, message", [
+    ("niveau=commune,annee=2021,taux_couverture=tx",
+     "Dites quelle colonne porte le code du territoire : code=NOM_DE_LA_COLONNE."),
+    ("code=c,niveau=commune,annee=2021,taux_couvertur=tx",
+     "--colonnes : « taux_couvertur » n'est ni code, niveau, annee, ni un indicateur du catalogue. Valeurs proches : "
+     "taux_couverture, taux_couverture_am, taux_couverture_psu. Écrivez --colonnes "
+     "code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE."),
+    ("code=c,niveau=canton,annee=2021,taux_couverture=tx",
+     "Niveau « canton » inconnu : dites le niveau des codes du territoire, niveau=commune (ou epci, departement, "
+     "region, france)."),
+    ("code=c,niveau=commune,taux_couverture=tx",
+     "Dites où est l'année : annee=NOM_DE_LA_COLONNE, ou annee=2021 pour tout le fichier."),
+    ("code=c,niveau=commune,annee=2021",
+     "Dites quel indicateur porte au moins une colonne : INDICATEUR=NOM_DE_LA_COLONNE (par exemple "
+     "taux_couverture=tauxcouv_com)."),
+    ("code,niveau=commune", "--colonnes : « code » n'est pas de la forme clé=valeur ; écrivez par exemple "
+     "--colonnes code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE."),
+    ("code=c,annee=2021,taux_couverture=tx",
+     "Dites le niveau des codes du territoire, niveau=commune (ou epci, departement, region, france)."),
+])
+def test_lire_texte_refuse_avec_la_correction(texte, message):
+    with pytest.raises(ErreurImport) as e:
+        correspondance.lire_texte(texte)
+    assert str(e.value) == message
+
+
+# Ligne de commande
+
+
+def test_cli_colonnes_importe_les_valeurs(donnees, tmp_path):
+    f = ecrire(tmp_path, "maison.csv", MAISON)
+    code, sortie, erreur = lancer("import", "auto", str(f), "--colonnes", COLONNES, "--data-dir", str(donnees))
+    assert (code, erreur) == (0, "")
+    assert sortie.splitlines()[:2] == ["Fichier : maison.csv (correspondance de colonnes)",
+                                       "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0"]
+    assert valeur(donnees, "44001", 2023, "taux_couverture") == 76.9
+    assert valeur(donnees, "16001", 2023, "places_psu") == 4.0
+
+
+def test_cli_colonnes_annee_fixe_verifier_n_ecrit_rien(donnees, tmp_path):
+    f = ecrire(tmp_path, "tx.csv", "NUMCOM;tauxcouv_com\n44001;70\n")
+    code, sortie, _ = lancer("import", "auto", str(f), "--verifier", "--data-dir", str(donnees), "--colonnes",
+                             "code=NUMCOM,niveau=commune,annee=2021,taux_couverture=tauxcouv_com")
+    assert code == 0
+    assert sortie.splitlines()[:3] == ["Fichier : tx.csv (correspondance de colonnes)",
+                                       "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2021"]
+    assert not Chemins(donnees).registre.exists()
+
+
+@pytest.mark.parametrize("colonnes, code_retour, message", [
+    ("code=NUMERO,niveau=commune,annee=Millésime,taux_couverture=Couv. totale", 1,
+     "maison.csv : colonne « NUMERO » (code du territoire) absente du fichier. Colonnes lues : Code_Commune, Libellé, "
+     "Millésime, Couv. totale, Places crèches, Remarque.\n"),
+    ("code=Code_Commune,niveau=commune,annee=Millésime,couverture=Couv. totale", 2,
+     "--colonnes : « couverture » n'est ni code, niveau, annee, ni un indicateur du catalogue. Valeurs proches : "
+     "taux_couverture, taux_couverture_am, taux_couverture_psu. Écrivez --colonnes "
+     "code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE.\n"),
+    ("niveau=commune,annee=2023,taux_couverture=Couv. totale", 2,
+     "Dites quelle colonne porte le code du territoire : code=NOM_DE_LA_COLONNE.\n"),
+])
+def test_cli_mauvaise_correspondance_une_phrase(donnees, tmp_path, colonnes, code_retour, message):
+    f = ecrire(tmp_path, "maison.csv", MAISON)
+    code, sortie, erreur = lancer("import", "auto", str(f), "--colonnes", colonnes, "--data-dir", str(donnees))
+    assert (code, sortie, erreur) == (code_retour, "", message)
+    assert not Chemins(donnees).registre.exists()
+
+
+def test_cli_enregistrer_profil_puis_profil(donnees, tmp_path):
+    f = ecrire(tmp_path, "maison.csv", MAISON)
+    code, sortie, _ = lancer("import", "auto", str(f), "--verifier", "--colonnes", COLONNES,
+                             "--enregistrer-profil", "Tableau maison", "--data-dir", str(donnees))
+    assert code == 0
+    assert sortie.splitlines()[-1] == ("Profil « Tableau maison » enregistré : il s'applique de lui-même aux fichiers "
+                                       "aux mêmes en-têtes (ou --profil « Tableau maison »).")
+    second = ecrire(tmp_path, "maison_2024.csv", MAISON_2024)
+    code, sortie, _ = lancer("import", "auto", str(second), "--profil", "tableau MAISON", "--data-dir", str(donnees))
+    assert code == 0
+    assert sortie.splitlines()[:2] == ["Fichier : maison_2024.csv (correspondance de colonnes, profil « Tableau "
+                                       "maison »)", "Lignes lues : 2 ; valeurs gardées : 4 ; erreurs : 0"]
+    assert valeur(donnees, "44002", 2024, "taux_couverture") == 62.5
+    code, _, erreur = lancer("import", "auto", str(second), "--profil", "autre", "--data-dir", str(donnees))
+    assert (code, erreur) == (2, "Profil « autre » introuvable ; profils enregistrés : « Tableau maison ». "
+                                 "Enregistrez-le avec --colonnes … --enregistrer-profil NOM, ou depuis la page "
+                                 "Données.\n")
+
+
+def test_cli_auto_applique_le_profil_des_memes_entetes(donnees, tmp_path):
+    correspondance.enregistrer_profil(donnees, "Tableau maison", CORRESPONDANCE,
+                                      depot.lire_tableau(ecrire(tmp_path, "maison.csv", MAISON)).entetes)
+    code, sortie, _ = lancer("import", "auto", str(ecrire(tmp_path, "m24.csv", MAISON_2024)), "--data-dir",
+                             str(donnees))
+    assert code == 0
+    assert sortie.splitlines()[0] == "Fichier : m24.csv (correspondance de colonnes, profil « Tableau maison »)"
