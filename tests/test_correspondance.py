@@ -2,8 +2,10 @@
 ligne de commande (--colonnes, --profil, --enregistrer-profil)."""
 
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from portrait.donnees import jeux
@@ -226,3 +228,69 @@ def test_cli_auto_applique_le_profil_des_memes_entetes(donnees, tmp_path):
                              str(donnees))
     assert code == 0
     assert sortie.splitlines()[0] == "Fichier : m24.csv (correspondance de colonnes, profil « Tableau maison »)"
+
+
+# Page Données (AppTest)
+
+
+def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
+    from tests.conftest import ouvrir_page
+
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.file_uploader(key="fichier").upload("maison.csv", MAISON.encode(), "text/csv").run()
+    # le message d'origine (le Markdown échappé, tel qu'affiché), puis les colonnes et leurs exemples
+    assert re.sub(r"\\(.)", r"\1", app.warning[0].value).startswith("maison.csv : source non reconnue.")
+    assert lignes(app.dataframe[0].value, ["Colonne", "Exemples"]) == [
+        ("Code_Commune", "44001 ; 44003 ; 16001"), ("Libellé", "Alpha ; Gamma ; Delta"), ("Millésime", "2023"),
+        ("Couv. totale", "76,9 ; 91,5 ; 55"), ("Places crèches", "25 ; s ; 4"), ("Remarque", "ras ; à revoir")]
+    assert [i.value for i in app.info][0] == ("Choisissez la colonne du code du territoire (ou le niveau « France "
+                                              "entière »).")
+    assert not app.code and not app.button  # ni rapport ni bouton tant que la correspondance n'est pas dite
+    app.selectbox(key="corresp_code_nouveau").set_value("code_commune").run()
+    app.selectbox(key="corresp_annee_colonne_nouveau").set_value("millesime").run()
+    # une liste par colonne de nombres, sauf le code et l'année ; « ignorer » d'office
+    assert [s.label for s in app.selectbox if s.key.startswith("corresp_ind_")] == [
+        "Colonne « Couv\\. totale »", "Colonne « Places crèches »"]
+    assert app.selectbox(key="corresp_ind_couv_totale_nouveau").value is None
+    assert "Taux de couverture petite enfance (%) · taux_couverture" in \
+        app.selectbox(key="corresp_ind_couv_totale_nouveau").options
+    app.selectbox(key="corresp_ind_couv_totale_nouveau").set_value("taux_couverture").run()
+    app.selectbox(key="corresp_ind_places_creches_nouveau").set_value("places_psu").run()
+    assert app.code[0].value.splitlines()[:2] == ["Fichier : maison.csv (correspondance de colonnes)",
+                                                  "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0"]
+    assert app.code[1].value == ('python -m portrait import auto FICHIER --colonnes "code=Code_Commune,niveau=commune,'
+                                 'annee=Millésime,taux_couverture=Couv. totale,places_psu=Places crèches"')
+    assert valeur(donnees, "44001", 2023, "taux_couverture") != 76.9  # rien d'écrit avant la confirmation
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")
+    assert valeur(donnees, "44001", 2023, "taux_couverture") == 76.9
+    assert valeur(donnees, "44003", 2023, "places_psu") is None or pd.isna(valeur(donnees, "44003", 2023,
+                                                                                    "places_psu"))
+    app.text_input(key="profil_nom").input("Tableau *maison*").run()
+    app.button(key="enregistrer_profil").click().run()
+    assert [s.value for s in app.success] == ["Profil « Tableau \\*maison\\* » enregistré : il sera proposé pour les "
+                                              "fichiers aux mêmes en-têtes."]
+    assert [p.nom for p in correspondance.profils(donnees)] == ["Tableau *maison*"]
+
+    # le fichier suivant, mêmes en-têtes écrits autrement : le profil est proposé et appliqué, choix préremplis
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.file_uploader(key="fichier").upload("maison_2024.csv", MAISON_2024.encode(), "text/csv").run()
+    assert not app.warning
+    assert app.selectbox(key="profil_choisi").value == 0
+    assert app.selectbox(key="corresp_code_tableau_maison").value == "code_commune"
+    assert app.selectbox(key="corresp_ind_places_creches_tableau_maison").value == "places_psu"
+    assert app.code[0].value.splitlines()[:2] == [
+        "Fichier : maison_2024.csv (correspondance de colonnes, profil « Tableau *maison* »)",
+        "Lignes lues : 2 ; valeurs gardées : 4 ; erreurs : 0"]
+    app.button(key="confirmer").click().run()
+    assert valeur(donnees, "44002", 2024, "taux_couverture") == 62.5
+
+
+def test_page_un_fichier_reconnu_ne_demande_rien(donnees, monkeypatch):
+    from tests.conftest import ouvrir_page
+
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.file_uploader(key="fichier").upload("m.csv", b"niveau;code;annee;indicateur;valeur\n"
+                                            b"commune;16001;2023;naissances;3\n", "text/csv").run()
+    assert not [s for s in app.selectbox if s.key.startswith("corresp_")] and not app.warning
+    assert [b.label for b in app.button] == ["Importer 1 valeurs"]

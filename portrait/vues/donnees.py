@@ -1,6 +1,8 @@
-"""Vue de la page Données : imports enregistrés et leur provenance."""
+"""Vue de la page Données : imports enregistrés et leur provenance ; colonnes d'un fichier non reconnu."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -22,3 +24,46 @@ def libelle_source_import(source: str | None) -> str:
     if source is None:
         return "Reconnaître à partir des en-têtes"
     return sources.SOURCES[source].titre or sources.SOURCES[source].libelle
+
+
+# Un fichier qu'aucune source ne reconnaît : ses colonnes, pour dire ce qu'elles contiennent (imports/correspondance.py)
+
+NIVEAUX_LIBELLES = {"commune": "commune (code Insee)", "epci": "EPCI (Siren)", "departement": "département",
+                    "region": "région", "france": "France entière"}
+IGNORER = "ignorer"
+
+
+@dataclass(frozen=True)
+class Apercu:
+    """Les colonnes d'un fichier déposé, telles que la page Données les montre pour en dire la correspondance."""
+
+    entetes: tuple[str, ...]  # pliés : ce que la correspondance et les profils comparent
+    bruts: dict[str, str]  # en-tête plié -> tel qu'écrit dans le fichier
+    numeriques: tuple[str, ...]  # les colonnes de nombres, qui peuvent porter un indicateur
+    colonnes: pd.DataFrame  # « Colonne », « Exemples » : trois valeurs de chacune
+
+
+def apercu(nom: str, octets: bytes) -> Apercu:
+    """Le fichier déposé lu sans être validé : ses colonnes et trois valeurs de chacune ; illisible -> ErreurImport."""
+    from portrait.imports import correspondance, depot
+
+    colonnes = correspondance.colonnes(depot.lire_tableau(nom, octets))
+    return Apercu(tuple(c.entete for c in colonnes), {c.entete: c.brut for c in colonnes},
+                  tuple(c.entete for c in colonnes if c.numerique),
+                  pd.DataFrame({"Colonne": [c.brut for c in colonnes],
+                                "Exemples": [" ; ".join(c.exemples) or "(vide)" for c in colonnes]}))
+
+
+def libelle_indicateur(indicateur: str | None) -> str:
+    """Un indicateur dans le choix de la page Données : libellé, unité et identifiant (on cherche l'un ou l'autre)."""
+    from portrait.imports import correspondance
+
+    if indicateur is None:
+        return IGNORER
+    return f"{correspondance.importables()[indicateur]} · {indicateur}"
+
+
+def libelle_profil(profil) -> str:
+    """Un profil de correspondance dans le choix de la page Données (None : le choix de tout dire soi-même)."""
+    return "aucun : dire moi-même chaque colonne" if profil is None else f"{profil.nom} (enregistré le " \
+        f"{profil.date[:10]})"
