@@ -243,14 +243,15 @@ def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
     assert lignes(app.dataframe[0].value, ["Colonne", "Exemples"]) == [
         ("Code_Commune", "44001 ; 44003 ; 16001"), ("Libellé", "Alpha ; Gamma ; Delta"), ("Millésime", "2023"),
         ("Couv. totale", "76,9 ; 91,5 ; 55"), ("Places crèches", "25 ; s ; 4"), ("Remarque", "ras ; à revoir")]
-    assert [i.value for i in app.info][0] == ("Choisissez la colonne du code du territoire (ou le niveau « France "
-                                              "entière »).")
+    # proposés d'office d'après les noms et les exemples : le code (communes), l'année
+    assert [app.selectbox(key=f"corresp_{k}_nouveau").value for k in ("code", "niveau", "annee_colonne")] == [
+        "code_commune", "commune", "millesime"]
+    assert [i.value for i in app.info][0] == "Choisissez l'indicateur d'au moins une colonne : le rapport de " \
+        "validation suit."
     assert not app.code and not app.button  # ni rapport ni bouton tant que la correspondance n'est pas dite
-    app.selectbox(key="corresp_code_nouveau").set_value("code_commune").run()
-    app.selectbox(key="corresp_annee_colonne_nouveau").set_value("millesime").run()
     # une liste par colonne de nombres, sauf le code et l'année ; « ignorer » d'office
     assert [s.label for s in app.selectbox if s.key.startswith("corresp_ind_")] == [
-        "Colonne « Couv\\. totale »", "Colonne « Places crèches »"]
+        "Indicateur de la colonne « Couv. totale »", "Indicateur de la colonne « Places crèches »"]
     assert app.selectbox(key="corresp_ind_couv_totale_nouveau").value is None
     assert "Taux de couverture petite enfance (%) · taux_couverture" in \
         app.selectbox(key="corresp_ind_couv_totale_nouveau").options
@@ -294,3 +295,26 @@ def test_page_un_fichier_reconnu_ne_demande_rien(donnees, monkeypatch):
                                             b"commune;16001;2023;naissances;3\n", "text/csv").run()
     assert not [s for s in app.selectbox if s.key.startswith("corresp_")] and not app.warning
     assert [b.label for b in app.button] == ["Importer 1 valeurs"]
+
+
+@pytest.mark.parametrize("brut, libelle", [
+    ("Couv. totale", "Couv. totale"), ("taux_de_couv_eaje", "taux_de_couv_eaje"), ("Nb d'AM 60 ans+ (%)", "x"),
+    ("[lien](http://x)", "x"), ("_ital_", "x"), (":red[rouge]", "x"), ("Taux %", "Taux %")])
+def test_libelle_de_colonne_sans_markdown_ni_barre_oblique(brut, libelle):
+    # l'aria-label d'un choix est son libellé brut : « Couv\\. totale » se lisait avec sa barre oblique
+    from portrait.vues.donnees import libelle_colonne
+
+    assert libelle_colonne(brut, "x") == libelle
+
+
+@pytest.mark.parametrize("texte, attendu", [
+    (MAISON, ("code_commune", "commune", "millesime")),
+    ("date_reference;numero_epci;nom_epci;taux\n2022-12-31;200000001;CC;50\n", ("numero_epci", "epci",
+                                                                                "date_reference")),
+    ("NUM_DEP;tx\n44;50\n2A;60\n", ("num_dep", "departement", None)),
+    ("REG;tx\n52;50\n", ("reg", "region", None)),
+    ("nom_commune;valeur;annee\nAlpha;12;deux mille\n", (None, "commune", None)),
+])
+def test_proposition_d_office(tmp_path, texte, attendu):
+    tableau = depot.lire_tableau(ecrire(tmp_path, "f.csv", texte))
+    assert correspondance.proposition(correspondance.colonnes(tableau)) == attendu

@@ -10,6 +10,7 @@ lui-même pour le fichier suivant aux mêmes en-têtes (comparés pliés : lectu
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,13 @@ LIGNES_EXEMPLES = 200  # lignes parcourues pour trouver les exemples d'une colon
 LONGUEUR_NOM = 60  # caractères du nom de fichier d'un profil
 CLES = ("code", "niveau", "annee")  # les autres clés de --colonnes sont des indicateurs
 SYNTAXE = "code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE"
+# ce qui fait proposer une colonne d'office (page Données) : son nom plié contient l'un de ces mots, ses exemples ont
+# la forme attendue
+INDICES_CODE = ("cod", "com", "geo", "insee", "epci", "siren", "dep", "reg", "num")
+INDICES_ANNEE = ("annee", "millesime", "date", "year", "periode", "period", "exercice")
+MOTIFS_CODE = {"epci": re.compile(r"\d{9}"), "commune": re.compile(r"(\d{4,5}|2[AB]\d{3})", re.IGNORECASE),
+               "departement": re.compile(r"(\d{1,3}|2[AB])", re.IGNORECASE)}
+MOTIF_ANNEE = re.compile(r"\d{4}|\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}")
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,30 @@ def colonnes(tableau: Tableau) -> list[Colonne]:
         brut = tableau.entetes_bruts[i] if i < len(tableau.entetes_bruts) else entete
         sortie.append(Colonne(entete, brut.strip() or entete, tuple(vues), all(_nombre(v) for v in vues)))
     return sortie
+
+
+def proposition(colonnes_lues: list[Colonne]) -> tuple[str | None, str, str | None]:
+    """Ce que la page propose d'office, d'après les noms et les exemples des colonnes : la colonne du code et son
+    niveau, la colonne de l'année (en-têtes pliés ; None quand rien ne s'impose). L'analyste vérifie et corrige."""
+    code, niveau = None, "commune"
+    for c in colonnes_lues:
+        n = _niveau_des_codes(c)
+        if n and any(indice in c.entete for indice in INDICES_CODE):
+            code, niveau = c.entete, n
+            break
+    annee = next((c.entete for c in colonnes_lues if c.entete != code and c.exemples
+                  and any(indice in c.entete for indice in INDICES_ANNEE)
+                  and all(MOTIF_ANNEE.fullmatch(v) for v in c.exemples)), None)
+    return code, niveau, annee
+
+
+def _niveau_des_codes(c: Colonne) -> str | None:
+    """Le niveau dont les exemples d'une colonne ont la forme des codes (commune sur 4 ou 5 caractères, EPCI sur 9
+    chiffres, département, région), ou None."""
+    for niveau, motif in MOTIFS_CODE.items():
+        if c.exemples and all(motif.fullmatch(v) for v in c.exemples):
+            return "region" if niveau == "departement" and "reg" in c.entete else niveau
+    return None
 
 
 def _nombre(texte: str) -> bool:

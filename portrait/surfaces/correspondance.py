@@ -58,6 +58,7 @@ def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance 
     """Les choix de la correspondance ; None tant qu'il manque le code (hors France) ou un indicateur. Les clés des
     widgets portent le profil choisi : changer de profil remet les choix à ceux du profil."""
     depart = profil.correspondance if profil else None
+    code_propose, niveau_propose, annee_proposee = apercu.proposition
     suffixe = correspondance.fichier_profil(cache.racine(), profil.nom).stem if profil else "nouveau"
     entetes = list(apercu.entetes)
 
@@ -72,18 +73,19 @@ def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance 
     c1, c2 = st.columns(2)
     codes = [None, *entetes]
     code = c1.selectbox("Colonne du code du territoire", codes, key=f"corresp_code_{suffixe}",
-                        index=position(codes, depart.code) if depart else 0,
+                        index=position(codes, depart.code if depart else code_propose),
                         format_func=lambda e: "aucune (France entière)" if e is None else brut(e))
     niveaux = list(correspondance.NIVEAUX)
     niveau = c2.selectbox("Niveau de ces codes", niveaux, key=f"corresp_niveau_{suffixe}",
-                          index=niveaux.index(depart.niveau) if depart else 0,
+                          index=niveaux.index(depart.niveau if depart else niveau_propose),
                           format_func=vue_donnees.NIVEAUX_LIBELLES.get)
     fixe = depart is not None and isinstance(depart.annee, int)
     mode = c1.radio("Année des valeurs", list(MODES_ANNEE), key=f"corresp_mode_annee_{suffixe}",
                     index=1 if fixe else 0, horizontal=True, format_func=MODES_ANNEE.get)
     if mode == ANNEE_COLONNE:
         annee = c2.selectbox("Colonne de l'année", entetes, key=f"corresp_annee_colonne_{suffixe}", format_func=brut,
-                             index=position(entetes, depart.annee) if depart and not fixe else 0)
+                             index=position(entetes, annee_proposee if depart is None else
+                                            None if fixe else depart.annee))
     else:
         annee = int(c2.number_input("Année de tout le fichier", min_value=ANNEE_MIN, max_value=ANNEE_MAX, step=1,
                                     value=depart.annee if fixe else ANNEE_MAX - 1,
@@ -95,7 +97,8 @@ def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance 
     for e in apercu.numeriques:
         if e in (code, annee):
             continue
-        ind = st.selectbox(f"Colonne « {markdown_litteral(brut(e))} »", indicateurs, key=f"corresp_ind_{e}_{suffixe}",
+        ind = st.selectbox(f"Indicateur de la colonne « {vue_donnees.libelle_colonne(brut(e), e)} »", indicateurs,
+                           key=f"corresp_ind_{e}_{suffixe}",
                            index=position(indicateurs, deja.get(e)), format_func=vue_donnees.libelle_indicateur)
         if ind is not None:
             choix.append((brut(e), ind))
@@ -126,4 +129,4 @@ def enregistrement(c: Correspondance, nom_fichier: str, octets: bytes) -> None:
             st.success(f"Profil « {markdown_litteral(p.nom)} » enregistré : il sera proposé pour les fichiers aux "
                        "mêmes en-têtes.")
     st.caption("La même correspondance en ligne de commande :")
-    st.code(f'python -m portrait import auto FICHIER --colonnes "{c.texte()}"', language="bash", wrap_lines=True)
+    st.code(f'python -m portrait import auto FICHIER --colonnes "{c.texte()}"', language=None, wrap_lines=True)

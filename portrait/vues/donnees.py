@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,6 +42,7 @@ class Apercu:
     bruts: dict[str, str]  # en-tête plié -> tel qu'écrit dans le fichier
     numeriques: tuple[str, ...]  # les colonnes de nombres, qui peuvent porter un indicateur
     colonnes: pd.DataFrame  # « Colonne », « Exemples » : trois valeurs de chacune
+    proposition: tuple[str | None, str, str | None]  # colonne du code, niveau, colonne de l'année proposés d'office
 
 
 def apercu(nom: str, octets: bytes) -> Apercu:
@@ -51,7 +53,8 @@ def apercu(nom: str, octets: bytes) -> Apercu:
     return Apercu(tuple(c.entete for c in colonnes), {c.entete: c.brut for c in colonnes},
                   tuple(c.entete for c in colonnes if c.numerique),
                   pd.DataFrame({"Colonne": [c.brut for c in colonnes],
-                                "Exemples": [" ; ".join(c.exemples) or "(vide)" for c in colonnes]}))
+                                "Exemples": [" ; ".join(c.exemples) or "(vide)" for c in colonnes]}),
+                  correspondance.proposition(colonnes))
 
 
 def libelle_indicateur(indicateur: str | None) -> str:
@@ -67,3 +70,11 @@ def libelle_profil(profil) -> str:
     """Un profil de correspondance dans le choix de la page Données (None : le choix de tout dire soi-même)."""
     return "aucun : dire moi-même chaque colonne" if profil is None else f"{profil.nom} (enregistré le " \
         f"{profil.date[:10]})"
+
+
+def libelle_colonne(brut: str, entete: str) -> str:
+    """Le nom d'une colonne dans le libellé d'un choix : tel qu'écrit s'il n'a rien que Streamlit lirait comme du
+    Markdown (lettres, chiffres, espaces, . , ' ° % / - et « _ » entre deux lettres), plié sinon. Pas d'échappement
+    par « \\ » : le libellé est aussi l'aria-label lu par un lecteur d'écran, barres obliques comprises."""
+    sur = re.fullmatch(r"[\w .,'°%/-]+", brut) and not re.search(r"(^|[\W])_|_([\W]|$)", brut)
+    return brut if sur else entete
