@@ -233,6 +233,13 @@ def test_cli_auto_applique_le_profil_des_memes_entetes(donnees, tmp_path):
 # Page Données (AppTest)
 
 
+def cle(choix: str, profil: str = "nouveau") -> str:
+    """La clé d'un choix de la correspondance pour les en-têtes de MAISON (mêmes en-têtes pliés que MAISON_2024)."""
+    from portrait.vues.donnees import apercu
+
+    return f"corresp_{choix}_{profil}_{apercu('maison.csv', MAISON.encode()).empreinte}"
+
+
 def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
     from tests.conftest import ouvrir_page
 
@@ -244,7 +251,7 @@ def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
         ("Code_Commune", "44001 ; 44003 ; 16001"), ("Libellé", "Alpha ; Gamma ; Delta"), ("Millésime", "2023"),
         ("Couv. totale", "76,9 ; 91,5 ; 55"), ("Places crèches", "25 ; s ; 4"), ("Remarque", "ras ; à revoir")]
     # proposés d'office d'après les noms et les exemples : le code (communes), l'année
-    assert [app.selectbox(key=f"corresp_{k}_nouveau").value for k in ("code", "niveau", "annee_colonne")] == [
+    assert [app.selectbox(key=cle(k)).value for k in ("code", "niveau", "annee_colonne")] == [
         "code_commune", "commune", "millesime"]
     assert [i.value for i in app.info][0] == "Choisissez l'indicateur d'au moins une colonne : le rapport de " \
         "validation suit."
@@ -252,11 +259,11 @@ def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
     # une liste par colonne de nombres, sauf le code et l'année ; « ignorer » d'office
     assert [s.label for s in app.selectbox if s.key.startswith("corresp_ind_")] == [
         "Indicateur de la colonne « Couv. totale »", "Indicateur de la colonne « Places crèches »"]
-    assert app.selectbox(key="corresp_ind_couv_totale_nouveau").value is None
+    assert app.selectbox(key=cle("ind_couv_totale")).value is None
     assert "Taux de couverture petite enfance (%) · taux_couverture" in \
-        app.selectbox(key="corresp_ind_couv_totale_nouveau").options
-    app.selectbox(key="corresp_ind_couv_totale_nouveau").set_value("taux_couverture").run()
-    app.selectbox(key="corresp_ind_places_creches_nouveau").set_value("places_psu").run()
+        app.selectbox(key=cle("ind_couv_totale")).options
+    app.selectbox(key=cle("ind_couv_totale")).set_value("taux_couverture").run()
+    app.selectbox(key=cle("ind_places_creches")).set_value("places_psu").run()
     assert app.code[0].value.splitlines()[:2] == ["Fichier : maison.csv (correspondance de colonnes)",
                                                   "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0"]
     assert app.code[1].value == ('python -m portrait import auto FICHIER --colonnes "code=Code_Commune,niveau=commune,'
@@ -278,8 +285,8 @@ def test_page_dire_les_colonnes_importer_puis_profil(donnees, monkeypatch):
     app.file_uploader(key="fichier").upload("maison_2024.csv", MAISON_2024.encode(), "text/csv").run()
     assert not app.warning
     assert app.selectbox(key="profil_choisi").value == 0
-    assert app.selectbox(key="corresp_code_tableau_maison").value == "code_commune"
-    assert app.selectbox(key="corresp_ind_places_creches_tableau_maison").value == "places_psu"
+    assert app.selectbox(key=cle("code", "tableau_maison")).value == "code_commune"
+    assert app.selectbox(key=cle("ind_places_creches", "tableau_maison")).value == "places_psu"
     assert app.code[0].value.splitlines()[:2] == [
         "Fichier : maison_2024.csv (correspondance de colonnes, profil « Tableau *maison* »)",
         "Lignes lues : 2 ; valeurs gardées : 4 ; erreurs : 0"]
@@ -318,3 +325,42 @@ def test_libelle_de_colonne_sans_markdown_ni_barre_oblique(brut, libelle):
 def test_proposition_d_office(tmp_path, texte, attendu):
     tableau = depot.lire_tableau(ecrire(tmp_path, "f.csv", texte))
     assert correspondance.proposition(correspondance.colonnes(tableau)) == attendu
+
+
+def test_page_un_autre_fichier_repart_des_propositions(donnees, monkeypatch):
+    # les choix d'un premier fichier restaient sur un second aux autres en-têtes (niveau « commune » gardé pour un
+    # fichier de régions)
+    from portrait.vues.donnees import apercu
+    from tests.conftest import ouvrir_page
+
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.file_uploader(key="fichier").upload("maison.csv", MAISON.encode(), "text/csv").run()
+    app.selectbox(key=cle("ind_couv_totale")).set_value("taux_couverture").run()
+    regions = b"REG;tx;annee\n52;50;2023\n"
+    app.file_uploader(key="fichier").upload("regions.csv", regions, "text/csv").run()
+    e = apercu("regions.csv", regions).empreinte
+    assert [app.selectbox(key=f"corresp_{k}_nouveau_{e}").value for k in ("code", "niveau", "annee_colonne")] == [
+        "reg", "region", "annee"]
+    assert app.selectbox(key=f"corresp_ind_tx_nouveau_{e}").value is None
+
+
+def test_gros_fichier_lu_par_morceaux_comme_d_un_bloc(donnees, tmp_path, monkeypatch):
+    # un gros CSV non reconnu se valide par morceaux (mémoire bornée), comme les mesures : mêmes valeurs, mêmes
+    # erreurs, doublon entre deux morceaux refusé
+    texte = MAISON + "44002;Bêta;2023;50;8;\n99999;X;2023;1;1;\n44001;Alpha;2023;70;2;\n"
+    d_un_bloc, rapport_bloc = depot.verifier("gros.csv", donnees, texte.encode(), correspondance=CORRESPONDANCE)
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    lus = []
+    lire = correspondance.lignes
+    monkeypatch.setattr(correspondance, "lignes", lambda t, c: lus.append(len(t.lignes)) or lire(t, c))
+    par_morceaux, rapport = depot.verifier("gros.csv", donnees, texte.encode(), correspondance=CORRESPONDANCE)
+    assert lus == [2, 2, 2]  # trois morceaux de deux lignes
+    assert lignes(par_morceaux, MESURES) == lignes(d_un_bloc, MESURES)[:8]
+    assert rapport_bloc.erreurs[:2] == rapport.erreurs[:2] == [
+        "gros.csv, ligne 6 : code commune « 99999 » inconnu de la géographie 2026."] * 2
+    assert rapport.erreurs[2:] == [
+        "gros.csv : commune 44001, 2023, taux_couverture figure deux fois, à plus de 100\u202f000 lignes d'écart "
+        "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur.",
+        "gros.csv : commune 44001, 2023, places_psu figure deux fois, à plus de 100\u202f000 lignes d'écart "
+        "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur."]

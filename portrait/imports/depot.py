@@ -20,7 +20,7 @@ from portrait.imports.rapport import Contexte, ErreurImport, Rapport, Referentie
 SEUIL_MORCEAUX = 8 * 1024 * 1024  # octets : au-delà, un CSV est lu et validé par morceaux (mémoire bornée)
 TAILLE_MORCEAU = 100_000  # lignes de données par morceau
 # Sources dont chaque ligne se valide seule (pas la population par âge, qui additionne les IRIS d'une commune).
-PAR_MORCEAUX = ("mesures", "caf", "naissances")
+PAR_MORCEAUX = ("mesures", "caf", "naissances", "correspondance")
 TAILLE_MORCEAU_TEXTE = "100\u202f000"
 CLES = ["niveau", "code", "annee", "indicateur"]
 

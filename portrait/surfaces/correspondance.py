@@ -56,10 +56,12 @@ def choix_profil(profils: list[Profil]) -> Profil | None:
 
 def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance | None:
     """Les choix de la correspondance ; None tant qu'il manque le code (hors France) ou un indicateur. Les clés des
-    widgets portent le profil choisi : changer de profil remet les choix à ceux du profil."""
+    widgets portent le profil choisi et l'empreinte des en-têtes : changer de profil remet les choix à ceux du
+    profil, un fichier aux autres en-têtes repart des propositions, un fichier aux mêmes en-têtes garde les choix."""
     depart = profil.correspondance if profil else None
     code_propose, niveau_propose, annee_proposee = apercu.proposition
-    suffixe = correspondance.fichier_profil(cache.racine(), profil.nom).stem if profil else "nouveau"
+    suffixe = (correspondance.fichier_profil(cache.racine(), profil.nom).stem if profil else "nouveau") \
+        + f"_{apercu.empreinte}"
     entetes = list(apercu.entetes)
 
     def position(options: list, colonne) -> int:

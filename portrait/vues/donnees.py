@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class Apercu:
     numeriques: tuple[str, ...]  # les colonnes de nombres, qui peuvent porter un indicateur
     colonnes: pd.DataFrame  # « Colonne », « Exemples » : trois valeurs de chacune
     proposition: tuple[str | None, str, str | None]  # colonne du code, niveau, colonne de l'année proposés d'office
+    empreinte: str  # des en-têtes pliés : les choix de la page sont gardés pour un fichier aux mêmes en-têtes
 
 
 def apercu(nom: str, octets: bytes) -> Apercu:
@@ -54,7 +56,8 @@ def apercu(nom: str, octets: bytes) -> Apercu:
                   tuple(c.entete for c in colonnes if c.numerique),
                   pd.DataFrame({"Colonne": [c.brut for c in colonnes],
                                 "Exemples": [" ; ".join(c.exemples) or "(vide)" for c in colonnes]}),
-                  correspondance.proposition(colonnes))
+                  correspondance.proposition(colonnes),
+                  hashlib.sha256("\n".join(sorted({c.entete for c in colonnes})).encode()).hexdigest()[:8])
 
 
 def libelle_indicateur(indicateur: str | None) -> str:
