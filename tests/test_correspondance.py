@@ -364,3 +364,43 @@ def test_gros_fichier_lu_par_morceaux_comme_d_un_bloc(donnees, tmp_path, monkeyp
         "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur.",
         "gros.csv : commune 44001, 2023, places_psu figure deux fois, à plus de 100\u202f000 lignes d'écart "
         "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur."]
+
+
+def test_classeur_xlsx(donnees, tmp_path):
+    import openpyxl
+
+    classeur = openpyxl.Workbook()
+    for ligne in [["Code_Commune", "Millésime", "Couv. totale"], [44001, 2023, 76.9], [16001, 2023, 55]]:
+        classeur.active.append(ligne)
+    f = tmp_path / "maison.xlsx"
+    classeur.save(f)
+    df, _ = depot.verifier(f, donnees, correspondance=Correspondance("commune", "code_commune", "millesime",
+                                                                     (("couv_totale", "taux_couverture"),)))
+    assert lignes(df, MESURES) == [("commune", "44001", 2023, "taux_couverture", 76.9),
+                                   ("commune", "16001", 2023, "taux_couverture", 55.0)]
+
+
+def test_cli_source_correspondance_sans_colonnes(donnees, tmp_path):
+    f = ecrire(tmp_path, "maison.csv", MAISON)
+    code, sortie, erreur = lancer("import", "correspondance", str(f), "--data-dir", str(donnees))
+    assert (code, sortie) == (1, "")
+    assert erreur == ("maison.csv : dites ce que contient chaque colonne, sur la page Données ou avec --colonnes "
+                      "code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE (ou --profil NOM).\n")
+
+
+def test_page_autre_fichier_choisi_pour_un_fichier_reconnu(donnees, monkeypatch):
+    # « Autre fichier » : la correspondance se dit même pour un fichier qu'une source reconnaîtrait
+    from portrait.vues.donnees import apercu
+    from tests.conftest import ouvrir_page
+
+    octets = b"niveau;code;annee;indicateur;valeur\ncommune;16001;2023;naissances;3\n"
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.selectbox(key="source").set_value("correspondance").run()
+    app.file_uploader(key="fichier").upload("m.csv", octets, "text/csv").run()
+    assert not app.warning and not app.error
+    e = apercu("m.csv", octets).empreinte
+    assert [app.selectbox(key=f"corresp_{k}_nouveau_{e}").value for k in ("code", "niveau", "annee_colonne")] == [
+        "code", "commune", "annee"]
+    app.selectbox(key=f"corresp_ind_valeur_nouveau_{e}").set_value("naissances").run()
+    assert app.code[0].value.splitlines()[:2] == ["Fichier : m.csv (correspondance de colonnes)",
+                                                  "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0"]
