@@ -5,6 +5,7 @@ import streamlit as st
 from portrait.imports import depot, registre, sources
 from portrait.imports.rapport import ErreurImport
 from portrait.surfaces import cache, ecran
+from portrait.surfaces import correspondance as colonnes
 from portrait.vues import commun
 from portrait.vues import donnees as vue_donnees
 from portrait.vues.texte import markdown_litteral
@@ -19,7 +20,8 @@ st.caption("Les fichiers importés remplacent les valeurs de démonstration de m
 st.header("Importer un fichier", divider="gray")
 fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], key="fichier",
                            help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population par âge "
-                                "Insee, ou fichier générique niveau, code, annee, indicateur, valeur.")
+                                "Insee, fichier générique niveau, code, annee, indicateur, valeur ; ou tout autre "
+                                "tableau : vous direz ce que contient chaque colonne.")
 choix = [None, *sources.SOURCES]
 source = st.selectbox("Source", choix, key="source", format_func=vue_donnees.libelle_source_import)
 departement = None
@@ -35,9 +37,12 @@ if fichier is not None:
                  "(par département ou par année) et importez les morceaux.")
     else:
         lu = cache.depot_lu(fichier.name, octets, source, departement)  # lu une fois par dépôt
+        dite = None
+        if colonnes.a_dire(source, lu):  # non reconnu : l'analyste dit ce que contient chaque colonne
+            lu, dite = colonnes.formulaire(fichier.name, octets, lu, source, departement)
         if isinstance(lu, ErreurImport):
             st.error(markdown_litteral(str(lu)))  # le message cite le nom du fichier et ses cellules
-        else:
+        elif lu is not None:  # None : la correspondance des colonnes n'est pas encore dite
             rapport = lu.rapport
             st.subheader("Rapport de validation")
             st.code(rapport.texte(), language=None, wrap_lines=True)
@@ -52,6 +57,8 @@ if fichier is not None:
                     st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
                                                          f"{markdown_litteral(fichier.name)}.")
                     st.rerun()
+        if dite is not None:
+            colonnes.enregistrement(dite, fichier.name, octets)
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 

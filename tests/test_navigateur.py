@@ -408,3 +408,39 @@ def test_parcours_au_clavier_seulement(page, adresse):
     page.keyboard.press("Enter")
     page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
     barre.wait_for(state="visible", timeout=30_000)
+
+
+def test_fichier_non_reconnu_dire_les_colonnes_puis_importer(navigateur, tmp_path):
+    # issue 15 §4 : un tableau maison déposé, ses colonnes dites au clavier dans les listes cherchables, le rapport,
+    # aucune violation axe-core sur la page du formulaire, puis l'import ; jeu minuscule (rien d'écrit sous data/)
+    from bench.navigateur import installer_axe
+    from tests.conftest import ecrire_donnees
+    from tests.test_correspondance import MAISON
+
+    donnees = ecrire_donnees(tmp_path / "data")
+    fichier = tmp_path / "maison.csv"
+    fichier.write_text(MAISON, encoding="utf-8")
+    with serveur(tmp_path / "journal.log", env={"PORTRAIT_DATA_DIR": str(donnees)}) as adresse:
+        page = navigateur.new_page(viewport=VUE_HAUTE)
+        page.goto(f"{adresse}/donnees-imports?territoire=commune:44003&annee=2023")
+        page.get_by_role("heading", name="Importer un fichier").wait_for(timeout=90_000)
+        page.locator("input[type=file]").set_input_files(str(fichier))
+        page.get_by_role("heading", name="Ce que contient chaque colonne").wait_for(timeout=60_000)
+        for colonne, recherche in (("Couv. totale", "taux_couverture"), ("Places crèches", "places en cr")):
+            page.get_by_label(f"Indicateur de la colonne « {colonne} »").click()  # libellé sans « \. » échappé
+            page.keyboard.type(recherche)
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(1000)
+        importer = page.get_by_role("button", name="Importer 6 valeurs")
+        importer.wait_for(timeout=30_000)
+        rapport = page.locator('[data-testid="stCode"]').first.inner_text().splitlines()
+        assert rapport[:4] == ["Fichier : maison.csv (correspondance de colonnes)",
+                               "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023",
+                               "Indicateurs : places_psu, taux_couverture"]
+        assert anglais(page) == []
+        if (axe := installer_axe()) is not None:
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
+            assert violations_axe(page, str(axe)) == {}
+        importer.click()
+        page.get_by_text(re.compile(r"^Import \S+ enregistré : maison\.csv\.$")).wait_for(timeout=60_000)
+        page.close()

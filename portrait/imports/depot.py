@@ -12,6 +12,7 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from portrait.donnees.connexion import Chemins
+from portrait.imports import correspondance as correspondances
 from portrait.imports import registre, sources
 from portrait.imports.lecture import ErreurLecture, Tableau, est_classeur, lire_fichier, morceaux_csv
 from portrait.imports.rapport import Contexte, ErreurImport, Rapport, Referentiel, valeurs_remplacees
@@ -19,7 +20,7 @@ from portrait.imports.rapport import Contexte, ErreurImport, Rapport, Referentie
 SEUIL_MORCEAUX = 8 * 1024 * 1024  # octets : au-delà, un CSV est lu et validé par morceaux (mémoire bornée)
 TAILLE_MORCEAU = 100_000  # lignes de données par morceau
 # Sources dont chaque ligne se valide seule (pas la population par âge, qui additionne les IRIS d'une commune).
-PAR_MORCEAUX = ("mesures", "caf", "naissances")
+PAR_MORCEAUX = ("mesures", "caf", "naissances", "correspondance")
 TAILLE_MORCEAU_TEXTE = "100\u202f000"
 CLES = ["niveau", "code", "annee", "indicateur"]
 
@@ -45,11 +46,38 @@ class Lu:
 
 
 def lire(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
-         departement: str | None = None, annee: int | None = None) -> Lu:
+         departement: str | None = None, annee: int | None = None,
+         correspondance: correspondances.Correspondance | None = None) -> Lu:
     """Lit et valide un fichier (paramètres de `verifier`) ; rien n'est écrit."""
     fichier = Path(fichier)
-    src, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee)
+    src, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee,
+                                 correspondance)
     return Lu(src.nom, lignes, rapport)
+
+
+def lire_tableau(fichier: Path | str, octets: bytes | None = None) -> Tableau:
+    """Le fichier lu sans être validé (pour un gros CSV, son premier morceau) : ses colonnes et leurs exemples,
+    pour dire la correspondance d'un fichier que rien ne reconnaît."""
+    fichier = Path(fichier)
+    return next(_tableaux(fichier, _octets(fichier, octets)))
+
+
+def _source(tableau: Tableau, racine: Path | str, source: str | None,
+            correspondance: correspondances.Correspondance | None) -> sources.Source:
+    """La source d'un fichier : la correspondance dite ; sinon la source dite ; sinon celle que ses en-têtes font
+    reconnaître ; sinon le profil de correspondance le plus récent enregistré pour ces mêmes en-têtes."""
+    if correspondance is not None:
+        return correspondances.source(correspondance)
+    if source is None:
+        try:
+            return sources.detecter(tableau)
+        except ErreurImport:
+            if not correspondances.profils_pour(racine, tableau.entetes):
+                raise
+            source = "correspondance"
+    if source == "correspondance" and (profils := correspondances.profils_pour(racine, tableau.entetes)):
+        return correspondances.source(profils[0].correspondance)
+    return sources.SOURCES[source]
 
 
 def _tableaux(fichier: Path, octets: bytes) -> Iterator[Tableau]:
@@ -64,13 +92,14 @@ def _tableaux(fichier: Path, octets: bytes) -> Iterator[Tableau]:
 
 
 def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, departement: str | None,
-          annee: int | None) -> tuple[sources.Source, pd.DataFrame, Rapport]:
+          annee: int | None, correspondance: correspondances.Correspondance | None = None
+          ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
     """Lit le fichier avec le lecteur de sa source (dite, ou reconnue à ses en-têtes) ; rien n'est écrit. Un gros CSV
     de mesures est validé morceau par morceau, par le même lecteur : jamais d'objet Python par cellule du fichier
     entier."""
     tableaux = _tableaux(fichier, octets)
     tableau = next(tableaux)
-    src = sources.SOURCES[source] if source else sources.detecter(tableau)
+    src = _source(tableau, racine, source, correspondance)
     contexte = Contexte(Chemins(Path(racine)), (departement or "").strip().upper() or None, annee)
     if src.nom not in PAR_MORCEAUX:
         tableau = _rassembler(tableau, tableaux)
@@ -172,13 +201,16 @@ def _doubles(lignes: pd.DataFrame) -> np.ndarray:
 
 
 def verifier(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
-             departement: str | None = None, annee: int | None = None) -> tuple[pd.DataFrame, Rapport]:
+             departement: str | None = None, annee: int | None = None,
+             correspondance: correspondances.Correspondance | None = None) -> tuple[pd.DataFrame, Rapport]:
     """Le rapport de validation d'un fichier et les lignes qu'il donnerait, sans rien écrire.
 
     `fichier` : son chemin, ou son seul nom quand `octets` donne son contenu (dépôt dans l'application) ;
     `source` : un nom de sources.SOURCES, ou None pour la reconnaître à ses en-têtes ;
-    `departement`, `annee` : ce que l'utilisateur précise pour l'enquête flash."""
-    lu = lire(fichier, racine, octets, source, departement, annee)
+    `departement`, `annee` : ce que l'utilisateur précise pour l'enquête flash ;
+    `correspondance` : ce que contient chaque colonne d'un fichier qu'aucune source ne reconnaît (correspondance.py).
+    """
+    lu = lire(fichier, racine, octets, source, departement, annee, correspondance)
     return lu.lignes, lu.rapport
 
 
@@ -190,11 +222,12 @@ def bloque(source: str | None, rapport: Rapport) -> bool:
 
 
 def importer(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
-             departement: str | None = None, annee: int | None = None) -> tuple[dict, Rapport]:
+             departement: str | None = None, annee: int | None = None,
+             correspondance: correspondances.Correspondance | None = None) -> tuple[dict, Rapport]:
     """Valide puis enregistre un fichier, tout ou rien ; rend l'entrée du registre et le rapport."""
     fichier = Path(fichier)
     octets = _octets(fichier, octets)
-    src, lignes, rapport = _lire(fichier, octets, racine, source, departement, annee)
+    src, lignes, rapport = _lire(fichier, octets, racine, source, departement, annee, correspondance)
     return enregistrer(Lu(src.nom, lignes, rapport), racine, fichier.name, octets), rapport
 
 

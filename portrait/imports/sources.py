@@ -183,6 +183,12 @@ def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
     return lire
 
 
+def sans_correspondance(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+    """La source « correspondance » sans correspondance dite (correspondance.py la lui donne) : quoi préciser."""
+    raise ErreurImport(f"{tableau.nom_fichier} : dites ce que contient chaque colonne, sur la page Données ou avec "
+                       "--colonnes code=COLONNE,niveau=commune,annee=2021,INDICATEUR=COLONNE (ou --profil NOM).")
+
+
 def est_mesures(e: list[str]) -> bool:
     """Au moins trois des colonnes du fichier générique : un fichier incomplet reçoit le message précis des colonnes
     manquantes plutôt que « source non reconnue »."""
@@ -233,6 +239,8 @@ SOURCES = {s.nom: s for s in (
            titre="Enquête flash des chargés de coopération", departement=True, erreurs_bloquantes=False),
     Source("cooperation", "postes de chargés de coopération", postes_cooperation.lire, table="cooperation",
            titre="Postes de chargés de coopération (fichier générique)"),
+    Source("correspondance", "correspondance de colonnes", sans_correspondance,
+           titre="Autre fichier : dire ce que contient chaque colonne"),
 )}
 
 

@@ -14,14 +14,18 @@ from portrait.donnees import jeux
 from portrait.donnees.connexion import DOSSIER_DONNEES, Chemins, connecter
 from portrait.donnees.requetes import Requetes
 from portrait.imports import depot
+from portrait.imports.correspondance import Correspondance
 from portrait.imports.rapport import ErreurImport
 from portrait.regles import tensions as regles
 from portrait.vues import accueil as vues_accueil
 from portrait.vues import cooperation as vues_cooperation
 from portrait.vues import detail as vues_detail
+from portrait.vues import donnees as vues_donnees
 from portrait.vues import graphiques
 from portrait.vues import synthese as vues_synthese
 from portrait.vues import tensions as vues_tensions
+
+LECTURES_GARDEES = 2  # dépôts lus gardés dans la session (page Données)
 
 
 def racine() -> str:
@@ -128,17 +132,34 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
                                             france=donnees_france(sig, annee))
 
 
-def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None) -> depot.Lu | ErreurImport:
-    """Le fichier déposé lu une fois par dépôt (clé : empreinte SHA-256 du contenu, source, département et état des
-    données), gardé dans la session : ni les passages suivants de la page ni le clic sur « Importer » ne le relisent.
-    Un refus est gardé aussi (un fichier hostile n'est lu qu'une fois)."""
+def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None,
+             correspondance: Correspondance | None = None) -> depot.Lu | ErreurImport:
+    """Le fichier déposé lu une fois par dépôt (clé : empreinte SHA-256 du contenu, source, département,
+    correspondance des colonnes et état des données), gardé dans la session : ni les passages suivants de la page ni
+    le clic sur « Importer » ne le relisent. Un refus est gardé aussi (un fichier hostile n'est lu qu'une fois). Deux
+    lectures sont gardées : celle qui ne reconnaît pas le fichier et celle de la correspondance dite ensuite."""
     r = racine()
-    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, signature(r))
-    garde = st.session_state.get("_depot_lu")
-    if garde is None or garde[0] != cle:
+    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, correspondance, signature(r))
+    gardes = st.session_state.get("_depot_lu")
+    gardes = dict(gardes) if isinstance(gardes, dict) else {}
+    if cle not in gardes:
         try:
-            lu = depot.lire(nom, r, octets, source, departement)
+            lu = depot.lire(nom, r, octets, source, departement, correspondance=correspondance)
         except ErreurImport as e:
             lu = e
-        garde = st.session_state["_depot_lu"] = (cle, lu)
+        gardes = {**dict(list(gardes.items())[-(LECTURES_GARDEES - 1):]), cle: lu}
+        st.session_state["_depot_lu"] = gardes
+    return gardes[cle]
+
+
+def apercu_depot(nom: str, octets: bytes) -> vues_donnees.Apercu | ErreurImport:
+    """Les colonnes du fichier déposé et leurs exemples (pour en dire la correspondance), lus une fois par dépôt."""
+    cle = (hashlib.sha256(octets).hexdigest(), nom)
+    garde = st.session_state.get("_depot_apercu")
+    if garde is None or garde[0] != cle:
+        try:
+            apercu = vues_donnees.apercu(nom, octets)
+        except ErreurImport as e:
+            apercu = e
+        garde = st.session_state["_depot_apercu"] = (cle, apercu)
     return garde[1]

@@ -72,23 +72,59 @@ def annonce_import(entree: dict) -> str:
             f"Pour l'annuler : python -m portrait imports rollback {entree['id']}")
 
 
+def correspondance_options(args):
+    """La correspondance des colonnes dite par --colonnes ou --profil (None sans l'une ni l'autre)."""
+    from portrait.imports import correspondance
+
+    if args.colonnes and args.profil:
+        raise ErreurImport("--colonnes ou --profil : l'un ou l'autre, pas les deux.")
+    if args.colonnes:
+        return correspondance.lire_texte(args.colonnes)
+    if args.profil:
+        return correspondance.profil(args.data_dir, args.profil).correspondance
+    if args.enregistrer_profil:
+        raise ErreurImport("--enregistrer-profil enregistre la correspondance dite par --colonnes : ajoutez "
+                           f"--colonnes {correspondance.SYNTAXE}.")
+    return None
+
+
+def enregistrer_profil_options(args, corres) -> None:
+    """--enregistrer-profil NOM : la correspondance de --colonnes gardée pour les fichiers aux mêmes en-têtes."""
+    from portrait.imports import correspondance
+
+    if args.enregistrer_profil and corres is not None:
+        entetes = depot.lire_tableau(args.fichier).entetes
+        p = correspondance.enregistrer_profil(args.data_dir, args.enregistrer_profil, corres, entetes)
+        print(f"Profil « {p.nom} » enregistré : il s'applique de lui-même aux fichiers aux mêmes en-têtes "
+              f"(ou --profil « {p.nom} »).")
+
+
 def cmd_import(args) -> int:
     source = None if args.source == "auto" else args.source.replace("-", "_")
     if source and sources.SOURCES[source].departement and not args.departement:
         print("Précisez le département de l'enquête : --departement 44.", file=sys.stderr)
         return 2
-    demande = dict(source=source, departement=args.departement, annee=args.annee)
+    try:
+        corres = correspondance_options(args)
+    except ErreurImport as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    demande = dict(source=source, departement=args.departement, annee=args.annee, correspondance=corres)
     try:
         if args.verifier:
             _, rapport = depot.verifier(args.fichier, args.data_dir, **demande)
             print(rapport.texte())
-            return 1 if depot.bloque(source, rapport) else 0
+            if depot.bloque(source, rapport):
+                return 1
+            enregistrer_profil_options(args, corres)
+            return 0
         entree, rapport = depot.importer(args.fichier, args.data_dir, **demande)
+        print(rapport.texte())
+        print(annonce_import(entree))
+        enregistrer_profil_options(args, corres)
     except ErreurImport as e:
         print(str(e), file=sys.stderr)
         return 1
-    print(rapport.texte())
-    print(annonce_import(entree))
     return 0
 
 
@@ -254,6 +290,13 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--departement", help="enquête flash : code du département (16, 44, 2A…)")
     s.add_argument("--annee", type=int, help="enquête flash : année (par défaut, celle des réponses) ; fichier des "
                    "allocataires : année des données, si le nom du fichier n'en porte pas (data_CAF_2020_IRIS.csv)")
+    s.add_argument("--colonnes", help="fichier non reconnu : ce que contient chaque colonne, "
+                                      "code=NUMCOM,niveau=commune,annee=2021,taux_couverture=tauxcouv_com "
+                                      "(annee : une colonne, ou l'année de tout le fichier)")
+    s.add_argument("--profil", help="fichier non reconnu : la correspondance enregistrée sous ce nom")
+    s.add_argument("--enregistrer-profil", metavar="NOM",
+                   help="enregistre la correspondance de --colonnes sous ce nom, proposée ensuite pour les "
+                        "fichiers aux mêmes en-têtes")
     s.set_defaults(func=cmd_import)
 
     s = sous.add_parser("imports", parents=[commun], help="liste ou annule les imports")

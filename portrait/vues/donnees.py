@@ -1,6 +1,10 @@
-"""Vue de la page Données : imports enregistrés et leur provenance."""
+"""Vue de la page Données : imports enregistrés et leur provenance ; colonnes d'un fichier non reconnu."""
 
 from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -22,3 +26,58 @@ def libelle_source_import(source: str | None) -> str:
     if source is None:
         return "Reconnaître à partir des en-têtes"
     return sources.SOURCES[source].titre or sources.SOURCES[source].libelle
+
+
+# Un fichier qu'aucune source ne reconnaît : ses colonnes, pour dire ce qu'elles contiennent (imports/correspondance.py)
+
+NIVEAUX_LIBELLES = {"commune": "commune (code Insee)", "epci": "EPCI (Siren)", "departement": "département",
+                    "region": "région", "france": "France entière"}
+IGNORER = "ignorer"
+
+
+@dataclass(frozen=True)
+class Apercu:
+    """Les colonnes d'un fichier déposé, telles que la page Données les montre pour en dire la correspondance."""
+
+    entetes: tuple[str, ...]  # pliés : ce que la correspondance et les profils comparent
+    bruts: dict[str, str]  # en-tête plié -> tel qu'écrit dans le fichier
+    numeriques: tuple[str, ...]  # les colonnes de nombres, qui peuvent porter un indicateur
+    colonnes: pd.DataFrame  # « Colonne », « Exemples » : trois valeurs de chacune
+    proposition: tuple[str | None, str, str | None]  # colonne du code, niveau, colonne de l'année proposés d'office
+    empreinte: str  # des en-têtes pliés : les choix de la page sont gardés pour un fichier aux mêmes en-têtes
+
+
+def apercu(nom: str, octets: bytes) -> Apercu:
+    """Le fichier déposé lu sans être validé : ses colonnes et trois valeurs de chacune ; illisible -> ErreurImport."""
+    from portrait.imports import correspondance, depot
+
+    colonnes = correspondance.colonnes(depot.lire_tableau(nom, octets))
+    return Apercu(tuple(c.entete for c in colonnes), {c.entete: c.brut for c in colonnes},
+                  tuple(c.entete for c in colonnes if c.numerique),
+                  pd.DataFrame({"Colonne": [c.brut for c in colonnes],
+                                "Exemples": [" ; ".join(c.exemples) or "(vide)" for c in colonnes]}),
+                  correspondance.proposition(colonnes),
+                  hashlib.sha256("\n".join(sorted({c.entete for c in colonnes})).encode()).hexdigest()[:8])
+
+
+def libelle_indicateur(indicateur: str | None) -> str:
+    """Un indicateur dans le choix de la page Données : libellé, unité et identifiant (on cherche l'un ou l'autre)."""
+    from portrait.imports import correspondance
+
+    if indicateur is None:
+        return IGNORER
+    return f"{correspondance.importables()[indicateur]} · {indicateur}"
+
+
+def libelle_profil(profil) -> str:
+    """Un profil de correspondance dans le choix de la page Données (None : le choix de tout dire soi-même)."""
+    return "aucun : dire moi-même chaque colonne" if profil is None else f"{profil.nom} (enregistré le " \
+        f"{profil.date[:10]})"
+
+
+def libelle_colonne(brut: str, entete: str) -> str:
+    """Le nom d'une colonne dans le libellé d'un choix : tel qu'écrit s'il n'a rien que Streamlit lirait comme du
+    Markdown (lettres, chiffres, espaces, . , ' ° % / - et « _ » entre deux lettres), plié sinon. Pas d'échappement
+    par « \\ » : le libellé est aussi l'aria-label lu par un lecteur d'écran, barres obliques comprises."""
+    sur = re.fullmatch(r"[\w .,'°%/-]+", brut) and not re.search(r"(^|[\W])_|_([\W]|$)", brut)
+    return brut if sur else entete
