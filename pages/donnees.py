@@ -79,8 +79,12 @@ else:
                 st.rerun()
 
 st.header("Journal des changements", divider="gray")
-st.caption("Qui a importé, annulé un import ou changé un profil de colonnes, quand, et ce que cela a changé.")
-st.dataframe(vue_donnees.tableau_journal(registre.historique(cache.racine())), hide_index=True, width="stretch")
+journal = registre.historique(cache.racine())
+if journal.empty:
+    st.caption("Aucun changement enregistré : ni import, ni annulation, ni profil de colonnes.")
+else:
+    st.caption("Qui a importé, annulé un import ou changé un profil de colonnes, quand, et ce que cela a changé.")
+    st.dataframe(vue_donnees.tableau_journal(journal), hide_index=True, width="stretch")
 
 st.header(f"Provenance des valeurs, {ctx.nom}", divider="gray")
 st.dataframe(commun.etat_donnees(cache.etat_donnees(ctx.signature, ctx.territoire)), hide_index=True,
