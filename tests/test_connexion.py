@@ -25,9 +25,10 @@ REFERENTE = {"email": "remi.referente@caf44.fr", "name": "Rémi Référente", "g
 @pytest.fixture(scope="module")
 def fournisseur():
     """Un fournisseur OIDC qui connaît les deux comptes (leurs revendications : e-mail, nom, groupes)."""
-    httpx = pytest.importorskip("httpx")
-    mock = pytest.importorskip("oidc_provider_mock")
-    with mock.run_server_in_thread() as serveur_oidc:
+    import httpx  # requirements.txt : oidc-provider-mock, et streamlit[auth] (Authlib) pour l'application
+    import oidc_provider_mock
+
+    with oidc_provider_mock.run_server_in_thread() as serveur_oidc:
         adresse = f"http://localhost:{serveur_oidc.server_port}"
         for compte in (LECTRICE, REFERENTE):
             assert httpx.put(f"{adresse}/users/{quote(compte['email'])}", json=compte).status_code == 204
@@ -38,7 +39,6 @@ def fournisseur():
 def application(tmp_path_factory, fournisseur):
     """L'application sur le jeu minuscule, la connexion configurée dans un secrets.toml à elle (le groupe
     « portrait-referents » donne le rôle de référent)."""
-    pytest.importorskip("authlib")
     dossier = tmp_path_factory.mktemp("connexion")
     donnees = ecrire_donnees(dossier / "data")
     secrets = dossier / "secrets.toml"
