@@ -54,8 +54,7 @@ if referent:
                                                              f"{markdown_litteral(fichier.name)}.")
                         st.rerun()
 else:
-    st.info("Lecture seule : importer un fichier ou annuler un import est réservé aux référents des données.",
-            icon=":material/lock:")
+    st.info("Lecture seule : importer un fichier ou annuler un import est réservé aux référents des données.")
 if message := st.session_state.pop("message_import", None):
     st.success(message)
 

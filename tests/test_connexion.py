@@ -1,6 +1,7 @@
 """Connexion avec un vrai fournisseur OIDC (oidc-provider-mock, sur un port libre) et un vrai navigateur (Chromium,
 bench/navigateur.py) : une lectrice et une référente des données se connectent ; la page Données de l'une n'a ni
-dépôt ni annulation, l'autre importe un fichier, et le journal dit qui l'a fait."""
+dépôt ni annulation, l'autre importe un fichier, et le journal dit qui l'a fait. Sans connexion, un serveur ouvert au
+réseau le dit en tête de chaque page."""
 
 import re
 import sys
@@ -82,6 +83,8 @@ def se_connecter(navigateur, adresse: str, compte: dict):
     bouton = page.get_by_role("button", name="Se connecter")
     bouton.wait_for(timeout=90_000)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    CAPTURES.mkdir(exist_ok=True)
+    page.screenshot(path=str(CAPTURES / "connexion.png"))
     bouton.click()
     page.get_by_placeholder("sub").fill(compte["email"])  # le formulaire du fournisseur
     page.get_by_role("button", name="Authorize").click()
@@ -125,3 +128,18 @@ def test_lectrice_puis_referente(navigateur, application):
     lectrice.reload()  # la lectrice voit l'import de la référente, toujours sans pouvoir l'annuler
     attendre(lectrice)
     assert lectrice.get_by_role("button", name="Annuler cet import").count() == 0
+
+
+def test_sans_connexion_un_serveur_ouvert_le_dit_sur_chaque_page(navigateur, tmp_path):
+    donnees = ecrire_donnees(tmp_path / "data")
+    with serveur(tmp_path / "streamlit.log", env={"PORTRAIT_DATA_DIR": str(donnees)}, ecoute="0.0.0.0") as adresse:
+        page = navigateur.new_page(viewport=VUE_HAUTE)
+        for chemin in ("chiffres-cles", "tensions-sppe", "donnees-imports"):
+            page.goto(f"{adresse}/{chemin}?{VUE}")
+            bandeau = page.locator('[data-testid="stMain"] [data-testid="stAlert"]').first
+            bandeau.wait_for(timeout=90_000)
+            assert bandeau.inner_text().startswith("Accès ouvert : aucune connexion configurée."), chemin
+        page.locator('[data-testid="stFileUploader"]').wait_for(timeout=60_000)  # le poste local peut importer
+        attendre(page)
+        page.screenshot(path=str(CAPTURES / "acces_ouvert.png"))
+        page.close()

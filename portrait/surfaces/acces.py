@@ -151,7 +151,7 @@ def porte() -> Utilisateur | None:
     if acces_ouvert(config.get_option("server.address"), configuree):
         st.warning(f"**{ACCES_OUVERT}.** Toute personne qui atteint ce serveur peut importer ou annuler des "
                    "données. Configurez la connexion (README, « Connexion et rôles ») ou lancez le serveur pour ce "
-                   "seul poste (`make run`).", icon=":material/lock_open:")
+                   "seul poste (`make run`).")
     return qui
 
 
