@@ -189,6 +189,11 @@ def test_consigner_un_profil_et_import_d_avant_le_journal(donnees):
 
 # --- La page Données selon le rôle (AppTest) ------------------------------------------------------------------------
 
+def affiche(markdown: str) -> str:
+    """Le texte tel qu'affiché : le Markdown échappé (markdown_litteral) relu caractère pour caractère."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def page(donnees, monkeypatch, user, secrets=SECRETS, **options):
     return ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003", secrets=secrets, user=user,
                        **options)
@@ -209,7 +214,7 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
     assert journal[["Qui", "Action", "Fichier", "Lignes", "Valeurs remplacées"]].values.tolist() == [
         [getpass.getuser(), "import", FICHIER, "16", "0"],
         ["referente@caf44.fr", "profil de colonnes", "", "n.d.", "n.d."]]
-    assert app.sidebar.caption[-1].value == "Connecté : Léa Lecteur (lecteur@caf44.fr) · lecteur"
+    assert affiche(app.sidebar.caption[-1].value) == "Connecté : Léa Lecteur (lecteur@caf44.fr) · lecteur"
     assert app.sidebar.button(key="se_deconnecter").label == "Se déconnecter"
 
 
@@ -220,7 +225,7 @@ def test_page_donnees_d_une_referente(donnees, monkeypatch):
     assert re.fullmatch(r"Import \S+ enregistré : txcouv\\_pe\\_com\\\.csv\.", app.success[0].value)
     assert app.button(key="annuler")  # l'annulation lui est proposée
     assert app.dataframe[1].value["Qui"].tolist() == ["referente@caf44.fr"]
-    assert app.sidebar.caption[-1].value == ("Connecté : Rémi Référente (referente@caf44.fr) · référent des "
+    assert affiche(app.sidebar.caption[-1].value) == ("Connecté : Rémi Référente (referente@caf44.fr) · référent des "
                                              "données")
 
 
@@ -248,3 +253,11 @@ def test_bandeau_acces_ouvert_sur_chaque_page(donnees, monkeypatch, chemin):
 def test_bandeau_selon_l_adresse_et_la_connexion(donnees, monkeypatch, options, bandeau):
     app = ouvrir_page(donnees, monkeypatch, None, "commune:44003", **options)
     assert any("Accès ouvert" in w.value for w in app.warning) is bandeau
+
+
+def test_nom_de_l_annuaire_affiche_tel_quel(donnees, monkeypatch):
+    piege = {"is_logged_in": True, "email": "x@caf44.fr", "name": "[Léa](http://piege.example) **L**"}
+    app = page(donnees, monkeypatch, piege)
+    legende = app.sidebar.caption[-1].value
+    assert "](" not in legende.replace("\\](", "") and "**" not in legende.replace("\\*", "")  # ni lien ni gras
+    assert affiche(legende) == "Connecté : [Léa](http://piege.example) **L** (x@caf44.fr) · lecteur"

@@ -12,6 +12,7 @@ from streamlit import config
 
 from portrait.imports import depot, registre
 from portrait.imports.rapport import ErreurImport
+from portrait.vues.texte import markdown_litteral
 
 LECTEUR = "lecteur"  # tout utilisateur connecté : toutes les pages, exports, fiche
 REFERENT = "referent_donnees"  # en plus : imports, annulations, profils de colonnes
@@ -145,8 +146,9 @@ def porte() -> Utilisateur | None:
     if configuree and qui is None:
         st.title("Portrait de territoire")
         st.write("Connectez-vous avec votre compte professionnel pour consulter le tableau de bord.")
-        st.button("Se connecter", type="primary", icon=":material/login:", key="se_connecter",
-                  on_click=st.login, args=(fournisseur(secrets["auth"]),) if fournisseur(secrets["auth"]) else ())
+        nom = fournisseur(secrets["auth"])
+        st.button("Se connecter", type="primary", icon=":material/login:", key="se_connecter", on_click=st.login,
+                  args=(nom,) if nom else ())
         st.stop()
     if acces_ouvert(config.get_option("server.address"), configuree):
         st.warning(f"**{ACCES_OUVERT}.** Toute personne qui atteint ce serveur peut importer ou annuler des "
@@ -159,5 +161,6 @@ def encart(qui: Utilisateur | None) -> None:
     """Dans la barre latérale, pour un utilisateur connecté : qui il est, son rôle, le bouton de déconnexion."""
     if qui is None or not qui.connecte:
         return
-    st.sidebar.caption(f"Connecté : {qui.nom or qui.identite} ({qui.identite}) · {LIBELLES_ROLES[qui.role]}")
+    nom, identite = markdown_litteral(qui.nom or qui.identite), markdown_litteral(qui.identite)  # dits par l'annuaire
+    st.sidebar.caption(f"Connecté : {nom} ({identite}) · {LIBELLES_ROLES[qui.role]}")
     st.sidebar.button("Se déconnecter", icon=":material/logout:", key="se_deconnecter", on_click=st.logout)
