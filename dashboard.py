@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from portrait.surfaces import ecran
+from portrait.surfaces import acces, ecran
 
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
+utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, s'il le faut
 
 contexte = st.session_state["contexte"] = ecran.choix_territoire()
 ecran.mode_presentation()
@@ -30,3 +31,4 @@ finally:
     ecran.selecteur_territoire(contexte)
     ecran.telechargement_fiche(contexte)
     ecran.bascule_presentation()
+    acces.encart(utilisateur)

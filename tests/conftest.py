@@ -143,14 +143,23 @@ def req_demo() -> Requetes:
 DELAI_APPTEST = 60  # secondes : le premier passage construit la connexion et les caches
 
 
-def ouvrir_page(racine: Path | None, monkeypatch, page: str | None, territoire: str | None, **params):
+def ouvrir_page(racine: Path | None, monkeypatch, page: str | None, territoire: str | None,
+                adresse_serveur: str = "127.0.0.1", secrets: dict | None = None, user: dict | None = None, **params):
     """Le seul endroit qui ouvre l'application dans AppTest : données de `racine` (None : celles livrées sous
     data/), adresse `?territoire=…&annee=2023&…params` (un paramètre à None est retiré de l'adresse), un premier
-    passage sur l'accueil puis la page demandée (None : rester sur l'accueil) ; aucune exception."""
+    passage sur l'accueil puis la page demandée (None : rester sur l'accueil) ; aucune exception. Le serveur simulé
+    est celui de `make run` (boucle locale, sans connexion) sauf `adresse_serveur`, `secrets` (.streamlit/secrets.toml)
+    et `user` (st.user) dits."""
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.util import build_mock_config_get_option
 
     monkeypatch.setenv("PORTRAIT_DATA_DIR", str(racine or RACINE / "data"))
+    monkeypatch.setattr(config, "get_option", build_mock_config_get_option({"server.address": adresse_serveur}))
     at = AppTest.from_file(str(RACINE / "dashboard.py"), default_timeout=DELAI_APPTEST)
+    at.secrets.update(secrets or {})
+    if user is not None:
+        at.user = user
     adresse = {"territoire": territoire, "annee": "2023", **params}
     at.query_params.update({cle: valeur for cle, valeur in adresse.items() if valeur is not None})
     at.run()  # switch_page() exige un premier passage

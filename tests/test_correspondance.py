@@ -11,7 +11,7 @@ import pytest
 from portrait.donnees import jeux
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.requetes import Requetes
-from portrait.imports import correspondance, depot
+from portrait.imports import correspondance, depot, registre
 from portrait.imports.correspondance import Correspondance
 from portrait.imports.rapport import ErreurImport
 from tests.conftest import lignes
@@ -404,3 +404,11 @@ def test_page_autre_fichier_choisi_pour_un_fichier_reconnu(donnees, monkeypatch)
     app.selectbox(key=f"corresp_ind_valeur_nouveau_{e}").set_value("naissances").run()
     assert app.code[0].value.splitlines()[:2] == ["Fichier : m.csv (correspondance de colonnes)",
                                                   "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0"]
+
+
+def test_profil_enregistre_est_inscrit_au_journal_avec_son_auteur(donnees):
+    correspondance.enregistrer_profil(donnees, "Tableau maison", CORRESPONDANCE, ["NUMCOM", "couv"],
+                                      auteur="referente@caf.fr")
+    journal = registre.historique(donnees)
+    assert list(journal[["auteur", "action"]].itertuples(index=False, name=None)) == [("referente@caf.fr", "profil")]
+    assert journal.loc[0, "detail"].startswith("profil « Tableau maison » : ")

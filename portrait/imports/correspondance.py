@@ -251,9 +251,11 @@ def _vers_json(nom: str, c: Correspondance, entetes: list[str]) -> bytes:
     }, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def enregistrer_profil(racine: Path | str, nom: str, c: Correspondance, entetes: list[str]) -> Profil:
+def enregistrer_profil(racine: Path | str, nom: str, c: Correspondance, entetes: list[str],
+                       auteur: str | None = None) -> Profil:
     """Enregistre (ou remplace) le profil `nom` : la correspondance et les en-têtes du fichier pour lequel elle a été
-    dite. Seule écriture d'un profil ; écriture atomique (un lecteur voit l'ancien profil ou le nouveau)."""
+    dite. Seule écriture d'un profil ; écriture atomique (un lecteur voit l'ancien profil ou le nouveau), inscrite au
+    journal des changements avec son auteur (par défaut l'utilisateur du système : la ligne de commande)."""
     nom = " ".join(nom.split())
     chemin = fichier_profil(racine, nom)
     controler(c)
@@ -261,6 +263,7 @@ def enregistrer_profil(racine: Path | str, nom: str, c: Correspondance, entetes:
     with registre.ecriture(Chemins(Path(racine)), len(octets)):
         chemin.parent.mkdir(parents=True, exist_ok=True)
         registre.ecrire_atomique(chemin, octets)
+    registre.consigner(racine, "profil", auteur, detail=f"profil « {nom} » : {c.texte()}")
     return _lire_profil(chemin)
 
 

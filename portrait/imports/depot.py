@@ -231,11 +231,13 @@ def importer(fichier: Path | str, racine: Path | str, octets: bytes | None = Non
     return enregistrer(Lu(src.nom, lignes, rapport), racine, fichier.name, octets), rapport
 
 
-def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes) -> dict:
-    """Enregistre un fichier déjà lu, tout ou rien, s'il n'est pas bloqué ; rend l'entrée du registre."""
+def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes, auteur: str | None = None) -> dict:
+    """Enregistre un fichier déjà lu, tout ou rien, s'il n'est pas bloqué ; rend l'entrée du registre. `auteur` :
+    l'e-mail de l'utilisateur connecté (la page passe par surfaces/acces.py), sinon l'utilisateur du système."""
     if bloque(lu.source, lu.rapport):
         raise ErreurImport("Import refusé, rien n'a été écrit.\n" + lu.rapport.texte())
     if lu.lignes.empty:
         raise ErreurImport(f"{nom_fichier} : aucune ligne de données à importer ; rien n'a été écrit.\n"
                            + lu.rapport.texte())
-    return registre.enregistrer(racine, sources.SOURCES[lu.source].table, lu.lignes, lu.rapport, nom_fichier, octets)
+    return registre.enregistrer(racine, sources.SOURCES[lu.source].table, lu.lignes, lu.rapport, nom_fichier, octets,
+                                auteur)

@@ -1,9 +1,11 @@
-"""Le registre des imports, seul à l'écrire : un import à la fois, fichiers écrits d'un coup, annulation."""
+"""Le registre des imports, seul à l'écrire : un import à la fois, fichiers écrits d'un coup, annulation, et le journal
+de qui a changé les données (import, annulation, profil de colonnes)."""
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import getpass
 import hashlib
 import io
 import json
@@ -23,6 +25,11 @@ COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes
 PROVISOIRE = ".partiel"  # suffixe d'un fichier en cours d'écriture (ecrire_atomique)
 TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id>.parquet
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
+# Journal : un événement par changement des données, dans le registre, écrit du même coup que le changement.
+ACTIONS = ("import", "annulation", "profil")
+COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes", "valeurs_remplacees",
+                    "detail"]
+AUTEUR_INCONNU = "inconnu (avant le journal)"
 
 
 @contextmanager
@@ -139,10 +146,29 @@ def _octets_lignes(lignes: pd.DataFrame, nom_fichier: str) -> bytes:
     return octets
 
 
+def utilisateur_systeme() -> str:
+    """L'utilisateur du système qui lance la commande : l'auteur d'un import fait en ligne de commande."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # conteneur sans compte pour son uid
+        return f"uid {os.getuid()}"
+
+
+def _consigner(registre: dict, action: str, auteur: str, **champs) -> dict:
+    """Ajoute au journal du registre (en mémoire, écrit par l'appelant) un événement daté et signé."""
+    if action not in ACTIONS:
+        raise ValueError(f"action inconnue : {action}")
+    evenement = {"date": datetime.now().isoformat(timespec="seconds"), "auteur": auteur, "action": action, **champs}
+    registre.setdefault("journal", []).append(evenement)
+    return evenement
+
+
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
-                octets: bytes) -> dict:
+                octets: bytes, auteur: str | None = None) -> dict:
     """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
-    `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant."""
+    `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant. `auteur` :
+    l'e-mail de l'utilisateur connecté, sinon l'utilisateur du système (ligne de commande)."""
+    auteur = auteur or utilisateur_systeme()
     chemins = Chemins(Path(racine))
     with ecriture(chemins, len(octets)), verrou(chemins):
         nettoyer(chemins)
@@ -163,6 +189,8 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "fichier": fichier,
             "lignes_lues": rapport.lignes_lues,
             "lignes_gardees": rapport.lignes_gardees,
+            "valeurs_remplacees": rapport.valeurs_remplacees,
+            "auteur": auteur,
             "annees": rapport.annees,
             **({"indicateurs": rapport.indicateurs} if table == "mesures"
                else {"departements": sorted(lignes["departement"].unique())}),
@@ -170,6 +198,7 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "actif": True,
         }
         registre["imports"].append(entree)
+        _consigner(registre, "import", auteur, **_quoi(entree))
         texte = _texte_registre(registre)
         with ecriture(chemins, len(parquet) + len(texte)):
             ecrire_atomique(chemins.imports / fichier, parquet)
@@ -181,8 +210,16 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
     return entree
 
 
-def annuler(racine: Path | str, ident: str) -> dict:
-    """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent."""
+def _quoi(entree: dict) -> dict:
+    """Ce que le journal retient d'un import : lequel, de quel fichier, combien de lignes et de valeurs remplacées."""
+    return {"import": entree["id"], "fichier_source": entree["fichier_source"], "sha256": entree["sha256"],
+            "lignes": entree["lignes_gardees"], "valeurs_remplacees": entree.get("valeurs_remplacees")}
+
+
+def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
+    """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent. `auteur` : comme
+    pour `enregistrer`."""
+    auteur = auteur or utilisateur_systeme()
     chemins = Chemins(Path(racine))
     with ecriture(chemins, 0), verrou(chemins):
         nettoyer(chemins)
@@ -193,6 +230,8 @@ def annuler(racine: Path | str, ident: str) -> dict:
                     raise ErreurImport(f"L'import {ident} est déjà annulé.")
                 entree["actif"] = False
                 entree["annule_le"] = datetime.now().isoformat(timespec="seconds")
+                entree["annule_par"] = auteur
+                _consigner(registre, "annulation", auteur, **_quoi(entree))
                 _ecrire_registre(chemins, registre)
                 return entree
     connus = ", ".join(i["id"] for i in registre["imports"]) or "aucun"
@@ -204,3 +243,26 @@ def liste(racine: Path | str) -> pd.DataFrame:
     registre = lire_registre(Chemins(Path(racine)))
     df = pd.DataFrame(registre["imports"], columns=COLONNES_LISTE)
     return df.iloc[::-1].reset_index(drop=True)
+
+
+def consigner(racine: Path | str, action: str, auteur: str | None = None, **champs) -> dict:
+    """Inscrit au journal un changement fait ailleurs que par un import (l'enregistrement ou la suppression d'un
+    profil de colonnes : action "profil", detail="…", fichier_source=…) ; rend l'événement."""
+    chemins = Chemins(Path(racine))
+    with ecriture(chemins, 0), verrou(chemins):
+        registre = lire_registre(chemins)
+        evenement = _consigner(registre, action, auteur or utilisateur_systeme(), **champs)
+        _ecrire_registre(chemins, registre)
+    return evenement
+
+
+def historique(racine: Path | str) -> pd.DataFrame:
+    """Le journal des changements, du plus récent au plus ancien (colonnes COLONNES_JOURNAL) ; un import d'avant le
+    journal y figure à sa date, auteur inconnu."""
+    registre = lire_registre(Chemins(Path(racine)))
+    journal = registre.get("journal", [])
+    notes = {e.get("import") for e in journal if e["action"] == "import"}
+    anciens = [{"date": i["date"], "auteur": AUTEUR_INCONNU, "action": "import", **_quoi(i)}
+               for i in registre["imports"] if i["id"] not in notes]
+    df = pd.DataFrame([*anciens, *journal][::-1], columns=COLONNES_JOURNAL)  # à date égale, le dernier inscrit
+    return df.sort_values("date", kind="stable", ascending=False).reset_index(drop=True)

@@ -9,7 +9,7 @@ from portrait.imports import correspondance
 from portrait.imports.correspondance import Correspondance, Profil
 from portrait.imports.lecture import normaliser_entete
 from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, ErreurImport
-from portrait.surfaces import cache
+from portrait.surfaces import acces, cache
 from portrait.vues import donnees as vue_donnees
 from portrait.vues.texte import markdown_litteral
 
@@ -123,8 +123,8 @@ def enregistrement(c: Correspondance, nom_fichier: str, octets: bytes) -> None:
                         help="Le profil sera proposé pour chaque fichier aux mêmes en-têtes.")
     if c2.button("Enregistrer le profil", key="enregistrer_profil", icon=":material/save:"):
         try:
-            p = correspondance.enregistrer_profil(cache.racine(), nom, c, list(cache.apercu_depot(nom_fichier,
-                                                                                                 octets).entetes))
+            entetes = list(cache.apercu_depot(nom_fichier, octets).entetes)
+            p = correspondance.enregistrer_profil(cache.racine(), nom, c, entetes, auteur=acces.referent())
         except ErreurImport as e:
             st.error(markdown_litteral(str(e)))
         else:
