@@ -110,7 +110,8 @@ CAF = Description(
 )
 
 ONAPE = Description(
-    "onape", "Onape, taux de couverture (TAUXCOUVaaaa)", "Onape (fichier TAUXCOUV)",
+    "onape", "Onape, taux de couverture (TAUXCOUVaaaa)",
+    "Onape, taux de couverture par commune avec ceux de son EPCI, son département, sa région et la France",
     (
         Colonne(CODE, ("num_com",), niveau="commune"),
         Colonne(CODE, ("num_epci",), niveau="epci"),

@@ -169,6 +169,8 @@ def lignes_decrites(description: Description, tableau: Tableau, comprise: Compri
                 sortie.append(Ligne(numero, niveau, code, an, colonne.indicateur, cell(cellules, j)))
                 continue
             code_autre = code_parent(colonne.niveau, codes, cellules, code, ref)
+            if not code_autre:  # commune inconnue : son département, sa région viennent des autres lignes
+                continue
             cle = (colonne.niveau, code_autre, an, colonne.indicateur)
             ligne = Ligne(numero, colonne.niveau, code_autre, an, colonne.indicateur, cell(cellules, j))
             if cle not in autres:
