@@ -50,13 +50,13 @@ def test_caf_snake_case_plusieurs_annees_commune_inconnue_ecartee(jeu):
     assert v[("commune", "44003", 2017, "taux_couverture_psu")] == 25.1
     assert v[("commune", "44002", 2023, "taux_couverture_hors_psu")] == 0
     assert v[("commune", "44003", 2022, "taux_couverture_individuel")] == 46.9
-    assert rapport.variante == "data.caf.fr, taux de couverture par commune, en-têtes en snake_case, 2017-2023"
+    assert rapport.compris == "data.caf.fr, taux de couverture par commune, en-têtes en snake_case, 2017-2023"
     assert rapport.par_indicateur == dict.fromkeys(
         ["taux_couverture", "taux_couverture_am", "taux_couverture_eaje", "taux_couverture_garde_domicile",
          "taux_couverture_hors_psu", "taux_couverture_individuel", "taux_couverture_prescolarisation",
          "taux_couverture_psu"], 4)
     # La Réunion est absente du jeu de test : ses valeurs sont écartées et dites, le fichier n'est pas refusé
-    assert rapport.inconnus == {"commune 97411": "8 valeurs écartées"} and not rapport.erreurs
+    assert rapport.inconnus == {"commune 97411": 8} and not rapport.erreurs
     assert not rapport.colonnes_ignorees  # noms et codes d'EPCI, de département : compris, pas ignorés
 
 
@@ -70,7 +70,7 @@ def test_caf_places_snake_case_bom_crlf_date_francaise(jeu):
     assert v[("commune", "44001", 2023, "places_garde_domicile")] is None  # « NC »
     assert rapport.colonnes_ignorees == ["places_EAJE_ensemble (pas d'indicateur au catalogue)",
                                          "places_accueil_individuel_ensemble (pas d'indicateur au catalogue)"]
-    assert rapport.variante == "data.caf.fr, places par commune, en-têtes en snake_case, 2023"
+    assert rapport.compris == "data.caf.fr, places par commune, en-têtes en snake_case, 2023"
     assert rapport.valeurs_remplacees == 4  # les places de démonstration d'Alpha et de Gamma
     assert rapport.exemples_remplaces == ["commune 44001, 2023, places_am : 30 → 31",
                                           "commune 44001, 2023, places_psu : 20 → 22",
@@ -85,7 +85,7 @@ def test_caf_libelles_point_virgule_virgule_decimale_pourcent(jeu):
     assert v[("commune", "85001", 2023, "taux_couverture")] == 26.7
     assert v[("commune", "16001", 2023, "taux_couverture_prescolarisation")] == 2.5
     assert v[("commune", "16001", 2023, "taux_couverture_garde_domicile")] is None  # « n.d. »
-    assert rapport.variante == "data.caf.fr, taux de couverture par commune, libellés de colonnes, 2023"
+    assert rapport.compris == "data.caf.fr, taux de couverture par commune, libellés de colonnes, 2023"
     assert rapport.lignes_gardees == 16 and not rapport.erreurs and not rapport.avertissements
 
 
@@ -95,8 +95,8 @@ def test_caf_libelles_epci_utf16_milliers_epci_dissous(jeu):
     assert v[("epci", "200000001", 2023, "places_am")] == 1091  # U+202F
     assert v[("epci", "200000002", 2023, "places_am")] == 2010  # U+00A0
     assert v[("epci", "200000001", 2023, "places_total")] == 1180.5  # espace, virgule décimale
-    assert rapport.inconnus == {"epci 200099999": "6 valeurs écartées"}
-    assert rapport.variante == "data.caf.fr, places par EPCI, libellés de colonnes, 2023"
+    assert rapport.inconnus == {"epci 200099999": 6}
+    assert rapport.compris == "data.caf.fr, places par EPCI, libellés de colonnes, 2023"
 
 
 def test_caf_make_names_de_r_guillemets(jeu):
@@ -106,7 +106,7 @@ def test_caf_make_names_de_r_guillemets(jeu):
         ("departement", "44", 2023, "taux_couverture_am"): 38.9,
         ("departement", "16", 2023, "taux_couverture_psu"): 10.1, ("departement", "16", 2023, "taux_couverture"): 55.9,
         ("departement", "16", 2023, "taux_couverture_am"): 30.2}
-    assert rapport.variante == ("data.caf.fr, taux de couverture par département, libellés passés par make.names "
+    assert rapport.compris == ("data.caf.fr, taux de couverture par département, libellés passés par make.names "
                                 "(R), 2023")
     assert rapport.exemples_remplaces == ["departement 16, 2023, taux_couverture : 55,5 → 55,9"]
 
@@ -123,10 +123,10 @@ def test_onape_2020_annee_du_nom_niveaux_une_fois_epci_dissous(jeu):
         ("region", "52", 2020, "taux_couverture"): 62.0, ("region", "75", 2020, "taux_couverture"): 57.7,
         ("france", "FR", 2020, "taux_couverture"): 59.4}
     assert rapport.inconnus == {  # 1001 : le zéro perdu rétabli ; 44002 = 44002 + 44099, un taux ne s'additionne pas
-        "commune 44099": "fusionnée, reportée sur la commune actuelle 44002", "commune 01001": "1 valeur écartée",
-        "epci 200099999": "1 valeur écartée"}
+        "commune 44099": "fusionnée, reportée sur la commune actuelle 44002", "commune 01001": 1,
+        "epci 200099999": 1}
     assert rapport.niveaux == ["commune", "epci", "departement", "region", "france"]
-    assert rapport.variante.startswith("Onape, taux de couverture par commune")
+    assert rapport.compris.startswith("Onape, taux de couverture par commune")
 
 
 def test_onape_2021_zone_d_emploi_ignoree(jeu):
@@ -203,3 +203,15 @@ def portrait_gamma(donnees: Path) -> dict:
     assert code == 0
     entetes, gamma = sortie.splitlines()[:2]
     return dict(zip(entetes.split(","), gamma.split(",")))
+
+
+def test_par_morceaux_le_meme_rapport(jeu, monkeypatch):
+    """Un gros CSV data.caf.fr lu par morceaux comprend et compte comme une lecture d'un bloc (années, valeurs par
+    indicateur, territoires inconnus additionnés d'un morceau à l'autre)."""
+    fichier = SOURCES / "taux_couverture_communes_snake.csv"
+    d_un_bloc, un_bloc = depot.verifier(fichier, jeu)
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 10)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    par_morceaux, rapport = depot.verifier(fichier, jeu)
+    assert valeurs(par_morceaux) == valeurs(d_un_bloc)
+    assert rapport.texte() == un_bloc.texte()

@@ -46,7 +46,8 @@ class Rapport:
     par_indicateur: dict[str, int] = field(default_factory=dict)  # valeurs gardées par indicateur
     ecartees: dict[str, int] = field(default_factory=dict)  # lignes écartées avant validation, par motif
     colonnes_ignorees: list[str] = field(default_factory=list)  # « nom (motif) »
-    inconnus: dict[str, str] = field(default_factory=dict)  # territoire inconnu de 2026 -> ce qui en a été fait
+    # territoire inconnu de 2026 -> ce qui en a été fait : commune fusionnée reportée (texte), valeurs écartées (nombre)
+    inconnus: dict[str, str | int] = field(default_factory=dict)
     exemples_remplaces: list[str] = field(default_factory=list)  # « commune 44003, 2023, taux_couverture : 88 → 91,2 »
 
     def refuser(self, ou: str, motif: str, phrase: str) -> None:
@@ -64,7 +65,7 @@ class Rapport:
         if self.annees:
             lignes.append(f"Années : {', '.join(map(str, self.annees))}")
         if self.variante:
-            lignes.append(f"Reconnu : {self.variante}")
+            lignes.append(f"Reconnu : {self.compris}")
         if self.niveaux:
             lignes.append(f"Niveaux : {', '.join(self.niveaux)}")
         if self.par_indicateur:
@@ -79,7 +80,8 @@ class Rapport:
             lignes.append(f"Colonnes ignorées : {' ; '.join(self.colonnes_ignorees)}")
         if self.inconnus:
             lignes.append(f"Territoires inconnus de la géographie 2026 : {len(self.inconnus)} ("
-                          + " ; ".join(f"{t} : {quoi}" for t, quoi in list(self.inconnus.items())[:MAX_INCONNUS])
+                          + " ; ".join(f"{t} : {ecartees(quoi) if isinstance(quoi, int) else quoi}"
+                                       for t, quoi in list(self.inconnus.items())[:MAX_INCONNUS])
                           + (f" ; … et {len(self.inconnus) - MAX_INCONNUS} autres" if len(self.inconnus)
                              > MAX_INCONNUS else "") + ")")
         if self.valeurs_manquantes:
@@ -95,6 +97,15 @@ class Rapport:
             lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
         return "\n".join(lignes)
 
+    @property
+    def compris(self) -> str:
+        """La variante reconnue et les années lues : « data.caf.fr, taux de couverture par commune, en-têtes en
+        snake_case, 2017-2022 »."""
+        if not self.annees:
+            return self.variante
+        a, b = self.annees[0], self.annees[-1]
+        return f"{self.variante}, {a if a == b else f'{a}-{b}'}"
+
     def resumer(self, df: pd.DataFrame) -> None:
         """Les valeurs gardées : leur nombre, leurs années, niveaux et indicateurs (valeurs par indicateur)."""
         self.lignes_gardees = len(df)
@@ -103,6 +114,11 @@ class Rapport:
         presents = set(df["niveau"].astype(str).unique())
         self.niveaux = [n for n in catalogue.NIVEAUX if n in presents]
         self.par_indicateur = {str(i): int(n) for i, n in df["indicateur"].astype(str).value_counts().items()}
+
+
+def ecartees(n: int) -> str:
+    """« 1 valeur écartée », « 8 valeurs écartées »."""
+    return f"{n} valeur{'s' * (n > 1)} écartée{'s' * (n > 1)}"
 
 
 @dataclass(frozen=True)
@@ -260,8 +276,7 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
     df = regrouper_fusions(df, rapport)
     signaler_unites(df, rapport)
     rapport.resumer(df)
-    for territoire, n in ecartes.items():
-        rapport.inconnus[territoire] = f"{n} valeur{'s' * (n > 1)} écartée{'s' * (n > 1)}"
+    rapport.inconnus.update(ecartes)
     return df, rapport
 
 

@@ -214,7 +214,7 @@ def code_parent(niveau: str, codes: dict[str | None, int], cellules: list[str], 
 
 def variante(description: Description, comprise: Comprise, tableau: Tableau, rapport: Rapport) -> str:
     """Ce que l'import a compris du fichier, en une phrase : « data.caf.fr, taux de couverture par commune, en-têtes
-    en snake_case, 2017-2022 »."""
+    en snake_case » (le rapport y ajoute les années : Rapport.compris)."""
     valeurs = [comprise.colonnes[j] for j in comprise.indices(VALEUR)]
     morceaux = [description.editeur]
     if description.nom == "caf":
@@ -225,9 +225,6 @@ def variante(description: Description, comprise: Comprise, tableau: Tableau, rap
     morceaux += list(dict.fromkeys(c.variante for c, _, _ in valeurs if c.variante))
     if description.styles:
         morceaux.append(forme(comprise, tableau))
-    if rapport.annees:
-        a, b = rapport.annees[0], rapport.annees[-1]
-        morceaux.append(str(a) if a == b else f"{a}-{b}")
     return ", ".join(m for m in morceaux if m)
 
 
@@ -309,7 +306,7 @@ def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
         ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
         df, rapport = valider(lignes(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
         if not rapport.erreurs and contexte.compter_remplacees:
-            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df)
+            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df, rapport)
         return df, rapport
     return lire
 
