@@ -215,3 +215,23 @@ def test_par_morceaux_le_meme_rapport(jeu, monkeypatch):
     par_morceaux, rapport = depot.verifier(fichier, jeu)
     assert valeurs(par_morceaux) == valeurs(d_un_bloc)
     assert rapport.texte() == un_bloc.texte()
+
+
+def test_la_mention_demo_quitte_les_figures_qui_n_en_montrent_plus(donnees, tmp_path):
+    """Les taux de couverture publiés de Gamma et de ses comparateurs importés : la figure de couverture ne dit plus
+    « Valeurs de démonstration », les autres (naissances, places, âges) le disent encore, comme la page."""
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
+    from portrait.vues.synthese import synthese
+
+    f = tmp_path / "couverture.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44003;2023;taux_couverture;91,2\n"
+                 "epci;200000002;2023;taux_couverture;80\ndepartement;44;2023;taux_couverture;66,4\n"
+                 "france;FR;2023;taux_couverture;59,8\n", encoding="utf-8")
+    avant = synthese(Requetes(connecter(donnees)), "commune:44003", 2023)
+    assert avant.figure_couverture.note.endswith("Valeurs de démonstration.")
+    depot.importer(f, donnees)
+    vue = synthese(Requetes(connecter(donnees)), "commune:44003", 2023)
+    assert "démonstration" not in vue.figure_couverture.note and not vue.figure_couverture.demo
+    assert vue.series_enfants.note.endswith("Valeurs de démonstration.") and vue.series_enfants.demo
+    assert vue.places.demo and vue.ages.demo and vue.demo  # la page montre encore des valeurs de démonstration
