@@ -91,7 +91,9 @@ class Rapport:
         if self.refus:
             lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {sum(self.refus.values())} ("
                           + " ; ".join(f"{motif} : {n}" for motif, n in sorted(self.refus.items())) + ")")
-        lignes += [f"Attention : {a}" for a in self.avertissements]
+        lignes += [f"Attention : {a}" for a in self.avertissements[:MAX_ERREURS_AFFICHEES]]
+        if len(self.avertissements) > MAX_ERREURS_AFFICHEES:
+            lignes.append(f"… et {len(self.avertissements) - MAX_ERREURS_AFFICHEES} autres avertissements.")
         lignes += [f"Erreur : {e}" for e in self.erreurs[:MAX_ERREURS_AFFICHEES]]
         if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
@@ -154,8 +156,8 @@ class Referentiel:
                 "france": {"FR"},
             },
             anciens=dict(zip(corres["ancien_code"], corres["code"])),
-            parents={n: dict(zip(communes["code"], communes[n])) for n in ("epci", "departement", "region")
-                     if n in communes},
+            parents={n: dict(zip(communes["code"].tolist(), communes[n].tolist()))
+                     for n in ("epci", "departement", "region") if n in communes},
         )
 
 

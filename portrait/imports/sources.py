@@ -162,13 +162,16 @@ def lignes_decrites(description: Description, tableau: Tableau, comprise: Compri
         if j_niveau is not None:
             niveau = comprise.colonnes[j_niveau][0].valeurs[cell(cellules, j_niveau).upper()]
         annee = annee_lue(cell(cellules, j_annee)) if j_annee is not None else annee_fichier or ""
+        commune = None
         for j in valeurs:
             colonne, annee_colonne, _ = comprise.colonnes[j]
             an = str(annee_colonne) if annee_colonne else annee
             if colonne.niveau in (None, niveau):
                 sortie.append(Ligne(numero, niveau, code, an, colonne.indicateur, cell(cellules, j)))
                 continue
-            code_autre = code_parent(colonne.niveau, codes, cellules, code, ref)
+            if commune is None:  # la commune de la ligne dans la géographie 2026, une fois par ligne
+                commune = commune_actuelle(code, ref)
+            code_autre = code_parent(colonne.niveau, codes, cellules, commune, ref)
             if not code_autre:  # commune inconnue : son département, sa région viennent des autres lignes
                 continue
             cle = (colonne.niveau, code_autre, an, colonne.indicateur)
@@ -199,17 +202,21 @@ def ecart(comprise: Comprise, bruts: list[str], cellules: list[str], code: str, 
     return None
 
 
+def commune_actuelle(code: str, ref: Referentiel) -> str:
+    """Le code 2026 d'une commune lue (zéro rétabli, commune fusionnée reportée)."""
+    c = normaliser_code("commune", code)
+    return c if c in ref.codes["commune"] else ref.anciens.get(c, c)
+
+
 def code_parent(niveau: str, codes: dict[str | None, int], cellules: list[str], commune: str,
                 ref: Referentiel) -> str:
-    """Le code, au niveau d'une valeur, du territoire d'une ligne : lu dans sa colonne (NUM_EPCI), sinon tiré de la
-    commune dans la géographie 2026 (son département, sa région) ; « FR » pour la France."""
+    """Le code, au niveau d'une valeur, du territoire d'une ligne : lu dans sa colonne (NUM_EPCI), sinon tiré de sa
+    commune (code 2026) dans la géographie 2026 (son département, sa région) ; « FR » pour la France."""
     if niveau == "france":
         return "FR"
     if niveau in codes and codes[niveau] < len(cellules):
         return cellules[codes[niveau]].strip()
-    c = normaliser_code("commune", commune)
-    c = c if c in ref.codes["commune"] else ref.anciens.get(c, c)
-    return ref.parents.get(niveau, {}).get(c, "")
+    return ref.parents.get(niveau, {}).get(commune, "")
 
 
 def variante(description: Description, comprise: Comprise, tableau: Tableau, rapport: Rapport) -> str:
