@@ -235,3 +235,11 @@ def test_la_mention_demo_quitte_les_figures_qui_n_en_montrent_plus(donnees, tmp_
     assert "démonstration" not in vue.figure_couverture.note and not vue.figure_couverture.demo
     assert vue.series_enfants.note.endswith("Valeurs de démonstration.") and vue.series_enfants.demo
     assert vue.places.demo and vue.ages.demo and vue.demo  # la page montre encore des valeurs de démonstration
+
+
+def test_avertissements_cites_trente_au_plus():
+    from portrait.imports.rapport import Rapport
+
+    rapport = Rapport("f.csv", avertissements=[f"ligne {i}" for i in range(2, 42)])
+    lignes = rapport.texte().splitlines()
+    assert lignes[-2:] == ["Attention : ligne 31", "… et 10 autres avertissements."]

@@ -77,7 +77,9 @@ CAF = Description(
     "caf", "data.caf.fr (taux de couverture ou places)", "data.caf.fr",
     (
         Colonne(ANNEE, ("annee",), ("Date référence", "Année")),
-        Colonne(CODE, ("numcom", "codgeo"), ("Numéro commune", "num_commune", "Code commune"), niveau="commune"),
+        Colonne(CODE, ("numcom", "codgeo", "depcom"),
+                ("Numéro commune", "num_commune", "Code commune", "Code INSEE", "Code commune INSEE"),
+                niveau="commune"),
         Colonne(CODE, ("numepci",), ("Numéro EPCI", "num_epci", "Code EPCI", "siren_epci"), niveau="epci"),
         Colonne(CODE, ("numdep",), ("Numéro département", "num_departement", "Code département"),
                 niveau="departement"),
