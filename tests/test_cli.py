@@ -96,7 +96,8 @@ def test_import_puis_liste_puis_annulation(donnees, tmp_path):
     *rapport, enregistre, annulation = sortie.splitlines()
     assert rapport == ["Fichier : m.csv (fichier de mesures générique)",
                        "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2023",
-                       "Indicateurs : naissances", "Valeurs existantes remplacées : 0"]
+                       "Niveaux : commune", "Indicateurs : naissances (1 valeur)",
+                       "Valeurs existantes remplacées : 0"]
     ident = re.fullmatch(r"Import (\S+) enregistré\.", enregistre)[1]
     assert annulation == f"Pour l'annuler : python -m portrait imports rollback {ident}"
     assert naissances_delta(donnees) == 3

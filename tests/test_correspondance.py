@@ -56,10 +56,10 @@ def test_sans_correspondance_le_fichier_n_est_pas_reconnu(donnees, tmp_path):
 def test_correspondance_donne_les_valeurs_exactes(donnees, tmp_path):
     df, rapport = depot.verifier(ecrire(tmp_path, "maison.csv", MAISON), donnees, correspondance=CORRESPONDANCE)
     assert lignes(df, MESURES) == ATTENDU_2023
-    assert rapport.texte().splitlines()[:5] == [
+    assert rapport.texte().splitlines()[:6] == [
         "Fichier : maison.csv (correspondance de colonnes)",
-        "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023",
-        "Indicateurs : places_psu, taux_couverture",
+        "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023", "Niveaux : commune",
+        "Indicateurs : places_psu (3 valeurs), taux_couverture (3 valeurs)",
         "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 1"]
     assert not Chemins(donnees).registre.exists()  # rien d'écrit par la vérification
 

@@ -44,8 +44,8 @@ def test_naissances_insee_long_avec_commune_fusionnee(donnees):
     assert valeurs(df) == {  # décès (DTH) ignorés
         ("commune", "44001", 2023, "naissances"): 12, ("commune", "44002", 2023, "naissances"): 10,  # 44099 + 44002
         ("departement", "44", 2023, "naissances"): 16130, ("commune", "44001", 2022, "naissances"): 11}
-    assert rapport.avertissements == ["DS_ETAT_CIVIL_NAIS_COMMUNES.csv, ligne 3 : commune 44099 fusionnée depuis ; "
-                                      "valeur reportée sur la commune actuelle 44002."]
+    assert rapport.inconnus == {"commune 44099": "fusionnée, reportée sur la commune actuelle 44002"}
+    assert rapport.ecartees == {"EC_MEASURE « DTH » : autre mesure que LVB, NAIS, LIVE_BIRTHS, BIRTHS": 1}
 
 
 def test_naissances_insee_ancien_fichier_large(donnees):

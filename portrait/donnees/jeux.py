@@ -12,6 +12,7 @@ from portrait.regles import catalogue
 MOTIF_TERRITOIRE = re.compile(r"^(commune|epci|departement|region):([0-9AB]{2,9})$|^france$")
 TERRITOIRE_DEFAUT = "epci:200067346"  # CA Pornic Agglo Pays de Retz, le territoire du document 004
 ANNEE_DEFAUT = 2023
+INDICATEURS_DEMO = "indicateurs_demo"  # attrs des lignes de valeurs_larges : où entre une valeur de démonstration
 
 
 class TerritoireInconnu(ValueError):
@@ -74,7 +75,18 @@ def valeurs_larges(req: Requetes, lignes: pd.DataFrame, ids: list[str], annee: i
     demo = longue.groupby("territoire")["demo"].any().rename("demo")
     sortie = lignes.join(large.join(demo), on="territoire")
     sortie["demo"] = sortie["demo"].fillna(False).astype(bool)
-    return sortie.reset_index(drop=True)
+    sortie = sortie.reset_index(drop=True)
+    # les indicateurs où entre une valeur de démonstration : la mention « démonstration » de chaque figure (demo_de)
+    sortie.attrs[INDICATEURS_DEMO] = frozenset(longue.loc[longue["demo"].fillna(False).astype(bool), "indicateur"])
+    return sortie
+
+
+def demo_de(lignes: pd.DataFrame, ids) -> bool:
+    """Vrai si une valeur de démonstration entre dans l'un de ces indicateurs des lignes (valeurs_larges) ; sans
+    le détail par indicateur, la colonne `demo` des lignes."""
+    if INDICATEURS_DEMO not in lignes.attrs:
+        return bool(lignes["demo"].any())
+    return bool(lignes.attrs[INDICATEURS_DEMO] & set(ids))
 
 
 def portrait_territoire(req: Requetes, t: str, annee: int, recul: int = catalogue.RECUL_EVOLUTION) -> pd.DataFrame:

@@ -114,13 +114,11 @@ def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, 
     if len(morceaux) > 1:
         pleins = [m for m in morceaux if len(m)] or morceaux[:1]
         lignes = _sans_doublons_entre_morceaux(_concatener(pleins), rapport)
-        rapport.lignes_gardees = len(lignes)
-        rapport.annees = sorted(int(a) for a in lignes["annee"].unique())
-        rapport.indicateurs = sorted(str(i) for i in lignes["indicateur"].unique())
-        rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes)
+        rapport.resumer(lignes)
+        rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes, rapport)
         lignes = _decompact(lignes)
     elif not contexte.compter_remplacees and not rapport.erreurs:
-        rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, lignes)
+        rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, lignes, rapport)
     rapport.source = src.libelle
     return src, lignes, rapport
 
@@ -173,6 +171,11 @@ def _ajouter(rapport: Rapport, morceau: Rapport) -> None:
     rapport.erreurs += morceau.erreurs
     rapport.avertissements += morceau.avertissements
     rapport.valeurs_manquantes += morceau.valeurs_manquantes
+    for motif, n in morceau.ecartees.items():
+        rapport.ecartees[motif] = rapport.ecartees.get(motif, 0) + n
+    for territoire, quoi in morceau.inconnus.items():  # valeurs écartées (nombre) additionnées
+        deja = rapport.inconnus.get(territoire, 0)
+        rapport.inconnus[territoire] = deja + quoi if isinstance(quoi, int) and isinstance(deja, int) else quoi
 
 
 def _sans_doublons_entre_morceaux(lignes: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VALEURS_MANQUANTES = {"", "s", "nd", "n.d.", "n.d", "na", "-", "–", "—", "secret", "x"}
+VALEURS_MANQUANTES = {"", "s", "nd", "n.d.", "n.d", "na", "nc", "n.c.", "-", "–", "—", "secret", "x"}
 MOTIF_NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 ESPACES = re.compile(r"[\s\u00a0\u202f']")
 SEPARATEURS = (";", ",", "\t", "|")
@@ -49,9 +49,17 @@ class Tableau:
 
 
 def normaliser_entete(texte: str) -> str:
-    """« Année » -> « annee », « Code commune » -> « code_commune » : casse, accents et espaces ignorés."""
+    """« Année » -> « annee », « Code commune » -> « code_commune » : casse et accents ignorés ; espaces, points,
+    tirets et soulignés (toute suite de signes) ramenés à un souligné : `Numéro.Département`, `Numéro Département`
+    et `numero_departement` s'écrivent tous `numero_departement`."""
     sans_accent = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", sans_accent.strip().lower()).strip("_")
+
+
+def cle_entete(texte: str) -> str:
+    """La clé de comparaison d'un en-tête : normalisé, puis sans aucun séparateur (`NUM_COM` = `numcom`,
+    `Taux.de.couv.global` = `taux_de_couv_global`) ; les descriptions des sources (descriptions.py) la comparent."""
+    return normaliser_entete(texte).replace("_", "")
 
 
 def entier(n: int) -> str:

@@ -16,6 +16,8 @@ COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
 ANNEE_MIN, ANNEE_MAX = catalogue.ANNEE_MIN, catalogue.annee_max()
 MAX_SIGNALEMENTS = 5  # exemples cités d'une même anomalie (saut d'une année à l'autre)
 MAX_ERREURS_AFFICHEES = 30
+MAX_INCONNUS = 10  # territoires inconnus cités au rapport
+MAX_EXEMPLES = 3  # valeurs remplacées citées au rapport
 MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
 
 
@@ -38,6 +40,15 @@ class Rapport:
     valeurs_manquantes: int = 0
     source: str = ""
     refus: dict[str, int] = field(default_factory=dict)  # valeurs hors de leur plage, par motif
+    # Ce que l'import a compris du fichier (sources décrites : descriptions.py)
+    variante: str = ""  # « data.caf.fr, taux de couverture par commune, en-têtes en snake_case, 2017-2022 »
+    niveaux: list[str] = field(default_factory=list)
+    par_indicateur: dict[str, int] = field(default_factory=dict)  # valeurs gardées par indicateur
+    ecartees: dict[str, int] = field(default_factory=dict)  # lignes écartées avant validation, par motif
+    colonnes_ignorees: list[str] = field(default_factory=list)  # « nom (motif) »
+    # territoire inconnu de 2026 -> ce qui en a été fait : commune fusionnée reportée (texte), valeurs écartées (nombre)
+    inconnus: dict[str, str | int] = field(default_factory=dict)
+    exemples_remplaces: list[str] = field(default_factory=list)  # « commune 44003, 2023, taux_couverture : 88 → 91,2 »
 
     def refuser(self, ou: str, motif: str, phrase: str) -> None:
         """Une valeur hors de sa plage (catalogue, référentiel) : une erreur avec sa ligne, comptée par motif."""
@@ -53,19 +64,63 @@ class Rapport:
         ]
         if self.annees:
             lignes.append(f"Années : {', '.join(map(str, self.annees))}")
-        if self.indicateurs:
+        if self.variante:
+            lignes.append(f"Reconnu : {self.compris}")
+        if self.niveaux:
+            lignes.append(f"Niveaux : {', '.join(self.niveaux)}")
+        if self.par_indicateur:
+            lignes.append("Indicateurs : " + ", ".join(f"{i} ({n} valeur{'s' * (n > 1)})"
+                                                       for i, n in sorted(self.par_indicateur.items())))
+        elif self.indicateurs:
             lignes.append(f"Indicateurs : {', '.join(self.indicateurs)}")
+        if self.ecartees:
+            lignes.append(f"Lignes écartées : {sum(self.ecartees.values())} ("
+                          + " ; ".join(f"{motif} : {n}" for motif, n in self.ecartees.items()) + ")")
+        if self.colonnes_ignorees:
+            lignes.append(f"Colonnes ignorées : {' ; '.join(self.colonnes_ignorees)}")
+        if self.inconnus:
+            lignes.append(f"Territoires inconnus de la géographie 2026 : {len(self.inconnus)} ("
+                          + " ; ".join(f"{t} : {ecartees(quoi) if isinstance(quoi, int) else quoi}"
+                                       for t, quoi in list(self.inconnus.items())[:MAX_INCONNUS])
+                          + (f" ; … et {len(self.inconnus) - MAX_INCONNUS} autres" if len(self.inconnus)
+                             > MAX_INCONNUS else "") + ")")
         if self.valeurs_manquantes:
             lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
-        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}")
+        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}"
+                      + (f" (par exemple {' ; '.join(self.exemples_remplaces)})" if self.exemples_remplaces else ""))
         if self.refus:
             lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {sum(self.refus.values())} ("
                           + " ; ".join(f"{motif} : {n}" for motif, n in sorted(self.refus.items())) + ")")
-        lignes += [f"Attention : {a}" for a in self.avertissements]
+        lignes += [f"Attention : {a}" for a in self.avertissements[:MAX_ERREURS_AFFICHEES]]
+        if len(self.avertissements) > MAX_ERREURS_AFFICHEES:
+            lignes.append(f"… et {len(self.avertissements) - MAX_ERREURS_AFFICHEES} autres avertissements.")
         lignes += [f"Erreur : {e}" for e in self.erreurs[:MAX_ERREURS_AFFICHEES]]
         if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
         return "\n".join(lignes)
+
+    @property
+    def compris(self) -> str:
+        """La variante reconnue et les années lues : « data.caf.fr, taux de couverture par commune, en-têtes en
+        snake_case, 2017-2022 »."""
+        if not self.annees:
+            return self.variante
+        a, b = self.annees[0], self.annees[-1]
+        return f"{self.variante}, {a if a == b else f'{a}-{b}'}"
+
+    def resumer(self, df: pd.DataFrame) -> None:
+        """Les valeurs gardées : leur nombre, leurs années, niveaux et indicateurs (valeurs par indicateur)."""
+        self.lignes_gardees = len(df)
+        self.annees = sorted(int(a) for a in df["annee"].unique())
+        self.indicateurs = sorted(str(i) for i in df["indicateur"].unique())
+        presents = set(df["niveau"].astype(str).unique())
+        self.niveaux = [n for n in catalogue.NIVEAUX if n in presents]
+        self.par_indicateur = {str(i): int(n) for i, n in df["indicateur"].astype(str).value_counts().items()}
+
+
+def ecartees(n: int) -> str:
+    """« 1 valeur écartée », « 8 valeurs écartées »."""
+    return f"{n} valeur{'s' * (n > 1)} écartée{'s' * (n > 1)}"
 
 
 @dataclass(frozen=True)
@@ -85,20 +140,24 @@ class Referentiel:
 
     codes: dict[str, set[str]]
     anciens: dict[str, str]
+    parents: dict[str, dict[str, str]] = field(default_factory=dict)  # niveau -> commune -> son EPCI, dép., région
 
     @classmethod
     def charger(cls, chemins: Chemins) -> Referentiel:
         lire = lambda nom: pd.read_parquet(chemins.table(nom))  # noqa: E731
         corres = lire("correspondance_codes")
+        communes = lire("communes")
         return cls(
             codes={
-                "commune": set(lire("communes")["code"]),
+                "commune": set(communes["code"]),
                 "epci": set(lire("epci")["code"]),
                 "departement": set(lire("departements")["code"]),
                 "region": set(lire("regions")["code"]),
                 "france": {"FR"},
             },
             anciens=dict(zip(corres["ancien_code"], corres["code"])),
+            parents={n: dict(zip(communes["code"].tolist(), communes[n].tolist()))
+                     for n in ("epci", "departement", "region") if n in communes},
         )
 
 
@@ -142,12 +201,15 @@ def motif_annee(annee: float) -> str | None:
 
 
 def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
-            lignes_fichier: int | None = None) -> tuple[pd.DataFrame, Rapport]:
+            lignes_fichier: int | None = None, ecarter_inconnus: bool = False) -> tuple[pd.DataFrame, Rapport]:
     """Vérifie des valeurs lues (niveau, code, année, indicateur, nombre) et rend les valeurs valides et le rapport.
 
     Commun à toutes les sources : codes de la géographie 2026 (anciens codes reportés), indicateurs du catalogue,
-    nombres à la française, valeurs secrètes gardées manquantes, doublons refusés.
+    nombres à la française, valeurs secrètes gardées manquantes, doublons refusés. `ecarter_inconnus` (fichiers
+    publiés, qui couvrent toute la France) : un territoire inconnu de la géographie 2026 n'est pas une erreur, ses
+    valeurs sont écartées et le rapport le dit, avec les communes fusionnées reportées (rapport.inconnus).
     """
+    ecartes: dict[str, int] = {}
     rapport = Rapport(nom_fichier, lignes_lues=lignes_fichier if lignes_fichier is not None
                       else len({ligne.numero for ligne in lignes_lues}))
     importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
@@ -161,9 +223,15 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
             continue
         code = normaliser_code(niveau, ligne.code)
         if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
-            rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
-                                          f"la commune actuelle {ref.anciens[code]}.")
+            if ecarter_inconnus:
+                rapport.inconnus[f"commune {code}"] = f"fusionnée, reportée sur la commune actuelle {ref.anciens[code]}"
+            else:
+                rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
+                                              f"la commune actuelle {ref.anciens[code]}.")
             code = ref.anciens[code]
+        if code not in ref.codes[niveau] and ecarter_inconnus:
+            ecartes[f"{niveau} {code or '(vide)'}"] = ecartes.get(f"{niveau} {code or '(vide)'}", 0) + 1
+            continue
         if code not in ref.codes[niveau]:
             rapport.erreurs.append(f"{ou} : code {niveau} « {ligne.code} » inconnu de la géographie 2026."
                                    + proches(code, ref.codes[niveau]))
@@ -209,9 +277,8 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
     df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
     df = regrouper_fusions(df, rapport)
     signaler_unites(df, rapport)
-    rapport.lignes_gardees = len(df)
-    rapport.annees = sorted(int(a) for a in df["annee"].unique())
-    rapport.indicateurs = sorted(df["indicateur"].unique())
+    rapport.resumer(df)
+    rapport.inconnus.update(ecartes)
     return df, rapport
 
 
@@ -255,8 +322,9 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=len(s)))
 
 
-def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
-    """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera."""
+def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | None = None) -> int:
+    """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera ; avec `rapport`,
+    trois exemples « ancienne → nouvelle » (celles qui changent d'abord) dans rapport.exemples_remplaces."""
     if df.empty:
         return 0
     con = connecter(chemins.racine)
@@ -264,9 +332,21 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame) -> int:
     con.execute(f"set threads = 1; set memory_limit = '{MEMOIRE_JOINTURE}'; "
                 f"set temp_directory = '{tempfile.gettempdir()}'")
     con.register("nouvelles", df)
-    return con.execute(
-        "select count(*) from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
-    ).fetchone()[0]
+    jointure = "from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
+    nombre = con.execute(f"select count(*) {jointure}").fetchone()[0]
+    if rapport is not None and nombre:
+        exemples = con.execute(
+            f"select niveau, code, annee, indicateur, m.valeur, n.valeur {jointure} "
+            f"order by m.valeur is not distinct from n.valeur, niveau, code, annee, indicateur limit {MAX_EXEMPLES}"
+        ).fetchall()
+        rapport.exemples_remplaces = [f"{niveau} {code}, {annee}, {ind} : {nombre_fr(a)} → {nombre_fr(b)}"
+                                      for niveau, code, annee, ind, a, b in exemples]
+    return nombre
+
+
+def nombre_fr(v: float | None) -> str:
+    """Un nombre du rapport, à la française (91,2), « n.d. » s'il manque."""
+    return "n.d." if v is None or pd.isna(v) else f"{v:g}".replace(".", ",").replace("-", "\u2212")
 
 
 def poste_refuse(ou: str, ligne: dict, rapport: Rapport) -> bool:

@@ -1,19 +1,10 @@
 """Les sources importables, décrites ici seulement (SOURCES) : ce qu'elles sont, leur table, leur lecteur.
 
-Les sources de mesures sont ramenées à des valeurs (niveau, code, année, indicateur) ; les postes de chargés de
-coopération (enquête flash, fichier générique) ont leur lecteur dans enquete_flash.py et postes_cooperation.py.
-
-Schémas lus (en-têtes comparés sans casse ni accents) :
-- data.caf.fr, taux de couverture `txcouv_pe_{com,epci,dep,nat}` : annee, numcom|numepci|numdep, nom*,
-  txcouv_<maille>, txcouv_eaje_<maille>, txcouv_psu_col_<maille>, txcouv_hors_psu_col_<maille>,
-  txcouv_prescol_<maille>, txcouv_ind_<maille>, txcouv_am_ind_<maille>, txcouv_gad_ind_<maille> (en %).
-- data.caf.fr, places `nbpla_pe_*` : pl_psu_col_, pl_hors_psu_col_, pl_eaje_, pl_prescol_, pl_am_ind_, pl_gad_ind_,
-  pl_ind_, tot_offre_ suivis de la maille.
-  Pièges : la ligne fictive « XX » / « XXX » est écartée ; `annee` est une date dans le fichier national.
-- Insee, naissances `DS_ETAT_CIVIL_NAIS_COMMUNES` : GEO, GEO_OBJECT (COM, DEP, REG, FRANCE), TIME_PERIOD,
-  EC_MEASURE, OBS_VALUE ; et l'ancien fichier large `base_naissances` : CODGEO, NAISD16, NAISD17…
-- Insee, population par âge `base-ic-evol-struct-pop` (par IRIS) : COM, P21_POP0002, P21_POP0305, P21_POP0610,
-  P21_POP1117 ; additionnée par commune (enfants de 0 à 2 et de 0 à 17 ans).
+Les fichiers publiés (data.caf.fr, Onape, Insee naissances) sont décrits colonne par colonne dans descriptions.py :
+une source de plus, ou une orthographe de plus, est une entrée de cette table ; un seul lecteur (lignes_decrites)
+les lit toutes et dit au rapport ce qu'il a compris (variante, colonnes ignorées, lignes écartées). Le fichier de
+mesures générique, la population par âge Insee (IRIS additionnés par commune) et les postes de chargés de
+coopération (enquete_flash.py, postes_cooperation.py) ont leur lecteur propre.
 """
 
 from __future__ import annotations
@@ -26,6 +17,18 @@ from functools import partial
 import pandas as pd
 
 from portrait.imports import allocataires, enquete_flash, iris, postes_cooperation
+from portrait.imports.descriptions import (
+    ANNEE,
+    CODE,
+    DESCRIPTIONS,
+    FICTIFS,
+    FILTRE,
+    IGNOREE,
+    NIVEAU,
+    VALEUR,
+    Colonne,
+    Description,
+)
 from portrait.imports.lecture import Tableau, lire_nombre
 from portrait.imports.rapport import (
     COLONNES_MESURES,
@@ -34,28 +37,19 @@ from portrait.imports.rapport import (
     Ligne,
     Rapport,
     Referentiel,
+    normaliser_code,
     valeurs_remplacees,
     valider,
 )
 
 Lecteur = Callable[[Tableau, Contexte], tuple[pd.DataFrame, Rapport]]
 
-MAILLES = {"com": "commune", "epci": "epci", "dep": "departement", "nat": "france"}
-CODES_MAILLE = {"com": "numcom", "epci": "numepci", "dep": "numdep"}
-FICTIFS = {"XX", "XXX", "XXXXX", "99999"}  # la ligne « XX » des fichiers Cnaf porte une valeur d'apparence réelle
-CAF_TAUX = {
-    "txcouv": "taux_couverture", "txcouv_eaje": "taux_couverture_eaje", "txcouv_psu_col": "taux_couverture_psu",
-    "txcouv_hors_psu_col": "taux_couverture_hors_psu", "txcouv_prescol": "taux_couverture_prescolarisation",
-    "txcouv_ind": "taux_couverture_individuel", "txcouv_am_ind": "taux_couverture_am",
-    "txcouv_gad_ind": "taux_couverture_garde_domicile",
-}
-CAF_PLACES = {
-    "pl_psu_col": "places_psu", "pl_hors_psu_col": "places_mc_paje", "pl_prescol": "places_prescolarisation",
-    "pl_am_ind": "places_am", "pl_gad_ind": "places_garde_domicile", "tot_offre": "places_total",
-}
-NIVEAUX_INSEE = {"COM": "commune", "ARM": "commune", "DEP": "departement", "REG": "region", "FRANCE": "france",
-                 "FRA": "france", "FR": "france"}
-MESURES_NAISSANCES = {"LVB", "NAIS", "LIVE_BIRTHS", "BIRTHS"}
+MOTIF_ANNEE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")  # 2022, 2022-12-31, 31/12/2022, TAUXCOUV2021.csv
+ORDRE_NIVEAUX = ("commune", "epci", "departement", "region")  # du plus fin au plus large : le niveau d'une ligne
+FORMES = {"identifiants": "identifiants de champs", " ": "libellés de colonnes", ".": "libellés passés par make.names "
+          "(R)", "_": "en-têtes en snake_case"}
+MAILLE_DE = {"commune": "par commune", "epci": "par EPCI", "departement": "par département", "region": "par région",
+             "france": "pour la France"}
 
 
 def lignes_mesures(tableau: Tableau) -> list[Ligne]:
@@ -75,69 +69,208 @@ def lignes_mesures(tableau: Tableau) -> list[Ligne]:
     return sortie
 
 
-def maille(entetes: list[str]) -> str | None:
-    """La maille d'un fichier Cnaf d'après le suffixe de ses colonnes (txcouv_com, pl_psu_col_epci…)."""
-    for m in MAILLES:
-        if f"txcouv_{m}" in entetes or f"tot_offre_{m}" in entetes:
-            return m
+@dataclass
+class Comprise:
+    """Les colonnes d'un fichier telles qu'une description les comprend."""
+
+    colonnes: dict[int, tuple[Colonne, int | None, bool]]  # indice -> (colonne, année du nom, identifiant de champ)
+    ignorees: list[str]  # « nom (motif) », dans l'ordre du fichier
+
+    def indices(self, sens: str) -> list[int]:
+        """Les colonnes du fichier d'un sens donné."""
+        return [j for j, (c, _, _) in self.colonnes.items() if c.sens == sens]
+
+
+def comprendre(description: Description, tableau: Tableau) -> Comprise:
+    """Chaque en-tête comparé, par sa clé, aux orthographes de la description ; les autres sont ignorés."""
+    connues = [(c, c.cles()) for c in description.colonnes]
+    colonnes, ignorees = {}, []
+    bruts = tableau.entetes_bruts or tableau.entetes
+    for j, entete in enumerate(tableau.entetes):
+        cle = entete.replace("_", "")
+        for colonne, cles in connues:
+            if cle in cles:
+                colonnes[j] = (colonne, None, cles[cle])
+                break
+            if colonne.motif_annee and (m := re.fullmatch(colonne.motif_annee, cle)):
+                colonnes[j] = (colonne, int(m[1]) + (2000 if len(m[1]) == 2 else 0), True)
+                break
+        else:
+            if entete:
+                ignorees.append(f"{nom_colonne(bruts, j)} (colonne inconnue)")
+        if j in colonnes and colonnes[j][0].sens == IGNOREE:
+            ignorees.append(f"{nom_colonne(bruts, j)} ({colonnes[j][0].motif})")
+    return Comprise(colonnes, ignorees)
+
+
+def nom_colonne(bruts: list[str], j: int) -> str:
+    """Le nom d'une colonne tel qu'écrit dans le fichier (BOM et espaces retirés)."""
+    return bruts[j].strip().lstrip("\ufeff") if j < len(bruts) else f"colonne {j + 1}"
+
+
+def reconnait(description: Description, entetes: list[str]) -> bool:
+    """Un fichier de la source : une valeur d'un indicateur, une année et un territoire."""
+    c = comprendre(description, Tableau("", entetes, [], []))
+    valeurs = [j for j in c.indices(VALEUR)]
+    annee = c.indices(ANNEE) or any(c.colonnes[j][1] for j in valeurs) or description.annee_dans_le_nom
+    territoire = c.indices(CODE) or description.national_sans_code
+    return bool(valeurs and annee and territoire)
+
+
+def annee_du_nom(nom_fichier: str) -> str | None:
+    """L'année écrite dans le nom d'un fichier (TAUXCOUV2021.csv -> 2021), ou None."""
+    trouvees = MOTIF_ANNEE.findall(nom_fichier)
+    return trouvees[-1] if trouvees else None
+
+
+def annee_lue(texte: str) -> str:
+    """L'année d'une cellule : 2022, 2022-12-31, 31/12/2022 -> « 2022 » ; sinon le texte, que valider refusera."""
+    trouvees = MOTIF_ANNEE.findall(texte)
+    return trouvees[0] if len(trouvees) == 1 else texte.strip()
+
+
+@dataclass
+class Lues:
+    """Les valeurs lues d'un fichier décrit, et ce qui a été écarté avant la validation."""
+
+    lignes: list[Ligne]
+    ecartees: dict[str, int]  # lignes écartées, par motif
+    avertissements: list[str]
+
+
+def lignes_decrites(description: Description, tableau: Tableau, comprise: Comprise, ref: Referentiel,
+                    annee_fichier: str | None) -> Lues:
+    """Les valeurs d'un fichier décrit : une par cellule de valeur, au niveau de la ligne ou au sien. Une valeur
+    d'un autre niveau (l'EPCI, le département d'une commune : fichiers Onape) est gardée une fois par territoire."""
+    cell = lambda cellules, j: cellules[j].strip() if j is not None and j < len(cellules) else ""  # noqa: E731
+    codes = {comprise.colonnes[j][0].niveau: j for j in reversed(comprise.indices(CODE))}
+    niveau_ligne = next((n for n in ORDRE_NIVEAUX if n in codes), None)
+    j_code = codes.get(niveau_ligne, codes.get(None))
+    j_niveau = next(iter(comprise.indices(NIVEAU)), None)
+    j_annee = next(iter(comprise.indices(ANNEE)), None)
+    filtres = comprise.indices(FILTRE)
+    valeurs = comprise.indices(VALEUR)
+    bruts = tableau.entetes_bruts or tableau.entetes
+    sortie, autres, differentes = [], {}, 0
+    ecartees: dict[str, int] = {}
+    for numero, cellules in zip(tableau.numeros, tableau.lignes):
+        code = cell(cellules, j_code) if j_code is not None else "FR"
+        motif = ecart(comprise, bruts, cellules, code, filtres, j_niveau)
+        if motif:
+            ecartees[motif] = ecartees.get(motif, 0) + 1
+            continue
+        niveau = niveau_ligne or ("commune" if j_code is not None else "france")
+        if j_niveau is not None:
+            niveau = comprise.colonnes[j_niveau][0].valeurs[cell(cellules, j_niveau).upper()]
+        annee = annee_lue(cell(cellules, j_annee)) if j_annee is not None else annee_fichier or ""
+        commune = None
+        for j in valeurs:
+            colonne, annee_colonne, _ = comprise.colonnes[j]
+            an = str(annee_colonne) if annee_colonne else annee
+            if colonne.niveau in (None, niveau):
+                sortie.append(Ligne(numero, niveau, code, an, colonne.indicateur, cell(cellules, j)))
+                continue
+            if commune is None:  # la commune de la ligne dans la géographie 2026, une fois par ligne
+                commune = commune_actuelle(code, ref)
+            code_autre = code_parent(colonne.niveau, codes, cellules, commune, ref)
+            if not code_autre:  # commune inconnue : son département, sa région viennent des autres lignes
+                continue
+            cle = (colonne.niveau, code_autre, an, colonne.indicateur)
+            ligne = Ligne(numero, colonne.niveau, code_autre, an, colonne.indicateur, cell(cellules, j))
+            if cle not in autres:
+                autres[cle] = ligne
+            elif autres[cle].valeur != ligne.valeur:
+                differentes += 1
+    avertissements = [f"{differentes} valeurs d'EPCI, de département, de région ou de France diffèrent d'une ligne "
+                      "à l'autre pour un même territoire : la première lue est gardée."] if differentes else []
+    return Lues(sortie + list(autres.values()), ecartees, avertissements)
+
+
+def ecart(comprise: Comprise, bruts: list[str], cellules: list[str], code: str, filtres: list[int],
+          j_niveau: int | None) -> str | None:
+    """Le motif pour lequel une ligne est écartée avant la validation (ligne de total, autre mesure, niveau que
+    l'outil n'importe pas), ou None."""
+    if code.upper() in FICTIFS:
+        return f"ligne fictive « {code} », total du fichier"
+    for j in filtres:
+        v = cellules[j].strip().upper() if j < len(cellules) else ""
+        if v not in comprise.colonnes[j][0].valeurs:
+            return f"{nom_colonne(bruts, j)} « {v} » : autre mesure que {', '.join(comprise.colonnes[j][0].valeurs)}"
+    if j_niveau is not None:
+        v = cellules[j_niveau].strip().upper() if j_niveau < len(cellules) else ""
+        if comprise.colonnes[j_niveau][0].valeurs.get(v) is None:
+            return f"{nom_colonne(bruts, j_niveau)} « {v} » : niveau que l'outil n'importe pas"
     return None
 
 
-def lignes_caf(tableau: Tableau) -> list[Ligne]:
-    """Fichiers data.caf.fr (taux de couverture ou places) d'une maille : une valeur par colonne connue."""
-    m = maille(tableau.entetes)
-    if m is None or "annee" not in tableau.entetes:
-        raise ErreurImport(f"{tableau.nom_fichier} : ce n'est pas un export data.caf.fr reconnu (il faut « annee » "
-                           "et une colonne txcouv_com, txcouv_epci, txcouv_dep, txcouv_nat ou tot_offre_…).")
-    col_code = CODES_MAILLE.get(m)
-    if col_code and col_code not in tableau.entetes:
-        raise ErreurImport(f"{tableau.nom_fichier} : colonne « {col_code} » absente (code du territoire).")
-    colonnes = {**CAF_TAUX, **CAF_PLACES}
-    pos = {f"{c}_{m}": ind for c, ind in colonnes.items() if f"{c}_{m}" in tableau.entetes}
-    i_annee = tableau.entetes.index("annee")
-    i_code = tableau.entetes.index(col_code) if col_code else None
-    sortie = []
-    for numero, cellules in zip(tableau.numeros, tableau.lignes):
-        code = cellules[i_code].strip() if i_code is not None and i_code < len(cellules) else "FR"
-        if code.upper() in FICTIFS:
-            continue
-        annee = cellules[i_annee].strip() if i_annee < len(cellules) else ""
-        for colonne, ind in pos.items():
-            j = tableau.entetes.index(colonne)
-            sortie.append(Ligne(numero, MAILLES[m], code, annee, ind, cellules[j] if j < len(cellules) else ""))
-    return sortie
+def commune_actuelle(code: str, ref: Referentiel) -> str:
+    """Le code 2026 d'une commune lue (zéro rétabli, commune fusionnée reportée)."""
+    c = normaliser_code("commune", code)
+    return c if c in ref.codes["commune"] else ref.anciens.get(c, c)
 
 
-def lignes_naissances(tableau: Tableau) -> list[Ligne]:
-    """Naissances Insee : export long DS_ETAT_CIVIL_NAIS_COMMUNES, ou ancien fichier large base_naissances."""
-    e = tableau.entetes
-    sortie = []
-    if "codgeo" in e:
-        annees = {c: 2000 + int(c[5:]) for c in e if re.fullmatch(r"naisd\d{2}", c)}
-        i_code = e.index("codgeo")
-        for numero, cellules in zip(tableau.numeros, tableau.lignes):
-            for colonne, annee in annees.items():
-                j = e.index(colonne)
-                sortie.append(Ligne(numero, "commune", cellules[i_code], str(annee), "naissances",
-                                    cellules[j] if j < len(cellules) else ""))
-        return sortie
-    requis = ["geo", "geo_object", "time_period", "obs_value"]
-    if any(c not in e for c in requis):
-        raise ErreurImport(f"{tableau.nom_fichier} : colonnes attendues pour les naissances Insee : GEO, GEO_OBJECT, "
-                           "TIME_PERIOD, OBS_VALUE (ou CODGEO et NAISDxx).")
-    i = {c: e.index(c) for c in [*requis, "ec_measure"] if c in e}
-    for numero, cellules in zip(tableau.numeros, tableau.lignes):
-        def cell(c, cellules=cellules):
-            return cellules[i[c]].strip() if c in i and i[c] < len(cellules) else ""
-        if "ec_measure" in i and cell("ec_measure").upper() not in MESURES_NAISSANCES:
-            continue
-        niveau = NIVEAUX_INSEE.get(cell("geo_object").upper())
-        if niveau is None:
-            continue  # arrondissements, EPCI au sens Insee… : agrégés par l'outil, pas importés
-        sortie.append(Ligne(numero, niveau, cell("geo") if niveau != "france" else "FR", cell("time_period"),
-                            "naissances", cell("obs_value")))
-    return sortie
+def code_parent(niveau: str, codes: dict[str | None, int], cellules: list[str], commune: str,
+                ref: Referentiel) -> str:
+    """Le code, au niveau d'une valeur, du territoire d'une ligne : lu dans sa colonne (NUM_EPCI), sinon tiré de sa
+    commune (code 2026) dans la géographie 2026 (son département, sa région) ; « FR » pour la France."""
+    if niveau == "france":
+        return "FR"
+    if niveau in codes and codes[niveau] < len(cellules):
+        return cellules[codes[niveau]].strip()
+    return ref.parents.get(niveau, {}).get(commune, "")
 
+
+def variante(description: Description, comprise: Comprise, tableau: Tableau, rapport: Rapport) -> str:
+    """Ce que l'import a compris du fichier, en une phrase : « data.caf.fr, taux de couverture par commune, en-têtes
+    en snake_case » (le rapport y ajoute les années : Rapport.compris)."""
+    valeurs = [comprise.colonnes[j] for j in comprise.indices(VALEUR)]
+    morceaux = [description.editeur]
+    if description.nom == "caf":
+        quoi = [q for q, p in (("taux de couverture", "taux_"), ("places", "places_"))
+                if any(c.indicateur.startswith(p) for c, _, _ in valeurs)]
+        morceaux.append(" et ".join(quoi) + (f" {MAILLE_DE[rapport.niveaux[0]]}" if len(rapport.niveaux) == 1
+                                              else ""))
+    morceaux += list(dict.fromkeys(c.variante for c, _, _ in valeurs if c.variante))
+    if description.styles:
+        morceaux.append(forme(comprise, tableau))
+    return ", ".join(m for m in morceaux if m)
+
+
+def forme(comprise: Comprise, tableau: Tableau) -> str:
+    """La forme des en-têtes : identifiants de champs (numcom, txcouv_com), libellés tels qu'exportés (« Taux de
+    couv global »), passés par make.names de R (Taux.de.couv.global) ou en snake_case (taux_de_couv_global)."""
+    libelles = [nom_colonne(tableau.entetes_bruts or tableau.entetes, j)
+                for j, (c, _, ident) in comprise.colonnes.items() if not ident and c.sens in (VALEUR, IGNOREE)]
+    if not libelles:
+        return FORMES["identifiants"]
+    return next(FORMES[s] for s in (" ", ".", "_") if s == "_" or any(s in t for t in libelles))
+
+
+def lecteur_decrit(description: Description) -> Lecteur:
+    """Le lecteur d'une source décrite : ses valeurs (lignes_decrites), vérifiées par rapport.valider, les
+    territoires inconnus écartés et dits, et ce qu'il a compris du fichier."""
+    def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+        comprise = comprendre(description, tableau)
+        if not reconnait(description, tableau.entetes):
+            raise ErreurImport(f"{tableau.nom_fichier} : ce n'est pas un fichier « {description.libelle} » reconnu "
+                               f"(il faut une année, un code de territoire et une colonne de valeurs). En-têtes lus : "
+                               f"{', '.join(tableau.entetes_bruts or tableau.entetes) or 'aucun'}.")
+        annee_fichier = None
+        if description.annee_dans_le_nom:
+            annee_fichier = str(contexte.annee) if contexte.annee else annee_du_nom(tableau.nom_fichier)
+            if annee_fichier is None:
+                raise ErreurImport(f"{tableau.nom_fichier} : l'année de ce fichier « {description.libelle} » se lit "
+                                   "dans son nom (TAUXCOUV2021.csv) ; renommez-le ou précisez --annee.")
+        ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
+        lues = lignes_decrites(description, tableau, comprise, ref, annee_fichier)
+        df, rapport = valider(lues.lignes, ref, tableau.nom_fichier, len(tableau.lignes), ecarter_inconnus=True)
+        rapport.ecartees, rapport.colonnes_ignorees = lues.ecartees, comprise.ignorees
+        rapport.avertissements += lues.avertissements
+        rapport.variante = variante(description, comprise, tableau, rapport)
+        if not rapport.erreurs and contexte.compter_remplacees:
+            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df, rapport)
+        return df, rapport
+    return lire
 
 def lignes_population_age(tableau: Tableau) -> list[Ligne]:
     """Population par âge Insee (base-ic-evol-struct-pop, par IRIS) additionnée par commune (iris.additionner :
@@ -178,7 +311,7 @@ def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
         ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
         df, rapport = valider(lignes(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
         if not rapport.erreurs and contexte.compter_remplacees:
-            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df)
+            rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df, rapport)
         return df, rapport
     return lire
 
@@ -193,11 +326,6 @@ def est_mesures(e: list[str]) -> bool:
     """Au moins trois des colonnes du fichier générique : un fichier incomplet reçoit le message précis des colonnes
     manquantes plutôt que « source non reconnue »."""
     return sum(c in e for c in COLONNES_MESURES) >= 3
-
-
-def est_naissances(e: list[str]) -> bool:
-    """Naissances Insee : l'ancien fichier large (CODGEO, NAISDxx) ou l'export long (GEO, OBS_VALUE)."""
-    return "codgeo" in e and any(re.fullmatch(r"naisd\d{2}", c) for c in e) or ("geo" in e and "obs_value" in e)
 
 
 def est_population_age(e: list[str]) -> bool:
@@ -218,6 +346,7 @@ class Source:
     titre: str = ""  # dans le choix de la page Données, s'il diffère du libellé
     departement: bool = False  # l'utilisateur dit le département (enquête flash)
     erreurs_bloquantes: bool = True  # une erreur refuse le fichier ; sinon seule la ligne fautive est écartée
+    description: Description | None = None  # ses colonnes, si elle est décrite dans descriptions.py
 
     @property
     def option(self) -> str:
@@ -225,11 +354,15 @@ class Source:
         return self.nom.replace("_", "-")
 
 
+def source_decrite(description: Description) -> Source:
+    """La source d'une description (descriptions.py) : lue et reconnue par ses colonnes."""
+    return Source(description.nom, description.libelle, lecteur_decrit(description),
+                  reconnaitre=lambda e: reconnait(description, e), description=description)
+
+
 SOURCES = {s.nom: s for s in (
     Source("mesures", "fichier de mesures générique", lecteur_mesures(lignes_mesures), reconnaitre=est_mesures),
-    Source("caf", "data.caf.fr (taux de couverture ou places)", lecteur_mesures(lignes_caf),
-           reconnaitre=lambda e: maille(e) is not None),
-    Source("naissances", "Insee, naissances", lecteur_mesures(lignes_naissances), reconnaitre=est_naissances),
+    *(source_decrite(d) for d in DESCRIPTIONS),
     Source("population_age", "Insee, population par âge", lecteur_mesures(lignes_population_age),
            reconnaitre=est_population_age),
     Source("allocataires", "Cnaf, fichier des allocataires (FILEAS / BCA)",
@@ -252,5 +385,5 @@ def detecter(tableau: Tableau) -> Source:
     e = tableau.entetes
     raise ErreurImport(f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {', '.join(e[:12]) or 'aucun'}. "
                        "Sources connues : fichier de mesures (niveau, code, annee, indicateur, valeur), data.caf.fr "
-                       "(txcouv_*, nbpla_*), Insee naissances, Insee population par âge, Cnaf allocataires "
-                       "(CODGEO, A, PERCOU…).")
+                       "(taux de couverture, places : identifiants ou libellés de colonnes), Onape (TAUXCOUVaaaa), "
+                       "Insee naissances, Insee population par âge, Cnaf allocataires (CODGEO, A, PERCOU…).")

@@ -281,8 +281,8 @@ def analyseur() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_demo)
 
     s = sous.add_parser("import", parents=[commun],
-                        help="importe un fichier : mesures, caf (data.caf.fr), naissances, population-age (Insee), "
-                             "allocataires (Cnaf)")
+                        help="importe un fichier : mesures, caf (data.caf.fr), onape, naissances, "
+                             "population-age (Insee), allocataires (Cnaf)")
     s.add_argument("source", choices=["auto", *(src.option for src in sources.SOURCES.values())],
                    help="auto : reconnue à ses en-têtes")
     s.add_argument("fichier")

@@ -53,6 +53,7 @@ class Figure:
     figure: go.Figure
     resume: str = ""  # ce que montre la figure, en une ou deux phrases (alternative textuelle, RGAA)
     donnees: pd.DataFrame | None = None  # ses données en texte ; None : lues dans la figure (donnees_figure)
+    demo: bool = False  # une valeur de démonstration y entre (mention sur l'image ; synthese.py)
 
 
 @dataclass

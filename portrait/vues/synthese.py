@@ -119,19 +119,20 @@ def figure_serie(series: pd.DataFrame, id_indicateur: str, debut_titre: str, nom
                  demo: bool) -> Figure:
     """La petite courbe par territoire d'un compte, titrée de la période que couvrent vraiment ses valeurs."""
     serie = series[(series["indicateur"] == id_indicateur) & series["valeur"].notna()]
+    demo = bool(serie["demo"].any()) if "demo" in serie else demo  # les années montrées, pas le reste de la page
     titre = f"{debut_titre}, {nom} et comparaisons, {commun.etendue(serie['annee'])}"
     vide = "" if len(serie) else f"Aucune valeur connue pour ces territoires ({fr.NON_DISPONIBLE})."
     note = commun.note([id_indicateur], annee, demo, vide)
     return Figure(f"{id_indicateur}_series", titre, note, graphiques.series_par_territoire(serie, id_indicateur,
-                                                                                           titre, note))
+                                                                                           titre, note), demo=demo)
 
 
 def figure_empilee(long: pd.DataFrame, couleurs: dict, libelles: dict, titre: str, note: str, axe: str,
-                   manquants: dict[str, str], cle: str) -> Figure:
+                   manquants: dict[str, str], cle: str, demo: bool = False) -> Figure:
     """Barres empilées d'une page, la raison de chaque barre absente écrite à sa place et dans la note."""
     note = f"{note} {phrase_sans_valeur(manquants)}".strip()
     return Figure(cle, titre, note, graphiques.barres_empilees(long, couleurs, libelles, titre, note, axe,
-                                                               sans_valeur=manquants))
+                                                               sans_valeur=manquants), demo=demo)
 
 
 def phrase_modes(lignes: pd.DataFrame) -> str | None:
@@ -166,9 +167,13 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
     demo = bool(lignes["demo"].any())
     annees = commun.annees_serie(jeux.annees_disponibles(req), SERIES[0])
     series = jeux.series_synthese(req, t, list(SERIES), annees)
-    note_offre = commun.note(TABLE_OFFRE, annee, demo, NOTE_ESTIMATION)
+    # chaque figure, chaque tableau dit « démonstration » si une valeur de démonstration entre dans ses indicateurs
+    demo_places = jeux.demo_de(lignes, [*catalogue.MODES_ACCUEIL, "enfants_0_2"])
+    demo_ages = jeux.demo_de(lignes, ["am_actives", *AGES_AM])
+    demo_couverture = jeux.demo_de(lignes, ["taux_couverture"])
+    note_offre = commun.note(TABLE_OFFRE, annee, jeux.demo_de(lignes, TABLE_OFFRE), NOTE_ESTIMATION)
     sans_enfant = sans_valeur(lignes, "enfants_0_2", SANS_ENFANT)
-    note_couverture = commun.note(["taux_couverture"], annee, demo, phrase_sans_valeur(sans_enfant))
+    note_couverture = commun.note(["taux_couverture"], annee, demo_couverture, phrase_sans_valeur(sans_enfant))
     titre_couverture = f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}"
     t0 = lignes.iloc[0]
     return Synthese(
@@ -180,12 +185,13 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
         series_enfants=figure_serie(series, "enfants_0_2", "Évolution du nombre d'enfants de 0 à 2 ans", nom, annee,
                                     demo),
         besoins=commun.tableau_indicateurs(lignes, TABLE_BESOINS, f"Besoins des familles, {nom}, {annee}",
-                                           commun.note(TABLE_BESOINS, annee, demo), f"besoins_{code}_{annee}"),
+                                           commun.note(TABLE_BESOINS, annee, jeux.demo_de(lignes, TABLE_BESOINS)),
+                                           f"besoins_{code}_{annee}"),
         places=figure_empilee(
             places_pour_100(lignes), graphiques.COULEURS_MODES, libelles_modes(),
             f"Places d'accueil pour 100 enfants de moins de 3 ans, par mode, {nom}, {annee}",
-            commun.note(["places_total"], annee, demo, "Chaque barre a pour longueur le taux de couverture."),
-            "places pour 100 enfants de moins de 3 ans", sans_enfant, "places_modes"),
+            commun.note(["places_total"], annee, demo_places, "Chaque barre a pour longueur le taux de couverture."),
+            "places pour 100 enfants de moins de 3 ans", sans_enfant, "places_modes", demo_places),
         offre=commun.tableau_indicateurs(lignes, TABLE_OFFRE, f"Places et assistantes maternelles, {nom}, {annee}",
                                          note_offre, f"offre_{code}_{annee}"),
         retraite=GroupeChiffres("", [
@@ -196,12 +202,13 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
                     aide=commun.definition("places_am_60_plus_estimees"))]),
         ages=figure_empilee(
             ages_assistantes_maternelles(lignes), graphiques.COULEURS_AGES, LIBELLES_AGES,
-            f"Âge des assistantes maternelles actives, {nom}, {annee}", commun.note(["am_actives"], annee, demo),
+            f"Âge des assistantes maternelles actives, {nom}, {annee}", commun.note(["am_actives"], annee, demo_ages),
             "% des assistantes maternelles actives",
-            sans_valeur(lignes, "am_actives", "n.d. : aucune assistante maternelle active"), "ages_am"),
+            sans_valeur(lignes, "am_actives", "n.d. : aucune assistante maternelle active"), "ages_am", demo_ages),
         couverture=chiffres_comparateurs(lignes, "taux_couverture", f"Taux de couverture petite enfance, {annee}"),
         figure_couverture=Figure("couverture", titre_couverture, note_couverture, graphiques.barres_comparaison(
             lignes, "taux_couverture", titre_couverture, note_couverture,
-            reference=reference_departement(lignes, "taux_couverture"), sans_valeur=sans_enfant)),
+            reference=reference_departement(lignes, "taux_couverture"), sans_valeur=sans_enfant),
+            demo=demo_couverture),
         resume=resume_synthese(lignes, annee),
     )
