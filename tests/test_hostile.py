@@ -176,6 +176,50 @@ def test_restes_d_un_import_tue_effaces(donnees, tmp_path):
     assert (imports / entree["fichier"]).exists()
 
 
+TUE_APRES_LE_PARQUET = """
+import os, signal, sys
+sys.path.insert(0, {racine!r})
+from portrait.imports import depot, registre
+ecrire = registre.ecrire_atomique
+def ecrire_puis_mourir(chemin, octets):  # tué entre l'écriture du Parquet et celle du registre
+    ecrire(chemin, octets)
+    if chemin.suffix == ".parquet":
+        os.kill(os.getpid(), signal.SIGKILL)
+registre.ecrire_atomique = ecrire_puis_mourir
+depot.importer({fichier!r}, {donnees!r})
+"""
+
+
+def test_premier_import_tue_avant_le_registre(donnees, tmp_path):
+    # un premier import tué entre le Parquet et le registre laissait un Parquet qu'aucun nettoyage n'effaçait
+    # (sans registre, on ne devinait pas ce qui était orphelin)
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from portrait.donnees.connexion import Chemins
+    from portrait.imports import depot, registre
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    imports = Chemins(donnees).imports
+    script = TUE_APRES_LE_PARQUET.format(racine=str(Path(__file__).resolve().parent.parent), fichier=str(f),
+                                         donnees=str(donnees))
+    tue = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True)  # noqa: E731
+    assert tue().returncode == -signal.SIGKILL
+    orphelins = [p for p in imports.iterdir() if p.suffix == ".parquet"]
+    assert len(orphelins) == 1 and registre.liste(donnees).empty
+    assert registre.nettoyer_au_demarrage(donnees) == orphelins  # au lancement de l'application
+    assert not [p for p in imports.iterdir() if p.suffix == ".parquet"]
+    assert tue().returncode == -signal.SIGKILL  # de nouveau, puis un import mené à terme : il efface le reste
+    entree, _ = depot.importer(f, donnees)
+    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
+    assert tue().returncode == -signal.SIGKILL  # un second import tué : le fichier du premier, enregistré, reste
+    assert registre.nettoyer_au_demarrage(donnees) != []
+    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
+
+
 def test_vrai_disque_plein(donnees, tmp_path, capsys):
     """Le même refus sur un vrai petit disque (tmpfs de taille fixe, rempli ; sauté si la machine ne sait pas en
     monter)."""

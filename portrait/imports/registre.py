@@ -139,6 +139,16 @@ def _octets_lignes(lignes: pd.DataFrame, nom_fichier: str) -> bytes:
     return octets
 
 
+def _registre_vide_d_abord(chemins: Chemins) -> bool:
+    """Avant le premier import, un registre vide : un premier import tué entre son Parquet et son registre laisse
+    alors un Parquet qu'aucune entrée ne nomme, effacé au nettoyage suivant (sans registre, on ne devine pas : il a
+    pu être retiré à la main). Vrai s'il vient d'être écrit."""
+    if chemins.registre.exists():
+        return False
+    ecrire_atomique(chemins.registre, _texte_registre({"imports": []}))
+    return True
+
+
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
                 octets: bytes) -> dict:
     """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
@@ -172,11 +182,14 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
         registre["imports"].append(entree)
         texte = _texte_registre(registre)
         with ecriture(chemins, len(parquet) + len(texte)):
-            ecrire_atomique(chemins.imports / fichier, parquet)
+            premier = _registre_vide_d_abord(chemins)
             try:
+                ecrire_atomique(chemins.imports / fichier, parquet)
                 ecrire_atomique(chemins.registre, texte)
             except BaseException:
                 (chemins.imports / fichier).unlink(missing_ok=True)  # pas de Parquet orphelin
+                if premier:
+                    chemins.registre.unlink(missing_ok=True)  # le dossier tel qu'avant le premier import
                 raise
     return entree
 
