@@ -360,3 +360,26 @@ def test_annee_illisible_ou_absente_meme_repli(donnees, monkeypatch, annee):
     montree = at.query_params["annee"]
     assert f"Année « {annee} »" in alerte and alerte.endswith(f"Affichage de {montree}."), alerte
     assert montree == str(at.session_state["sel_annee"]) and montree != annee
+
+
+def test_saut_face_aux_valeurs_deja_la(donnees, tmp_path):
+    # le saut de plus de × 3 n'était cherché que dans le fichier : 20 places en 2023 (démonstration), puis 200 en
+    # 2024 importées, sans un mot
+    from portrait.imports import depot
+
+    f = tmp_path / "m.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44001;2024;places_psu;200\n"
+                 "commune;44001;2022;places_psu;5\n"  # 5 puis 20 (déjà là) : × 4, signalé aussi
+                 "commune;44002;2024;places_psu;50\n", encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees)
+    assert not rapport.erreurs and rapport.lignes_gardees == 3  # signalé, pas refusé
+    assert [a for a in rapport.avertissements if "unité changée" in a] == [
+        "places_psu commune 44001 : 5 en 2022, 20 en 2023 (valeur déjà là) (plus de × 3 en un an : unité changée ?)",
+        "places_psu commune 44001 : 20 en 2023 (valeur déjà là), 200 en 2024 (plus de × 3 en un an : unité "
+        "changée ?)"]
+    entree, _ = depot.importer(f, donnees)  # importé : les avertissements ne bloquent pas
+    assert entree["lignes_gardees"] == 3
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44001;2023;places_psu;150\n", encoding="utf-8")
+    _, rapport = depot.verifier(f, donnees)  # 2023 remplacée : comparée à 2022 et 2024, toutes deux d'un import
+    assert [a for a in rapport.avertissements if "unité changée" in a] == [
+        "places_psu commune 44001 : 5 en 2022 (valeur déjà là), 150 en 2023 (plus de × 3 en un an : unité changée ?)"]

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -149,18 +150,28 @@ def _registre_vide_d_abord(chemins: Chemins) -> bool:
     return True
 
 
+def _empreinte(octets: bytes | Path) -> tuple[int, str]:
+    """Taille et SHA-256 du fichier déposé : son contenu, ou un gros fichier lu par blocs sur le disque."""
+    if isinstance(octets, bytes):
+        return len(octets), hashlib.sha256(octets).hexdigest()
+    with open(octets, "rb") as f:
+        return octets.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
-                octets: bytes) -> dict:
+                octets: bytes | Path) -> dict:
     """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
     `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant."""
     chemins = Chemins(Path(racine))
-    with ecriture(chemins, len(octets)), verrou(chemins):
+    taille, empreinte = _empreinte(octets)
+    with ecriture(chemins, taille), verrou(chemins):
         nettoyer(chemins)
         registre = lire_registre(chemins)
         priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
         ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
         if table == "mesures":  # chaque valeur dit de quel import elle vient (provenance, page Données)
-            lignes = lignes.assign(source=f"import:{ident}", annee=lignes["annee"].astype("int32"))
+            source = pd.Categorical.from_codes(np.zeros(len(lignes), dtype=np.int8), [f"import:{ident}"])
+            lignes = lignes.assign(source=source, annee=lignes["annee"].astype("int32"))  # un code, pas un texte
         fichier = f"{table}-{ident}.parquet"
         parquet = _octets_lignes(lignes, nom_fichier)
         entree = {
@@ -169,7 +180,7 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "type": rapport.source,
             "table": table,
             "fichier_source": nom_fichier,
-            "sha256": hashlib.sha256(octets).hexdigest(),
+            "sha256": empreinte,
             "fichier": fichier,
             "lignes_lues": rapport.lignes_lues,
             "lignes_gardees": rapport.lignes_gardees,
