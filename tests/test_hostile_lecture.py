@@ -187,7 +187,7 @@ def test_gros_csv_valide_en_colonnes_comme_d_un_bloc(donnees, monkeypatch, tmp_p
         pd.testing.assert_frame_equal(en_colonnes.astype(d_un_bloc.dtypes.to_dict()), d_un_bloc)
         assert comparable(rapport) == comparable(rapport_bloc)
     assert len(appels) == 2  # le chemin en colonnes a bien servi
-    assert not list(Path(gros_csv.tempfile.gettempdir()).glob(f"{gros_csv.PREFIXE}{gros_csv.os.getpid()}-*"))
+    assert not list(Path(gros_csv.tempfile.gettempdir()).glob(f"{gros_csv.PREFIXE_TEMPORAIRE}{gros_csv.os.getpid()}-*"))
 
 
 def test_csv_decode_par_tranches_comme_d_un_bloc(monkeypatch):
@@ -205,3 +205,46 @@ def test_csv_decode_par_tranches_comme_d_un_bloc(monkeypatch):
             assert lecture.lire_csv(octets, "f.csv") == d_un_bloc
         monkeypatch.setattr(lecture, "TRANCHE", 1 << 20)
         assert d_un_bloc.lignes[0][1] == "Bêta"
+
+
+def test_gros_csv_restes_et_disque_temporaire_plein(donnees, monkeypatch, tmp_path):
+    """Le CSV temporaire d'un gros fichier : effacé après la validation ; celui d'une validation tuée l'est à la
+    suivante (et au démarrage) ; un disque temporaire plein donne une phrase, rien n'est écrit."""
+    import errno
+
+    from portrait.imports import gros_csv, registre
+
+    temporaire = tmp_path / "tmp"
+    temporaire.mkdir()
+    monkeypatch.setattr(gros_csv.tempfile, "tempdir", str(temporaire))
+    mort = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    tue = temporaire / f"portrait-import-{mort.stdout.strip()}-abc"  # processus fini : reste d'un import tué
+    vivant = temporaire / f"portrait-import-{gros_csv.os.getppid()}-abc"  # une validation en cours ailleurs
+    for d in (tue, vivant):
+        d.mkdir()
+        (d / "lignes.csv").write_text("x")
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    depot.verifier("gros.csv", donnees, MAL_FAIT.encode())
+    assert sorted(p.name for p in temporaire.iterdir()) == [vivant.name]
+    tue.mkdir()
+    assert registre.nettoyer_au_demarrage(donnees) == [] and not tue.exists() and vivant.exists()
+
+    class Plein:  # l'écriture du CSV temporaire échoue comme sur un disque plein
+        def __init__(self, *a, **k):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            return False
+
+        def write(self, texte):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(gros_csv, "open", Plein, raising=False)
+    with pytest.raises(ErreurImport, match=r"^Disque plein : l'import a besoin d'environ .* rien n'a été écrit"):
+        depot.importer("gros.csv", donnees, MAL_FAIT.encode())
+    assert sorted(p.name for p in temporaire.iterdir()) == [vivant.name]
+    assert not (donnees / "imports").exists() or not list((donnees / "imports").glob("*.parquet"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -36,28 +35,16 @@ from portrait.imports.rapport import (
     conclure,
     verifier_lignes,
 )
-from portrait.imports.registre import message_ecriture
+from portrait.imports.registre import PREFIXE_TEMPORAIRE, message_ecriture, nettoyer_temporaires
 from portrait.imports.sources import lignes_mesures
 from portrait.regles import catalogue
 
 MEMOIRE_DUCKDB = "48MB"  # au-delà, DuckDB passe sur le disque (dossier temporaire de l'import)
 LIGNES_PAR_LOT = 65_536  # lignes jugées rendues à Python à la fois
 VALEUR_MAX = 1e12  # lecture.lire_nombre refuse un nombre plus grand
-PREFIXE = "portrait-import-"  # dossiers temporaires : portrait-import-<pid>-…, effacés si leur processus est mort
 SQL = DOSSIER_REQUETES / "_import_gros_csv.sql"
 TYPES = {"numero": np.int32, "niveau": np.int8, "code": np.int32, "annee": np.int16, "indicateur": np.int16,
          "valeur": np.float64, "code_court": np.bool_}  # les colonnes des lignes simples
-
-
-def nettoyer_temporaires(dossier: Path | None = None) -> list[Path]:
-    """Efface les dossiers temporaires d'une validation tuée (leur processus n'existe plus) ; rend leurs chemins."""
-    restes = []
-    for d in Path(dossier or tempfile.gettempdir()).glob(PREFIXE + "*"):
-        m = re.match(re.escape(PREFIXE) + r"(\d+)-", d.name)
-        if m and d.is_dir() and not Path(f"/proc/{m.group(1)}").exists():
-            shutil.rmtree(d, ignore_errors=True)
-            restes.append(d)
-    return restes
 
 
 @contextmanager
@@ -65,7 +52,7 @@ def dossier_temporaire():
     """Un dossier temporaire effacé à la sortie, même sur une erreur ; celui d'un processus tué l'est à la
     validation suivante (nettoyer_temporaires)."""
     nettoyer_temporaires()
-    dossier = Path(tempfile.mkdtemp(prefix=f"{PREFIXE}{os.getpid()}-"))
+    dossier = Path(tempfile.mkdtemp(prefix=f"{PREFIXE_TEMPORAIRE}{os.getpid()}-"))
     try:
         yield dossier
     finally:
@@ -82,18 +69,21 @@ def valider_gros_csv(tableaux: Iterable[Tableau], ref: Referentiel, nom_fichier:
         except OSError as e:  # disque temporaire plein : une phrase, rien d'écrit dans les données
             raise ErreurImport(message_ecriture(e, dossier, 2 * fichier.stat().st_size if fichier.exists() else 0)
                                ) from None
-        with _connexion(dossier, fichier, ref) as con:  # fermée après : sa mémoire rendue avant les clés
-            simples, autres = _juger(con, ref, lues)
-        con = _connexion(dossier, fichier, ref)
-        while True:  # les lignes qui ne sont pas d'emblée valides : ligne à ligne, mêmes phrases que valider
-            rapport = Rapport(nom_fichier, lignes_lues=lues)
-            gardees, vues = verifier_lignes(_lignes(con, autres), ref, nom_fichier, rapport)
-            croisees = _croisees(simples, vues, ref)
-            if not croisees.any():
-                break
-            autres = np.union1d(autres, simples["numero"][croisees])  # même clé qu'une ligne simple : ensemble
-            simples = {c: v[~croisees] for c, v in simples.items()}
-        con.close()
+        try:
+            with _connexion(dossier, fichier, ref) as con:  # fermée après : sa mémoire rendue avant les clés
+                simples, autres = _juger(con, ref, lues)
+            with _connexion(dossier, fichier, ref) as con:
+                while True:  # les lignes qui ne sont pas d'emblée valides : ligne à ligne, phrases de valider
+                    rapport = Rapport(nom_fichier, lignes_lues=lues)
+                    gardees, vues = verifier_lignes(_lignes(con, autres), ref, nom_fichier, rapport)
+                    croisees = _croisees(simples, vues, ref)
+                    if not croisees.any():
+                        break
+                    autres = np.union1d(autres, simples["numero"][croisees])  # même clé qu'une simple : ensemble
+                    simples = {c: v[~croisees] for c, v in simples.items()}
+        except duckdb.Error as e:  # disque temporaire plein pendant la requête, le plus souvent
+            raise ErreurImport(f"{nom_fichier} : validation du fichier impossible ({type(e).__name__}) ; vérifiez "
+                               f"la place libre dans {dossier.parent}, puis recommencez. Rien n'a été écrit.") from None
     rapport.valeurs_manquantes += int(np.isnan(simples["valeur"]).sum())
     lignes = _rassembler(simples, gardees, list(vues.values()), ref)
     del simples, gardees, vues

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from portrait.donnees.connexion import Chemins, lire_registre
 from portrait.imports.rapport import ErreurImport, Rapport
 
 COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
+PREFIXE_TEMPORAIRE = "portrait-import-"  # dossiers temporaires d'un gros CSV : portrait-import-<pid>-…
 PROVISOIRE = ".partiel"  # suffixe d'un fichier en cours d'écriture (ecrire_atomique)
 TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id>.parquet
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -62,10 +64,23 @@ def nettoyer(chemins: Chemins) -> list[Path]:
     return restes
 
 
+def nettoyer_temporaires(dossier: Path | None = None) -> list[Path]:
+    """Efface les dossiers temporaires d'une validation de gros CSV tuée (portrait-import-<pid>-… dont le processus
+    n'existe plus) ; rend leurs chemins."""
+    restes = []
+    for d in Path(dossier or tempfile.gettempdir()).glob(PREFIXE_TEMPORAIRE + "*"):
+        pid = d.name.removeprefix(PREFIXE_TEMPORAIRE).split("-", 1)[0]
+        if pid.isdigit() and d.is_dir() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(d, ignore_errors=True)
+            restes.append(d)
+    return restes
+
+
 def nettoyer_au_demarrage(racine: Path | str) -> list[Path]:
     """Au lancement de l'application : les restes d'un import tué, si aucun import n'est en cours (verrou libre ;
     sinon on le laisse finir) et si le dossier est inscriptible."""
     chemins = Chemins(Path(racine))
+    nettoyer_temporaires()
     if not _restes(chemins):
         return []
     try:
