@@ -27,7 +27,6 @@ LIMITE_LIGNES = 500_000  # lignes de la feuille lue
 LIMITE_COLONNES = 1_000  # colonnes de la feuille lue
 LIMITE_CELLULES = 2_000_000  # lignes × colonnes de la feuille lue
 PART_CONTROLE_MAX = 0.02  # part de caractères de contrôle au-delà de laquelle un fichier n'est pas du texte
-FIN_DE_LIGNE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
 TRANCHE = 1 << 20  # octets décodés à la fois
 CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -172,11 +171,16 @@ def _lignes_texte(tranches: Iterator[str]) -> Iterator[str]:
 
 
 def _lignes_completes(texte: str) -> Iterator[str]:
-    """Les lignes d'un morceau de texte qui ne coupe aucune ligne."""
-    for m in FIN_DE_LIGNE.finditer(texte):
-        if m.start() == m.end():
-            return
-        yield m.group(1).replace("\x00", "") + "\n"
+    """Les lignes d'un morceau de texte qui ne coupe aucune ligne (CRLF, CR seul ou LF ; caractères nuls retirés
+    après la coupe) : des remplacements sur tout le morceau, pas une expression régulière par ligne."""
+    if not texte:
+        return
+    lignes = texte.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lignes[-1] == "":  # le morceau finit par une fin de ligne
+        lignes.pop()
+    nuls = "\x00" in texte
+    for ligne in lignes:
+        yield (ligne.replace("\x00", "") if nuls else ligne) + "\n"
 
 
 def morceaux_csv(octets: bytes | BinaryIO, nom_fichier: str, taille: int | None = None) -> Iterator[Tableau]:
