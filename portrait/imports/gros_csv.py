@@ -42,7 +42,7 @@ from portrait.imports.sources import lignes_mesures
 from portrait.regles import catalogue
 
 MEMOIRE_DUCKDB = "48MB"  # au-delà, DuckDB passe sur le disque (dossier temporaire de l'import)
-LIGNES_PAR_LOT = 65_536  # lignes jugées rendues à Python à la fois
+LIGNES_PAR_LOT = 16_384  # lignes jugées rendues à Python à la fois
 VALEUR_MAX = 1e12  # lecture.lire_nombre refuse un nombre plus grand
 SQL = DOSSIER_REQUETES / "_import_gros_csv.sql"
 TYPES = {"numero": np.int32, "niveau": np.int8, "code": np.int32, "annee": np.int16, "indicateur": np.int16,
@@ -74,6 +74,7 @@ def valider_gros_csv(tableaux: Iterable[Tableau], ref: Referentiel, nom_fichier:
         try:
             with _connexion(dossier, fichier, ref) as con:  # fermée après : sa mémoire rendue avant les clés
                 simples, autres = _juger(con, ref, lues)
+            simples, autres = _sans_doubles(simples, autres, ref)
             with _connexion(dossier, fichier, ref) as con:
                 while True:  # les lignes qui ne sont pas d'emblée valides : ligne à ligne, phrases de valider
                     rapport = Rapport(nom_fichier, lignes_lues=lues)
@@ -154,7 +155,7 @@ def _connexion(dossier: Path, fichier: Path, ref: Referentiel) -> duckdb.DuckDBP
     """Une connexion DuckDB à mémoire bornée (un fil, le reste sur le disque) et ses tables."""
     con = duckdb.connect()
     con.execute(f"set threads = 1; set enable_progress_bar = false; set memory_limit = '{MEMOIRE_DUCKDB}'; "
-                f"set temp_directory = {_litteral(dossier / 'duckdb')}; set preserve_insertion_order = false")
+                f"set temp_directory = {_litteral(dossier / 'duckdb')}")
     for nom, table in _references(ref).items():
         con.register(f"{nom}_df", table)
         con.execute(f"create table {nom} as select * from {nom}_df")
@@ -168,9 +169,8 @@ def _connexion(dossier: Path, fichier: Path, ref: Referentiel) -> duckdb.DuckDBP
 
 
 def _juger(con: duckdb.DuckDBPyConnection, ref: Referentiel, lues: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Les lignes simples en colonnes (ids, année, valeur), et les numéros des autres ; une clé qui revient parmi
-    les lignes simples les envoie toutes avec les autres (le doublon se dit ligne à ligne). Colonnes remplies en
-    place (`lues` lignes au plus) : pas de copie de tout le fichier."""
+    """Les lignes simples en colonnes (ids, année, valeur), et les numéros des autres. Colonnes remplies en place
+    (`lues` lignes au plus) : pas de copie de tout le fichier."""
     lots = con.sql(SQL.read_text(encoding="utf-8"),
                    params={"annee_min": ANNEE_MIN, "annee_max": ANNEE_MAX, "valeur_max": VALEUR_MAX}
                    ).to_arrow_reader(LIGNES_PAR_LOT)
@@ -183,10 +183,16 @@ def _juger(con: duckdb.DuckDBPyConnection, ref: Referentiel, lues: int) -> tuple
             simples[c][n:n + k] = lot.column(c).to_numpy(zero_copy_only=False)[simple]
         autres.append(lot.column("numero").to_numpy(zero_copy_only=False)[~simple])
         n += k
-    simples = {c: v[:n] for c, v in simples.items()}
+    return {c: v[:n] for c, v in simples.items()}, np.concatenate(autres)
+
+
+def _sans_doubles(simples: dict[str, np.ndarray], autres: np.ndarray,
+                  ref: Referentiel) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Une clé qui revient parmi les lignes simples les envoie toutes avec les autres (le doublon se dit ligne à
+    ligne) ; après la fermeture de la connexion, pour que sa mémoire et celle des clés ne s'additionnent pas."""
     doubles = _doubles(_cles(simples, ref))
-    autres = np.union1d(np.concatenate([*autres, simples["numero"][doubles]]), [])
-    return ({c: v[~doubles] for c, v in simples.items()} if doubles.any() else simples), autres.astype(np.int64)
+    autres = np.union1d(np.concatenate([autres, simples["numero"][doubles]]), []).astype(np.int64)
+    return ({c: v[~doubles] for c, v in simples.items()} if doubles.any() else simples), autres
 
 
 def _cles(colonnes: dict[str, np.ndarray], ref: Referentiel) -> np.ndarray:
@@ -254,13 +260,14 @@ def _rassembler(simples: dict[str, np.ndarray], gardees: list[tuple], numeros: l
                   "annee": autres[2], "indicateur": [ids["indicateur"][i] for i in autres[3]],
                   "valeur": np.array(autres[4], dtype=float)}
         colonnes = {c: np.concatenate([v, np.asarray(ajouts[c], dtype=v.dtype)]) for c, v in colonnes.items()}
-    numero = np.concatenate([simples["numero"], np.asarray(numeros, dtype=np.int32)])
-    if len(numero) > 1 and (np.diff(numero) < 0).any():
+    numero = np.concatenate([simples["numero"], np.asarray(numeros, dtype=np.int32)]) if numeros \
+        else simples["numero"]
+    if not (numero[1:] >= numero[:-1]).all():
         ordre = np.argsort(numero, kind="stable")
         colonnes = {c: v[ordre] for c, v in colonnes.items()}
     categories = {"niveau": list(catalogue.NIVEAUX), "code": _categories_codes(ref), "indicateur": _indicateurs()}
     return pd.DataFrame({c: pd.Categorical.from_codes(v, categories=pd.Index(categories[c], dtype="str"))
-                         if c in categories else v.astype(np.int64) if c == "annee" else v
+                         if c in categories else v
                          for c, v in colonnes.items()}, copy=False)
 
 
