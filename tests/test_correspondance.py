@@ -360,9 +360,9 @@ def test_gros_fichier_lu_par_morceaux_comme_d_un_bloc(donnees, tmp_path, monkeyp
     assert rapport_bloc.erreurs[:2] == rapport.erreurs[:2] == [
         "gros.csv, ligne 6 : code commune « 99999 » inconnu de la géographie 2026."] * 2
     assert rapport.erreurs[2:] == [
-        "gros.csv : commune 44001, 2023, taux_couverture figure deux fois, à plus de 100\u202f000 lignes d'écart "
+        "gros.csv : commune 44001, 2023, taux_couverture figure deux fois, à plus de 10\u202f000 lignes d'écart "
         "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur.",
-        "gros.csv : commune 44001, 2023, places_psu figure deux fois, à plus de 100\u202f000 lignes d'écart "
+        "gros.csv : commune 44001, 2023, places_psu figure deux fois, à plus de 10\u202f000 lignes d'écart "
         "(doublon, ou ancienne commune reportée sur la commune actuelle) ; gardez une seule valeur."]
 
 

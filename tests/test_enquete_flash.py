@@ -116,3 +116,23 @@ def test_cli_enquete_flash(donnees, tmp_path, capsys):
     synthese, postes = donnees_cooperation(donnees)  # --annee 2023 : la démonstration de 2023 est remplacée
     assert set(postes["source"]) == {"enquete-flash"}
     assert synthese.set_index("code")["etp_total"].to_dict() == pytest.approx({"200000001": 1.8, "200000002": 0.0})
+
+
+@pytest.mark.parametrize("annee", [1985, 2999])
+def test_annee_de_l_enquete_hors_plage_refusee(donnees, tmp_path, capsys, annee):
+    # --annee 1985 ou 2999 était pris tel quel : des chargés de coopération « en 2999 » entraient au registre
+    from portrait.imports.rapport import ANNEE_MAX
+
+    f = tmp_path / "enquete.csv"
+    f.write_bytes(export(REPONSES))
+    assert main(["import", "enquete-flash", str(f), "--departement", "44", "--annee", str(annee),
+                 "--data-dir", str(donnees)]) == 1
+    message = capsys.readouterr().err
+    assert message.startswith(f"enquete.csv : l'année précisée, {annee}, est refusée (année hors de 1990 à "
+                              f"{ANNEE_MAX}) ; les réponses doivent dater d'une année de 1990 à {ANNEE_MAX}"), message
+    assert registre.liste(donnees).empty
+    with pytest.raises(depot.ErreurImport, match="l'année précisée, 1985, est refusée"):  # la page Données
+        depot.verifier("enquete.csv", donnees, export(REPONSES), "enquete_flash", "44", 1985)
+    horodatees_1985 = export(REPONSES).replace(b"/2024 ", b"/1985 ")  # l'année lue dans l'horodatage
+    with pytest.raises(depot.ErreurImport, match=r"l'année des réponses \(horodatage\), 1985, est refusée"):
+        depot.verifier("enquete.csv", donnees, horodatees_1985, "enquete_flash", "44")

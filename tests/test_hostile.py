@@ -176,6 +176,50 @@ def test_restes_d_un_import_tue_effaces(donnees, tmp_path):
     assert (imports / entree["fichier"]).exists()
 
 
+TUE_APRES_LE_PARQUET = """
+import os, signal, sys
+sys.path.insert(0, {racine!r})
+from portrait.imports import depot, registre
+ecrire = registre.ecrire_atomique
+def ecrire_puis_mourir(chemin, octets):  # tué entre l'écriture du Parquet et celle du registre
+    ecrire(chemin, octets)
+    if chemin.suffix == ".parquet":
+        os.kill(os.getpid(), signal.SIGKILL)
+registre.ecrire_atomique = ecrire_puis_mourir
+depot.importer({fichier!r}, {donnees!r})
+"""
+
+
+def test_premier_import_tue_avant_le_registre(donnees, tmp_path):
+    # un premier import tué entre le Parquet et le registre laissait un Parquet qu'aucun nettoyage n'effaçait
+    # (sans registre, on ne devinait pas ce qui était orphelin)
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from portrait.donnees.connexion import Chemins
+    from portrait.imports import depot, registre
+
+    f = tmp_path / "mesures.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
+    imports = Chemins(donnees).imports
+    script = TUE_APRES_LE_PARQUET.format(racine=str(Path(__file__).resolve().parent.parent), fichier=str(f),
+                                         donnees=str(donnees))
+    tue = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True)  # noqa: E731
+    assert tue().returncode == -signal.SIGKILL
+    orphelins = [p for p in imports.iterdir() if p.suffix == ".parquet"]
+    assert len(orphelins) == 1 and registre.liste(donnees).empty
+    assert registre.nettoyer_au_demarrage(donnees) == orphelins  # au lancement de l'application
+    assert not [p for p in imports.iterdir() if p.suffix == ".parquet"]
+    assert tue().returncode == -signal.SIGKILL  # de nouveau, puis un import mené à terme : il efface le reste
+    entree, _ = depot.importer(f, donnees)
+    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
+    assert tue().returncode == -signal.SIGKILL  # un second import tué : le fichier du premier, enregistré, reste
+    assert registre.nettoyer_au_demarrage(donnees) != []
+    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
+
+
 def test_vrai_disque_plein(donnees, tmp_path, capsys):
     """Le même refus sur un vrai petit disque (tmpfs de taille fixe, rempli ; sauté si la machine ne sait pas en
     monter)."""
@@ -316,3 +360,26 @@ def test_annee_illisible_ou_absente_meme_repli(donnees, monkeypatch, annee):
     montree = at.query_params["annee"]
     assert f"Année « {annee} »" in alerte and alerte.endswith(f"Affichage de {montree}."), alerte
     assert montree == str(at.session_state["sel_annee"]) and montree != annee
+
+
+def test_saut_face_aux_valeurs_deja_la(donnees, tmp_path):
+    # le saut de plus de × 3 n'était cherché que dans le fichier : 20 places en 2023 (démonstration), puis 200 en
+    # 2024 importées, sans un mot
+    from portrait.imports import depot
+
+    f = tmp_path / "m.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44001;2024;places_psu;200\n"
+                 "commune;44001;2022;places_psu;5\n"  # 5 puis 20 (déjà là) : × 4, signalé aussi
+                 "commune;44002;2024;places_psu;50\n", encoding="utf-8")
+    lignes, rapport = depot.verifier(f, donnees)
+    assert not rapport.erreurs and rapport.lignes_gardees == 3  # signalé, pas refusé
+    assert [a for a in rapport.avertissements if "unité changée" in a] == [
+        "places_psu commune 44001 : 5 en 2022, 20 en 2023 (valeur déjà là) (plus de × 3 en un an : unité changée ?)",
+        "places_psu commune 44001 : 20 en 2023 (valeur déjà là), 200 en 2024 (plus de × 3 en un an : unité "
+        "changée ?)"]
+    entree, _ = depot.importer(f, donnees)  # importé : les avertissements ne bloquent pas
+    assert entree["lignes_gardees"] == 3
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44001;2023;places_psu;150\n", encoding="utf-8")
+    _, rapport = depot.verifier(f, donnees)  # 2023 remplacée : comparée à 2022 et 2024, toutes deux d'un import
+    assert [a for a in rapport.avertissements if "unité changée" in a] == [
+        "places_psu commune 44001 : 5 en 2022 (valeur déjà là), 150 en 2023 (plus de × 3 en un an : unité changée ?)"]

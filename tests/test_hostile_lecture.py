@@ -129,22 +129,65 @@ def test_page_lit_un_depot_une_fois(donnees, monkeypatch):
     assert lus == ["txcouv_pe_com.csv"] * 2
 
 
-def test_gros_csv_lu_par_morceaux_comme_d_un_bloc(donnees, monkeypatch):
-    """Un gros CSV de mesures est validé par morceaux (mémoire bornée) : mêmes valeurs, mêmes erreurs ligne à ligne
-    qu'une lecture d'un bloc ; un doublon entre deux morceaux est refusé aussi."""
-    texte = MESURES + ("commune;99999;2023;naissances;1\ncommune;44002;2023;naissances;s\n"
-                       "commune;44003;2022;naissances;1 234\ncommune;44001;2023;naissances;13\n")
-    d_un_bloc, rapport_bloc = depot.verifier("gros.csv", donnees, texte.encode())
+# Un fichier de mesures mal fait de toutes les façons que rapport.valider connaît : ses lignes passent d'un bloc
+# (rapport.valider) ou, forcées, par la validation en colonnes d'un gros CSV (gros_csv.py).
+MAL_FAIT = (
+    "niveau;code;annee;indicateur;valeur\n"
+    "commune;44001;2023;naissances;12\n"
+    "commune;16001;2023;places_psu;1 234,5\n"  # milliers espacés, virgule décimale
+    "commune;99999;2023;naissances;1\n"  # code inconnu
+    "commune;44002;2022;naissances;s\n"  # secret
+    "\n"  # ligne vide : les numéros suivants n'en tiennent pas moins compte
+    "commune;44003;2022;naissances;1\u202f234\n"
+    "commune;44001;2023;naissances;13\n"  # doublon de la ligne 2
+    "Commune;44001;2023;NAISSANCES;14\n"  # doublon aussi, autre casse
+    "commune;44003;2023;naissances;9000\n"  # saut de plus de × 3
+    "region;52;2021;taux_couverture;150\n"  # au-delà de 100 % : gardé, signalé
+    "foo;1;2;3;4\n"  # niveau inconnu
+    "commune;44001;1985;naissances;1\n"  # année hors plage
+    "commune;44001;2024;naissances;-3\n"  # négatif
+    "commune;44001;2022;naissances;2,5\n"  # non entier
+    "commune;44099;2023;naissances;5\n"  # ancienne commune : reportée sur 44002 (ligne suivante : additionnées)
+    "commune;44002;2023;naissances;7\n"
+    "commune;44099;2021;taux_couverture;50\n"  # ancienne commune, un taux : écarté
+    "commune;44002;2021;taux_couverture;60\n"
+    "departement;44;2021-01-01;places_psu;\"1,5e3\"\n"  # date, nombre à exposant, guillemets
+    "france;fr;2022;places_am;76,9 %\n"
+    "epci;200000001;2023;evolution_naissances;3\n"  # une évolution ne s'importe pas
+    "epci;200000001;2023;naisances;3\n"  # faute de frappe
+    "departement;16;2023;part_enfants_0_2;0,11\n"  # un taux tout sous 1,5 : fractions ?
+    "commune;44001;2023;places_psu;abc\n"  # illisible
+    "commune;16001;2023;places_psu;1 234,5\n"  # doublon d'une ligne simple, plus bas
+)
+
+
+def comparable(rapport) -> dict:
+    """Tout ce qu'un rapport dit, à comparer d'un chemin à l'autre."""
+    return {**vars(rapport), "texte": rapport.texte()}
+
+
+@pytest.mark.parametrize("encodage", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_gros_csv_valide_en_colonnes_comme_d_un_bloc(donnees, monkeypatch, tmp_path, encodage):
+    """Un gros CSV de mesures est validé en colonnes (mémoire bornée) : mêmes valeurs dans le même ordre, mêmes
+    phrases, mêmes numéros de ligne qu'une lecture d'un bloc, quel que soit l'encodage ; déposé ou lu sur le disque.
+    Avant : un doublon entre deux morceaux avait une autre phrase, et un saut entre deux morceaux passait."""
+    from portrait.imports import gros_csv
+
+    octets = MAL_FAIT.replace("\u202f", " " if encodage == "cp1252" else "\u202f").encode(encodage)
+    d_un_bloc, rapport_bloc = depot.verifier("gros.csv", donnees, octets)
+    assert rapport_bloc.erreurs[1] == "gros.csv, ligne 8 : doublon de la ligne 2 (commune 44001, 2023, naissances)."
+    appels = []
+    monkeypatch.setattr(gros_csv, "valider_gros_csv", lambda *a, f=gros_csv.valider_gros_csv: appels.append(1) or f(*a))
     monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
     monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
-    par_morceaux, rapport = depot.verifier("gros.csv", donnees, texte.encode())
-    pd.testing.assert_frame_equal(par_morceaux, d_un_bloc)
-    assert (rapport.lignes_lues, rapport.lignes_gardees, rapport.valeurs_manquantes, rapport.annees) == \
-        (rapport_bloc.lignes_lues, rapport_bloc.lignes_gardees, rapport_bloc.valeurs_manquantes, rapport_bloc.annees)
-    assert rapport.erreurs[0] == rapport_bloc.erreurs[0]  # ligne 4 : code inconnu, dans le deuxième morceau
-    assert rapport_bloc.erreurs[1] == "gros.csv, ligne 7 : doublon de la ligne 2 (commune 44001, 2023, naissances)."
-    assert rapport.erreurs[1].startswith("gros.csv : commune 44001, 2023, naissances figure deux fois")
-    assert len(rapport.erreurs) == 2
+    fichier = tmp_path / "gros.csv"
+    fichier.write_bytes(octets)
+    for contenu in (octets, None):  # déposé (page Données), puis lu sur le disque au fil de l'eau (CLI)
+        en_colonnes, rapport = depot.verifier(fichier if contenu is None else "gros.csv", donnees, contenu)
+        pd.testing.assert_frame_equal(en_colonnes.astype(d_un_bloc.dtypes.to_dict()), d_un_bloc)
+        assert comparable(rapport) == comparable(rapport_bloc)
+    assert len(appels) == 2  # le chemin en colonnes a bien servi
+    assert not list(Path(gros_csv.tempfile.gettempdir()).glob(f"{gros_csv.PREFIXE_TEMPORAIRE}{gros_csv.os.getpid()}-*"))
 
 
 def test_csv_decode_par_tranches_comme_d_un_bloc(monkeypatch):
@@ -162,3 +205,46 @@ def test_csv_decode_par_tranches_comme_d_un_bloc(monkeypatch):
             assert lecture.lire_csv(octets, "f.csv") == d_un_bloc
         monkeypatch.setattr(lecture, "TRANCHE", 1 << 20)
         assert d_un_bloc.lignes[0][1] == "Bêta"
+
+
+def test_gros_csv_restes_et_disque_temporaire_plein(donnees, monkeypatch, tmp_path):
+    """Le CSV temporaire d'un gros fichier : effacé après la validation ; celui d'une validation tuée l'est à la
+    suivante (et au démarrage) ; un disque temporaire plein donne une phrase, rien n'est écrit."""
+    import errno
+
+    from portrait.imports import gros_csv, registre
+
+    temporaire = tmp_path / "tmp"
+    temporaire.mkdir()
+    monkeypatch.setattr(gros_csv.tempfile, "tempdir", str(temporaire))
+    mort = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    tue = temporaire / f"portrait-import-{mort.stdout.strip()}-abc"  # processus fini : reste d'un import tué
+    vivant = temporaire / f"portrait-import-{gros_csv.os.getppid()}-abc"  # une validation en cours ailleurs
+    for d in (tue, vivant):
+        d.mkdir()
+        (d / "lignes.csv").write_text("x")
+    monkeypatch.setattr(depot, "SEUIL_MORCEAUX", 0)
+    monkeypatch.setattr(depot, "TAILLE_MORCEAU", 2)
+    depot.verifier("gros.csv", donnees, MAL_FAIT.encode())
+    assert sorted(p.name for p in temporaire.iterdir()) == [vivant.name]
+    tue.mkdir()
+    assert registre.nettoyer_au_demarrage(donnees) == [] and not tue.exists() and vivant.exists()
+
+    class Plein:  # l'écriture du CSV temporaire échoue comme sur un disque plein
+        def __init__(self, *a, **k):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            return False
+
+        def write(self, texte):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(gros_csv, "open", Plein, raising=False)
+    with pytest.raises(ErreurImport, match=r"^Disque plein : l'import a besoin d'environ .* rien n'a été écrit"):
+        depot.importer("gros.csv", donnees, MAL_FAIT.encode())
+    assert sorted(p.name for p in temporaire.iterdir()) == [vivant.name]
+    assert not (donnees / "imports").exists() or not list((donnees / "imports").glob("*.parquet"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -13,24 +14,35 @@ from pandas.api.types import union_categoricals
 
 from portrait.donnees.connexion import Chemins
 from portrait.imports import correspondance as correspondances
-from portrait.imports import registre, sources
+from portrait.imports import gros_csv, registre, sources
 from portrait.imports.lecture import ErreurLecture, Tableau, est_classeur, lire_fichier, morceaux_csv
-from portrait.imports.rapport import Contexte, ErreurImport, Rapport, Referentiel, valeurs_remplacees
+from portrait.imports.rapport import (
+    Contexte,
+    ErreurImport,
+    Rapport,
+    Referentiel,
+    signaler_sauts,
+    valeurs_remplacees,
+)
 
 SEUIL_MORCEAUX = 8 * 1024 * 1024  # octets : au-delà, un CSV est lu et validé par morceaux (mémoire bornée)
-TAILLE_MORCEAU = 100_000  # lignes de données par morceau
+TAILLE_MORCEAU = 10_000  # lignes de données par morceau
 # Sources dont chaque ligne se valide seule (pas la population par âge, qui additionne les IRIS d'une commune).
 PAR_MORCEAUX = ("mesures", "caf", "naissances", "correspondance")
-TAILLE_MORCEAU_TEXTE = "100\u202f000"
+TAILLE_MORCEAU_TEXTE = "10\u202f000"
 CLES = ["niveau", "code", "annee", "indicateur"]
 
 
-def _octets(fichier: Path, octets: bytes | None) -> bytes:
-    """Le contenu déposé, ou à défaut celui du fichier sur le disque."""
+def _octets(fichier: Path, octets: bytes | None) -> bytes | Path:
+    """Le contenu déposé, ou à défaut celui du fichier sur le disque ; un gros fichier y reste (son chemin), lu au
+    fil de l'eau : jamais tout entier en mémoire."""
     if octets is not None:
         return octets
     try:
-        return fichier.read_bytes()
+        with open(fichier, "rb") as f:
+            if fichier.stat().st_size > SEUIL_MORCEAUX and not est_classeur(fichier, f.read(4)):
+                return fichier
+            return f.read()
     except OSError as e:
         raise ErreurImport(f"{fichier} : fichier introuvable ou illisible ({e.strerror}).") from None
 
@@ -80,20 +92,37 @@ def _source(tableau: Tableau, racine: Path | str, source: str | None,
     return sources.SOURCES[source]
 
 
-def _tableaux(fichier: Path, octets: bytes) -> Iterator[Tableau]:
-    """Le fichier lu : un tableau, ou pour un gros CSV des morceaux de TAILLE_MORCEAU lignes, mêmes en-têtes."""
+def _tableaux(fichier: Path, octets: bytes | Path) -> Iterator[Tableau]:
+    """Le fichier lu : un tableau, ou pour un gros CSV des morceaux de TAILLE_MORCEAU lignes, mêmes en-têtes (un
+    gros CSV resté sur le disque y est lu au fil de l'eau)."""
     try:
-        if len(octets) > SEUIL_MORCEAUX and not est_classeur(fichier, octets):
+        if isinstance(octets, Path):
+            with open(octets, "rb") as f:
+                yield from morceaux_csv(f, fichier.name, TAILLE_MORCEAU)
+        elif len(octets) > SEUIL_MORCEAUX and not est_classeur(fichier, octets):
             yield from morceaux_csv(octets, fichier.name, TAILLE_MORCEAU)
         else:
             yield lire_fichier(fichier, octets)
     except ErreurLecture as e:
         raise ErreurImport(str(e)) from None
+    except OSError as e:
+        raise ErreurImport(f"{fichier} : fichier introuvable ou illisible ({e.strerror}).") from None
 
 
-def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, departement: str | None,
+def _lire(fichier: Path, octets: bytes | Path, racine: Path | str, source: str | None, departement: str | None,
           annee: int | None, correspondance: correspondances.Correspondance | None = None
           ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
+    """Lit et valide le fichier (_valider), puis signale les sauts de plus de × 3 d'une année à l'autre, dans le
+    fichier ou face aux valeurs déjà là ; rien n'est écrit."""
+    src, lignes, rapport = _valider(fichier, octets, racine, source, departement, annee, correspondance)
+    if src.table == "mesures":
+        signaler_sauts(Chemins(Path(racine)), lignes, rapport)
+    return src, lignes, rapport
+
+
+def _valider(fichier: Path, octets: bytes | Path, racine: Path | str, source: str | None, departement: str | None,
+             annee: int | None, correspondance: correspondances.Correspondance | None
+             ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
     """Lit le fichier avec le lecteur de sa source (dite, ou reconnue à ses en-têtes) ; rien n'est écrit. Un gros CSV
     de mesures est validé morceau par morceau, par le même lecteur : jamais d'objet Python par cellule du fichier
     entier."""
@@ -105,6 +134,8 @@ def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, 
         tableau = _rassembler(tableau, tableaux)
     elif len(tableau.lignes) >= TAILLE_MORCEAU:  # gros CSV : référentiel lu une fois, remplacées comptées à la fin
         contexte = replace(contexte, referentiel=Referentiel.charger(contexte.chemins), compter_remplacees=False)
+        if src.nom == "mesures":  # validé en colonnes, mêmes phrases qu'un petit fichier
+            return src, *_gros_csv_de_mesures(fichier, chain([tableau], tableaux), contexte)
     lignes, rapport = src.lire(tableau, contexte)
     morceaux = [_compact(lignes)]
     for morceau in tableaux:  # les morceaux suivants d'un gros CSV de mesures
@@ -121,6 +152,16 @@ def _lire(fichier: Path, octets: bytes, racine: Path | str, source: str | None, 
         rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, lignes, rapport)
     rapport.source = src.libelle
     return src, lignes, rapport
+
+
+def _gros_csv_de_mesures(fichier: Path, tableaux: Iterator[Tableau],
+                         contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+    """Un gros fichier de mesures générique, validé en colonnes (gros_csv.py)."""
+    src = sources.SOURCES["mesures"]
+    lignes, rapport = gros_csv.valider_gros_csv(tableaux, contexte.referentiel, fichier.name)
+    rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes, rapport)
+    rapport.source = src.libelle
+    return lignes, rapport  # colonnes de texte en catégories : le Parquet les écrit en dictionnaire
 
 
 def _rassembler(premier: Tableau, suivants: Iterator[Tableau]) -> Tableau:
@@ -234,7 +275,8 @@ def importer(fichier: Path | str, racine: Path | str, octets: bytes | None = Non
     return enregistrer(Lu(src.nom, lignes, rapport), racine, fichier.name, octets), rapport
 
 
-def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes, auteur: str | None = None) -> dict:
+def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes | Path,
+                auteur: str | None = None) -> dict:
     """Enregistre un fichier déjà lu, tout ou rien, s'il n'est pas bloqué ; rend l'entrée du registre. `auteur` :
     l'e-mail de l'utilisateur connecté (la page passe par surfaces/acces.py), sinon l'utilisateur du système."""
     if bloque(lu.source, lu.rapport):

@@ -9,7 +9,16 @@ from datetime import datetime
 import pandas as pd
 
 from portrait.imports.lecture import Tableau, lire_nombre
-from portrait.imports.rapport import Contexte, ErreurImport, Rapport, poste_refuse, sans_epci_hors_plage
+from portrait.imports.rapport import (
+    ANNEE_MAX,
+    ANNEE_MIN,
+    Contexte,
+    ErreurImport,
+    Rapport,
+    motif_annee,
+    poste_refuse,
+    sans_epci_hors_plage,
+)
 from portrait.regles import cooperation
 
 # Thématiques des blocs de questions, repérées dans le texte de chaque question (ordre : la plus précise d'abord).
@@ -82,6 +91,8 @@ def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
     """Lit un export de l'enquête (département et, à défaut d'horodatage, année donnés par l'utilisateur) : une ligne
     par commune et thématique dotée d'ETP ; rien n'est écrit."""
     departement, annee = contexte.departement or "", contexte.annee
+    if annee is not None:
+        verifier_annee(annee, tableau.nom_fichier, "l'année précisée")
     rapport = Rapport(tableau.nom_fichier, lignes_lues=len(tableau.lignes))
     bruts = tableau.entetes_bruts
     cols = colonnes(bruts)
@@ -146,12 +157,22 @@ def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
         annee = annees.pop() if annees else None
         if annee is None:
             raise ErreurImport(f"{tableau.nom_fichier} : pas d'horodatage des réponses ; précisez --annee.")
+        verifier_annee(annee, tableau.nom_fichier, "l'année des réponses (horodatage)")
     df = pd.DataFrame(lignes).assign(annee=annee, source="enquete-flash")
     df = sans_epci_hors_plage(df.reindex(columns=cooperation.COLONNES), rapport)
     rapport.lignes_gardees = len(df)
     rapport.annees = [annee]
     rapport.indicateurs = sorted(cooperation.THEMATIQUES[t] for t in df["thematique"].dropna().unique())
     return df, rapport
+
+
+def verifier_annee(annee: float, nom_fichier: str, quoi: str) -> None:
+    """Refuse une année des réponses hors de la plage des autres années (entière, de 1990 à l'année en cours) :
+    la même règle que les fichiers de mesures (rapport.motif_annee), pour la ligne de commande et la page Données."""
+    if refus := motif_annee(annee):
+        raise ErreurImport(f"{nom_fichier} : {quoi}, {annee:g}, est refusée ({refus}) ; les réponses doivent "
+                           f"dater d'une année de {ANNEE_MIN} à {ANNEE_MAX} (--annee {ANNEE_MAX - 1}, par "
+                           "exemple). Rien n'a été importé.")
 
 
 def _annee_date(texte: str) -> int:

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 VALEURS_MANQUANTES = {"", "s", "nd", "n.d.", "n.d", "na", "nc", "n.c.", "-", "–", "—", "secret", "x"}
 MOTIF_NOMBRE = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
@@ -26,7 +27,6 @@ LIMITE_LIGNES = 500_000  # lignes de la feuille lue
 LIMITE_COLONNES = 1_000  # colonnes de la feuille lue
 LIMITE_CELLULES = 2_000_000  # lignes × colonnes de la feuille lue
 PART_CONTROLE_MAX = 0.02  # part de caractères de contrôle au-delà de laquelle un fichier n'est pas du texte
-FIN_DE_LIGNE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
 TRANCHE = 1 << 20  # octets décodés à la fois
 CONTROLES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -112,11 +112,35 @@ def lire_csv(octets: bytes, nom_fichier: str) -> Tableau:
     return next(morceaux_csv(octets, nom_fichier))
 
 
-def _encodage(octets: bytes) -> str:
+def _debut(octets: bytes | BinaryIO) -> bytes:
+    """Les premiers octets d'un contenu ou d'un fichier ouvert (assez pour une BOM et `utf16`)."""
+    if isinstance(octets, bytes | bytearray | memoryview):
+        return bytes(octets[:4096])
+    octets.seek(0)
+    return octets.read(4096)
+
+
+def _blocs(octets: bytes | BinaryIO) -> Iterator[tuple[memoryview | bytes, bool]]:
+    """Le contenu par blocs de TRANCHE octets, chacun avec « c'est le dernier » : d'un contenu en mémoire, ou lu au
+    fur et à mesure d'un fichier ouvert (un gros CSV n'est jamais tout entier en mémoire)."""
+    if isinstance(octets, bytes | bytearray | memoryview):
+        vue = memoryview(octets)
+        for debut in range(0, len(vue), TRANCHE):
+            yield vue[debut:debut + TRANCHE], debut + TRANCHE >= len(vue)
+        return
+    octets.seek(0)
+    bloc = octets.read(TRANCHE)
+    while bloc:
+        suivant = octets.read(TRANCHE)
+        yield bloc, not suivant
+        bloc = suivant
+
+
+def _encodage(octets: bytes | BinaryIO) -> str:
     """L'encodage que `decoder` choisirait, vérifié tranche par tranche : sans garder le texte décodé."""
-    if octets.startswith(b"\xef\xbb\xbf"):
+    if _debut(octets).startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    if (encodage := utf16(octets)) is not None:
+    if (encodage := utf16(_debut(octets))) is not None:
         return encodage
     for essai in ("utf-8", "cp1252"):
         try:
@@ -128,13 +152,12 @@ def _encodage(octets: bytes) -> str:
     return "latin-1"
 
 
-def _tranches(octets: bytes, encodage: str, erreurs: str = "replace") -> Iterator[str]:
+def _tranches(octets: bytes | BinaryIO, encodage: str, erreurs: str = "replace") -> Iterator[str]:
     """Le texte décodé par tranches d'un Mo d'octets : jamais une copie du texte entier (BOM retirée)."""
-    decodeur = codecs.getincrementaldecoder("utf-8" if encodage == "utf-8-sig" else encodage)(erreurs)
-    vue = memoryview(octets)[3 if encodage == "utf-8-sig" else 0:]
+    decodeur = codecs.getincrementaldecoder("utf-8-sig" if encodage == "utf-8-sig" else encodage)(erreurs)
     premier = True
-    for debut in range(0, len(vue), TRANCHE):
-        tranche = decodeur.decode(vue[debut:debut + TRANCHE], final=debut + TRANCHE >= len(vue))
+    for bloc, dernier in _blocs(octets):
+        tranche = decodeur.decode(bloc, final=dernier)
         if premier and tranche:
             tranche = tranche.removeprefix("\ufeff") if encodage.startswith("utf-16") else tranche
             premier = False
@@ -156,16 +179,22 @@ def _lignes_texte(tranches: Iterator[str]) -> Iterator[str]:
 
 
 def _lignes_completes(texte: str) -> Iterator[str]:
-    """Les lignes d'un morceau de texte qui ne coupe aucune ligne."""
-    for m in FIN_DE_LIGNE.finditer(texte):
-        if m.start() == m.end():
-            return
-        yield m.group(1).replace("\x00", "") + "\n"
+    """Les lignes d'un morceau de texte qui ne coupe aucune ligne (CRLF, CR seul ou LF ; caractères nuls retirés
+    après la coupe) : des remplacements sur tout le morceau, pas une expression régulière par ligne."""
+    if not texte:
+        return
+    lignes = texte.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lignes[-1] == "":  # le morceau finit par une fin de ligne
+        lignes.pop()
+    nuls = "\x00" in texte
+    for ligne in lignes:
+        yield (ligne.replace("\x00", "") if nuls else ligne) + "\n"
 
 
-def morceaux_csv(octets: bytes, nom_fichier: str, taille: int | None = None) -> Iterator[Tableau]:
-    """Lit un CSV par morceaux d'au plus `taille` lignes de données (None : un seul morceau), mêmes en-têtes et
-    numéros de ligne du fichier : un gros fichier ne tient jamais tout entier en objets Python, ni en texte."""
+def morceaux_csv(octets: bytes | BinaryIO, nom_fichier: str, taille: int | None = None) -> Iterator[Tableau]:
+    """Lit un CSV (son contenu, ou un fichier ouvert en binaire) par morceaux d'au plus `taille` lignes de données
+    (None : un seul morceau), mêmes en-têtes et numéros de ligne du fichier : un gros fichier ne tient jamais tout
+    entier en objets Python, ni en texte."""
     encodage = _encodage(octets)
     if not any(t.strip() for t in _tranches(octets, encodage)):
         raise ErreurLecture(f"{nom_fichier} : le fichier est vide.")

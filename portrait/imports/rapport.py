@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from portrait.donnees.connexion import Chemins, connecter
+from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, connecter
 from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue, cooperation
 
@@ -19,6 +20,7 @@ MAX_ERREURS_AFFICHEES = 30
 MAX_INCONNUS = 10  # territoires inconnus cités au rapport
 MAX_EXEMPLES = 3  # valeurs remplacées citées au rapport
 MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
+SAUTS_MAX_VALEURS = 500_000  # au-delà, les sauts d'une année à l'autre ne sont pas recherchés (temps, mémoire)
 
 
 class ErreurImport(ValueError):
@@ -209,9 +211,17 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
     publiés, qui couvrent toute la France) : un territoire inconnu de la géographie 2026 n'est pas une erreur, ses
     valeurs sont écartées et le rapport le dit, avec les communes fusionnées reportées (rapport.inconnus).
     """
-    ecartes: dict[str, int] = {}
     rapport = Rapport(nom_fichier, lignes_lues=lignes_fichier if lignes_fichier is not None
                       else len({ligne.numero for ligne in lignes_lues}))
+    lignes, _ = verifier_lignes(lignes_lues, ref, nom_fichier, rapport, ecarter_inconnus)
+    return conclure(pd.DataFrame(lignes, columns=list(COLONNES_MESURES)), rapport)
+
+
+def verifier_lignes(lignes_lues: Iterable[Ligne], ref: Referentiel, nom_fichier: str, rapport: Rapport,
+                    ecarter_inconnus: bool = False) -> tuple[list[tuple], dict[tuple, int]]:
+    """Les valeurs lues vérifiées une à une, les phrases de chaque refus au rapport : les valeurs gardées, et le
+    numéro de ligne de chacune (valeurs de `vues`, dans le même ordre). Le gros CSV (gros_csv.py) y passe les
+    lignes qui ne sont pas d'emblée valides. `ecarter_inconnus` : voir valider."""
     importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
     lignes, vues = [], {}
     for ligne in lignes_lues:
@@ -230,7 +240,8 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
                                               f"la commune actuelle {ref.anciens[code]}.")
             code = ref.anciens[code]
         if code not in ref.codes[niveau] and ecarter_inconnus:
-            ecartes[f"{niveau} {code or '(vide)'}"] = ecartes.get(f"{niveau} {code or '(vide)'}", 0) + 1
+            inconnu = f"{niveau} {code or '(vide)'}"
+            rapport.inconnus[inconnu] = rapport.inconnus.get(inconnu, 0) + 1
             continue
         if code not in ref.codes[niveau]:
             rapport.erreurs.append(f"{ou} : code {niveau} « {ligne.code} » inconnu de la géographie 2026."
@@ -274,35 +285,52 @@ def valider(lignes_lues: list[Ligne], ref: Referentiel, nom_fichier: str,
         vues[cle] = ligne.numero
         rapport.valeurs_manquantes += valeur is None
         lignes.append((niveau, code, annee, ind, valeur))
-    df = pd.DataFrame(lignes, columns=list(COLONNES_MESURES))
-    df = regrouper_fusions(df, rapport)
+    return lignes, vues
+
+
+def conclure(df: pd.DataFrame, rapport: Rapport, fusions: bool = True) -> tuple[pd.DataFrame, Rapport]:
+    """Les valeurs gardées d'un fichier, dans l'ordre de ses lignes : anciennes communes regroupées (`fusions` :
+    faux quand l'appelant sait qu'aucune clé ne revient), erreurs d'unité signalées, puis le bilan du rapport."""
+    df = regrouper_fusions(df, rapport) if fusions else df
     signaler_unites(df, rapport)
     rapport.resumer(df)
-    rapport.inconnus.update(ecartes)
     return df, rapport
 
 
 def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
-    """Les erreurs d'unité probables, signalées sans rien refuser : une colonne de taux toute sous 1,5 (des fractions
-    au lieu de pourcentages), une valeur multipliée ou divisée par plus de 3 d'une année à la suivante."""
-    valeurs = df.dropna(subset=["valeur"])
-    for ind, v in valeurs.groupby("indicateur")["valeur"]:
-        if catalogue.PAR_ID[ind].nature == "taux" and (v > 0).any() and (v <= catalogue.FRACTION_MAX).all():
+    """Les erreurs d'unité probables d'une colonne, signalées sans rien refuser : une colonne de taux toute sous 1,5
+    (des fractions au lieu de pourcentages). Les sauts d'une année à l'autre : signaler_sauts."""
+    maxima = df.groupby("indicateur", observed=True, sort=True)["valeur"].max()  # NaN : aucune valeur lue
+    for ind, plus_grande in maxima.items():
+        if catalogue.PAR_ID[ind].nature == "taux" and 0 < plus_grande <= catalogue.FRACTION_MAX:
             rapport.avertissements.append(
                 f"{ind} : toutes les valeurs sont sous {catalogue.FRACTION_MAX:g} ".replace(".", ",")
                 + "; des fractions (0,76) au lieu de pourcentages (76) ? Les taux s'écrivent en %.")
-    suivies = valeurs.sort_values("annee")
-    avant = suivies.groupby(["niveau", "code", "indicateur"])[["annee", "valeur"]].shift()
-    saut = ((suivies["annee"] - avant["annee"] == 1) & (avant["valeur"] > 0) & (suivies["valeur"] > 0)
-            & ((suivies["valeur"] / avant["valeur"]).pipe(lambda r: (r > catalogue.SAUT_MAX)
-                                                           | (r < 1 / catalogue.SAUT_MAX))))
-    sauts = suivies[saut]
-    for (_, r), precedente in list(zip(sauts.iterrows(), avant.loc[sauts.index, "valeur"]))[:MAX_SIGNALEMENTS]:
+
+
+def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport) -> None:
+    """Une valeur multipliée ou divisée par plus de 3 d'une année à la suivante, pour un même territoire et un même
+    indicateur : dans le fichier, ou face aux valeurs déjà là (démonstration, imports actifs) qu'il ne remplace pas.
+    Signalé sans rien refuser (unité changée ?) ; DuckDB à mémoire bornée, comme valeurs_remplacees."""
+    if df.empty:
+        return
+    if len(df) > SAUTS_MAX_VALEURS:  # la jointure avec les valeurs déjà là coûterait des dizaines de secondes
         rapport.avertissements.append(
-            f"{r['indicateur']} {r['niveau']} {r['code']} : {precedente:g} en {r['annee'] - 1}, {r['valeur']:g} en "
-            f"{r['annee']} (plus de × {catalogue.SAUT_MAX:g} en un an : unité changée ?)")
-    if len(sauts) > MAX_SIGNALEMENTS:
-        rapport.avertissements.append(f"… et {len(sauts) - MAX_SIGNALEMENTS} autres sauts de plus de "
+            f"sauts de plus de × {catalogue.SAUT_MAX:g} d'une année à la suivante non recherchés : plus de "
+            f"{SAUTS_MAX_VALEURS:,} valeurs dans le fichier ; importez-le par département pour les voir signalés."
+            .replace(",", "\u202f"))
+        return
+    con = connexion_bornee(chemins, df)
+    sauts = con.execute((DOSSIER_REQUETES / "_sauts_import.sql").read_text(encoding="utf-8"),
+                        {"saut_max": catalogue.SAUT_MAX, "exemples": MAX_SIGNALEMENTS}).fetchall()
+    for ind, niveau, code, annee, valeur, avant, avant_deja_la, apres_deja_la, _ in sauts:
+        deja = " (valeur déjà là)"
+        rapport.avertissements.append(
+            f"{ind} {niveau} {code} : {avant:g} en {annee - 1}{deja if avant_deja_la else ''}, {valeur:g} en "
+            f"{annee}{deja if apres_deja_la else ''} (plus de × {catalogue.SAUT_MAX:g} en un an : unité changée ?)")
+    total = sauts[0][-1] if sauts else 0
+    if total > MAX_SIGNALEMENTS:
+        rapport.avertissements.append(f"… et {total - MAX_SIGNALEMENTS} autres sauts de plus de "
                                       f"× {catalogue.SAUT_MAX:g} d'une année à la suivante.")
 
 
@@ -322,16 +350,22 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=len(s)))
 
 
+def connexion_bornee(chemins: Chemins, nouvelles: pd.DataFrame):
+    """La connexion des données, à mémoire bornée pour un gros fichier (un fil, au-delà de la limite les jointures
+    passent sur le disque), les valeurs d'un fichier enregistrées comme table `nouvelles`."""
+    con = connecter(chemins.racine)
+    con.execute(f"set threads = 1; set memory_limit = '{MEMOIRE_JOINTURE}'; set preserve_insertion_order = false; "
+                f"set temp_directory = '{tempfile.gettempdir()}'")
+    con.register("nouvelles", nouvelles)
+    return con
+
+
 def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | None = None) -> int:
     """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera ; avec `rapport`,
     trois exemples « ancienne → nouvelle » (celles qui changent d'abord) dans rapport.exemples_remplaces."""
     if df.empty:
         return 0
-    con = connecter(chemins.racine)
-    # Mémoire bornée pour un gros fichier : un fil, la table de jointure au-delà de la limite passe sur le disque.
-    con.execute(f"set threads = 1; set memory_limit = '{MEMOIRE_JOINTURE}'; "
-                f"set temp_directory = '{tempfile.gettempdir()}'")
-    con.register("nouvelles", df)
+    con = connexion_bornee(chemins, df)
     jointure = "from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
     nombre = con.execute(f"select count(*) {jointure}").fetchone()[0]
     if rapport is not None and nombre:

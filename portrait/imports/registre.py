@@ -11,10 +11,12 @@ import io
 import json
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -22,6 +24,7 @@ from portrait.donnees.connexion import Chemins, lire_registre
 from portrait.imports.rapport import ErreurImport, Rapport
 
 COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
+PREFIXE_TEMPORAIRE = "portrait-import-"  # dossiers temporaires d'un gros CSV : portrait-import-<pid>-…
 PROVISOIRE = ".partiel"  # suffixe d'un fichier en cours d'écriture (ecrire_atomique)
 TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id>.parquet
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -68,10 +71,23 @@ def nettoyer(chemins: Chemins) -> list[Path]:
     return restes
 
 
+def nettoyer_temporaires(dossier: Path | None = None) -> list[Path]:
+    """Efface les dossiers temporaires d'une validation de gros CSV tuée (portrait-import-<pid>-… dont le processus
+    n'existe plus) ; rend leurs chemins."""
+    restes = []
+    for d in Path(dossier or tempfile.gettempdir()).glob(PREFIXE_TEMPORAIRE + "*"):
+        pid = d.name.removeprefix(PREFIXE_TEMPORAIRE).split("-", 1)[0]
+        if pid.isdigit() and d.is_dir() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(d, ignore_errors=True)
+            restes.append(d)
+    return restes
+
+
 def nettoyer_au_demarrage(racine: Path | str) -> list[Path]:
     """Au lancement de l'application : les restes d'un import tué, si aucun import n'est en cours (verrou libre ;
     sinon on le laisse finir) et si le dossier est inscriptible."""
     chemins = Chemins(Path(racine))
+    nettoyer_temporaires()
     if not _restes(chemins):
         return []
     try:
@@ -163,20 +179,40 @@ def _consigner(registre: dict, action: str, auteur: str, **champs) -> dict:
     return evenement
 
 
+def _registre_vide_d_abord(chemins: Chemins) -> bool:
+    """Avant le premier import, un registre vide : un premier import tué entre son Parquet et son registre laisse
+    alors un Parquet qu'aucune entrée ne nomme, effacé au nettoyage suivant (sans registre, on ne devine pas : il a
+    pu être retiré à la main). Vrai s'il vient d'être écrit."""
+    if chemins.registre.exists():
+        return False
+    ecrire_atomique(chemins.registre, _texte_registre({"imports": []}))
+    return True
+
+
+def _empreinte(octets: bytes | Path) -> tuple[int, str]:
+    """Taille et SHA-256 du fichier déposé : son contenu, ou un gros fichier lu par blocs sur le disque."""
+    if isinstance(octets, bytes):
+        return len(octets), hashlib.sha256(octets).hexdigest()
+    with open(octets, "rb") as f:
+        return octets.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
-                octets: bytes, auteur: str | None = None) -> dict:
+                octets: bytes | Path, auteur: str | None = None) -> dict:
     """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
     `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant. `auteur` :
     l'e-mail de l'utilisateur connecté, sinon l'utilisateur du système (ligne de commande)."""
     auteur = auteur or utilisateur_systeme()
     chemins = Chemins(Path(racine))
-    with ecriture(chemins, len(octets)), verrou(chemins):
+    taille, empreinte = _empreinte(octets)
+    with ecriture(chemins, taille), verrou(chemins):
         nettoyer(chemins)
         registre = lire_registre(chemins)
         priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
         ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
         if table == "mesures":  # chaque valeur dit de quel import elle vient (provenance, page Données)
-            lignes = lignes.assign(source=f"import:{ident}", annee=lignes["annee"].astype("int32"))
+            source = pd.Categorical.from_codes(np.zeros(len(lignes), dtype=np.int8), [f"import:{ident}"])
+            lignes = lignes.assign(source=source, annee=lignes["annee"].astype("int32"))  # un code, pas un texte
         fichier = f"{table}-{ident}.parquet"
         parquet = _octets_lignes(lignes, nom_fichier)
         entree = {
@@ -185,7 +221,7 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "type": rapport.source,
             "table": table,
             "fichier_source": nom_fichier,
-            "sha256": hashlib.sha256(octets).hexdigest(),
+            "sha256": empreinte,
             "fichier": fichier,
             "lignes_lues": rapport.lignes_lues,
             "lignes_gardees": rapport.lignes_gardees,
@@ -201,11 +237,14 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
         _consigner(registre, "import", auteur, **_quoi(entree))
         texte = _texte_registre(registre)
         with ecriture(chemins, len(parquet) + len(texte)):
-            ecrire_atomique(chemins.imports / fichier, parquet)
+            premier = _registre_vide_d_abord(chemins)
             try:
+                ecrire_atomique(chemins.imports / fichier, parquet)
                 ecrire_atomique(chemins.registre, texte)
             except BaseException:
                 (chemins.imports / fichier).unlink(missing_ok=True)  # pas de Parquet orphelin
+                if premier:
+                    chemins.registre.unlink(missing_ok=True)  # le dossier tel qu'avant le premier import
                 raise
     return entree
 
