@@ -142,7 +142,7 @@ class Lac:
     def __init__(self, config: Config, con: duckdb.DuckDBPyConnection):
         self.config = config
         self.con = con
-        self.reprises = 0  # transactions recommencées (catalogue occupé, conflit) : observé par les tests
+        self.reprises: list[str] = []  # pourquoi chaque transaction recommencée l'a été (catalogue occupé, conflit)
 
     # --- écritures : une transaction chacune ---
 
@@ -165,7 +165,7 @@ class Lac:
                 if time.monotonic() + attente > fin:
                     raise ErreurLac(f"Le magasin de données est occupé par une autre écriture depuis plus de "
                                     f"{ATTENTE_MAX:.0f} s ; rien n'a été écrit. Recommencez dans un instant.") from e
-                self.reprises += 1
+                self.reprises.append(str(e).splitlines()[-1][:200])
                 time.sleep(attente * (0.5 + random.random()))
                 attente = min(attente * 2, 1.0)
             except BaseException:
