@@ -251,3 +251,20 @@ def test_deux_processus(config: lac.Config):
         catalogue = "postgres" if config.postgres else "sqlite"
         print(f"\n[{catalogue}] reprises : application {Counter(magasin.reprises)}, ligne de commande "
               f"{sortie.strip()} ; tailles lues {sorted(comptes)}")
+
+
+def test_migration_fichier_manquant(config: lac.Config, donnees: Path):
+    """Un Parquet du registre disparu : rien n'est repris (une transaction), message en français."""
+    df = pd.DataFrame([("commune", "44001", 2022, "enfants_0_2", 8.0)],
+                      columns=["niveau", "code", "annee", "indicateur", "valeur"])
+    rapport = Rapport("a.csv", 1, 1, annees=[2022], indicateurs=["enfants_0_2"], source="Mesures (format long)")
+    registre.enregistrer(donnees, "mesures", df, rapport, "a.csv", b"a")
+    deux = registre.enregistrer(donnees, "mesures", df, rapport, "b.csv", b"b")
+    (donnees / "imports" / deux["fichier"]).unlink()
+    with lac.ouvrir(config) as magasin:
+        with pytest.raises(lac.ErreurLac) as e:
+            magasin.migrer(donnees)
+        assert str(e.value) == (f"Migration impossible : le fichier {deux['fichier']} de l'import {deux['id']} "
+                                f"manque dans {donnees / 'imports'} ; rien n'a été repris, le registre JSON reste "
+                                "en service.")
+        assert magasin.liste().empty and magasin.lire("mesures").empty

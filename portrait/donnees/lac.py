@@ -245,7 +245,12 @@ class Lac:
             deja = set(self.liste()["id"])
             faits = []
             for e in (e for e in entrees if e["id"] not in deja):
-                lignes = pd.read_parquet(chemins.imports / e["fichier"])
+                try:
+                    lignes = pd.read_parquet(chemins.imports / e["fichier"])
+                except OSError:
+                    raise ErreurLac(f"Migration impossible : le fichier {e['fichier']} de l'import {e['id']} manque "
+                                    f"dans {chemins.imports} ; rien n'a été repris, le registre JSON reste en "
+                                    "service.") from None
                 audit = Audit(e.get("table", "mesures"), e["type"], e["fichier_source"], e.get("sha256", ""),
                               e.get("utilisateur", utilisateur), e.get("lignes_lues", 0),
                               e.get("valeurs_remplacees", 0), datetime.fromisoformat(e["date"]), e["id"],
