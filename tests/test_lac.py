@@ -268,3 +268,42 @@ def test_migration_fichier_manquant(config: lac.Config, donnees: Path):
                                 f"manque dans {donnees / 'imports'} ; rien n'a été repris, le registre JSON reste "
                                 "en service.")
         assert magasin.liste().empty and magasin.lire("mesures").empty
+
+
+def test_configuration(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv(lac.VARIABLE_CATALOGUE, raising=False)
+    monkeypatch.delenv(lac.VARIABLE_FICHIERS, raising=False)
+    embarque = lac.Config.depuis_environnement(tmp_path)
+    assert (embarque.cible(), embarque.dossier_fichiers) == (
+        f"ducklake:sqlite:{tmp_path / 'lac' / 'catalogue.sqlite'}", tmp_path / "lac" / "fichiers")
+    monkeypatch.setenv(lac.VARIABLE_CATALOGUE, "postgres:dbname=portrait host=pg.caf.local user=portrait")
+    monkeypatch.setenv(lac.VARIABLE_FICHIERS, "/srv/portrait/lac")
+    partage = lac.Config.depuis_environnement(tmp_path)
+    assert (partage.cible(), partage.dossier_fichiers) == (
+        "ducklake:postgres:dbname=portrait host=pg.caf.local user=portrait", Path("/srv/portrait/lac"))
+    with pytest.raises(lac.ErreurLac, match="^Catalogue « mysql:x » non reconnu"):
+        lac.Config(tmp_path, "mysql:x").cible()
+
+
+def test_catalogue_sqlite_tenu_trop_longtemps(tmp_path: Path, dossier_extensions: Path, monkeypatch):
+    """Un autre processus (ici le sqlite3 de Python) garde le catalogue SQLite verrouillé : l'import réessaie, puis
+    renonce au bout de ATTENTE_MAX avec un message en français ; rien n'est écrit, et l'import suivant passe. (Le
+    verrou doit venir d'un autre processus : les verrous POSIX de SQLite sont par processus.)"""
+    config = lac.Config(tmp_path / "data", extensions=dossier_extensions)
+    monkeypatch.setattr(lac, "ATTENTE_MAX", 1.0)
+    tenir = ("import sqlite3, sys\n"
+             f"c = sqlite3.connect({str(config.fichier_sqlite)!r}, isolation_level=None)\n"
+             "c.execute('begin exclusive'); print('tenu', flush=True); sys.stdin.readline()\n")
+    with lac.ouvrir(config) as magasin:
+        autre = subprocess.Popen([sys.executable, "-c", tenir], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True)
+        assert autre.stdout.readline() == "tenu\n"
+        with pytest.raises(lac.ErreurLac, match="^Le magasin de données est occupé par une autre écriture depuis "
+                                                "plus de 1 s ; rien n'a été écrit. Recommencez dans un instant.$"):
+            magasin.importer(mesures(("44001", 2023, "enfants_0_2", 10.0)), audit("un.csv"))
+        with pytest.raises(lac.ErreurLac, match="occupé .* plus de 1 s ; lecture abandonnée. Rechargez la page"):
+            magasin.liste()
+        assert magasin.reprises and all(r.endswith("database is locked") for r in magasin.reprises)
+        autre.communicate("fin\n", timeout=30)
+        assert magasin.liste().empty
+        assert magasin.importer(mesures(("44001", 2023, "enfants_0_2", 10.0)), audit("un.csv"))["priorite"] == 1

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -24,6 +25,7 @@ from portrait.donnees.connexion import CLES_IMPORT, Chemins, lire_registre
 from portrait.regles import cooperation
 
 ALIAS = "lac"
+T = TypeVar("T")
 VARIABLE_CATALOGUE = "PORTRAIT_CATALOGUE"  # « postgres:dbname=… host=… port=… user=… » ; absente : SQLite
 VARIABLE_FICHIERS = "PORTRAIT_FICHIERS"  # dossier des fichiers Parquet (volume partagé) ; absente : <données>/lac
 ATTENTE_MAX = 30.0  # secondes : au-delà, une écriture que d'autres processus bloquent est abandonnée
@@ -142,15 +144,31 @@ class Lac:
     def __init__(self, config: Config, con: duckdb.DuckDBPyConnection):
         self.config = config
         self.con = con
-        self.reprises: list[str] = []  # pourquoi chaque transaction recommencée l'a été (catalogue occupé, conflit)
+        self.reprises: list[str] = []  # les erreurs passagères rencontrées (catalogue occupé, conflit), pour les tests
 
     # --- écritures : une transaction chacune ---
 
-    def _transaction(self, travail: Callable[[], dict], auteur: str, message: str, audit: Callable[[dict], dict]):
-        """Exécute `travail` dans une transaction signée (auteur, message, audit en JSON), recommencée tant qu'un
-        autre processus tient le catalogue, ATTENTE_MAX secondes au plus."""
+    def _avec_reprises(self, essai: Callable[[], T], apres: str) -> T:
+        """`essai()`, recommencé tant qu'un autre processus tient le catalogue ou qu'une transaction concurrente
+        l'emporte, ATTENTE_MAX secondes au plus ; `apres` dit à l'utilisateur ce qu'il en est quand on renonce."""
         fin, attente = time.monotonic() + ATTENTE_MAX, ATTENTE_PREMIERE
         while True:
+            try:
+                return essai()
+            except duckdb.Error as e:
+                if not _passagere(e):
+                    raise
+                self.reprises.append(str(e).splitlines()[-1][:200])
+                if time.monotonic() + attente > fin:
+                    raise ErreurLac(f"Le magasin de données est occupé par une autre écriture depuis plus de "
+                                    f"{ATTENTE_MAX:.0f} s ; {apres}") from e
+                time.sleep(attente * (0.5 + random.random()))
+                attente = min(attente * 2, 1.0)
+
+    def _transaction(self, travail: Callable[[], dict], auteur: str, message: str, audit: Callable[[dict], dict]):
+        """Exécute `travail` dans une transaction signée (auteur, message, audit en JSON), recommencée entière si le
+        catalogue est occupé ; tout ou rien."""
+        def essai() -> dict:
             self.con.execute("begin")
             try:
                 resultat = travail()
@@ -158,19 +176,15 @@ class Lac:
                                  [ALIAS, auteur, message, _json(audit(resultat))])
                 self.con.execute("commit")
                 return resultat
-            except duckdb.Error as e:
-                self._defaire()
-                if not _passagere(e):
-                    raise
-                if time.monotonic() + attente > fin:
-                    raise ErreurLac(f"Le magasin de données est occupé par une autre écriture depuis plus de "
-                                    f"{ATTENTE_MAX:.0f} s ; rien n'a été écrit. Recommencez dans un instant.") from e
-                self.reprises.append(str(e).splitlines()[-1][:200])
-                time.sleep(attente * (0.5 + random.random()))
-                attente = min(attente * 2, 1.0)
             except BaseException:
                 self._defaire()
                 raise
+        return self._avec_reprises(essai, "rien n'a été écrit. Recommencez dans un instant.")
+
+    def _requete(self, sql: str) -> pd.DataFrame:
+        """Une lecture, recommencée si le catalogue est un instant verrouillé par l'écriture d'un autre processus."""
+        return self._avec_reprises(lambda: self.con.execute(sql).df(),
+                                   "lecture abandonnée. Rechargez la page dans un instant.")
 
     def _defaire(self) -> None:
         try:
@@ -285,11 +299,11 @@ class Lac:
     def lire(self, table: str, version: int | None = None) -> pd.DataFrame:
         """Les lignes en vigueur d'une table (maintenant, ou à la version `version` du magasin)."""
         ordre = ", ".join(CLES_IMPORT[table])
-        return self.con.execute(f"{self.sql(table, version)} order by {ordre}").df()
+        return self._requete(f"{self.sql(table, version)} order by {ordre}")
 
     def liste(self, version: int | None = None) -> pd.DataFrame:
         """Le registre des imports, du plus récent au plus ancien."""
-        return self.con.execute(f"select * from {ALIAS}.imports{self._a(version)} order by priorite desc").df()
+        return self._requete(f"select * from {ALIAS}.imports{self._a(version)} order by priorite desc")
 
     def au(self, version: int) -> dict[str, pd.DataFrame]:
         """Les données telles qu'elles étaient à la version `version` (retour dans le temps)."""
@@ -299,16 +313,16 @@ class Lac:
     def historique(self) -> pd.DataFrame:
         """Les versions du magasin, de la plus récente à la plus ancienne : numéro, heure, auteur, message et
         audit (JSON relu) de chaque transaction."""
-        df = self.con.execute(
+        df = self._requete(
             f"select snapshot_id as version, snapshot_time::timestamp as horodatage, author as auteur, "
             f"commit_message as message, commit_extra_info as audit from {ALIAS}.snapshots() "
-            "order by snapshot_id desc").df()
+            "order by snapshot_id desc")
         df["audit"] = [json.loads(a) if isinstance(a, str) else None for a in df["audit"]]
         return df
 
     def version(self) -> int:
         """La dernière version validée du magasin."""
-        return int(self.con.execute(f"select max(snapshot_id) from {ALIAS}.snapshots()").fetchone()[0])
+        return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
 
     def fermer(self) -> None:
         self.con.close()
