@@ -307,3 +307,28 @@ def test_catalogue_sqlite_tenu_trop_longtemps(tmp_path: Path, dossier_extensions
         autre.communicate("fin\n", timeout=30)
         assert magasin.liste().empty
         assert magasin.importer(mesures(("44001", 2023, "enfants_0_2", 10.0)), audit("un.csv"))["priorite"] == 1
+
+
+def test_catalogue_postgres_arrete(postgres, tmp_path: Path, dossier_extensions: Path):  # noqa: F811
+    """PostgreSQL arrêté : l'import échoue tout de suite avec un message en français (sans la chaîne de connexion),
+    rien n'est à moitié écrit ; la même connexion repart quand le serveur revient."""
+    config = lac.Config(tmp_path / "data", "postgres:" + postgres.creer_base("lac_arrete"),
+                        extensions=dossier_extensions)
+    lieu = f"PostgreSQL 127.0.0.1:{postgres.port}, base lac_arrete"
+    with lac.ouvrir(config) as magasin:
+        un = magasin.importer(mesures(*((f"{c:05d}", 2023, "enfants_0_2", 1.0) for c in range(100))), audit("un.csv"))
+        postgres.arreter()
+        try:
+            with pytest.raises(lac.ErreurLac) as e:
+                magasin.importer(mesures(("44001", 2023, "enfants_0_2", 2.0)), audit("deux.csv"))
+            assert str(e.value) == (f"Le catalogue du magasin de données est injoignable ({lieu}) ; rien n'a été "
+                                    "écrit. Prévenez l'équipe informatique si cela dure.")
+            with pytest.raises(lac.ErreurLac, match=r"injoignable \(.*\) ; lecture abandonnée. Prévenez"):
+                magasin.lire("mesures")
+            with pytest.raises(lac.ErreurLac, match=r"injoignable \(.*\) ; ouverture du magasin abandonnée. Pré"):
+                lac.ouvrir(config)
+        finally:
+            postgres.lancer()
+        assert lignes(magasin.liste(), ["id"]) == [(un["id"],)]
+        assert magasin.lire("mesures")["valeur"].tolist() == [1.0] * 100
+        assert len(list(config.dossier_fichiers.rglob("*.parquet"))) == 1

@@ -33,6 +33,9 @@ ATTENTE_PREMIERE = 0.05  # secondes, doublées à chaque nouvel essai (plafond 1
 # erreurs passagères : le catalogue pris par l'écriture d'un autre processus (SQLite), ou deux transactions qui
 # modifient la même table (DuckLake refuse la seconde au commit) ; on recommence toute la transaction
 PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected")
+# le serveur PostgreSQL du catalogue arrêté ou hors d'atteinte : pas d'attente, un message tout de suite
+INJOIGNABLE = ("unable to connect to postgres", "connection refused", "server closed the connection",
+               "could not connect to server", "no connection to the server")
 COLONNES_MESURES = {"niveau": "varchar", "code": "varchar", "annee": "integer", "indicateur": "varchar",
                     "valeur": "double"}
 COLONNES_IMPORTS = {
@@ -99,6 +102,15 @@ class Config:
     def postgres(self) -> bool:
         return bool(self.catalogue) and self.catalogue.startswith("postgres:")
 
+    def lieu(self) -> str:
+        """Où est le catalogue, pour un message : le fichier SQLite, ou l'hôte, le port et la base PostgreSQL (jamais
+        le mot de passe de la chaîne de connexion)."""
+        if not self.postgres:
+            return str(self.fichier_sqlite)
+        champs = dict(p.split("=", 1) for p in self.catalogue.removeprefix("postgres:").split() if "=" in p)
+        return (f"PostgreSQL {champs.get('host', 'localhost')}:{champs.get('port', '5432')}, base "
+                f"{champs.get('dbname', '?')}")
+
     def cible(self) -> str:
         """La chaîne de l'ATTACH DuckLake."""
         if self.postgres:
@@ -156,6 +168,9 @@ class Lac:
             try:
                 return essai()
             except duckdb.Error as e:
+                if any(m in str(e).lower() for m in INJOIGNABLE):
+                    raise ErreurLac(f"Le catalogue du magasin de données est injoignable ({self.config.lieu()}) ; "
+                                    f"{apres.split('. ')[0]}. Prévenez l'équipe informatique si cela dure.") from None
                 if not _passagere(e):
                     raise
                 self.reprises.append(str(e).splitlines()[-1][:200])
@@ -362,18 +377,13 @@ def ouvrir(config: Config) -> Lac:
         config.dossier.mkdir(parents=True, exist_ok=True)
     config.dossier_fichiers.mkdir(parents=True, exist_ok=True)
     options = f"data_path {_litteral(str(config.dossier_fichiers) + os.sep)}"
-    fin = time.monotonic() + ATTENTE_MAX
-    while True:
-        try:
-            con.execute(f"attach {_litteral(config.cible())} as {ALIAS} ({options})")
-            break
-        except duckdb.Error as e:
-            if not _passagere(e) or time.monotonic() > fin:
-                con.close()
-                raise ErreurLac(f"Magasin de données injoignable ({config.cible().split(' password')[0]}) : "
-                                f"{str(e).splitlines()[0]}") from e
-            time.sleep(ATTENTE_PREMIERE * (1 + random.random()))
-    lac = Lac(config, con)
-    _creer_tables(lac)
-    return lac
+    magasin = Lac(config, con)
+    try:
+        magasin._avec_reprises(lambda: con.execute(f"attach {_litteral(config.cible())} as {ALIAS} ({options})"),
+                           "ouverture du magasin abandonnée. Recommencez dans un instant.")
+    except BaseException:
+        con.close()
+        raise
+    _creer_tables(magasin)
+    return magasin
 
