@@ -4,6 +4,7 @@ processus à la fois."""
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -151,6 +152,7 @@ def test_historique_et_retour_dans_le_temps(magasin: lac.Lac):
         "fichier": "deux.csv", "sha256": "sha-deux.csv", "lignes_lues": 3, "lignes": 1, "valeurs": 1,
         "annees": [2023], "perimetre": ["enfants_0_2"], "utilisateur": "bob@caf.fr",
         "horodatage": "2026-03-03 14:05:00", "annule": False, "annule_le": None, "annule_par": None}
+    assert (magasin.version_import(un["id"]), magasin.version_import(deux["id"])) == (avant + 1, avant + 2)
     assert magasin.au(avant)["mesures"].empty
     assert lignes(magasin.au(avant + 1)["mesures"], ["valeur", "source"]) == [(10.0, "import:20260302-093000-001")]
     assert lignes(magasin.au(avant + 2)["mesures"], ["valeur", "source"]) == [(11.0, "import:20260303-140500-002")]
@@ -182,11 +184,17 @@ def test_migration_du_registre_json(config: lac.Config, donnees: Path):
     postes = registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
                                   Rapport("p.xlsx", 4, 4, annees=[2023], source="Postes"), "p.xlsx", b"p")
     registre.annuler(donnees, trois["id"])
+    profil = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
+              "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": "places_eaje"}]}
+    (donnees / "imports" / "profils").mkdir()
+    (donnees / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(profil), encoding="utf-8")
     attendu = connecter(donnees).execute("select niveau, code, annee, indicateur, valeur, source from mesures "
                                          "where source like 'import:%' order by all").fetchall()
     with lac.ouvrir(config) as magasin:
         assert magasin.migrer(donnees) == [un["id"], deux["id"], trois["id"], postes["id"]]
         assert magasin.migrer(donnees) == []  # rien à refaire au démarrage suivant
+        assert magasin.profils() == {"onape_2021": profil}
+        assert magasin.version_import(un["id"]) == magasin.version_import(postes["id"]) == magasin.version()
         colonnes = ["niveau", "code", "annee", "indicateur", "valeur", "source"]
         assert lignes(magasin.lire("mesures"), colonnes) == attendu == [
             ("commune", "16001", 2022, "enfants_0_2", 70.0, f"import:{deux['id']}"),
@@ -332,3 +340,17 @@ def test_catalogue_postgres_arrete(postgres, tmp_path: Path, dossier_extensions:
         assert lignes(magasin.liste(), ["id"]) == [(un["id"],)]
         assert magasin.lire("mesures")["valeur"].tolist() == [1.0] * 100
         assert len(list(config.dossier_fichiers.rglob("*.parquet"))) == 1
+
+
+def test_profils_de_correspondance(magasin: lac.Lac):
+    onape = {"nom": "Onape 2021", "niveau": "commune", "code": "codgeo", "annee": 2021,
+             "indicateurs": [{"colonne": "nb", "indicateur": "places_eaje"}]}
+    magasin.enregistrer_profil("onape_2021", onape, "ana@caf.fr")
+    magasin.enregistrer_profil("insee", {"nom": "Insee", "niveau": "commune"}, "ana@caf.fr")
+    avant = magasin.version()
+    magasin.enregistrer_profil("onape_2021", {**onape, "annee": 2022}, "bob@caf.fr")  # remplace
+    assert magasin.profils() == {"insee": {"nom": "Insee", "niveau": "commune"},
+                                 "onape_2021": {**onape, "annee": 2022}}
+    assert magasin.profils(avant)["onape_2021"]["annee"] == 2021
+    assert lignes(magasin.historique().head(1), ["auteur", "message"]) == [
+        ("bob@caf.fr", "profil de correspondance « Onape 2021 »")]

@@ -44,6 +44,9 @@ COLONNES_IMPORTS = {
     "perimetre": "varchar[]", "utilisateur": "varchar", "horodatage": "timestamp", "annule": "boolean",
     "annule_le": "timestamp", "annule_par": "varchar",
 }
+# profils de correspondance des colonnes (portrait/imports/correspondance.py) : `cle` le nom plié (le nom de son
+# fichier JSON aujourd'hui), `contenu` ce JSON tel quel
+COLONNES_PROFILS = {"cle": "varchar", "contenu": "varchar", "utilisateur": "varchar", "horodatage": "timestamp"}
 
 
 class ErreurLac(RuntimeError):
@@ -263,10 +266,28 @@ class Lac:
             return {"id": ident, "annule_le": quand, "annule_par": utilisateur}
         return self._transaction(travail, utilisateur, f"annulation de l'import {ident}", lambda r: r)
 
+    def _poser_profil(self, cle: str, contenu: dict, utilisateur: str, quand: datetime) -> dict:
+        """Dans la transaction en cours : le profil `cle`, remplacé s'il existait."""
+        self.con.execute(f"delete from {ALIAS}.profils where cle = ?", [cle])
+        self.con.execute(f"insert into {ALIAS}.profils values (?, ?, ?, ?)", [cle, _json(contenu), utilisateur, quand])
+        return {"cle": cle, "nom": contenu.get("nom", cle), "utilisateur": utilisateur, "horodatage": quand}
+
+    def enregistrer_profil(self, cle: str, contenu: dict, utilisateur: str) -> dict:
+        """Enregistre (ou remplace) un profil de correspondance, en une transaction signée de son auteur."""
+        quand = datetime.now().replace(microsecond=0)
+        return self._transaction(lambda: self._poser_profil(cle, contenu, utilisateur, quand), utilisateur,
+                                 f"profil de correspondance « {contenu.get('nom', cle)} »", lambda r: r)
+
+    def profils(self, version: int | None = None) -> dict[str, dict]:
+        """Les profils de correspondance, par clé : leur contenu JSON relu."""
+        df = self._requete(f"select cle, contenu from {ALIAS}.profils{self._a(version)} order by cle")
+        return {cle: json.loads(contenu) for cle, contenu in zip(df["cle"], df["contenu"])}
+
     def migrer(self, racine: Path | str, utilisateur: str = "migration") -> list[str]:
-        """Reprend le registre JSON et ses Parquet (portrait/imports/registre.py) en une transaction, mêmes
-        identifiants, priorités et états : une annulation d'un ancien import marche toujours. Les imports déjà
-        présents sont sautés (rien à refaire au démarrage suivant) ; le registre JSON n'est pas touché."""
+        """Reprend le registre JSON et ses Parquet (portrait/imports/registre.py), puis les profils de correspondance
+        (imports/profils/*.json), en une transaction, mêmes identifiants, priorités et états : une annulation d'un
+        ancien import marche toujours. Ce qui est déjà présent est sauté (rien à refaire au démarrage suivant) ; les
+        fichiers d'origine ne sont pas touchés. Rend les identifiants des imports repris."""
         chemins = Chemins(Path(racine))
         entrees = sorted(lire_registre(chemins)["imports"], key=lambda i: i["priorite"])
 
@@ -290,7 +311,13 @@ class Lac:
             if faits:
                 self.con.execute(f"update {ALIAS}.compteur set derniere = greatest(derniere, ?)",
                                  [max(e["priorite"] for e in entrees)])
-            return {"ids": faits}
+            deja_profils = set(self.profils())
+            profils = [f for f in sorted((chemins.imports / "profils").glob("*.json")) if f.stem not in deja_profils]
+            for f in profils:
+                contenu = json.loads(f.read_text(encoding="utf-8"))
+                quand = datetime.fromisoformat(contenu["date"]) if contenu.get("date") else datetime.now()
+                self._poser_profil(f.stem, contenu, utilisateur, quand.replace(microsecond=0))
+            return {"ids": faits, "profils": [f.stem for f in profils]}
         fait = self._transaction(travail, utilisateur, f"migration du registre JSON de {chemins.racine}",
                                  lambda r: r)
         return fait["ids"]
@@ -335,6 +362,15 @@ class Lac:
         df["audit"] = [json.loads(a) if isinstance(a, str) else None for a in df["audit"]]
         return df
 
+    def version_import(self, ident: str) -> int:
+        """La version du magasin validée par l'import `ident` (ou par la migration qui l'a repris) : ce que
+        l'utilisateur voit « au » moment de cet import."""
+        historique = self.historique()
+        for version, audit in zip(historique["version"], historique["audit"]):
+            if audit and ((audit.get("id") == ident and "table_cible" in audit) or ident in audit.get("ids", [])):
+                return int(version)
+        raise ErreurLac(f"Import « {ident} » absent de l'historique du magasin.")
+
     def version(self) -> int:
         """La dernière version validée du magasin."""
         return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
@@ -354,7 +390,7 @@ def _creer_tables(lac: Lac) -> None:
     existantes = {r[0] for r in lac.con.execute(
         "select table_name from duckdb_tables() where database_name = ?", [ALIAS]).fetchall()}
     tables = {**{t: {**c, "import_id": "varchar"} for t, c in COLONNES.items()}, "imports": COLONNES_IMPORTS,
-              "compteur": {"derniere": "integer"}}
+              "profils": COLONNES_PROFILS, "compteur": {"derniere": "integer"}}
     if set(tables) <= existantes:
         return
 
