@@ -28,7 +28,7 @@ ALIAS = "lac"
 T = TypeVar("T")
 VARIABLE_CATALOGUE = "PORTRAIT_CATALOGUE"  # « postgres:dbname=… host=… port=… user=… » ; absente : SQLite
 VARIABLE_FICHIERS = "PORTRAIT_FICHIERS"  # dossier des fichiers Parquet (volume partagé) ; absente : <données>/lac
-ATTENTE_MAX = 30.0  # secondes : au-delà, une écriture que d'autres processus bloquent est abandonnée
+ATTENTE_MAX = 30.0  # secondes : au-delà, une écriture ou lecture que d'autres processus bloquent est abandonnée
 ATTENTE_PREMIERE = 0.05  # secondes, doublées à chaque nouvel essai (plafond 1 s), un peu de hasard en plus
 # erreurs passagères : le catalogue pris par l'écriture d'un autre processus (SQLite), ou deux transactions qui
 # modifient la même table (DuckLake refuse la seconde au commit) ; on recommence toute la transaction
