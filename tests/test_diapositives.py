@@ -99,14 +99,19 @@ def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
 
     filtres = tensions.Filtres(tensions.Seuils(k=1, exiges=("taux_couverture", "part_am_60_plus")), zone=40.0)
     d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023, filtres)
-    texte = next(x.texte for x in d if x.titre.startswith("Tensions SPPE"))
+    def dit(diapos) -> str:
+        """Ce que dit la diapositive de la carte : sa phrase et la légende de la carte (les filtres)."""
+        x = next(x for x in diapos if x.titre.startswith("Tensions SPPE"))
+        return x.texte + " " + x.figure.layout.annotations[-1].text.replace("<br>", " ")
+    texte = dit(d)
     attendu = tensions.evaluer(donnees_tensions(req_demo), filtres)
     retenues, total = tensions.decompte(attendu)
     assert "au moins 1 critère, dont taux de couverture et part AM 60 ans et plus" in texte
-    assert texte.endswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
-    defaut = next(x.texte for x in fiche.diapositives(req_demo, "epci:200067346", 2023)[0]
-                  if x.titre.startswith("Tensions SPPE"))
-    assert "au moins 2 critères." in defaut
+    assert texte.startswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
+    # le tableau qui suit dit la phrase entière, celle du mode présentation
+    tableau = next(x for x in d if x.tableau is not None and x.titre.startswith("Identification des tensions"))
+    assert tableau.texte.startswith(vue_tensions.vue_tensions(req_demo, "epci:200067346", 2023, filtres).phrase)
+    assert "au moins 2 critères." in dit(fiche.diapositives(req_demo, "epci:200067346", 2023)[0])
 
 
 def donnees_tensions(req):
