@@ -92,16 +92,26 @@ def test_la_loire_atlantique_remplit_son_cadre(req_demo):
     assert max(part_x, part_y) >= 0.9 and part_x * part_y >= 0.6
 
 
-def test_la_carte_d_une_diapositive_est_recadree(req_demo):
+def test_la_carte_d_une_diapositive_est_recadree_et_dessinee_en_vecteurs(req_demo):
+    # l'image 1 600 × 900 : le territoire remplit à nouveau le cadre ; dessinée sans MapLibre (2 à 5 s par carte
+    # dans Kaleido, et ses noms attendaient hors ligne un serveur de polices)
+    import numpy as np
+
     from portrait.surfaces import fiche
     from portrait.vues import tensions as vue_tensions
 
     fig = vue_tensions.vue_tensions(req_demo, "departement:44", 2023).carte.figure
-    mise = fiche.pour_diapositive(fig, demo=True)["layout"]
-    x0, y0, x1, y1 = mise["meta"]["bornes"]
-    (a, b), (c, d) = cartes.pixels(x0, y1, mise["map"]["zoom"]), cartes.pixels(x1, y0, mise["map"]["zoom"])
-    hauteur = fiche.HAUTEUR - mise["margin"]["t"] - mise["margin"]["b"]
-    assert 0.9 <= (d - b) / hauteur <= 1 and c - a <= fiche.LARGEUR
+    d = fiche.pour_diapositive(fig, demo=True)
+    assert "map" not in d["layout"] and {t["type"] for t in d["data"]} == {"scatter"}
+    pleins = [t for t in d["data"] if t.get("fill") == "toself"]
+    x = np.array([v for t in pleins for v in t["x"] if v is not None])
+    y = np.array([v for t in pleins for v in t["y"] if v is not None])
+    (x0, x1), (y0, y1) = d["layout"]["xaxis"]["range"], d["layout"]["yaxis"]["range"]
+    assert x0 <= x.min() and x.max() <= x1 and y0 <= y.min() and y.max() <= y1  # tout le département se voit
+    assert (y.max() - y.min()) / (y1 - y0) >= 0.9  # et remplit la hauteur
+    marges = d["layout"]["margin"]
+    assert x1 - x0 == fiche.LARGEUR - marges["l"] - marges["r"]  # un pixel par unité : la carte n'est pas déformée
+    assert y1 - y0 == fiche.HAUTEUR - marges["t"] - marges["b"]
 
 
 def test_noms_des_communes_retenues_sans_chevauchement(req_demo):
@@ -137,6 +147,26 @@ def test_la_legende_dit_les_classes_et_le_filtre(req_demo):
     from portrait.vues import tensions as vue_tensions
 
     vue = vue_tensions.vue_tensions(req_demo, "departement:44", 2023)
-    legende = vue.carte.figure.layout.annotations[-1].text.replace("<br>", " ")
+    legende = vue.carte.figure.layout.annotations[-1].text.replace("<br>", " ").replace("\u00a0;", " ;")
     assert "2 critères" in legende and "hors filtre" in legende and "offre insuffisante" in legende
     assert vue.filtres in legende  # la phrase même de la page et de la fiche
+
+
+def test_l_image_exportee_dit_titre_source_annee_filtres_et_demonstration(req_demo):
+    # la carte exportée (bouton PNG ou SVG, page PDF) : une seule mise en page, fiche.pour_diapositive ; avant,
+    # l'appareil photo de la barre d'outils n'avait ni la mention de démonstration ni les filtres
+    from portrait.regles import tensions
+    from portrait.surfaces import fiche
+    from portrait.vues import tensions as vue_tensions
+
+    filtres = tensions.Filtres(seuils=tensions.Seuils(exiges=("taux_couverture", "part_am_60_plus")))
+    vue = vue_tensions.vue_tensions(req_demo, "departement:44", 2023, filtres)
+    d = fiche.pour_diapositive(vue.carte.figure, demo=True)
+    textes = " ".join(a["text"] for a in d["layout"]["annotations"]).replace("<br>", " ").replace("\u00a0;", " ;")
+    assert d["layout"]["title"]["text"] == vue.carte.titre and "2023" in vue.carte.titre
+    assert "Sources : Insee" in textes and "Année 2023." in textes
+    assert vue.filtres in textes and fiche.MENTION_DEMO in textes
+    # les noms : des annotations au même endroit (MapLibre attendait hors ligne ses polices 6 à 8 s dans Kaleido)
+    assert not [t for t in d["data"] if "text" in (t.get("mode") or "")]
+    noms = [a["text"].replace("<br>", "") for a in d["layout"]["annotations"] if "xshift" in a]
+    assert sorted(noms) == sorted(vue.retenues)

@@ -102,7 +102,7 @@ def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
     def dit(diapos) -> str:
         """Ce que dit la diapositive de la carte : sa phrase et la légende de la carte (les filtres)."""
         x = next(x for x in diapos if x.titre.startswith("Tensions SPPE"))
-        return x.texte + " " + x.figure.layout.annotations[-1].text.replace("<br>", " ")
+        return x.texte + " " + x.figure.layout.annotations[-1].text.replace("<br>", " ").replace("\u00a0;", " ;")
     texte = dit(d)
     attendu = tensions.evaluer(donnees_tensions(req_demo), filtres)
     retenues, total = tensions.decompte(attendu)

@@ -272,7 +272,7 @@ def test_carte_des_tensions_legende_et_zones(req):
     classes, filtre = legende.split("<br>", 1)
     assert [x.strip() for x in re.sub("<[^>]+>", "|", classes).replace("||", "|").strip("|").split("|")] == [
         "■", "2 critères", "□", "hors filtre", "━", "limite départementale", "━", "offre insuffisante"]
-    assert filtre.replace("<br>", " ") == vue.filtres  # et la sélection, dans la phrase de la page
+    assert filtre.replace("<br>", " ").replace("\u00a0;", " ;") == vue.filtres  # la sélection : la phrase de la page
     # Alpha et Gamma dans la couleur de « 2 critères », Bêta (1 critère) grisée hors filtre
     assert list(choro.customdata[:, 0]) == ["Alpha", "Bêta", "Gamma"]
     positions = [(z - choro.zmin) / (choro.zmax - choro.zmin) for z in choro.z]  # lues sur l'échelle de couleurs

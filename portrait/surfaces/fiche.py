@@ -96,8 +96,8 @@ def pour_diapositive(fig: go.Figure | dict, demo: bool, source: bool = True, tex
         mise["annotations"] = [*mise.get("annotations", []), {
             "text": MENTION_DEMO, "xref": "paper", "yref": "paper", "x": 1, "y": 1, "yshift": 75, "showarrow": False,
             "xanchor": "right", "font": {"size": TAILLE_SOURCE, "color": "#B00020"}}]
-    mise = cartes.recadrer(mise, LARGEUR, HAUTEUR)  # une carte : le territoire remplit à nouveau le cadre
-    return {**d, "layout": mise}
+    # une carte : le territoire remplit à nouveau le cadre, ses noms écrits en annotations
+    return cartes.pour_image({**d, "layout": mise}, LARGEUR, HAUTEUR)
 
 
 def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, source: bool = True,

@@ -32,6 +32,7 @@ ETIQUETTES = 25
 TAILLE_ETIQUETTE = 13  # px
 LIGNE_ETIQUETTE_EM = 10  # largeur (em) au-delà de laquelle MapLibre coupe un nom en lignes
 COULEUR_ETIQUETTE = "#1E1E1E"
+LIGNE_LEGENDE = 23  # px par ligne de légende (17 px sur une diapositive)
 CARACTERES_LEGENDE = 130  # caractères par ligne de la phrase des filtres (14 px sur 1 040 px)
 NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
 # Sur une carte qui mêle la métropole et l'outre-mer (la France par EPCI), chaque département d'outre-mer est
@@ -98,6 +99,102 @@ def recadrer(mise: dict, largeur: float, hauteur: float) -> dict:
     centre, zoom = cadrage(bornes, largeur - marges.get("l", 0) - marges.get("r", 0),
                            hauteur - marges.get("t", 0) - marges.get("b", 0))
     return {**mise, "map": {**mise["map"], "center": centre, "zoom": zoom}}
+
+
+COUCHES_DE_NOMS = ("noms", "noms des encadrés")
+ANCRES = {"top center": ("center", "bottom", 0, 5), "bottom center": ("center", "top", 0, -5),
+          "middle right": ("left", "middle", 5, 0), "middle left": ("right", "middle", -5, 0)}
+
+
+def nom_en_lignes(nom: str) -> str:
+    """Un nom de plus de 10 em coupé après le trait d'union ou l'espace le plus proche de son milieu (comme MapLibre
+    le coupe)."""
+    coupures = [i + 1 for i, c in enumerate(nom[:-1]) if c in "- " and i > 0]
+    if len(nom) * 0.6 <= LIGNE_ETIQUETTE_EM or not coupures:
+        return nom
+    i = min(coupures, key=lambda j: abs(j - len(nom) / 2))
+    return nom[:i].rstrip() + "<br>" + nom[i:].lstrip()
+
+
+def projeter(lon, lat, zoom: float, cx: float, cy: float) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes et latitudes (None : une coupure de tracé) en pixels du dessin, l'ordonnée vers le haut, le centre
+    de la carte en (0, 0)."""
+    lon = np.array([np.nan if v is None else v for v in lon], dtype=float)
+    lat = np.array([np.nan if v is None else v for v in lat], dtype=float)
+    monde = 512 * 2 ** zoom
+    x = (lon + 180) / 360 * monde - cx
+    y = np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))) / 360 * monde + cy
+    return x, y
+
+
+def _liste(v: np.ndarray) -> list:
+    return [None if np.isnan(a) else round(float(a), 1) for a in v]
+
+
+def anneaux(geometrie: dict) -> list[list]:
+    """Les contours extérieurs d'un polygone ou multipolygone GeoJSON."""
+    polygones = geometrie["coordinates"] if geometrie["type"] == "MultiPolygon" else [geometrie["coordinates"]]
+    return [p[0] for p in polygones]
+
+
+def couleur_classe(z: float, zmin: float, zmax: float, echelle: list) -> str:
+    """La couleur d'une unité de la choroplèthe : la marche de l'échelle en escalier où tombe sa valeur."""
+    position = (z - zmin) / ((zmax - zmin) or 1)
+    return next((c for seuil, c in echelle if seuil >= position), echelle[-1][1])
+
+
+def pour_image(d: dict, largeur: float, hauteur: float) -> dict:
+    """Une carte de choroplethe() (en dictionnaire) pour une image fixe de `largeur` × `hauteur` px (diapositive,
+    PNG, SVG, PDF) : recadrée, et dessinée en vecteurs (polygones et traits sur des axes cachés, projection Web
+    Mercator, les noms en annotations) au lieu de MapLibre. Dans Kaleido, MapLibre (WebGL sans carte graphique)
+    prenait 2 à 5 s par carte, et ses noms attendaient hors ligne un serveur de polices 6 à 8 s de plus ; le dessin
+    est le même, au même cadrage, et le SVG est enfin un vrai dessin vectoriel."""
+    mise = recadrer(d.get("layout", {}), largeur, hauteur)
+    if mise is d.get("layout") or "map" not in mise:
+        return d
+    marges = mise.get("margin", {})
+    l_, h_ = largeur - marges.get("l", 0) - marges.get("r", 0), hauteur - marges.get("t", 0) - marges.get("b", 0)
+    centre, zoom = mise["map"]["center"], mise["map"]["zoom"]
+    cx, cy = pixels(centre["lon"], centre["lat"], zoom)
+    # les noms s'écartent ou se rapprochent avec le zoom : leur police suit (12 px au moins, pour la projection)
+    agrandi = min(max(2 ** (zoom - mise["meta"].get("zoom_ecran", zoom)), 12 / TAILLE_ETIQUETTE), 1.4)
+    traces, annotations = [], list(mise.get("annotations", []))
+    for t in d.get("data", []):
+        if t.get("type") == "choroplethmap":  # une couche de polygones pleins par couleur
+            formes = {f["id"]: f["geometry"] for f in t["geojson"]["features"]}
+            par_couleur: dict[str, tuple[list, list]] = {}
+            for code, z in zip(t["locations"], t["z"]):
+                lon, lat = par_couleur.setdefault(couleur_classe(z, t["zmin"], t["zmax"], t["colorscale"]), ([], []))
+                for anneau in anneaux(formes[code]):
+                    lon += [p[0] for p in anneau] + [None]
+                    lat += [p[1] for p in anneau] + [None]
+            for couleur, (lon, lat) in par_couleur.items():
+                x, y = projeter(lon, lat, zoom, cx, cy)
+                traces.append({"type": "scatter", "x": _liste(x), "y": _liste(y), "mode": "lines", "fill": "toself",
+                               "fillcolor": couleur, "opacity": t.get("marker", {}).get("opacity", 1),
+                               "line": {"color": "white", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
+        elif t.get("name") in COUCHES_DE_NOMS:
+            xa, ya, dx, dy = ANCRES.get(t.get("textposition", "top center"), ANCRES["top center"])
+            x, y = projeter(t["lon"], t["lat"], zoom, cx, cy)
+            for a, b, nom in zip(x, y, t["text"]):
+                annotations.append({"text": nom_en_lignes(nom), "xref": "x", "yref": "y", "x": float(a),
+                                    "y": float(b), "xanchor": xa, "yanchor": ya, "xshift": dx, "yshift": dy,
+                                    "showarrow": False,
+                                    "font": {"size": round(TAILLE_ETIQUETTE * agrandi), "color": COULEUR_ETIQUETTE}})
+            if t.get("marker", {}).get("size"):
+                traces.append({"type": "scatter", "x": _liste(x), "y": _liste(y), "mode": "markers",
+                               "marker": {"size": t["marker"]["size"], "color": COULEUR_ETIQUETTE},
+                               "hoverinfo": "skip", "showlegend": False})
+        else:  # les traits : limites départementales, offre insuffisante, encadrés
+            x, y = projeter(t["lon"], t["lat"], zoom, cx, cy)
+            traces.append({"type": "scatter", "x": _liste(x), "y": _liste(y), "mode": "lines", "line": t["line"],
+                           "hoverinfo": "skip", "showlegend": False})
+    # des axes cachés aux pixels près : le cadre de la carte, une unité = un pixel dans les deux sens
+    axe = {"visible": False, "fixedrange": True, "showgrid": False, "zeroline": False}
+    mise = {k: v for k, v in mise.items() if k != "map"}
+    mise.update(annotations=annotations, xaxis={**axe, "range": [-l_ / 2, l_ / 2]},
+                yaxis={**axe, "range": [-h_ / 2, h_ / 2]}, plot_bgcolor="white")
+    return {**d, "data": traces, "layout": mise}
 
 
 def encadre(rang: int) -> tuple[float, float, float, float]:
@@ -258,9 +355,9 @@ def choroplethe(table: pd.DataFrame, geo: pd.DataFrame, colonne: str, couleurs: 
         for position, groupe in noms.groupby("position", sort=False):  # une couche par place autour du point
             fig.add_trace(textes(list(groupe["lon"]), list(groupe["lat"]), list(groupe["nom"]), "noms", position))
     annotation, lignes_haut = legende(lignes_legende, filtre)
-    haut = 64 + 20 * lignes_haut
+    haut = 64 + LIGNE_LEGENDE * lignes_haut
     fig.update_layout(map={"style": "white-bg", "center": centre, "zoom": zoom}, clickmode="event+select",
-                      meta={"bornes": list(bornes)})
+                      meta={"bornes": list(bornes), "zoom_ecran": zoom})
     graphiques.mise_en_page(fig, titre, note, hauteur=haut + hauteur_carte + MARGE_BAS)
     fig.update_layout(margin={"l": 0, "r": 0, "t": haut, "b": MARGE_BAS}, showlegend=False)
     fig.add_annotation(annotation)
@@ -289,7 +386,9 @@ def legende(lignes: list[tuple[str, str, str]], filtre: str = "") -> tuple[dict,
         return f'<span style="color:{couleur}">■</span>'
     texte = "    ".join(f"{symbole(couleur, forme)} {libelle}" for couleur, libelle, forme in lignes)
     if filtre:
-        texte += "<br>" + graphiques.couper(filtre, CARACTERES_LEGENDE)
+        # « France ; en tension » : l'espace avant le point-virgule est insécable (pas de ligne qui commence par « ; »)
+        texte += "<br>" + graphiques.couper(filtre.replace(" ;", "\u00a0;"), CARACTERES_LEGENDE)
+    # la police de la figure (13 px à l'écran, 17 px sur une diapositive) : la légende se lit projetée
     annotation = {"text": texte, "xref": "paper", "yref": "paper", "x": 0, "y": 1, "yshift": 6, "xanchor": "left",
-                  "yanchor": "bottom", "align": "left", "showarrow": False, "font": {"size": 14}}
+                  "yanchor": "bottom", "align": "left", "showarrow": False}
     return annotation, texte.count("<br>") + 1
