@@ -119,3 +119,21 @@ def donnees_tensions(req):
     from portrait.regles import tensions
 
     return jeux.tensions(req, "epci:200067346", 2023, autres=tensions.INDICATEURS_ZONES)
+
+
+def test_pptx_le_titre_d_une_figure_n_est_ecrit_qu_une_fois(req_demo):
+    # avant : l'image d'une figure portait son titre, que la diapositive écrit déjà au-dessus : deux fois
+    from portrait.vues import synthese as vue_synthese
+
+    f = vue_synthese.synthese(req_demo, "epci:200067346", 2023).places
+    assert fiche.pour_diapositive(f.figure, demo=True, source=False)["layout"]["title"]["text"] == ""
+    assert fiche.pour_diapositive(f.figure, demo=True)["layout"]["title"]["text"] == f.titre  # PNG, SVG, PDF
+
+
+def test_tableau_d_une_ligne_pose_en_colonne(req_demo):
+    # avant : les chargés de coopération d'un EPCI seul, une ligne, laissaient la diapositive à moitié vide
+    d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023)
+    t = next(x.tableau for x in d if x.titre.startswith("Chargés de coopération"))
+    assert list(t.columns) == ["EPCI", "CA Pornic Agglo Pays de Retz"]
+    assert list(t["EPCI"]) == ["ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
+                               "Financement estimé (€)", "Alertes"]
