@@ -7,10 +7,7 @@ from portrait.surfaces import cache, ecran
 ctx = ecran.contexte()
 vue = cache.accueil(ctx.signature, ctx.territoire, ctx.annee)
 
-st.title(vue.titre)
-st.caption(vue.legende)
-ecran.resume(vue.resume)
-ecran.bandeau_demo(vue.demo)
+ecran.entete(vue)
 ecran.chiffres(vue.chiffres, par_rangee=5)
 ecran.tableau(vue.comparaison, transposer=True)
 

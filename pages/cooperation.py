@@ -19,10 +19,7 @@ ratio = c2.radio("Carte", list(vue_cooperation.RATIOS), key="ratio", format_func
 noms_visibles = c3.toggle("Afficher les noms", key="noms", help="Donnée personnelle : masquée par défaut.")
 vue = cache.vue_cooperation(ctx.signature, cadre, ctx.annee, forfait, filtres, ratio, noms_visibles)
 
-with entete:
-    st.title(vue.titre)
-    st.caption(vue.sous_titre)
-    ecran.resume(vue.resume)
+ecran.entete(vue, zone=entete, bandeau=False)
 ecran.bandeau_demo(vue.demo)
 for colonne, c in zip(st.columns(4), vue.chiffres):
     colonne.metric(c.libelle, c.valeur)

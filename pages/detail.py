@@ -15,12 +15,10 @@ vue = cache.detail(ctx.signature, ctx.territoire, ctx.annee, etat["theme"], etat
                    None if etat["communes"] is None else tuple(etat["communes"]))
 etat["communes"] = list(vue.choix)  # les communes suivies retenues par la vue (celles du territoire)
 
-st.title(vue.titre)
-ecran.resume(vue.resume)
+ecran.entete(vue)
 c1, c2 = st.columns([2, 1])
 c1.selectbox("Choix de l'indicateur", list(catalogue.THEMES_DETAIL), key="theme", format_func=catalogue.libelle_theme)
 c2.radio("Mode", modes, key="mode", horizontal=True)
-ecran.bandeau_demo(vue.demo)
 ecran.tableau(vue.tableau, complement="Cliquez sur un en-tête pour trier.",
               height=min(38 + 35 * len(vue.tableau.valeurs), 600))
 ecran.figure(vue.barres, vue.demo)

@@ -7,10 +7,7 @@ from portrait.surfaces import cache, ecran
 ctx = ecran.contexte()
 vue = cache.synthese(ctx.signature, ctx.territoire, ctx.annee)
 
-st.title(vue.titre)
-st.caption(vue.legende)
-ecran.resume(vue.resume)
-ecran.bandeau_demo(vue.demo)
+ecran.entete(vue)
 
 st.header("Besoins", divider="gray")
 st.markdown(f"**{vue.naissances.intitule}**")

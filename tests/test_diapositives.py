@@ -99,14 +99,19 @@ def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
 
     filtres = tensions.Filtres(tensions.Seuils(k=1, exiges=("taux_couverture", "part_am_60_plus")), zone=40.0)
     d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023, filtres)
-    texte = next(x.texte for x in d if x.titre.startswith("Tensions SPPE"))
+    def dit(diapos) -> str:
+        """Ce que dit la diapositive de la carte : sa phrase et la légende de la carte (les filtres)."""
+        x = next(x for x in diapos if x.titre.startswith("Tensions SPPE"))
+        return x.texte + " " + x.figure.layout.annotations[-1].text.replace("<br>", " ").replace("\u00a0;", " ;")
+    texte = dit(d)
     attendu = tensions.evaluer(donnees_tensions(req_demo), filtres)
     retenues, total = tensions.decompte(attendu)
     assert "au moins 1 critère, dont taux de couverture et part AM 60 ans et plus" in texte
-    assert texte.endswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
-    defaut = next(x.texte for x in fiche.diapositives(req_demo, "epci:200067346", 2023)[0]
-                  if x.titre.startswith("Tensions SPPE"))
-    assert "au moins 2 critères." in defaut
+    assert texte.startswith(f"{retenues} commune{'s' if retenues > 1 else ''} sur {total} en tension.")
+    # le tableau qui suit dit la phrase entière, celle du mode présentation
+    tableau = next(x for x in d if x.tableau is not None and x.titre.startswith("Identification des tensions"))
+    assert tableau.texte.startswith(vue_tensions.vue_tensions(req_demo, "epci:200067346", 2023, filtres).phrase)
+    assert "au moins 2 critères." in dit(fiche.diapositives(req_demo, "epci:200067346", 2023)[0])
 
 
 def donnees_tensions(req):
@@ -114,3 +119,21 @@ def donnees_tensions(req):
     from portrait.regles import tensions
 
     return jeux.tensions(req, "epci:200067346", 2023, autres=tensions.INDICATEURS_ZONES)
+
+
+def test_pptx_le_titre_d_une_figure_n_est_ecrit_qu_une_fois(req_demo):
+    # avant : l'image d'une figure portait son titre, que la diapositive écrit déjà au-dessus : deux fois
+    from portrait.vues import synthese as vue_synthese
+
+    f = vue_synthese.synthese(req_demo, "epci:200067346", 2023).places
+    assert fiche.pour_diapositive(f.figure, demo=True, source=False)["layout"]["title"]["text"] == ""
+    assert fiche.pour_diapositive(f.figure, demo=True)["layout"]["title"]["text"] == f.titre  # PNG, SVG, PDF
+
+
+def test_tableau_d_une_ligne_pose_en_colonne(req_demo):
+    # avant : les chargés de coopération d'un EPCI seul, une ligne, laissaient la diapositive à moitié vide
+    d, _, _ = fiche.diapositives(req_demo, "epci:200067346", 2023)
+    t = next(x.tableau for x in d if x.titre.startswith("Chargés de coopération"))
+    assert list(t.columns) == ["EPCI", "CA Pornic Agglo Pays de Retz"]
+    assert list(t["EPCI"]) == ["ETP petite enfance", "ETP total", "ETP pour 1 000 enfants 0-2 ans",
+                               "Financement estimé (€)", "Alertes"]

@@ -244,6 +244,50 @@ def test_mode_presentation_cache_la_barre_laterale(page, adresse):
     page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
 
 
+# ce qu'une capture du mode présentation ne doit pas montrer : la barre latérale, les widgets, la barre d'outils des
+# figures, les volets et l'aide « Cliquez sur une commune… »
+WIDGETS = ['[data-testid="stSidebar"]', ".stSelectbox", ".stNumberInput", ".stRadio", ".stToggle", ".stMultiSelect",
+           '[data-testid="stButtonGroup"]', ".stDownloadButton", ".stExpander", ".modebar"]
+
+
+def test_mode_presentation_tensions_la_carte_en_grand_sans_widget(navigateur, adresse, req_demo):
+    # avant : les seuils et k cachés mais « au moins k critères » écrit, un trou à la place des widgets, la carte à
+    # sa taille ordinaire, l'aide « Cliquez sur une commune… » et le bouton « Quitter » dans chaque capture
+    filtres = tensions.Filtres(tensions.Seuils(k=2, exiges=("taux_couverture", "part_am_60_plus")))
+    vue = vue_44(req_demo, filtres=filtres)
+    page = navigateur.new_page(viewport={"width": 1500, "height": 900})
+    try:
+        page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023&exiges=taux_couverture,"
+                  "part_am_60_plus&presentation=1")
+        attendre_page(page)
+        page.locator(".js-plotly-plot .maplibregl-canvas").first.wait_for(timeout=60_000)
+        page.mouse.move(5, 890)  # la souris loin du bouton de sortie et de la carte
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(CAPTURES / "presentation-tensions.png"))
+        visibles = {s: n for s in WIDGETS if (n := sum(e.is_visible() for e in page.locator(s).all()))}
+        assert visibles == {}
+        assert page.get_by_text(re.compile("Cliquez sur une")).count() == 0
+        # le bouton de sortie est là (clavier, survol) mais transparent : aucune capture ne le montre
+        quitter = page.locator(".st-key-quitter_presentation")
+        assert quitter.evaluate("e => getComputedStyle(e).opacity") == "0"
+        # les filtres en une phrase, celle de la fiche : seuils, k et critères exigés compris
+        assert page.get_by_text(vue.phrase, exact=True).count() == 1
+        assert "au moins 2 critères, dont taux de couverture et part AM 60 ans et plus" in vue.phrase
+        # la carte : au moins 80 % de la hauteur de la fenêtre, entière dans la fenêtre
+        boite = page.locator(".stPlotlyChart").first.bounding_box()
+        assert boite["height"] >= 0.8 * 900 and boite["y"] + boite["height"] <= 900
+        # on sort au clavier : les mêmes filtres, la page entière revient
+        page.keyboard.press("Tab")
+        quitter.get_by_role("button").focus()
+        assert quitter.evaluate("e => getComputedStyle(e).opacity") == "1"
+        page.keyboard.press("Enter")
+        page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
+        page.locator("h3", has_text=vue.decompte).wait_for(timeout=30_000)  # st.subheader
+        assert "exiges=taux_couverture" in page.url
+    finally:
+        page.close()
+
+
 def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(navigateur, tmp_path):
     # un déploiement sous un préfixe (server.baseUrlPath, derrière un proxy) : l'adresse du serveur que
     # portrait.surfaces.serveur pose dans la page reste juste, à la racine comme pour une vue partagée

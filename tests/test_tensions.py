@@ -265,11 +265,14 @@ def test_carte_des_tensions_legende_et_zones(req):
     assert vue.carte.titre == fig.layout.title.text == "Niveau de tension (critères remplis), Loire-Atlantique, 2023"
     choro, *lignes = fig.data
     assert sorted(choro.locations) == ["44001", "44002", "44003"]
-    assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante"]
+    assert [t.name for t in lignes] == ["limite départementale", "offre insuffisante", "noms"]
+    assert list(lignes[-1].text) == ["Gamma", "Alpha"]  # les communes retenues nommées, les plus peuplées d'abord
     assert not fig.layout.showlegend  # la légende est une annotation, pas des traces vides
     legende = next(a.text for a in fig.layout.annotations if "■" in (a.text or ""))
-    assert re.sub("<[^>]+>", "|", legende).replace("||", "|").strip("|").split("|") == [
-        "■", " 2 critères", "□", " hors filtre", "━", " limite départementale", "━", " offre insuffisante"]
+    classes, filtre = legende.split("<br>", 1)
+    assert [x.strip() for x in re.sub("<[^>]+>", "|", classes).replace("||", "|").strip("|").split("|")] == [
+        "■", "2 critères", "□", "hors filtre", "━", "limite départementale", "━", "offre insuffisante"]
+    assert filtre.replace("<br>", " ").replace("\u00a0;", " ;") == vue.filtres  # la sélection : la phrase de la page
     # Alpha et Gamma dans la couleur de « 2 critères », Bêta (1 critère) grisée hors filtre
     assert list(choro.customdata[:, 0]) == ["Alpha", "Bêta", "Gamma"]
     positions = [(z - choro.zmin) / (choro.zmax - choro.zmin) for z in choro.z]  # lues sur l'échelle de couleurs

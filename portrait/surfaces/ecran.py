@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from portrait.donnees import jeux
@@ -13,7 +14,7 @@ from portrait.regles import tensions as regles
 from portrait.surfaces import exports
 from portrait.surfaces.cache import annees, choix_territoires, donnees_france, infos_territoire, requetes
 from portrait.surfaces.url import ecrire_url
-from portrait.vues import commun, graphiques
+from portrait.vues import cartes, commun, graphiques, texte
 from portrait.vues import francais as fr
 
 FRANCE = "france"
@@ -129,16 +130,29 @@ def contexte() -> Contexte:
     return st.session_state["contexte"]
 
 
-def bandeau_demo(demo: bool) -> None:
-    """Le bandeau « Données de démonstration », sur chaque figure ou tableau qui en montre."""
+def bandeau_demo(demo: bool, zone=None) -> None:
+    """Le bandeau « Données de démonstration », sur chaque figure ou tableau qui en montre ; `zone` : où l'écrire."""
     if demo:
-        st.warning(commun.BANDEAU_DEMO, icon=":material/science:")
+        (zone or st).warning(commun.BANDEAU_DEMO, icon=":material/science:")
 
 
 def resume(phrases: list[str], zone=None) -> None:
-    """Le résumé écrit d'une page (vues/*.py : resume), en tête, en un paragraphe ; `zone` : où l'écrire."""
+    """Le résumé écrit d'une page (vues/*.py : resume), en tête, en un paragraphe, lu tel quel (un nom de commune
+    ou d'EPCI n'y devient pas du Markdown) ; `zone` : où l'écrire."""
     if phrases:
-        (zone or st).markdown(" ".join(phrases).replace("*", "\\*"))
+        (zone or st).markdown(texte.markdown_litteral(" ".join(phrases)))
+
+
+def entete(vue, zone=None, bandeau: bool = True) -> None:
+    """L'en-tête d'une page, le même partout : le titre de la vue, son sous-titre (`sous_titre` ou `legende`), son
+    résumé écrit et (`bandeau`) le bandeau de démonstration ; `zone` : où l'écrire."""
+    zone = zone or st
+    zone.title(vue.titre)
+    if sous_titre := getattr(vue, "sous_titre", None) or getattr(vue, "legende", None):
+        zone.caption(sous_titre)
+    resume(vue.resume, zone)
+    if bandeau:
+        bandeau_demo(vue.demo, zone)
 
 
 def alternative(fig, cle: str, resume: str = "", donnees: pd.DataFrame | None = None) -> None:
@@ -156,42 +170,67 @@ def alternative(fig, cle: str, resume: str = "", donnees: pd.DataFrame | None = 
 def graphique(fig, cle: str | None = None, demo: bool = False, images: bool = True, resume: str = "",
               donnees: pd.DataFrame | None = None, **options):
     """Affiche une figure avec ses propres couleurs (pas le thème Streamlit) ; sous elle (images=True), ses images
-    au format diapositive (PNG et SVG 1 600 × 900, titre, source et mention de démonstration compris), produites
-    au clic. L'appareil photo de la barre d'outils donne toujours le PNG 1 600 × 900 de ce qui est à l'écran."""
+    au format diapositive (PNG et SVG 1 600 × 900 : titre, source et année, filtres d'une carte, mention de
+    démonstration), produites au clic. En mode présentation : ni images, ni barre d'outils, ni volet."""
     from portrait.surfaces import fiche
 
-    config = {**graphiques.CONFIG_PLOTLY,
-              "toImageButtonOptions": {**graphiques.CONFIG_PLOTLY["toImageButtonOptions"], "filename": cle or "figure"}}
+    # sans l'appareil photo de la barre d'outils : il photographiait l'écran (carte cadrée pour l'écran, source en
+    # 11 px) ; les images viennent des boutons, mis en page par fiche.pour_diapositive comme la fiche
+    config = {**graphiques.CONFIG_PLOTLY, "modeBarButtonsToRemove": ["toImage"]}
+    if en_presentation():  # aucune barre d'outils dans une capture
+        config["displayModeBar"] = False
     evenement = st.plotly_chart(fig, theme=None, config=config, width="stretch", key=cle, **options)
-    if images and not st.session_state.get("presentation"):
+    if images and not en_presentation():
         rangee = st.container(horizontal=True)
         nom = cle or "figure"
         rangee.download_button("Image PNG (diapositive)", lambda: fiche.image(fig, "png", demo),
                                f"{nom}.png", "image/png", key=f"png_{nom}", icon=":material/image:", on_click="ignore")
         rangee.download_button("SVG", lambda: fiche.image(fig, "svg", demo), f"{nom}.svg", "image/svg+xml",
                                key=f"svg_{nom}", on_click="ignore")
-    if not st.session_state.get("presentation"):
+    if not en_presentation():
         alternative(fig, cle or "figure", resume, donnees)
     return evenement
 
 
-STYLE_PRESENTATION = """
+HAUTEUR_PRESENTATION = 82  # % de la hauteur de la fenêtre : la carte en mode présentation
+# la fenêtre supposée pour cadrer la carte en présentation (le serveur ne connaît pas celle du navigateur) : un écran
+# 1 500 × 900, la carte sur HAUTEUR_PRESENTATION % de sa hauteur
+FENETRE_PRESENTATION = (1400, 900)
+STYLE_PRESENTATION = f"""
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 .stSelectbox, .stMultiSelect, .stNumberInput, .stRadio, .stSlider, .stToggle, .stCheckbox, .stFileUploader,
-.stDownloadButton, .stButton {
+.stDownloadButton, .stButton, .stExpander {{
     display: none !important;
-}
-.st-key-quitter_presentation .stButton { display: block !important; }
-.block-container { max-width: 100% !important; padding-top: 1.5rem !important; }
-h1 { font-size: 2.6rem !important; }
+}}
+/* le bouton de sortie se cache lui-même : invisible dans une capture, il paraît au survol ou au clavier (Tab) */
+.st-key-quitter_presentation {{ position: fixed; top: 0.5rem; right: 0.5rem; z-index: 1000; opacity: 0; }}
+.st-key-quitter_presentation:hover, .st-key-quitter_presentation:focus-within {{ opacity: 1; }}
+.st-key-quitter_presentation .stButton {{ display: block !important; }}
+.block-container {{ max-width: 100% !important; padding-top: 1rem !important; padding-bottom: 1rem !important; }}
+.st-key-carte_tensions {{ height: {HAUTEUR_PRESENTATION}vh; }}
+h1 {{ font-size: 2.2rem !important; padding-top: 0 !important; }}
 </style>
 """
 
 
+def en_presentation() -> bool:
+    """Vrai en mode présentation (posé par mode_presentation, en tête de chaque page)."""
+    return bool(st.session_state.get("presentation"))
+
+
+def carte_presentation(fig):
+    """La carte en mode présentation : sur HAUTEUR_PRESENTATION % de la fenêtre, le territoire recadré pour elle."""
+    largeur, hauteur = FENETRE_PRESENTATION
+    d = fig.to_dict()
+    mise = {**d["layout"], "height": int(hauteur * HAUTEUR_PRESENTATION / 100)}
+    return go.Figure({**d, "layout": cartes.recadrer(mise, largeur, mise["height"])})
+
+
 def mode_presentation() -> bool:
-    """Mode présentation (bascule ou ?presentation=1) : ni barre latérale ni widgets, les figures en grand,
-    les filtres courants gardés ; un bouton ramène au mode normal."""
+    """Mode présentation (bascule ou ?presentation=1) : ni barre latérale ni widget, les figures en grand, les
+    filtres courants gardés (dits en une phrase par la page) ; on en sort par l'URL (sans « presentation=1 ») ou par
+    un bouton qui ne paraît qu'au survol ou au clavier (aucune capture ne le montre)."""
     if "presentation" not in st.session_state:
         st.session_state["presentation"] = st.query_params.get("presentation") == "1"
     if st.session_state["presentation"]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +14,7 @@ from portrait.donnees import jeux
 from portrait.donnees.requetes import Requetes
 from portrait.regles import tensions
 from portrait.vues import accueil as vue_accueil
-from portrait.vues import commun, graphiques
+from portrait.vues import cartes, commun, graphiques
 from portrait.vues import cooperation as vue_cooperation
 from portrait.vues import francais as fr
 from portrait.vues import synthese as vue_synthese
@@ -69,39 +68,58 @@ def source_lisible(annotations: list[dict], source: bool, demo: bool) -> tuple[l
     return sortie, bas
 
 
-def pour_diapositive(fig: go.Figure, demo: bool, source: bool = True) -> dict:
-    """La figure au format 16:9, polices agrandies, source lisible, mention de démonstration en haut à droite, en
-    dictionnaire : seule la mise en page est recopiée (une copie profonde de la carte des 207 communes coûtait
-    0,7 s par image)."""
-    d = fig.to_dict()
+def pour_diapositive(fig: go.Figure | dict, demo: bool, source: bool = True, texte: str = "") -> dict:
+    """L'image exportée d'une figure (bouton PNG ou SVG, page PDF, image PPTX), en dictionnaire : la seule fonction
+    qui la met en page. Format 16:9, polices agrandies, titre, phrase `texte` sous le titre (les filtres d'une
+    diapositive), source lisible avec l'année, mention de démonstration ; la légende d'une carte dit déjà ses filtres,
+    et son cadre est refait pour le territoire. source=False (PPTX) : ni titre ni source, la diapositive les écrit.
+    Seule la mise en page est recopiée (une copie profonde de la carte des 207 communes coûtait 0,7 s par image)."""
+    d = fig if isinstance(fig, dict) else fig.to_dict()
     mise = dict(d.get("layout", {}))
+    titre = {**mise.get("title", {}), "font": {**mise.get("title", {}).get("font", {}), "size": 26}}
     mise.update(width=LARGEUR, height=HAUTEUR, font={**mise.get("font", {}), "size": 17},
-                title={**mise.get("title", {}), "font": {**mise.get("title", {}).get("font", {}), "size": 26}})
+                title=titre if source else {**titre, "text": ""})
     mise["annotations"], bas = source_lisible(mise.get("annotations", []), source, demo)
+    marge = dict(mise.get("margin", {}))
     if bas:
-        mise["margin"] = {**mise.get("margin", {}), "b": max(bas, mise.get("margin", {}).get("b", 0))}
-    if demo and not bas:  # sans note de source (la couverture) : en haut à droite
+        marge["b"] = max(bas, marge.get("b", 0))
+    if texte:  # sous le titre, au-dessus de la figure et de sa légende : la marge haute s'agrandit pour elle
+        texte_coupe = graphiques.couper(texte, CARACTERES_TEXTE)
+        haut = marge.get("t", 95)
+        marge["t"] = haut + 30 * (texte_coupe.count("<br>") + 1) + 20
+        mise["annotations"] = [*mise["annotations"], {
+            "text": texte_coupe, "xref": "paper", "yref": "paper", "x": 0, "y": 1, "yshift": haut - 50,
+            "showarrow": False, "xanchor": "left", "yanchor": "bottom", "align": "left",
+            "font": {"size": TAILLE_TEXTE}}]
+    mise["margin"] = marge
+    if demo and not bas and source:  # sans note de source (la couverture) : en haut à droite
         mise["annotations"] = [*mise.get("annotations", []), {
             "text": MENTION_DEMO, "xref": "paper", "yref": "paper", "x": 1, "y": 1, "yshift": 75, "showarrow": False,
             "xanchor": "right", "font": {"size": TAILLE_SOURCE, "color": "#B00020"}}]
-    return {**d, "layout": mise}
+    # une carte : le territoire remplit à nouveau le cadre, ses noms écrits en annotations
+    return cartes.pour_image({**d, "layout": mise}, LARGEUR, HAUTEUR)
 
 
-def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, source: bool = True) -> list[bytes]:
+def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, source: bool = True,
+           textes: list[str] | None = None) -> list[bytes]:
     """Les images 1 600 × 900 de plusieurs figures en UN appel à Kaleido (ses onglets travaillent ensemble) : une
-    fiche de 27 pages en faisait 27, d'une seconde chacun."""
+    fiche de 27 pages en faisait 27, d'une seconde chacun. `textes` : la phrase sous le titre de chacune."""
     import tempfile
     from pathlib import Path
 
     import kaleido
 
     demarrer()
+    textes = textes or [""] * len(figures)
     with tempfile.TemporaryDirectory() as dossier:
         chemins = [Path(dossier) / f"{i}.{format_}" for i in range(len(figures))]
-        kaleido.write_fig_from_object_sync(
-            [{"fig": pour_diapositive(f, demo, source), "path": c,
-              "opts": {"format": format_, "width": LARGEUR, "height": HAUTEUR, "scale": 1}}
-             for f, c in zip(figures, chemins)], cancel_on_error=True)
+        travaux = [{"fig": pour_diapositive(f, demo, source, t), "path": c,
+                    "opts": {"format": format_, "width": LARGEUR, "height": HAUTEUR, "scale": 1}}
+                   for f, t, c in zip(figures, textes, chemins)]
+        # les cartes d'abord : MapLibre (WebGL) en dessine une en 1 à 2 s, cinq fois une autre page ; partie la
+        # dernière, l'autre onglet l'attendait les bras croisés
+        travaux.sort(key=lambda x: "map" not in x["fig"]["layout"])
+        kaleido.write_fig_from_object_sync(travaux, cancel_on_error=True)
         return [c.read_bytes() for c in chemins]
 
 
@@ -134,6 +152,19 @@ def texte_cellule(valeur, formateur) -> str:
     return fr.NON_DISPONIBLE if fr.manquant(valeur) else str(valeur)
 
 
+def en_colonne(diapo: Diapositive) -> Diapositive:
+    """Un tableau d'une seule ligne (les chargés de coopération d'un EPCI seul) posé en colonne : une ligne par
+    en-tête, ses valeurs à la française en face ; il remplit la diapositive au lieu d'en laisser la moitié vide."""
+    t = diapo.tableau
+    if t is None or len(t) != 1 or diapo.couleurs or len(t.columns) < 3:
+        return diapo
+    premiere, autres = t.columns[0], list(t.columns[1:])
+    valeurs = [texte_cellule(t[c].iloc[0], diapo.formats.get(c)) for c in autres]
+    colonne = pd.DataFrame({str(premiere): autres, texte_cellule(t[premiere].iloc[0], diapo.formats.get(premiere)):
+                            valeurs})
+    return Diapositive(diapo.titre, diapo.note, tableau=colonne, texte=diapo.texte)
+
+
 def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
                  france: vue_cooperation.DonneesFrance | None = None) -> tuple[list[Diapositive], str, bool]:
     """Le contenu de la fiche : synthèse (besoins, offre, adéquation), tensions (carte et tableau, avec les filtres
@@ -143,7 +174,7 @@ def diapositives(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     cadre = jeux.cadre_tensions(req, territoire)
     d += diapositives_tensions(req, cadre, annee, filtres)
     d += diapositives_cooperation(req, cadre, annee, filtres, france)
-    return d, nom, demo
+    return [en_colonne(x) for x in d], nom, demo
 
 
 def diapositive_figure(f: commun.Figure, texte: str = "") -> Diapositive:
@@ -175,8 +206,10 @@ def diapositives_tensions(req: Requetes, cadre: str, annee: int, filtres: tensio
     """Tensions SPPE, la vue de la page pour ces filtres (rappelés sur la diapositive) : sa carte, qui grise les
     unités hors filtre, et son tableau des unités retenues, avec les lignes de référence."""
     vue = vue_tensions.vue_tensions(req, cadre, annee, filtres)
-    texte = f"{vue.filtres} {vue.decompte}."
-    d = [Diapositive(f"Tensions SPPE, {vue.nom}, {annee}", vue.source, texte=texte, figure=vue.carte.figure)]
+    texte = vue.phrase
+    # la légende de la carte dit déjà les filtres (la phrase même) : la diapositive n'en redit que le décompte
+    d = [Diapositive(f"Tensions SPPE, {vue.nom}, {annee}", vue.source, texte=f"{vue.decompte}.",
+                     figure=vue.carte.figure)]
     colonnes = [c for c in vue.tableau.valeurs.columns if c not in ("Compétences SPPE", "Code")]
     tableau_t = textes_marques(vue)[colonnes]
     fonds = vue_tensions.styles_tensions(vue.tableau.valeurs, vue.lignes)[colonnes].map(fond)
@@ -384,20 +417,11 @@ def _pdf(d: list[Diapositive], titre: str, demo: bool, resume: list[str] = ()) -
     couverture.update_xaxes(visible=False)
     couverture.update_yaxes(visible=False)
     couverture.update_layout(template="plotly_white")
-    pages = [couverture]
+    pages, textes = [couverture], [""]
     for diapo in d:
-        if diapo.figure is not None:
-            fig = copy.deepcopy(diapo.figure) if diapo.texte else diapo.figure
-            if diapo.texte:  # sous le titre, au-dessus de la figure (la marge haute s'agrandit pour elle)
-                texte = graphiques.couper(diapo.texte, CARACTERES_TEXTE)
-                lignes = texte.count("<br>") + 1
-                fig.update_layout(margin={"t": (fig.layout.margin.t or 95) + 30 * lignes + 20})
-                fig.add_annotation(text=texte, xref="paper", yref="paper", x=0, y=1, yshift=45, showarrow=False,
-                                   xanchor="left", yanchor="bottom", align="left", font={"size": TAILLE_TEXTE})
-            pages.append(fig)
-        else:
-            pages.append(figure_tableau(diapo))
-    for octets in images(pages, "pdf", demo):  # un seul appel à Kaleido pour toutes les pages
+        pages.append(diapo.figure if diapo.figure is not None else figure_tableau(diapo))
+        textes.append(diapo.texte if diapo.figure is not None else "")  # un tableau écrit déjà sa phrase
+    for octets in images(pages, "pdf", demo, textes=textes):  # un seul appel à Kaleido pour toutes les pages
         for page in PdfReader(io.BytesIO(octets)).pages:
             ecrivain.add_page(page)
     ecrivain.add_metadata({"/Title": titre, "/Subject": "Portrait de territoire petite enfance"})

@@ -46,6 +46,12 @@ class VueTensions:
     resume: list[str] = field(default_factory=list)  # le résumé écrit, en tête de page et de diapositive
 
     @property
+    def phrase(self) -> str:
+        """La sélection en une phrase, seuils, k et critères exigés compris, et son décompte : celle de la fiche et
+        du mode présentation."""
+        return f"{self.filtres} {self.decompte}."
+
+    @property
     def retenues(self) -> list[str]:
         """Les noms des unités en tension retenues, dans l'ordre du tableau."""
         return list(self.unites.loc[self.unites["retenue"], "nom"])
@@ -245,9 +251,16 @@ def colonnes_survol(table_carte: pd.DataFrame) -> list[str]:
     return [c for c in table_carte.columns if c.endswith("_texte")]
 
 
+def nommees(evaluee: pd.DataFrame) -> list[str]:
+    """Les codes des unités que la sélection retient, les plus peuplées d'abord : les noms écrits sur la carte."""
+    unites = evaluee[(evaluee["ordre"] == 0) & evaluee["retenue"]]
+    return list(unites.sort_values("population", ascending=False, kind="stable")["code"])
+
+
 def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str, methode: str, filtre: bool,
-                   seuil_zone: float, nom_cadre: str, annee: int) -> Figure:
-    """La carte de la page Tensions : unités colorées par classe, hors filtre grisées, offre insuffisante cernée."""
+                   seuil_zone: float, nom_cadre: str, annee: int, filtres_texte: str = "") -> Figure:
+    """La carte de la page Tensions : unités colorées par classe, hors filtre grisées, offre insuffisante cernée,
+    les unités retenues nommées, la sélection dite dans la légende (elle suit l'image exportée)."""
     table, couleurs = table_carte(evaluee, id_indicateur, methode, filtre)
     note_carte = note(catalogue.INDICATEURS_TENSION, annee, bool(evaluee["demo"].any()),
                       f"Contour violet : offre insuffisante (couverture < {seuil_zone:.0f} % ou aucune place "
@@ -255,7 +268,7 @@ def carte_tensions(evaluee: pd.DataFrame, geo: pd.DataFrame, id_indicateur: str,
     libelle = libelle_indicateur_carte(id_indicateur)
     titre = f"{libelle[:1].upper()}{libelle[1:]}, {nom_cadre}, {annee}"
     figure = cartes.choroplethe(table, geo, "classe", couleurs, titre, note_carte, zones=tensions.zones(evaluee),
-                                survol=colonnes_survol(table))
+                                survol=colonnes_survol(table), nommees=nommees(evaluee), filtre=filtres_texte)
     return Figure("carte_tensions", titre, note_carte, figure)
 
 
@@ -394,7 +407,7 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
         regle=regle_tension(par_epci), decompte=decompte_tension(retenues, total, par_epci), filtres=filtres_texte,
         demo=demo, source=note(catalogue.INDICATEURS_TENSION, annee, demo),
         carte=carte_tensions(evaluee, cartes.contours(req, cadre), indicateur, methode, griser, filtres.zone, nom,
-                             annee),
+                             annee, filtres_texte),
         tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes, tableau.titre),
         zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones, tableau_zones.titre),
         # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
