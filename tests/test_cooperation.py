@@ -129,3 +129,14 @@ def test_import_generique_des_postes(donnees, tmp_path, capsys):
     f.write_text("annee;niveau;code;thematique;etp_valorises\n2023;epci;123;jeunesse;1\n", encoding="utf-8")
     assert main(["import", "cooperation", str(f), "--data-dir", str(donnees)]) == 1
     assert "ligne 2 : territoire « epci 123 » inconnu" in capsys.readouterr().err
+
+
+def test_annee_sans_aucun_poste_le_dit_sans_priorite_ni_erreur(req, donnees, capsys):
+    # les postes connus sont de 2023 : en 2022, l'absence de données n'est ni une erreur (la carte classait un
+    # ratio vide : « bins must increase monotonically ») ni une liste d'EPCI prioritaires
+    vue = vue_cooperation.vue_cooperation(req, "departement:44", 2022)
+    assert vue.prioritaires == [] and not vue.lignes["prioritaire"].any()
+    assert vue.resume == [vue.phrase_prioritaires]
+    assert vue.phrase_prioritaires.startswith("Aucun poste de chargé de coopération n'est enregistré en 2022")
+    assert main(["cooperation", "--territoire", "departement:44", "--annee", "2022", "--data-dir", str(donnees)]) == 0
+    assert "Aucun poste de chargé de coopération n'est enregistré en 2022" in capsys.readouterr().out

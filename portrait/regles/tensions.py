@@ -226,7 +226,10 @@ def codes_rapport(valeurs: pd.Series, references: pd.Series) -> pd.Series:
 
 
 def libelles_classes(limites: list[float], formater) -> list[str]:
-    """« moins de 52 % », « 52 % à 62 % », …, « 78 % et plus » pour des bornes [-inf, b1, …, bn, +inf]."""
+    """« moins de 52 % », « 52 % à 62 % », …, « 78 % et plus » pour des bornes [-inf, b1, …, bn, +inf] ; sans borne
+    intérieure (aucune valeur à répartir), une seule classe « toutes valeurs »."""
+    if len(limites) == 2:
+        return ["toutes valeurs"]
     libelles = []
     for i in range(len(limites) - 1):
         if i == 0:

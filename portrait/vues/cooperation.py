@@ -79,7 +79,8 @@ def priorites_france(france: DonneesFrance, filtres: tensions.Filtres) -> tuple[
     y = float(sortie["part_communes_en_tension"].median())
     x, y = (0.0 if v != v else v for v in (x, y))
     sortie["prioritaire"] = ((sortie["part_communes_en_tension"] >= y)
-                             & (sortie["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= x))
+                             & (sortie["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= x)
+                             & bool((~france.epci["sans_poste"]).any()))  # aucun poste connu : pas de priorité
     return sortie[["code", "part_communes_en_tension", "prioritaire"]], x, y
 
 
@@ -133,7 +134,7 @@ def table_carte_cooperation(synthese: pd.DataFrame, colonne: str) -> tuple[pd.Da
     """Classes de la carte des EPCI (quantiles du ratio choisi) ; « aucun poste » à part, en noir."""
     couverts = synthese[~synthese["sans_poste"]]
     valeurs = synthese[colonne].where(~synthese["sans_poste"])
-    bornes = list(pd.Series(couverts[colonne]).dropna().quantile([0.2, 0.4, 0.6, 0.8]).unique())
+    bornes = list(pd.Series(couverts[colonne]).dropna().quantile([0.2, 0.4, 0.6, 0.8]).dropna().unique())
     limites = [-float("inf"), *bornes, float("inf")]
     libelles = tensions.libelles_classes(limites, lambda x: fr.nombre(x, 2))
     codes = pd.cut(valeurs, limites, labels=False, right=False)
@@ -185,9 +186,20 @@ def note_priorites(note: str, x: float, y: float, filtres: str) -> str:
             f"soit le territoire affiché. Tension des communes, chacune comparée à son département : {filtres}")
 
 
-def resume_cooperation(synthese: pd.DataFrame, nom: str, annee: int, prioritaires: list[str]) -> list[str]:
+def sans_poste_connu(annee: int) -> str:
+    """La phrase d'une année sans aucun poste enregistré en France : l'absence de données n'est pas l'absence de
+    chargés de coopération."""
+    return (f"Aucun poste de chargé de coopération n'est enregistré en {annee}, nulle part en France : ce n'est pas "
+            "l'absence de chargés de coopération mais celle des données ; importez l'enquête flash ou le fichier "
+            f"des postes de {annee} (page Données). Les priorités ne peuvent pas être établies.")
+
+
+def resume_cooperation(synthese: pd.DataFrame, nom: str, annee: int, prioritaires: list[str],
+                       aucun_poste_connu: bool = False) -> list[str]:
     """Le résumé de la page Coopération, des grands nombres mêmes de la page : ETP, EPCI couverts, financement,
     alertes, EPCI « forte tension, peu de coopération »."""
+    if aucun_poste_connu:
+        return [sans_poste_connu(annee)]
     couverts = int((~synthese["sans_poste"]).sum())
     en_alerte = int((synthese["alertes"] != "").sum())
     n = len(prioritaires)
@@ -217,6 +229,7 @@ def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float =
     fichier = f"{cadre.replace(':', '_')}_{annee}"
     france = donnees_france(req, annee) if france is None else france
     parts, x, y = priorites_france(france, filtres)
+    aucun = bool(france.epci["sans_poste"].all())  # aucune donnée de postes cette année, nulle part
     lignes = synthese.merge(parts, on="code", how="left")
     lignes["prioritaire"] = lignes["prioritaire"].fillna(False).astype(bool)
     filtres_texte = texte_filtres(filtres, par_epci=False)
@@ -246,7 +259,8 @@ def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float =
                          graphiques.nuage_priorites(lignes, x, y, titre_nuage, note_nuage)),
         titre_priorites=f"Priorités : tension SPPE et coopération petite enfance, {nom}, {annee}",
         filtres=filtres_texte, prioritaires=noms,
-        phrase_prioritaires=f"Forte tension, peu de coopération ({len(noms)} EPCI) : {enumeration(noms)}.",
+        phrase_prioritaires=sans_poste_connu(annee) if aucun else
+        f"Forte tension, peu de coopération ({len(noms)} EPCI) : {enumeration(noms)}.",
         tableau_prioritaires=Tableau(f"Les {len(noms)} EPCI « {PRIORITAIRE} », {nom}, {annee}", note_nuage,
                                      prioritaires, {"% des communes en tension": lambda v: fr.pourcent(v, 1),
                                                     **formats_etp(prioritaires)},
@@ -259,4 +273,4 @@ def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float =
                         {c: pourcent_entier for c in oui.columns if c != "question"}, {}, f"enquete_{fichier}"),
         note_enquete=note_enquete,
         activites=Figure("boites_activite", titre_activites, note, graphiques.boites(comptes, titre_activites, note)),
-        lignes=lignes, resume=resume_cooperation(synthese, nom, annee, noms))
+        lignes=lignes, resume=resume_cooperation(synthese, nom, annee, noms, aucun))
