@@ -478,9 +478,9 @@ def test_fichier_non_reconnu_dire_les_colonnes_puis_importer(navigateur, tmp_pat
         importer = page.get_by_role("button", name="Importer 6 valeurs")
         importer.wait_for(timeout=30_000)
         rapport = page.locator('[data-testid="stCode"]').first.inner_text().splitlines()
-        assert rapport[:4] == ["Fichier : maison.csv (correspondance de colonnes)",
+        assert rapport[:5] == ["Fichier : maison.csv (correspondance de colonnes)",
                                "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023",
-                               "Indicateurs : places_psu, taux_couverture"]
+                               "Niveaux : commune", "Indicateurs : places_psu (3 valeurs), taux_couverture (3 valeurs)"]
         assert anglais(page) == []
         if (axe := installer_axe()) is not None:
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=90_000)
