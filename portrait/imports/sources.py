@@ -404,8 +404,13 @@ def detecter(tableau: Tableau) -> Source:
     for source in SOURCES.values():
         if source.reconnaitre is not None and source.reconnaitre(tableau.entetes):
             return source
-    e = tableau.entetes
-    raise ErreurImport(f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {', '.join(e[:12]) or 'aucun'}. "
-                       "Sources connues : fichier de mesures (niveau, code, annee, indicateur, valeur), data.caf.fr "
-                       "(taux de couverture, places : identifiants ou libellés de colonnes), Onape (TAUXCOUVaaaa), "
-                       "Insee naissances, Insee population par âge, Cnaf allocataires (CODGEO, A, PERCOU…).")
+    bruts = [nom_colonne(tableau.entetes_bruts or tableau.entetes, j) for j in range(len(tableau.entetes))]
+    raise ErreurImport(
+        f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {' ; '.join(bruts[:12]) or 'aucun'}"
+        + (" ; …" if len(bruts) > 12 else "") + ". Sources connues : fichier de mesures (niveau, code, annee, "
+        "indicateur, valeur), data.caf.fr (taux de couverture, places : identifiants ou libellés de colonnes), Onape "
+        "(TAUXCOUVaaaa), Insee naissances, Insee population par âge, Cnaf allocataires (CODGEO, A, PERCOU…). "
+        "Pour un autre fichier, dites ce que contient chaque colonne : sur la page Données (formulaire « Ce que "
+        "contient chaque colonne »), ou en ligne de commande avec --colonnes code=…,niveau=…,annee=…,"
+        "<indicateur>=<colonne> (par exemple --colonnes \"code=Code commune,niveau=commune,annee=2023,"
+        "taux_couverture=Taux global\") ou --profil NOM (un profil enregistré).")
