@@ -11,6 +11,8 @@ import pandas as pd
 from portrait.vues import francais
 
 ACTIONS = {"import": "import", "annulation": "annulation d'import", "profil": "profil de colonnes"}
+IMPORTS = ("import", "annulation")  # les actions qui ont des lignes et des valeurs ; les autres : SANS_OBJET
+SANS_OBJET = "—"
 
 
 def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
@@ -24,16 +26,21 @@ def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
 
 
 def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
-    """Le journal des changements (registre.historique), en français : qui, quand, quoi, combien."""
+    """Le journal des changements (registre.historique), en français : qui, quand, quoi, combien (lignes lues du
+    fichier, valeurs gardées, valeurs remplacées ; « — » pour ce qui ne s'applique pas, un profil de colonnes)."""
     def textes(colonne: pd.Series) -> pd.Series:
         return colonne.map(lambda x: str(x) if pd.notna(x) and str(x) else "")
+
+    def nombres(colonne: str) -> pd.Series:
+        return pd.Series([francais.nombre(x) if action in IMPORTS else SANS_OBJET
+                          for x, action in zip(journal[colonne], journal["action"])], index=journal.index, dtype=object)
 
     return pd.DataFrame({
         "Date": journal["date"].str.replace("T", " "), "Qui": journal["auteur"],
         "Action": journal["action"].map(lambda a: ACTIONS.get(a, a)), "Import": textes(journal["import"]),
         "Fichier": textes(journal["fichier_source"]), "Détail": textes(journal["detail"]),
-        "Lignes": journal["lignes"].map(francais.nombre),
-        "Valeurs remplacées": journal["valeurs_remplacees"].map(francais.nombre),
+        "Lignes lues": nombres("lignes_lues"), "Valeurs gardées": nombres("valeurs_gardees"),
+        "Valeurs remplacées": nombres("valeurs_remplacees"),
         "Empreinte SHA-256": textes(journal["sha256"]).str[:12],
     })
 
