@@ -278,3 +278,22 @@ def test_journal_d_avant_les_lignes_lues_se_lit(donnees):
         del e["lignes_lues"]
     chemin.write_text(json.dumps(contenu), encoding="utf-8")
     assert registre.historique(donnees)[["lignes_lues", "valeurs_gardees"]].values.tolist() == [[3, 16]]
+
+
+def test_import_a_annuler_dit_son_fichier_et_propose_le_dernier(donnees, monkeypatch):
+    # « Import à annuler » : « id · fichier · date », pas l'identifiant seul ; après un import, c'est lui
+    assert cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)]) == 0
+    assert cli(["import", "auto", str(SOURCES / "txcouv_pe_nat.csv"), "--data-dir", str(donnees)]) == 0
+    ancien, recent = registre.liste(donnees)["id"].iloc[::-1].tolist()
+    app = page(donnees, monkeypatch, REFERENTE)
+    choix = app.selectbox(key="a_annuler")
+    assert choix.value == recent
+    assert [re.sub(r"\d\d:\d\d$", "hh:mm", o) for o in choix.options] == [
+        f"{recent} · txcouv_pe_nat.csv · {recent[:4]}-{recent[4:6]}-{recent[6:8]} hh:mm",
+        f"{ancien} · {FICHIER} · {ancien[:4]}-{ancien[4:6]}-{ancien[6:8]} hh:mm"]
+    choix.set_value(ancien).run()
+    app.file_uploader(key="fichier").upload("m.csv", b"niveau;code;annee;indicateur;valeur\n"
+                                            b"commune;16001;2023;naissances;3\n", "text/csv").run()
+    app.button(key="confirmer").click().run()
+    nouveau = registre.liste(donnees)["id"].iloc[0]
+    assert app.selectbox(key="a_annuler").value == nouveau != recent

@@ -25,6 +25,13 @@ def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def imports_actifs(liste: pd.DataFrame) -> dict[str, str]:
+    """Les imports qu'on peut annuler, du plus récent au plus ancien : identifiant -> « id · fichier · date »."""
+    actifs = liste[liste["actif"]]
+    return {i: f"{i} · {fichier} · {date.replace('T', ' ')[:16]}"
+            for i, fichier, date in zip(actifs["id"], actifs["fichier_source"], actifs["date"])}
+
+
 def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
     """Le journal des changements (registre.historique), en français : qui, quand, quoi, combien (lignes lues du
     fichier, valeurs gardées, valeurs remplacées ; « — » pour ce qui ne s'applique pas, un profil de colonnes)."""
