@@ -108,9 +108,14 @@ def libelle_profil(profil) -> str:
         f"{profil.date[:10]})"
 
 
-def libelle_colonne(brut: str, entete: str) -> str:
-    """Le nom d'une colonne dans le libellé d'un choix : tel qu'écrit s'il n'a rien que Streamlit lirait comme du
-    Markdown (lettres, chiffres, espaces, . , ' ° % / - et « _ » entre deux lettres), plié sinon. Pas d'échappement
-    par « \\ » : le libellé est aussi l'aria-label lu par un lecteur d'écran, barres obliques comprises."""
-    sur = re.fullmatch(r"[\w .,'°%/-]+", brut) and not re.search(r"(^|[\W])_|_([\W]|$)", brut)
-    return brut if sur else entete
+def libelle_sur(libelle: str) -> bool:
+    """Vrai si un libellé de choix s'affiche tel quel : rien que Streamlit lirait comme du Markdown (lettres,
+    chiffres, espaces, . , ' ° % / « » - ( ) + et « _ » entre deux lettres). Sinon la page le montre au-dessus du
+    choix, échappé (markdown_litteral), et le donne tel quel au choix sans l'afficher : l'aria-label, lu par un
+    lecteur d'écran, reste le nom tel qu'écrit, sans barre oblique d'échappement."""
+    return bool(re.fullmatch(r"[\w .,'°%/«»()+-]+", libelle)) and not re.search(r"(^|[\W])_|_([\W]|$)", libelle)
+
+
+def libelle_colonne(brut: str) -> str:
+    """Le libellé du choix de l'indicateur d'une colonne, son nom tel qu'écrit dans le fichier."""
+    return f"Indicateur de la colonne « {brut} »"
