@@ -52,6 +52,18 @@ def test_taux_faibles_par_nature_sans_fausse_alerte_de_fractions(donnees, tmp_pa
     assert [a.split(" :")[0] for a in rapport.avertissements if "fractions" in a] == ["taux_couverture"]
 
 
+def test_comptes_du_rapport_a_la_francaise():
+    from portrait.imports.rapport import Rapport
+
+    r = Rapport("f.csv", lignes_lues=13_000, lignes_gardees=104_000, valeurs_manquantes=2_500,
+                valeurs_remplacees=12_000, par_indicateur={"allocataires": 13_000})
+    assert r.texte().splitlines() == [
+        "Fichier : f.csv", "Lignes lues : 13\u202f000 ; valeurs gardées : 104\u202f000 ; erreurs : 0",
+        "Indicateurs : allocataires (13\u202f000 valeurs)",
+        "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 2\u202f500",
+        "Valeurs existantes remplacées : 12\u202f000"]
+
+
 def test_nombres_du_rapport_a_la_francaise():
     assert [nombre_fr(v) for v in (498070, 3685.7, 225.1, 0.1234, -2.0, None, 1.5e6)] == [
         "498\u202f070", "3\u202f685,7", "225,1", "0,123", "\u22122", "n.d.", "1\u202f500\u202f000"]

@@ -75,13 +75,13 @@ class Rapport:
         if self.niveaux:
             lignes.append(f"Niveaux : {', '.join(self.niveaux)}")
         if self.par_indicateur:
-            lignes.append("Indicateurs : " + ", ".join(f"{i} ({n} valeur{'s' * (n > 1)})"
+            lignes.append("Indicateurs : " + ", ".join(f"{i} ({nombre_fr(n)} valeur{'s' * (n > 1)})"
                                                        for i, n in sorted(self.par_indicateur.items())))
         elif self.indicateurs:
             lignes.append(f"Indicateurs : {', '.join(self.indicateurs)}")
         if self.ecartees:
-            lignes.append(f"Lignes écartées : {sum(self.ecartees.values())} ("
-                          + " ; ".join(f"{motif} : {n}" for motif, n in self.ecartees.items()) + ")")
+            lignes.append(f"Lignes écartées : {nombre_fr(sum(self.ecartees.values()))} ("
+                          + " ; ".join(f"{motif} : {nombre_fr(n)}" for motif, n in self.ecartees.items()) + ")")
         if self.colonnes_ignorees:
             lignes.append(f"Colonnes ignorées : {' ; '.join(self.colonnes_ignorees)}")
         if self.inconnus:
@@ -91,12 +91,13 @@ class Rapport:
                           + (f" ; … et {len(self.inconnus) - MAX_INCONNUS} autres" if len(self.inconnus)
                              > MAX_INCONNUS else "") + ")")
         if self.valeurs_manquantes:
-            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
-        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}"
+            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : "
+                          f"{nombre_fr(self.valeurs_manquantes)}")
+        lignes.append(f"Valeurs existantes remplacées : {nombre_fr(self.valeurs_remplacees)}"
                       + (f" (par exemple {' ; '.join(self.exemples_remplaces)})" if self.exemples_remplaces else ""))
         if self.refus:
-            lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {sum(self.refus.values())} ("
-                          + " ; ".join(f"{motif} : {n}" for motif, n in sorted(self.refus.items())) + ")")
+            lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {nombre_fr(sum(self.refus.values()))} ("
+                          + " ; ".join(f"{motif} : {nombre_fr(n)}" for motif, n in sorted(self.refus.items())) + ")")
         lignes += [f"Attention : {a}" for a in self.avertissements[:MAX_ERREURS_AFFICHEES]]
         if len(self.avertissements) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.avertissements) - MAX_ERREURS_AFFICHEES} autres avertissements.")
