@@ -20,6 +20,10 @@ def test_allocataires_par_iris_le_rapport_dit_ce_qu_il_a_compris(donnees):
         "LIBGEO", "DEPCOM", "LIBCOM", "EPCI", "REG", "NOTE", "AI", "ACSSENF", "AC3ENF", "ENF_3_5", "ENF_6_10",
         "ENF_11_14", "ENF_15_17", "ENF_18_24", "A_ETUD", "A_NETUD_24", "AAPL", "APRES100"]
     assert "EPCI (EPCI du fichier non lu : celui de la géographie 2026)" in ignorees
+    # l'ancienne commune 44099 : dite une fois pour sa ligne, pas une fois par indicateur (douze)
+    assert [a for a in rapport.avertissements if "44099" in a] == [
+        "data_CAF_2022_IRIS.csv, ligne 5 : commune 44099 fusionnée depuis ; valeur reportée sur la commune actuelle "
+        "44002."]
 
 
 def test_population_par_iris_le_rapport_dit_les_iris_et_les_arrondissements(donnees, tmp_path):

@@ -228,7 +228,7 @@ def verifier_lignes(lignes_lues: Iterable[Ligne], ref: Referentiel, nom_fichier:
     numéro de ligne de chacune (valeurs de `vues`, dans le même ordre). Le gros CSV (gros_csv.py) y passe les
     lignes qui ne sont pas d'emblée valides. `ecarter_inconnus` : voir valider."""
     importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
-    lignes, vues = [], {}
+    lignes, vues, reportees = [], {}, set()
     for ligne in lignes_lues:
         ou = f"{nom_fichier}, ligne {ligne.numero}"
         niveau = ligne.niveau.lower()
@@ -240,9 +240,10 @@ def verifier_lignes(lignes_lues: Iterable[Ligne], ref: Referentiel, nom_fichier:
         if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
             if ecarter_inconnus:
                 rapport.inconnus[f"commune {code}"] = f"fusionnée, reportée sur la commune actuelle {ref.anciens[code]}"
-            else:
-                rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
-                                              f"la commune actuelle {ref.anciens[code]}.")
+            elif (phrase := f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur la commune actuelle "
+                            f"{ref.anciens[code]}.") not in reportees:  # une fois par ligne, pas par indicateur
+                reportees.add(phrase)
+                rapport.avertissements.append(phrase)
             code = ref.anciens[code]
         if code not in ref.codes[niveau] and ecarter_inconnus:
             inconnu = f"{niveau} {code or '(vide)'}"
