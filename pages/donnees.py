@@ -57,6 +57,7 @@ if referent:
                     else:
                         st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
                                                              f"{markdown_litteral(fichier.name)}.")
+                        st.session_state["a_annuler"] = entree["id"]  # l'import qu'on vient de faire, proposé
                         st.rerun()
             if dite is not None:
                 colonnes.enregistrement(dite, fichier.name, octets)
@@ -71,10 +72,10 @@ if liste.empty:
     st.info("Aucun import : l'application montre les données de démonstration.")
 else:
     st.dataframe(vue_donnees.tableau_imports(liste), hide_index=True, width="stretch")
-    actifs = list(liste.loc[liste["actif"], "id"]) if referent else []
+    actifs = vue_donnees.imports_actifs(liste) if referent else {}
     if actifs:
         c1, c2 = st.columns([3, 1])
-        a_annuler = c1.selectbox("Import à annuler", actifs, key="a_annuler")
+        a_annuler = c1.selectbox("Import à annuler", list(actifs), key="a_annuler", format_func=actifs.get)
         if c2.button("Annuler cet import", key="annuler", icon=":material/undo:"):
             try:
                 acces.annuler(cache.racine(), a_annuler)

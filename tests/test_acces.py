@@ -152,11 +152,11 @@ def test_referente_importe_puis_annule_et_le_journal_le_dit(donnees):
         "referente@caf44.fr", "referente@caf44.fr", "lecteur@caf44.fr")
     journal = registre.historique(donnees)
     sha = hashlib.sha256((SOURCES / FICHIER).read_bytes()).hexdigest()
-    assert journal[["auteur", "action", "import", "fichier_source", "sha256", "lignes",
+    assert journal[["auteur", "action", "import", "fichier_source", "sha256", "lignes_lues", "valeurs_gardees",
                     "valeurs_remplacees"]].values.tolist() == [
-        ["lecteur@caf44.fr", "annulation", second, FICHIER, sha, 16, 16],  # ses 16 valeurs reviennent
-        ["referente@caf44.fr", "import", second, FICHIER, sha, 16, 16],  # remplace les 16 du premier
-        ["referente@caf44.fr", "import", premier, FICHIER, sha, 16, 0],  # sur la démonstration : calculées, rien
+        ["lecteur@caf44.fr", "annulation", second, FICHIER, sha, 3, 16, 16],  # ses 16 valeurs reviennent
+        ["referente@caf44.fr", "import", second, FICHIER, sha, 3, 16, 16],  # remplace les 16 du premier
+        ["referente@caf44.fr", "import", premier, FICHIER, sha, 3, 16, 0],  # sur la démonstration : calculées, rien
     ]
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", d) for d in journal["date"])
 
@@ -209,11 +209,13 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
     assert [h.value for h in app.header] == ["Imports enregistrés", "Journal des changements",
                                              "Provenance des valeurs, Gamma"]
     journal = app.dataframe[1].value
-    assert list(journal.columns) == ["Date", "Qui", "Action", "Import", "Fichier", "Détail", "Lignes",
-                                     "Valeurs remplacées", "Empreinte SHA-256"]
-    assert journal[["Qui", "Action", "Fichier", "Lignes", "Valeurs remplacées"]].values.tolist() == [
-        [getpass.getuser(), "import", FICHIER, "16", "0"],
-        ["referente@caf44.fr", "profil de colonnes", "", "n.d.", "n.d."]]
+    assert list(journal.columns) == ["Date", "Qui", "Action", "Import", "Fichier", "Détail", "Lignes lues",
+                                     "Valeurs gardées", "Valeurs remplacées", "Empreinte SHA-256"]
+    # les lignes du fichier et les valeurs gardées ; « — » pour un profil, qui n'en a pas (pas « n.d. »)
+    assert journal[["Qui", "Action", "Fichier", "Lignes lues", "Valeurs gardées",
+                    "Valeurs remplacées"]].values.tolist() == [
+        [getpass.getuser(), "import", FICHIER, "3", "16", "0"],
+        ["referente@caf44.fr", "profil de colonnes", "", "—", "—", "—"]]
     assert affiche(app.sidebar.caption[-1].value) == "Connecté : Léa Lecteur (lecteur@caf44.fr) · lecteur"
     assert app.sidebar.button(key="se_deconnecter").label == "Se déconnecter"
 
@@ -261,3 +263,37 @@ def test_nom_de_l_annuaire_affiche_tel_quel(donnees, monkeypatch):
     legende = app.sidebar.caption[-1].value
     assert "](" not in legende.replace("\\](", "") and "**" not in legende.replace("\\*", "")  # ni lien ni gras
     assert affiche(legende) == "Connecté : [Léa](http://piege.example) **L** (x@caf44.fr) · lecteur"
+
+
+def test_journal_d_avant_les_lignes_lues_se_lit(donnees):
+    # un journal écrit avant « lignes_lues » : ses « lignes » étaient les valeurs gardées ; les lignes lues viennent
+    # de l'import
+    import json
+
+    assert cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)]) == 0
+    chemin = Chemins(donnees).registre
+    contenu = json.loads(chemin.read_text(encoding="utf-8"))
+    for e in contenu["journal"]:
+        e["lignes"] = e.pop("valeurs_gardees")
+        del e["lignes_lues"]
+    chemin.write_text(json.dumps(contenu), encoding="utf-8")
+    assert registre.historique(donnees)[["lignes_lues", "valeurs_gardees"]].values.tolist() == [[3, 16]]
+
+
+def test_import_a_annuler_dit_son_fichier_et_propose_le_dernier(donnees, monkeypatch):
+    # « Import à annuler » : « id · fichier · date », pas l'identifiant seul ; après un import, c'est lui
+    assert cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)]) == 0
+    assert cli(["import", "auto", str(SOURCES / "txcouv_pe_nat.csv"), "--data-dir", str(donnees)]) == 0
+    ancien, recent = registre.liste(donnees)["id"].iloc[::-1].tolist()
+    app = page(donnees, monkeypatch, REFERENTE)
+    choix = app.selectbox(key="a_annuler")
+    assert choix.value == recent
+    assert [re.sub(r"\d\d:\d\d$", "hh:mm", o) for o in choix.options] == [
+        f"{recent} · txcouv_pe_nat.csv · {recent[:4]}-{recent[4:6]}-{recent[6:8]} hh:mm",
+        f"{ancien} · {FICHIER} · {ancien[:4]}-{ancien[4:6]}-{ancien[6:8]} hh:mm"]
+    choix.set_value(ancien).run()
+    app.file_uploader(key="fichier").upload("m.csv", b"niveau;code;annee;indicateur;valeur\n"
+                                            b"commune;16001;2023;naissances;3\n", "text/csv").run()
+    app.button(key="confirmer").click().run()
+    nouveau = registre.liste(donnees)["id"].iloc[0]
+    assert app.selectbox(key="a_annuler").value == nouveau != recent

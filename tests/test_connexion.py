@@ -122,8 +122,8 @@ def test_lectrice_puis_referente(navigateur, application):
     except BaseException:
         print(f"--- journal du serveur ---\n{journal.read_text()}", file=sys.stderr)
         raise
-    assert registre.historique(donnees)[["auteur", "action", "fichier_source", "lignes"]].values.tolist() == [
-        ["remi.referente@caf44.fr", "import", FICHIER, 16]]
+    assert registre.historique(donnees)[["auteur", "action", "fichier_source", "valeurs_gardees"]].values.tolist() \
+        == [["remi.referente@caf44.fr", "import", FICHIER, 16]]
 
     lectrice.reload()  # la lectrice voit l'import de la référente, toujours sans pouvoir l'annuler
     attendre(lectrice)

@@ -304,14 +304,31 @@ def test_page_un_fichier_reconnu_ne_demande_rien(donnees, monkeypatch):
     assert [b.label for b in app.button] == ["Importer 1 valeurs"]
 
 
-@pytest.mark.parametrize("brut, libelle", [
-    ("Couv. totale", "Couv. totale"), ("taux_de_couv_eaje", "taux_de_couv_eaje"), ("Nb d'AM 60 ans+ (%)", "x"),
-    ("[lien](http://x)", "x"), ("_ital_", "x"), (":red[rouge]", "x"), ("Taux %", "Taux %")])
-def test_libelle_de_colonne_sans_markdown_ni_barre_oblique(brut, libelle):
-    # l'aria-label d'un choix est son libellé brut : « Couv\\. totale » se lisait avec sa barre oblique
-    from portrait.vues.donnees import libelle_colonne
+@pytest.mark.parametrize("brut, sur", [
+    ("Couv. totale", True), ("taux_de_couv_eaje", True), ("Nb d'AM 60 ans+ (%)", True), ("Taux %", True),
+    ("[lien](http://x)", False), ("_ital_", False), (":red[rouge]", False), ("a*b*", False), ("$x$", False)])
+def test_libelle_de_colonne_tel_qu_ecrit_markdown_neutralise(brut, sur):
+    # le nom tel qu'écrit dans le libellé, toujours (avant : plié, « nb_d_am_60_ans »…, à côté d'autres tels
+    # qu'écrits) ; l'aria-label d'un choix est son libellé brut (« Couv\\. totale » se lisait avec sa barre
+    # oblique) : un nom que Streamlit lirait comme du Markdown est affiché au-dessus, échappé, le choix le garde brut
+    from portrait.vues.donnees import libelle_colonne, libelle_sur
 
-    assert libelle_colonne(brut, "x") == libelle
+    assert libelle_colonne(brut) == f"Indicateur de la colonne « {brut} »"
+    assert libelle_sur(libelle_colonne(brut)) is sur
+
+
+def test_page_libelles_des_colonnes_tels_qu_ecrits(donnees, monkeypatch):
+    from tests.conftest import ouvrir_page
+
+    texte = "Code commune;Année;Nb d'AM 60 ans+ (%);Places *crèche*;tx_couverture_global\n44001;2023;12;25;70\n"
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:44003")
+    app.file_uploader(key="fichier").upload("t.csv", texte.encode(), "text/csv").run()
+    choix = [s for s in app.selectbox if s.key.startswith("corresp_ind_")]
+    assert [s.label for s in choix] == [
+        "Indicateur de la colonne « Nb d'AM 60 ans+ (%) »", "Indicateur de la colonne « Places *crèche* »",
+        "Indicateur de la colonne « tx_couverture_global »"]
+    assert [s.proto.label_visibility.value for s in choix] == [0, 2, 0]  # visible, replié (montré au-dessus)
+    assert "Indicateur de la colonne « Places \\*crèche\\* »" in [m.value for m in app.markdown]
 
 
 @pytest.mark.parametrize("texte, attendu", [

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from portrait.imports import iris
-from portrait.imports.lecture import Tableau, lire_nombre
-from portrait.imports.rapport import ErreurImport, Ligne
+from portrait.imports.descriptions import SANS_INDICATEUR
+from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne
+from portrait.imports.rapport import ErreurImport, Ligne, Rapport
 
 CODE = "codgeo"
 COLONNES = {  # colonne du fichier (en-tête normalisé) -> indicateur du catalogue
@@ -23,6 +24,10 @@ COLONNES = {  # colonne du fichier (en-tête normalisé) -> indicateur du catalo
     "arsas": "allocataires_rsa", "aaah": "allocataires_aah", "appa": "allocataires_prime_activite",
     "aal": "allocataires_aide_logement", "apres50": "allocataires_dependants_50",
 }
+LIBELLES = {  # colonnes de libellés ignorées -> pourquoi (les autres : pas d'indicateur au catalogue)
+    "libgeo": "libellé", "libcom": "libellé", "depcom": "commune de l'IRIS : tirée de CODGEO",
+    "epci": "EPCI du fichier non lu : celui de la géographie 2026", "reg": "région : celle de la géographie 2026",
+    "uu": "unité urbaine non lue", "note": "note de la Cnaf non lue"}
 AVEC_ENFANTS = ("allocataires_monoparents", "allocataires_couples_avec_enfants")  # -> allocataires_avec_enfants
 ANNEE_NOM = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # data_CAF_2020_IRIS.csv -> 2020
 
@@ -87,3 +92,17 @@ def lignes(tableau: Tableau, annee_donnee: int | None = None) -> list[Ligne]:
                            "forme. Rien n'a été écrit.")
     return illisibles + [Ligne(numero, "commune", commune, an, ind, iris.texte(v))
                          for (commune, ind), (numero, v) in iris.additionner(lues).items()]
+
+
+def comprendre(tableau: Tableau, rapport: Rapport, annee_donnee: int | None = None) -> None:
+    """Ce que l'import a compris du fichier, au rapport comme pour les sources décrites : la variante (par IRIS ou
+    par commune, d'où vient l'année), les colonnes ignorées et le regroupement des IRIS par commune."""
+    i_code = tableau.entetes.index(CODE)
+    codes = [cellules[i_code] for cellules in tableau.lignes if i_code < len(cellules)]
+    par_iris = any(len(c.strip()) > 5 for c in codes)
+    rapport.variante = ("Cnaf, fichier des allocataires " + ("par IRIS" if par_iris else "par commune")
+                        + (", année donnée (--annee)" if annee_donnee is not None else ", année du nom du fichier"))
+    bruts = tableau.entetes_bruts or tableau.entetes
+    rapport.colonnes_ignorees = [f"{nom_colonne(bruts, j)} ({LIBELLES.get(e, SANS_INDICATEUR)})"
+                                 for j, e in enumerate(tableau.entetes) if e and e != CODE and e not in COLONNES]
+    rapport.regroupement = iris.phrase(codes)

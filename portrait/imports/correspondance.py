@@ -17,7 +17,7 @@ from pathlib import Path
 
 from portrait.donnees.connexion import Chemins
 from portrait.imports import registre, sources
-from portrait.imports.lecture import Tableau, lire_nombre, normaliser_entete
+from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne, normaliser_entete
 from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, ErreurImport, Ligne, proches
 from portrait.regles import catalogue
 
@@ -140,9 +140,9 @@ def _position(tableau: Tableau, colonne: str, role: str) -> int:
     """La position d'une colonne dite par l'analyste, comparée pliée ; absente -> une phrase qui la nomme."""
     entete = normaliser_entete(colonne)
     if entete not in tableau.entetes:
-        lus = tableau.entetes_bruts or tableau.entetes
+        lus = [nom_colonne(tableau.entetes_bruts or tableau.entetes, j) for j in range(len(tableau.entetes))]
         raise ErreurImport(f"{tableau.nom_fichier} : colonne « {colonne} » ({role}) absente du fichier."
-                           f"{proches(entete, tableau.entetes)} Colonnes lues : {', '.join(lus)}.")
+                           f"{proches(colonne, lus)} Colonnes lues : {', '.join(lus)}.")
     return tableau.entetes.index(entete)
 
 

@@ -13,6 +13,7 @@ ARRONDISSEMENTS = (
     (13201, 13216, "13055"),  # Marseille
 )
 LONGUEUR_IRIS = 9  # 441090101 : la commune (5 caractères) puis le numéro d'IRIS (4)
+MAX_CITES = 5  # arrondissements cités au rapport, par ville
 
 
 @cache
@@ -61,3 +62,20 @@ def texte(valeur: float | None) -> str:
     if valeur is None:
         return ""
     return str(int(valeur)) if valeur.is_integer() else repr(round(valeur, 3))
+
+
+def phrase(codes: Iterable[str]) -> str:
+    """Ce que le regroupement a fait, pour le rapport : « 6 IRIS additionnés en 4 communes ; arrondissements 75101,
+    75102 → 75056 » ; vide pour un fichier déjà par commune, sans arrondissement."""
+    codes = [c.strip().upper() for c in codes if c.strip()]
+    iris = [c for c in codes if len(c) == LONGUEUR_IRIS or c.isdigit() and len(c) == LONGUEUR_IRIS - 1]
+    n = len({zone(c) for c in iris})
+    morceaux = [f"{len(iris)} IRIS additionné{'s' * (len(iris) > 1)} en {n} commune{'s' * (n > 1)}"] if iris else []
+    villes: dict[str, list[str]] = {}
+    for z in sorted({zone(c) for c in codes}):
+        if commune(z) != z:
+            villes.setdefault(commune(z), []).append(z)
+    for ville, arrondissements in villes.items():
+        cites = ", ".join(arrondissements[:MAX_CITES]) + (" …" if len(arrondissements) > MAX_CITES else "")
+        morceaux.append(f"arrondissement{'s' * (len(arrondissements) > 1)} {cites} → {ville}")
+    return " ; ".join(morceaux)

@@ -48,6 +48,11 @@ class Tableau:
     entetes_bruts: list[str] = field(default_factory=list)  # tels qu'écrits : le texte des questions d'une enquête
 
 
+def nom_colonne(bruts: list[str], j: int) -> str:
+    """Le nom d'une colonne tel qu'écrit dans le fichier (BOM et espaces retirés)."""
+    return bruts[j].strip().lstrip("\ufeff") if j < len(bruts) else f"colonne {j + 1}"
+
+
 def normaliser_entete(texte: str) -> str:
     """« Année » -> « annee », « Code commune » -> « code_commune » : casse et accents ignorés ; espaces, points,
     tirets et soulignés (toute suite de signes) ramenés à un souligné : `Numéro.Département`, `Numéro Département`

@@ -12,6 +12,7 @@ import pandas as pd
 from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, connecter
 from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue, cooperation
+from portrait.vues import francais
 
 COLONNES_MESURES = ("niveau", "code", "annee", "indicateur", "valeur")
 ANNEE_MIN, ANNEE_MAX = catalogue.ANNEE_MIN, catalogue.annee_max()
@@ -48,6 +49,7 @@ class Rapport:
     par_indicateur: dict[str, int] = field(default_factory=dict)  # valeurs gardées par indicateur
     ecartees: dict[str, int] = field(default_factory=dict)  # lignes écartées avant validation, par motif
     colonnes_ignorees: list[str] = field(default_factory=list)  # « nom (motif) »
+    regroupement: str = ""  # « 6 IRIS additionnés en 4 communes ; arrondissements 75101 → 75056 » (iris.phrase)
     # territoire inconnu de 2026 -> ce qui en a été fait : commune fusionnée reportée (texte), valeurs écartées (nombre)
     inconnus: dict[str, str | int] = field(default_factory=dict)
     exemples_remplaces: list[str] = field(default_factory=list)  # « commune 44003, 2023, taux_couverture : 88 → 91,2 »
@@ -61,23 +63,25 @@ class Rapport:
         """Le rapport en français, tel que la ligne de commande et l'application l'affichent."""
         lignes = [
             f"Fichier : {self.fichier}" + (f" ({self.source})" if self.source else ""),
-            f"Lignes lues : {self.lignes_lues} ; valeurs gardées : {self.lignes_gardees} ; "
-            f"erreurs : {len(self.erreurs)}",
+            f"Lignes lues : {nombre_fr(self.lignes_lues)} ; valeurs gardées : {nombre_fr(self.lignes_gardees)} ; "
+            f"erreurs : {nombre_fr(len(self.erreurs))}",
         ]
         if self.annees:
             lignes.append(f"Années : {', '.join(map(str, self.annees))}")
         if self.variante:
             lignes.append(f"Reconnu : {self.compris}")
+        if self.regroupement:
+            lignes.append(f"Regroupé : {self.regroupement}")
         if self.niveaux:
             lignes.append(f"Niveaux : {', '.join(self.niveaux)}")
         if self.par_indicateur:
-            lignes.append("Indicateurs : " + ", ".join(f"{i} ({n} valeur{'s' * (n > 1)})"
+            lignes.append("Indicateurs : " + ", ".join(f"{i} ({nombre_fr(n)} valeur{'s' * (n > 1)})"
                                                        for i, n in sorted(self.par_indicateur.items())))
         elif self.indicateurs:
             lignes.append(f"Indicateurs : {', '.join(self.indicateurs)}")
         if self.ecartees:
-            lignes.append(f"Lignes écartées : {sum(self.ecartees.values())} ("
-                          + " ; ".join(f"{motif} : {n}" for motif, n in self.ecartees.items()) + ")")
+            lignes.append(f"Lignes écartées : {nombre_fr(sum(self.ecartees.values()))} ("
+                          + " ; ".join(f"{motif} : {nombre_fr(n)}" for motif, n in self.ecartees.items()) + ")")
         if self.colonnes_ignorees:
             lignes.append(f"Colonnes ignorées : {' ; '.join(self.colonnes_ignorees)}")
         if self.inconnus:
@@ -87,12 +91,13 @@ class Rapport:
                           + (f" ; … et {len(self.inconnus) - MAX_INCONNUS} autres" if len(self.inconnus)
                              > MAX_INCONNUS else "") + ")")
         if self.valeurs_manquantes:
-            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : {self.valeurs_manquantes}")
-        lignes.append(f"Valeurs existantes remplacées : {self.valeurs_remplacees}"
+            lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : "
+                          f"{nombre_fr(self.valeurs_manquantes)}")
+        lignes.append(f"Valeurs existantes remplacées : {nombre_fr(self.valeurs_remplacees)}"
                       + (f" (par exemple {' ; '.join(self.exemples_remplaces)})" if self.exemples_remplaces else ""))
         if self.refus:
-            lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {sum(self.refus.values())} ("
-                          + " ; ".join(f"{motif} : {n}" for motif, n in sorted(self.refus.items())) + ")")
+            lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {nombre_fr(sum(self.refus.values()))} ("
+                          + " ; ".join(f"{motif} : {nombre_fr(n)}" for motif, n in sorted(self.refus.items())) + ")")
         lignes += [f"Attention : {a}" for a in self.avertissements[:MAX_ERREURS_AFFICHEES]]
         if len(self.avertissements) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.avertissements) - MAX_ERREURS_AFFICHEES} autres avertissements.")
@@ -223,7 +228,7 @@ def verifier_lignes(lignes_lues: Iterable[Ligne], ref: Referentiel, nom_fichier:
     numéro de ligne de chacune (valeurs de `vues`, dans le même ordre). Le gros CSV (gros_csv.py) y passe les
     lignes qui ne sont pas d'emblée valides. `ecarter_inconnus` : voir valider."""
     importables = {i.id for i in catalogue.CATALOGUE if i.nature != "evolution"}
-    lignes, vues = [], {}
+    lignes, vues, reportees = [], {}, set()
     for ligne in lignes_lues:
         ou = f"{nom_fichier}, ligne {ligne.numero}"
         niveau = ligne.niveau.lower()
@@ -235,9 +240,10 @@ def verifier_lignes(lignes_lues: Iterable[Ligne], ref: Referentiel, nom_fichier:
         if niveau == "commune" and code not in ref.codes["commune"] and code in ref.anciens:
             if ecarter_inconnus:
                 rapport.inconnus[f"commune {code}"] = f"fusionnée, reportée sur la commune actuelle {ref.anciens[code]}"
-            else:
-                rapport.avertissements.append(f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur "
-                                              f"la commune actuelle {ref.anciens[code]}.")
+            elif (phrase := f"{ou} : commune {code} fusionnée depuis ; valeur reportée sur la commune actuelle "
+                            f"{ref.anciens[code]}.") not in reportees:  # une fois par ligne, pas par indicateur
+                reportees.add(phrase)
+                rapport.avertissements.append(phrase)
             code = ref.anciens[code]
         if code not in ref.codes[niveau] and ecarter_inconnus:
             inconnu = f"{niveau} {code or '(vide)'}"
@@ -299,10 +305,13 @@ def conclure(df: pd.DataFrame, rapport: Rapport, fusions: bool = True) -> tuple[
 
 def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
     """Les erreurs d'unité probables d'une colonne, signalées sans rien refuser : une colonne de taux toute sous 1,5
-    (des fractions au lieu de pourcentages). Les sauts d'une année à l'autre : signaler_sauts."""
+    (des fractions au lieu de pourcentages), sauf les taux dont les vraies valeurs sont de cet ordre
+    (catalogue.TAUX_FAIBLES : garde à domicile, hors PSU…), que les autres colonnes du fichier trahiraient. Les
+    sauts d'une année à l'autre : signaler_sauts."""
     maxima = df.groupby("indicateur", observed=True, sort=True)["valeur"].max()  # NaN : aucune valeur lue
     for ind, plus_grande in maxima.items():
-        if catalogue.PAR_ID[ind].nature == "taux" and 0 < plus_grande <= catalogue.FRACTION_MAX:
+        if (catalogue.PAR_ID[ind].nature == "taux" and ind not in catalogue.TAUX_FAIBLES
+                and 0 < plus_grande <= catalogue.FRACTION_MAX):
             rapport.avertissements.append(
                 f"{ind} : toutes les valeurs sont sous {catalogue.FRACTION_MAX:g} ".replace(".", ",")
                 + "; des fractions (0,76) au lieu de pourcentages (76) ? Les taux s'écrivent en %.")
@@ -326,7 +335,8 @@ def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport) -> None
     for ind, niveau, code, annee, valeur, avant, avant_deja_la, apres_deja_la, _ in sauts:
         deja = " (valeur déjà là)"
         rapport.avertissements.append(
-            f"{ind} {niveau} {code} : {avant:g} en {annee - 1}{deja if avant_deja_la else ''}, {valeur:g} en "
+            f"{ind} {niveau} {code} : {nombre_fr(avant)} en {annee - 1}{deja if avant_deja_la else ''}, "
+            f"{nombre_fr(valeur)} en "
             f"{annee}{deja if apres_deja_la else ''} (plus de × {catalogue.SAUT_MAX:g} en un an : unité changée ?)")
     total = sauts[0][-1] if sauts else 0
     if total > MAX_SIGNALEMENTS:
@@ -379,8 +389,9 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | No
 
 
 def nombre_fr(v: float | None) -> str:
-    """Un nombre du rapport, à la française (91,2), « n.d. » s'il manque."""
-    return "n.d." if v is None or pd.isna(v) else f"{v:g}".replace(".", ",").replace("-", "\u2212")
+    """Un nombre du rapport, à la française et sans rien arrondir au-delà de trois décimales (498 070 ; 3 685,7),
+    « n.d. » s'il manque (vues/francais.py : le seul formatage des nombres)."""
+    return francais.nombre_exact(v)
 
 
 def poste_refuse(ou: str, ligne: dict, rapport: Rapport) -> bool:

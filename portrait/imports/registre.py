@@ -30,8 +30,8 @@ TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
 # Journal : un événement par changement des données, dans le registre, écrit du même coup que le changement.
 ACTIONS = ("import", "annulation", "profil")
-COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes", "valeurs_remplacees",
-                    "detail"]
+COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes_lues", "valeurs_gardees",
+                    "valeurs_remplacees", "detail"]
 AUTEUR_INCONNU = "inconnu (avant le journal)"
 
 
@@ -250,9 +250,11 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
 
 
 def _quoi(entree: dict) -> dict:
-    """Ce que le journal retient d'un import : lequel, de quel fichier, combien de lignes et de valeurs remplacées."""
+    """Ce que le journal retient d'un import : lequel, de quel fichier, combien de lignes lues, de valeurs gardées
+    et de valeurs remplacées."""
     return {"import": entree["id"], "fichier_source": entree["fichier_source"], "sha256": entree["sha256"],
-            "lignes": entree["lignes_gardees"], "valeurs_remplacees": entree.get("valeurs_remplacees")}
+            "lignes_lues": entree["lignes_lues"], "valeurs_gardees": entree["lignes_gardees"],
+            "valeurs_remplacees": entree.get("valeurs_remplacees")}
 
 
 def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
@@ -299,7 +301,9 @@ def historique(racine: Path | str) -> pd.DataFrame:
     """Le journal des changements, du plus récent au plus ancien (colonnes COLONNES_JOURNAL) ; un import d'avant le
     journal y figure à sa date, auteur inconnu."""
     registre = lire_registre(Chemins(Path(racine)))
-    journal = registre.get("journal", [])
+    lus = {i["id"]: i["lignes_lues"] for i in registre["imports"]}
+    journal = [{"lignes_lues": lus.get(e.get("import")), "valeurs_gardees": e["lignes"], **e} if "lignes" in e else e
+               for e in registre.get("journal", [])]  # un journal d'avant « lignes_lues » : « lignes » gardées
     notes = {e.get("import") for e in journal if e["action"] == "import"}
     anciens = [{"date": i["date"], "auteur": AUTEUR_INCONNU, "action": "import", **_quoi(i)}
                for i in registre["imports"] if i["id"] not in notes]

@@ -25,11 +25,12 @@ from portrait.imports.descriptions import (
     FILTRE,
     IGNOREE,
     NIVEAU,
+    SANS_INDICATEUR,
     VALEUR,
     Colonne,
     Description,
 )
-from portrait.imports.lecture import Tableau, lire_nombre
+from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne
 from portrait.imports.rapport import (
     COLONNES_MESURES,
     Contexte,
@@ -48,6 +49,7 @@ MOTIF_ANNEE = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")  # 2022, 2022-12-31, 3
 ORDRE_NIVEAUX = ("commune", "epci", "departement", "region")  # du plus fin au plus large : le niveau d'une ligne
 FORMES = {"identifiants": "identifiants de champs", " ": "libellés de colonnes", ".": "libellés passés par make.names "
           "(R)", "_": "en-têtes en snake_case"}
+TRANCHES_AGE = {"enfants_0_2": ["0002"], "enfants_0_17": ["0002", "0305", "0610", "1117"]}  # Pxx_POP0002…
 MAILLE_DE = {"commune": "par commune", "epci": "par EPCI", "departement": "par département", "region": "par région",
              "france": "pour la France"}
 
@@ -101,11 +103,6 @@ def comprendre(description: Description, tableau: Tableau) -> Comprise:
         if j in colonnes and colonnes[j][0].sens == IGNOREE:
             ignorees.append(f"{nom_colonne(bruts, j)} ({colonnes[j][0].motif})")
     return Comprise(colonnes, ignorees)
-
-
-def nom_colonne(bruts: list[str], j: int) -> str:
-    """Le nom d'une colonne tel qu'écrit dans le fichier (BOM et espaces retirés)."""
-    return bruts[j].strip().lstrip("\ufeff") if j < len(bruts) else f"colonne {j + 1}"
 
 
 def reconnait(description: Description, entetes: list[str]) -> bool:
@@ -276,7 +273,7 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
     """Population par âge Insee (base-ic-evol-struct-pop, par IRIS) additionnée par commune (iris.additionner :
     arrondissements ramenés à leur commune, un IRIS secret rend sa commune n.d.)."""
     e = tableau.entetes
-    prefixes = sorted({m.group(1) for c in e if (m := re.fullmatch(r"p(\d{2})_pop0002", c))})
+    prefixes = prefixes_recensement(e)
     if "com" not in e or not prefixes:
         raise ErreurImport(f"{tableau.nom_fichier} : colonnes attendues : COM et Pxx_POP0002 "
                            "(population par âge Insee).")
@@ -286,8 +283,7 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
         com = cellules[i_com].strip() if i_com < len(cellules) else ""
         for p in prefixes:
             annee = 2000 + int(p)
-            groupes = {"enfants_0_2": ["0002"], "enfants_0_17": ["0002", "0305", "0610", "1117"]}
-            for ind, tranches in groupes.items():
+            for ind, tranches in TRANCHES_AGE.items():
                 total = 0.0
                 for t in tranches:
                     c = f"p{p}_pop{t}"
@@ -304,12 +300,37 @@ def lignes_population_age(tableau: Tableau) -> list[Ligne]:
             for (com, (a, ind)), (numero, v) in iris.additionner(lues).items()]
 
 
-def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]]) -> Lecteur:
-    """Le lecteur d'une source de mesures : ses valeurs, vérifiées par rapport.valider, et combien de valeurs déjà
-    présentes elles remplaceront."""
+def prefixes_recensement(entetes: list[str]) -> list[str]:
+    """Les millésimes du recensement d'un fichier de population par âge (P21_POP0002 -> « 21 »)."""
+    return sorted({m.group(1) for c in entetes if (m := re.fullmatch(r"p(\d{2})_pop0002", c))})
+
+
+def comprendre_population_age(tableau: Tableau, rapport: Rapport) -> None:
+    """Ce que l'import a compris d'un fichier de population par âge, comme pour les sources décrites : la variante,
+    les colonnes ignorées (tranches d'âge sans indicateur, population totale…) et les IRIS additionnés."""
+    e = tableau.entetes
+    prefixes = prefixes_recensement(e)
+    lues = {"com"} | {f"p{p}_pop{t}" for p in prefixes for t in TRANCHES_AGE["enfants_0_17"]}
+    rapport.variante = ("Insee, population par âge " + ("par IRIS" if "iris" in e else "par commune")
+                        + f", colonnes {', '.join(f'P{p}_' for p in prefixes)}")
+    bruts = tableau.entetes_bruts or e
+    motif = {"iris": "code IRIS : valeurs additionnées par commune (COM)"}
+    rapport.colonnes_ignorees = [f"{nom_colonne(bruts, j)} ({motif.get(c, SANS_INDICATEUR)})"
+                                 for j, c in enumerate(e) if c and c not in lues]
+    j = e.index("iris" if "iris" in e else "com")
+    rapport.regroupement = iris.phrase(cellules[j] for cellules in tableau.lignes if j < len(cellules))
+
+
+def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]],
+                    comprendre: Callable[[Tableau, Rapport], None] | None = None) -> Lecteur:
+    """Le lecteur d'une source de mesures : ses valeurs, vérifiées par rapport.valider, ce qu'il a compris du
+    fichier (`comprendre` : variante, colonnes ignorées, regroupement, comme lecteur_decrit) et combien de valeurs
+    déjà présentes elles remplaceront."""
     def lire(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
         ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
         df, rapport = valider(lignes(tableau), ref, tableau.nom_fichier, len(tableau.lignes))
+        if comprendre is not None:
+            comprendre(tableau, rapport)
         if not rapport.erreurs and contexte.compter_remplacees:
             rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, df, rapport)
         return df, rapport
@@ -363,10 +384,11 @@ def source_decrite(description: Description) -> Source:
 SOURCES = {s.nom: s for s in (
     Source("mesures", "fichier de mesures générique", lecteur_mesures(lignes_mesures), reconnaitre=est_mesures),
     *(source_decrite(d) for d in DESCRIPTIONS),
-    Source("population_age", "Insee, population par âge", lecteur_mesures(lignes_population_age),
-           reconnaitre=est_population_age),
+    Source("population_age", "Insee, population par âge",
+           lecteur_mesures(lignes_population_age, comprendre_population_age), reconnaitre=est_population_age),
     Source("allocataires", "Cnaf, fichier des allocataires (FILEAS / BCA)",
-           lambda t, c: lecteur_mesures(partial(allocataires.lignes, annee_donnee=c.annee))(t, c),
+           lambda t, c: lecteur_mesures(partial(allocataires.lignes, annee_donnee=c.annee),
+                                        partial(allocataires.comprendre, annee_donnee=c.annee))(t, c),
            reconnaitre=allocataires.reconnaitre),
     Source("enquete_flash", "enquête flash", enquete_flash.lire, table="cooperation",
            titre="Enquête flash des chargés de coopération", departement=True, erreurs_bloquantes=False),
@@ -382,8 +404,13 @@ def detecter(tableau: Tableau) -> Source:
     for source in SOURCES.values():
         if source.reconnaitre is not None and source.reconnaitre(tableau.entetes):
             return source
-    e = tableau.entetes
-    raise ErreurImport(f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {', '.join(e[:12]) or 'aucun'}. "
-                       "Sources connues : fichier de mesures (niveau, code, annee, indicateur, valeur), data.caf.fr "
-                       "(taux de couverture, places : identifiants ou libellés de colonnes), Onape (TAUXCOUVaaaa), "
-                       "Insee naissances, Insee population par âge, Cnaf allocataires (CODGEO, A, PERCOU…).")
+    bruts = [nom_colonne(tableau.entetes_bruts or tableau.entetes, j) for j in range(len(tableau.entetes))]
+    raise ErreurImport(
+        f"{tableau.nom_fichier} : source non reconnue. En-têtes lus : {' ; '.join(bruts[:12]) or 'aucun'}"
+        + (" ; …" if len(bruts) > 12 else "") + ". Sources connues : fichier de mesures (niveau, code, annee, "
+        "indicateur, valeur), data.caf.fr (taux de couverture, places : identifiants ou libellés de colonnes), Onape "
+        "(TAUXCOUVaaaa), Insee naissances, Insee population par âge, Cnaf allocataires (CODGEO, A, PERCOU…). "
+        "Pour un autre fichier, dites ce que contient chaque colonne : sur la page Données (formulaire « Ce que "
+        "contient chaque colonne »), ou en ligne de commande avec --colonnes code=…,niveau=…,annee=…,"
+        "<indicateur>=<colonne> (par exemple --colonnes \"code=Code commune,niveau=commune,annee=2023,"
+        "taux_couverture=Taux global\") ou --profil NOM (un profil enregistré).")

@@ -334,6 +334,8 @@ ANNEE_MIN = 1990
 TAUX_MAX = 1000.0  # % : un taux de couverture dépasse 100 % ; au-delà de 1 000 %, c'est une erreur de saisie
 TAUX_USUEL_MAX = 100.0  # % : au-delà, gardé et signalé
 FRACTION_MAX = 1.5  # une colonne de taux toute sous 1,5 : des fractions (0,76) au lieu de pourcentages (76) ?
+# des taux dont les vraies valeurs sont de 0 à 2 % (data.caf.fr) : tout sous 1,5 n'y dit rien d'une erreur d'unité
+TAUX_FAIBLES = ("taux_couverture_garde_domicile", "taux_couverture_hors_psu", "taux_couverture_prescolarisation")
 SAUT_MAX = 3.0  # d'une année à la suivante, une valeur multipliée ou divisée par plus de 3 : unité changée ?
 # comptes dénombrés, forcément entiers ; les autres (recensement, places) sont des estimations pondérées
 COMPTES_ENTIERS = ("population", "naissances", "familles_0_2", "familles_0_2_bas_revenus",

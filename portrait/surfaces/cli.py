@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,18 @@ from portrait.vues import francais
 from portrait.vues.texte import terminal
 
 RACINE_PROJET = Path(__file__).resolve().parents[2]
+# Les erreurs d'argparse en français : motif de son message anglais -> phrase (groupes du motif)
+ERREURS_ARGPARSE = (
+    (r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)",
+     lambda m: f"argument {m[1]} : « {m[2].strip(chr(39))} » inconnu ; choisissez parmi "
+               f"{', '.join(c.strip().strip(chr(39)) for c in m[3].split(','))}"),
+    (r"the following arguments are required: (.+)", lambda m: f"argument(s) obligatoire(s) manquant(s) : {m[1]}"),
+    (r"unrecognized arguments: (.+)", lambda m: f"argument(s) inconnu(s) : {m[1]}"),
+    (r"argument (.+?): expected one argument", lambda m: f"argument {m[1]} : une valeur attendue"),
+    (r"argument (.+?): invalid (int|float) value: (.+)",
+     lambda m: f"argument {m[1]} : « {m[3].strip(chr(39))} » n'est pas un nombre{' entier' if m[2] == 'int' else ''}"),
+    (r"argument (.+?): (.+)", lambda m: f"argument {m[1]} : {m[2]}"),
+)
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
 
 
@@ -265,9 +278,41 @@ def options_filtres(s: argparse.ArgumentParser) -> None:
         s.add_argument(f"--{nom}", type=lecteur(url.PARAMETRES[nom]), help=aides[nom])
 
 
+def en_francais(message: str) -> str:
+    """Un message d'erreur d'argparse en français (ERREURS_ARGPARSE) ; tel quel s'il n'est pas connu."""
+    for motif, phrase in ERREURS_ARGPARSE:
+        if m := re.fullmatch(motif, message):
+            return phrase(m)
+    return message
+
+
+class Formateur(argparse.HelpFormatter):
+    """L'aide d'argparse, « utilisation : » au lieu de « usage: »."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class Analyseur(argparse.ArgumentParser):
+    """argparse qui parle français : ses erreurs (en_francais) et sa ligne d'utilisation ; ses sous-commandes de
+    même (add_subparsers reprend la classe)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", Formateur)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        for action in self._actions:
+            if isinstance(action, argparse._HelpAction):
+                action.help = "affiche cette aide"
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {en_francais(message)}\n")
+
+
 def analyseur() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m portrait", description="Portrait de territoire petite enfance.")
-    commun = argparse.ArgumentParser(add_help=False)
+    p = Analyseur(prog="python -m portrait", description="Portrait de territoire petite enfance.")
+    commun = Analyseur(add_help=False)
     commun.add_argument("--data-dir", default=str(DOSSIER_DONNEES), help="dossier de données (data/ par défaut)")
     sous = p.add_subparsers(dest="commande", required=True)
 
@@ -301,9 +346,11 @@ def analyseur() -> argparse.ArgumentParser:
 
     s = sous.add_parser("imports", parents=[commun], help="liste ou annule les imports")
     s2 = s.add_subparsers(dest="action", required=True)
-    s2.add_parser("list", parents=[commun])
-    r = s2.add_parser("rollback", parents=[commun])
+    s2.add_parser("list", aliases=["liste"], parents=[commun], help="les imports enregistrés").set_defaults(
+        action="list")
+    r = s2.add_parser("rollback", aliases=["annuler"], parents=[commun], help="annule un import (son identifiant)")
     r.add_argument("id")
+    r.set_defaults(action="rollback")
     s.set_defaults(func=cmd_imports)
 
     for nom, func, aide in (("portrait", cmd_portrait, "chiffres de synthèse d'un territoire et de ses comparateurs"),

@@ -99,8 +99,12 @@ def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance 
     for e in apercu.numeriques:
         if e in (code, annee):
             continue
-        ind = st.selectbox(f"Indicateur de la colonne « {vue_donnees.libelle_colonne(brut(e), e)} »", indicateurs,
-                           key=f"corresp_ind_{e}_{suffixe}",
+        libelle = vue_donnees.libelle_colonne(brut(e))
+        sur = vue_donnees.libelle_sur(libelle)
+        if not sur:  # le nom tel qu'écrit, Markdown neutralisé à l'écran ; le choix le garde pour l'aria-label
+            st.markdown(markdown_litteral(libelle))
+        ind = st.selectbox(libelle, indicateurs, key=f"corresp_ind_{e}_{suffixe}",
+                           label_visibility="visible" if sur else "collapsed",
                            index=position(indicateurs, deja.get(e)), format_func=vue_donnees.libelle_indicateur)
         if ind is not None:
             choix.append((brut(e), ind))

@@ -11,6 +11,8 @@ import pandas as pd
 from portrait.vues import francais
 
 ACTIONS = {"import": "import", "annulation": "annulation d'import", "profil": "profil de colonnes"}
+IMPORTS = ("import", "annulation")  # les actions qui ont des lignes et des valeurs ; les autres : SANS_OBJET
+SANS_OBJET = "—"
 
 
 def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
@@ -23,17 +25,29 @@ def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def imports_actifs(liste: pd.DataFrame) -> dict[str, str]:
+    """Les imports qu'on peut annuler, du plus récent au plus ancien : identifiant -> « id · fichier · date »."""
+    actifs = liste[liste["actif"]]
+    return {i: f"{i} · {fichier} · {date.replace('T', ' ')[:16]}"
+            for i, fichier, date in zip(actifs["id"], actifs["fichier_source"], actifs["date"])}
+
+
 def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
-    """Le journal des changements (registre.historique), en français : qui, quand, quoi, combien."""
+    """Le journal des changements (registre.historique), en français : qui, quand, quoi, combien (lignes lues du
+    fichier, valeurs gardées, valeurs remplacées ; « — » pour ce qui ne s'applique pas, un profil de colonnes)."""
     def textes(colonne: pd.Series) -> pd.Series:
         return colonne.map(lambda x: str(x) if pd.notna(x) and str(x) else "")
+
+    def nombres(colonne: str) -> pd.Series:
+        return pd.Series([francais.nombre(x) if action in IMPORTS else SANS_OBJET
+                          for x, action in zip(journal[colonne], journal["action"])], index=journal.index, dtype=object)
 
     return pd.DataFrame({
         "Date": journal["date"].str.replace("T", " "), "Qui": journal["auteur"],
         "Action": journal["action"].map(lambda a: ACTIONS.get(a, a)), "Import": textes(journal["import"]),
         "Fichier": textes(journal["fichier_source"]), "Détail": textes(journal["detail"]),
-        "Lignes": journal["lignes"].map(francais.nombre),
-        "Valeurs remplacées": journal["valeurs_remplacees"].map(francais.nombre),
+        "Lignes lues": nombres("lignes_lues"), "Valeurs gardées": nombres("valeurs_gardees"),
+        "Valeurs remplacées": nombres("valeurs_remplacees"),
         "Empreinte SHA-256": textes(journal["sha256"]).str[:12],
     })
 
@@ -94,9 +108,14 @@ def libelle_profil(profil) -> str:
         f"{profil.date[:10]})"
 
 
-def libelle_colonne(brut: str, entete: str) -> str:
-    """Le nom d'une colonne dans le libellé d'un choix : tel qu'écrit s'il n'a rien que Streamlit lirait comme du
-    Markdown (lettres, chiffres, espaces, . , ' ° % / - et « _ » entre deux lettres), plié sinon. Pas d'échappement
-    par « \\ » : le libellé est aussi l'aria-label lu par un lecteur d'écran, barres obliques comprises."""
-    sur = re.fullmatch(r"[\w .,'°%/-]+", brut) and not re.search(r"(^|[\W])_|_([\W]|$)", brut)
-    return brut if sur else entete
+def libelle_sur(libelle: str) -> bool:
+    """Vrai si un libellé de choix s'affiche tel quel : rien que Streamlit lirait comme du Markdown (lettres,
+    chiffres, espaces, . , ' ° % / « » - ( ) + et « _ » entre deux lettres). Sinon la page le montre au-dessus du
+    choix, échappé (markdown_litteral), et le donne tel quel au choix sans l'afficher : l'aria-label, lu par un
+    lecteur d'écran, reste le nom tel qu'écrit, sans barre oblique d'échappement."""
+    return bool(re.fullmatch(r"[\w .,'°%/«»()+-]+", libelle)) and not re.search(r"(^|[\W])_|_([\W]|$)", libelle)
+
+
+def libelle_colonne(brut: str) -> str:
+    """Le libellé du choix de l'indicateur d'une colonne, son nom tel qu'écrit dans le fichier."""
+    return f"Indicateur de la colonne « {brut} »"

@@ -29,6 +29,15 @@ def nombre(x, decimales: int = 0) -> str:
     return (MOINS if round(x, decimales) < 0 else "") + texte
 
 
+def nombre_exact(x, decimales_max: int = 3) -> str:
+    """Un nombre avec les seules décimales qu'il porte, jusqu'à `decimales_max` : 498070 -> « 498 070 » ;
+    3685.7 -> « 3 685,7 » ; None -> « n.d. » (rapport d'import : la valeur lue, telle quelle)."""
+    if manquant(x):
+        return NON_DISPONIBLE
+    decimales = next((d for d in range(decimales_max) if round(x, d) == round(x, decimales_max)), decimales_max)
+    return nombre(x, decimales)
+
+
 def pourcent(x, decimales: int = 1) -> str:
     """76.93 -> « 76,9 % » ; un taux au-dessus de 100 reste tel quel (259 %)."""
     if manquant(x):
