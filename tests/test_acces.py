@@ -210,7 +210,7 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
                                              "Provenance des valeurs, Gamma"]
     journal = app.dataframe[1].value
     assert list(journal.columns) == ["Date", "Qui", "Action", "Import", "Fichier", "Détail", "Lignes",
-                                     "Valeurs remplacées", "Empreinte SHA-256"]
+                                     "Valeurs remplacées", "Valeurs changées", "Empreinte SHA-256"]
     assert journal[["Qui", "Action", "Fichier", "Lignes", "Valeurs remplacées"]].values.tolist() == [
         [getpass.getuser(), "import", FICHIER, "16", "0"],
         ["referente@caf44.fr", "profil de colonnes", "", "n.d.", "n.d."]]

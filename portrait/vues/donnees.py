@@ -34,6 +34,7 @@ def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
         "Fichier": textes(journal["fichier_source"]), "Détail": textes(journal["detail"]),
         "Lignes": journal["lignes"].map(francais.nombre),
         "Valeurs remplacées": journal["valeurs_remplacees"].map(francais.nombre),
+        "Valeurs changées": journal["valeurs_changees"].map(francais.nombre),
         "Empreinte SHA-256": textes(journal["sha256"]).str[:12],
     })
 
