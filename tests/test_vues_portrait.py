@@ -380,3 +380,16 @@ def test_cli_portrait_annee_absente_dite(donnees):
     with redirect_stdout(sortie), redirect_stderr(erreur):
         code = main(["portrait", "--territoire", "epci:200000001", "--annee", "2031", "--data-dir", str(donnees)])
     assert (code, sortie.getvalue(), erreur.getvalue()) == (2, "", "Année 2031 absente des données (2018 à 2023).\n")
+
+
+def test_synthese_les_barres_des_places_ne_se_disent_le_taux_que_s_il_l_est(req):
+    """La Charente a un taux de couverture publié (55,5 %) ; ses barres, calculées sur ses places et ses enfants,
+    font 25 (10 places pour 40 enfants) : la note ne dit plus que chaque barre a pour longueur le taux de couverture
+    (avant : elle le disait), elle nomme l'écart. Là où tout est calculé (CC Test Un), la phrase reste."""
+    note = synthese.synthese(req, "commune:16001", 2023).places.note
+    assert "Chaque barre a pour longueur le taux de couverture" not in note
+    assert note.endswith("Chaque barre additionne les places de chaque mode pour 100 enfants de moins de 3 ans, "
+                         "calculées sur les places et les enfants ; le taux de couverture affiché (publié, ou d'une "
+                         "autre source) en diffère pour Charente (barre : 25,0, taux : 55,5\u00a0%).")
+    assert synthese.synthese(req, "epci:200000001", 2023).places.note.endswith(
+        "Chaque barre a pour longueur le taux de couverture.")
