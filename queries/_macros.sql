@@ -10,7 +10,8 @@
 --   - une valeur stockée au niveau du territoire (publiée ou importée) l'emporte sur l'agrégation ;
 --   - sinon un compte est la somme de ses communes, un taux la somme des numérateurs sur la somme
 --     des dénominateurs (× 100), jamais une moyenne de taux ;
---   - une valeur manquante reste manquante (null), jamais 0.
+--   - une valeur manquante reste manquante (null), jamais 0 : un total dont une composante manque (un mode
+--     d'accueil n.d.) est manquant, et un taux dont le numérateur ou le dénominateur manque aussi.
 
 create or replace macro valeurs(territoires, annees, recul) as table
 with
@@ -79,7 +80,8 @@ comptes as (
     select a.* from comptes_agreges a anti join stockees s using (territoire, annee, indicateur)
 ),
 sommes_calculees as (
-    select c.territoire, c.annee, k.indicateur, sum(c.valeur) as valeur, bool_or(c.demo) as demo
+    select c.territoire, c.annee, k.indicateur, case when bool_and(c.valeur is not null) then sum(c.valeur) end
+        as valeur, bool_or(c.demo) as demo
     from comptes c
     join composantes k on k.composante = c.indicateur
     group by c.territoire, c.annee, k.indicateur

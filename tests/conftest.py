@@ -57,6 +57,10 @@ MESURES_COMMUNES = [
     ("85001", 2023, "enfants_0_2_parents_actifs", 40),
     ("44001", 2023, "enfants_0_2_parents_actifs", 80), ("44002", 2023, "enfants_0_2_parents_actifs", 90),
     ("44003", 2023, "enfants_0_2_parents_actifs", 250),
+    # zéro, pas absent : chaque commune a une valeur de chaque compte, comme dans la démonstration, sans quoi les
+    # totaux de la France, de la Vendée et de la Charente seraient n.d. (queries/_tables.sql, agregats)
+    ("16001", 2023, "places_psu", 0), ("85001", 2023, "places_psu", 0), ("16001", 2023, "am_actives", 0),
+    ("16001", 2023, "am_actives_60_plus", 0), ("16001", 2023, "enfants_0_2_parents_actifs", 0),
 ]
 # une valeur publiée au niveau du département de la Charente : elle l'emporte sur le calcul (10 / 40 = 25 %)
 MESURES_STOCKEES = [("departement", "16", 2023, "taux_couverture", 55.5, "caf")]

@@ -210,12 +210,12 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
                                              "Provenance des valeurs, Gamma"]
     journal = app.dataframe[1].value
     assert list(journal.columns) == ["Date", "Qui", "Action", "Import", "Fichier", "Détail", "Lignes lues",
-                                     "Valeurs gardées", "Valeurs remplacées", "Empreinte SHA-256"]
+                                     "Valeurs gardées", "Valeurs remplacées", "Valeurs changées", "Empreinte SHA-256"]
     # les lignes du fichier et les valeurs gardées ; « — » pour un profil, qui n'en a pas (pas « n.d. »)
     assert journal[["Qui", "Action", "Fichier", "Lignes lues", "Valeurs gardées",
-                    "Valeurs remplacées"]].values.tolist() == [
-        [getpass.getuser(), "import", FICHIER, "3", "16", "0"],
-        ["referente@caf44.fr", "profil de colonnes", "", "—", "—", "—"]]
+                    "Valeurs remplacées", "Valeurs changées"]].values.tolist() == [
+        [getpass.getuser(), "import", FICHIER, "3", "16", "0", "0"],
+        ["referente@caf44.fr", "profil de colonnes", "", "—", "—", "—", "—"]]
     assert affiche(app.sidebar.caption[-1].value) == "Connecté : Léa Lecteur (lecteur@caf44.fr) · lecteur"
     assert app.sidebar.button(key="se_deconnecter").label == "Se déconnecter"
 

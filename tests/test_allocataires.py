@@ -264,3 +264,36 @@ def test_detail_sans_fichier_des_allocataires(ouvrir):
     assert "aucune valeur en 2023 pour ces territoires (source : Cnaf, fichier des allocataires (FILEAS / BCA))" \
         in texte
     assert not [w for w in app.warning if w.value == commun.BANDEAU_DEMO]  # pas de bandeau : rien de démonstration
+
+
+def test_total_nd_quand_des_communes_manquent_au_fichier(donnees):
+    """Un fichier des allocataires qui ne couvre qu'Alpha et Gamma (aucune valeur de démonstration) : le Détail ne
+    donne ni à CC Test Un (Bêta absente), ni à la Loire-Atlantique, ni à la France une somme partielle lue comme leur
+    total (avant : 2 000, 3 300, 3 300), ni à leurs parts un rapport de sommes partielles ; une valeur donnée au
+    niveau même d'un territoire (CA Test Deux) l'emporte sur le total, comme avant."""
+    from portrait.donnees.connexion import connecter
+    from portrait.donnees.requetes import Requetes
+    from portrait.vues import detail
+    from tests.conftest import lignes as lignes_conftest
+
+    mesures = pd.read_parquet(donnees / "demo" / "mesures.parquet")
+    publiee = pd.DataFrame([("epci", "200000002", 2020, "allocataires", 1450.0, "caf")], columns=mesures.columns)
+    publiee["annee"] = publiee["annee"].astype(mesures["annee"].dtype)
+    pd.concat([mesures, publiee]).to_parquet(donnees / "demo" / "mesures.parquet", index=False)
+    depot.importer(SOURCES / "allocataires_communes.csv", donnees, annee=2020)
+    req = Requetes(connecter(donnees))
+    vue = detail.detail(req, "commune:44001", 2020, "allocataires", "Nombre")
+    assert lignes_conftest(vue.tableau.valeurs, ["Territoire", "allocataires"]) == [
+        ("Alpha", 2000.0), ("Bêta", None), ("Loire-Atlantique", None), ("CC Test Un", None)]
+    df = req.executer("valeurs_territoires", {
+        "territoires": ["epci:200000001", "epci:200000002", "region:52", "france"],
+        "indicateurs": ["allocataires", "personnes_couvertes", "part_allocataires_rsa"], "annee": 2020, "recul": 5})
+    assert lignes_conftest(df, ["territoire", "indicateur", "valeur"]) == [
+        ("epci:200000001", "allocataires", None), ("epci:200000001", "part_allocataires_rsa", None),
+        ("epci:200000001", "personnes_couvertes", None),
+        ("epci:200000002", "allocataires", 1450.0), ("epci:200000002", "part_allocataires_rsa", None),
+        ("epci:200000002", "personnes_couvertes", None),
+        ("france", "allocataires", None), ("france", "part_allocataires_rsa", None),
+        ("france", "personnes_couvertes", None),
+        ("region:52", "allocataires", None), ("region:52", "part_allocataires_rsa", None),
+        ("region:52", "personnes_couvertes", None)]

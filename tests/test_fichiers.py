@@ -8,8 +8,8 @@ from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, connecter
 from portrait.imports import depot, registre
 from portrait.regles import cooperation
 
-MESURES_16 = ("select niveau, code, annee, indicateur, valeur, source from mesures "
-              "where code in ('16001', '16') order by all")
+MESURES_16 = ("select niveau, code, annee, indicateur, valeur, source from mesures where code in ('16001', '16') "
+              "and indicateur in ('enfants_0_2', 'naissances', 'places_am', 'taux_couverture') order by all")
 DEMO_16 = [
     ("commune", "16001", 2018, "enfants_0_2", 50.0, "demo"),
     ("commune", "16001", 2023, "enfants_0_2", 40.0, "demo"),

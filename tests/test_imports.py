@@ -1,5 +1,7 @@
 """Import du fichier générique de mesures : formats tolérés, erreurs en français, tout ou rien, annulation."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -124,3 +126,22 @@ def test_xlsx(donnees, tmp_path):
     _, rapport = depot.importer(f, donnees)
     assert rapport.lignes_gardees == 1 and not rapport.avertissements
     assert ligne(donnees)["naissances"] == 12  # la valeur arrive jusqu'au portrait de Delta
+
+
+def test_reimport_tel_quel_remplace_sans_rien_changer(donnees):
+    """Le même fichier importé deux fois : la seconde fois, il remplace ses 12 valeurs sans en changer aucune ; le
+    rapport et le journal le disent (avant : « 12 (par exemple … 31 → 31 ; 22 → 22 …) », lu comme 12 changements).
+    Un fichier qui en change une seule ne cite qu'elle en exemple."""
+    source = Path(__file__).parent / "sources" / "places_communes_snake_bom.csv"
+    depot.importer(source, donnees)
+    _, rapport = depot.importer(source, donnees)
+    assert (rapport.valeurs_remplacees, rapport.valeurs_changees, rapport.exemples_remplaces) == (12, 0, [])
+    assert "Valeurs existantes remplacées : 12, aucune ne change" in rapport.texte().splitlines()
+    modifie = donnees.parent / "places_communes_snake_bom.csv"
+    texte = source.read_text(encoding="utf-8-sig")
+    modifie.write_text(texte.replace(",22.0,", ",23.0,", 1), encoding="utf-8-sig")
+    _, rapport = depot.verifier(modifie, donnees)
+    assert "Valeurs existantes remplacées : 12, dont 1 change (par exemple commune 44001, 2023, places_psu : 22 → 23)" \
+        in rapport.texte().splitlines()
+    journal = registre.historique(donnees)
+    assert journal[["valeurs_remplacees", "valeurs_changees"]].values.tolist() == [[12, 0], [4, 4]]

@@ -29,14 +29,14 @@ def test_synthese_departement_compare_aux_voisins(ouvrir):
     assert app.caption[0].value == "2023 · comparé à Vendée, France"
     besoins, offre = (d.value for d in app.dataframe)
     # les autres départements de la région (voisins.sql), puis la France ; Vendée = Epsilon seule :
-    # 50 enfants dont 40 de parents actifs, 10 places chez 4 AM actives dont 2 de 60 ans et plus
+    # 50 enfants dont 40 de parents actifs, aucune place PSU, 10 places chez 4 AM actives dont 2 de 60 ans et plus
     assert lignes(besoins, ["Territoire", "naissances", "enfants 0-2 ans"]) == [
         ("Loire-Atlantique", None, 620.0), ("Vendée", None, 50.0), ("France", None, 710.0)]
     assert list(besoins["part enfants 0-2 ans avec parents actifs"]) == pytest.approx(
         [100 * 420 / 620, 100 * 40 / 50, 100 * 460 / 710])
     assert lignes(offre, ["Territoire", "places PSU", "places assistantes maternelles", "places, tous modes",
                           "AM actives", "AM 60 ans et plus"]) == [
-        ("Loire-Atlantique", 230.0, 180.0, 410.0, 60.0, 9.0), ("Vendée", None, 10.0, 10.0, 4.0, 2.0),
+        ("Loire-Atlantique", 230.0, 180.0, 410.0, 60.0, 9.0), ("Vendée", 0.0, 10.0, 10.0, 4.0, 2.0),
         ("France", 230.0, 200.0, 430.0, 64.0, 11.0)]
     # places AM × part des AM de 60 ans et plus
     assert list(offre["places AM 60 ans et plus (estim.)"]) == pytest.approx([180 * 9 / 60, 10 * 2 / 4, 200 * 11 / 64])

@@ -63,7 +63,6 @@ def test_valeurs_territoires(req):
         ("departement:44", "part_enfants_0_2_parents_actifs", 100 * 420 / 620),
         ("departement:44", "places_total", 410.0),
         ("departement:44", "taux_couverture", 100 * 410 / 620),
-        # France : la Charente n'a ni AM actives ni places PSU ; les sommes ne comptent que les valeurs connues
         ("france", "enfants_0_2", 710.0),
         ("france", "evolution_enfants_0_2", 0.0),  # 710 enfants en 2018 comme en 2023
         ("france", "part_am_60_plus", 100 * 11 / 64),
@@ -136,7 +135,9 @@ def test_serie_indicateur(req):
 def test_etat_donnees(req):
     df = req.executer("etat_donnees", {"territoire": "departement:16"})
     assert lignes(df, ["indicateur", "source", "annee_min", "annee_max", "nb_valeurs"]) == [
-        ("enfants_0_2", "demo", 2018, 2023, 2), ("places_am", "demo", 2023, 2023, 1),
+        ("am_actives", "demo", 2023, 2023, 1), ("am_actives_60_plus", "demo", 2023, 2023, 1),
+        ("enfants_0_2", "demo", 2018, 2023, 2), ("enfants_0_2_parents_actifs", "demo", 2023, 2023, 1),
+        ("places_am", "demo", 2023, 2023, 1), ("places_psu", "demo", 2023, 2023, 1),
         ("taux_couverture", "caf", 2023, 2023, 1)]
 
 

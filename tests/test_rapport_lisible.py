@@ -60,12 +60,12 @@ def test_comptes_du_rapport_a_la_francaise():
     from portrait.imports.rapport import Rapport
 
     r = Rapport("f.csv", lignes_lues=13_000, lignes_gardees=104_000, valeurs_manquantes=2_500,
-                valeurs_remplacees=12_000, par_indicateur={"allocataires": 13_000})
+                valeurs_remplacees=12_000, valeurs_changees=3_500, par_indicateur={"allocataires": 13_000})
     assert r.texte().splitlines() == [
         "Fichier : f.csv", "Lignes lues : 13\u202f000 ; valeurs gardées : 104\u202f000 ; erreurs : 0",
         "Indicateurs : allocataires (13\u202f000 valeurs)",
         "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 2\u202f500",
-        "Valeurs existantes remplacées : 12\u202f000"]
+        "Valeurs existantes remplacées : 12\u202f000, dont 3\u202f500 changent"]
 
 
 def test_nombres_du_rapport_a_la_francaise():

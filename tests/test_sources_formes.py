@@ -77,7 +77,8 @@ def test_caf_places_snake_case_bom_crlf_date_francaise(jeu):
                                           "commune 44001, 2023, places_psu : 20 → 22",
                                           "commune 44003, 2023, places_am : 90 → 148,5"]
     texte = rapport.texte()
-    assert "Valeurs existantes remplacées : 4 (par exemple commune 44001, 2023, places_am : 30 → 31 ; " in texte
+    assert ("Valeurs existantes remplacées : 4, dont 4 changent (par exemple commune 44001, 2023, places_am : "
+            "30 → 31 ; ") in texte
 
 
 def test_caf_libelles_point_virgule_virgule_decimale_pourcent(jeu):

@@ -86,7 +86,8 @@ def sans_espaces(texte: str) -> str:
 def ajouter_zeta(racine: Path) -> Path:
     """Ajoute au jeu minuscule Zêta (16002), commune de CC Charente Test sans enfant de moins de 3 ans, comme
     Bezonvaux : une naissance en 2018, aucune en 2023, huit places en MAM, aucune assistante maternelle active.
-    Les autres communes, et les chiffres des autres tests, ne changent pas (ce dossier n'est qu'à ces tests)."""
+    Les autres communes, et les chiffres des autres tests, ne changent pas (ce dossier n'est qu'à ces tests) ; elles
+    ont zéro place en MAM, et Zêta zéro de leurs autres comptes : un total où manque une commune serait n.d."""
     ref = racine / "reference"
     communes = pd.read_parquet(ref / "communes.parquet")
     zeta = {"code": "16002", "nom": "Zêta", "departement": "16", "region": "75", "epci": "200000003", "population": 0}
@@ -96,8 +97,10 @@ def ajouter_zeta(racine: Path) -> Path:
               ignore_index=True).to_parquet(ref / "populations.parquet", index=False)
     mesures = pd.read_parquet(racine / "demo" / "mesures.parquet")
     lignes = [(2018, "enfants_0_2", 0), (2023, "enfants_0_2", 0), (2018, "naissances", 1), (2023, "naissances", 0),
-              (2023, "places_mam", 8), (2023, "am_actives", 0)]
-    ajout = pd.DataFrame([("commune", "16002", a, i, float(v), "demo") for a, i, v in lignes], columns=mesures.columns)
+              (2023, "places_mam", 8), (2023, "am_actives", 0), (2023, "places_psu", 0), (2023, "places_am", 0),
+              (2023, "am_actives_60_plus", 0), (2023, "enfants_0_2_parents_actifs", 0)]
+    lignes = [("16002", *ligne) for ligne in lignes] + [(c, 2023, "places_mam", 0) for c in communes["code"]]
+    ajout = pd.DataFrame([("commune", c, a, i, float(v), "demo") for c, a, i, v in lignes], columns=mesures.columns)
     ajout["annee"] = ajout["annee"].astype(mesures["annee"].dtype)
     pd.concat([mesures, ajout], ignore_index=True).to_parquet(racine / "demo" / "mesures.parquet", index=False)
     return racine
@@ -181,8 +184,7 @@ def test_synthese_d_une_commune_sans_enfant_dit_pourquoi_rien_n_est_dessine(donn
     at = ouvrir_page(donnees_zeta, monkeypatch, "pages/synthese.py", "commune:16002")
     besoins, offre = (cellules(d) for d in at.dataframe)
     assert list(besoins.iloc[0]) == ["Zêta", "0", "0", "n.d.", "n.d.", "n.d.", "n.d."]
-    assert list(offre.iloc[0]) == ["Zêta", "n.d.", "n.d.", "8", "n.d.", "n.d.", "n.d.", "8", "n.d.", "0", "n.d.",
-                                   "n.d."]
+    assert list(offre.iloc[0]) == ["Zêta", "0", "n.d.", "8", "0", "n.d.", "n.d.", "8", "n.d.", "0", "0", "n.d."]
     assert [(m.label, m.value) for m in at.metric[-4:]] == [
         ("Zêta", "n.d."), ("CC Charente Test", "45,0\u00a0%"), ("Charente", "55,5\u00a0%"), ("France", "61,7\u00a0%")]
     figs = figures(at)
@@ -378,3 +380,16 @@ def test_cli_portrait_annee_absente_dite(donnees):
     with redirect_stdout(sortie), redirect_stderr(erreur):
         code = main(["portrait", "--territoire", "epci:200000001", "--annee", "2031", "--data-dir", str(donnees)])
     assert (code, sortie.getvalue(), erreur.getvalue()) == (2, "", "Année 2031 absente des données (2018 à 2023).\n")
+
+
+def test_synthese_les_barres_des_places_ne_se_disent_le_taux_que_s_il_l_est(req):
+    """La Charente a un taux de couverture publié (55,5 %) ; ses barres, calculées sur ses places et ses enfants,
+    font 25 (10 places pour 40 enfants) : la note ne dit plus que chaque barre a pour longueur le taux de couverture
+    (avant : elle le disait), elle nomme l'écart. Là où tout est calculé (CC Test Un), la phrase reste."""
+    note = synthese.synthese(req, "commune:16001", 2023).places.note
+    assert "Chaque barre a pour longueur le taux de couverture" not in note
+    assert note.endswith("Chaque barre additionne les places de chaque mode pour 100 enfants de moins de 3 ans, "
+                         "calculées sur les places et les enfants ; le taux de couverture affiché (publié, ou d'une "
+                         "autre source) en diffère pour Charente (barre : 25,0, taux : 55,5\u00a0%).")
+    assert synthese.synthese(req, "epci:200000001", 2023).places.note.endswith(
+        "Chaque barre a pour longueur le taux de couverture.")

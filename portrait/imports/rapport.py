@@ -40,6 +40,7 @@ class Rapport:
     annees: list[int] = field(default_factory=list)
     indicateurs: list[str] = field(default_factory=list)
     valeurs_remplacees: int = 0
+    valeurs_changees: int = 0  # parmi les valeurs remplacées, celles dont la valeur change
     valeurs_manquantes: int = 0
     source: str = ""
     refus: dict[str, int] = field(default_factory=dict)  # valeurs hors de leur plage, par motif
@@ -93,8 +94,7 @@ class Rapport:
         if self.valeurs_manquantes:
             lignes.append(f"Valeurs secrètes ou manquantes (gardées comme « n.d. ») : "
                           f"{nombre_fr(self.valeurs_manquantes)}")
-        lignes.append(f"Valeurs existantes remplacées : {nombre_fr(self.valeurs_remplacees)}"
-                      + (f" (par exemple {' ; '.join(self.exemples_remplaces)})" if self.exemples_remplaces else ""))
+        lignes.append(f"Valeurs existantes remplacées : {self.remplacees}")
         if self.refus:
             lignes.append(f"Valeurs refusées (hors des valeurs plausibles) : {nombre_fr(sum(self.refus.values()))} ("
                           + " ; ".join(f"{motif} : {nombre_fr(n)}" for motif, n in sorted(self.refus.items())) + ")")
@@ -105,6 +105,18 @@ class Rapport:
         if len(self.erreurs) > MAX_ERREURS_AFFICHEES:
             lignes.append(f"… et {len(self.erreurs) - MAX_ERREURS_AFFICHEES} autres erreurs.")
         return "\n".join(lignes)
+
+    @property
+    def remplacees(self) -> str:
+        """« 288, dont 4 changent (par exemple 66,35 → 67,1 ; …) », « 288, aucune ne change », « 0 » : un fichier
+        réimporté tel quel remplace des valeurs sans en changer aucune."""
+        if not self.valeurs_remplacees:
+            return "0"
+        if not self.valeurs_changees:
+            return f"{nombre_fr(self.valeurs_remplacees)}, aucune ne change"
+        exemples = f" (par exemple {' ; '.join(self.exemples_remplaces)})" if self.exemples_remplaces else ""
+        verbe = "changent" if self.valeurs_changees > 1 else "change"
+        return f"{nombre_fr(self.valeurs_remplacees)}, dont {nombre_fr(self.valeurs_changees)} {verbe}{exemples}"
 
     @property
     def compris(self) -> str:
@@ -372,17 +384,19 @@ def connexion_bornee(chemins: Chemins, nouvelles: pd.DataFrame):
 
 def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | None = None) -> int:
     """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera ; avec `rapport`,
-    trois exemples « ancienne → nouvelle » (celles qui changent d'abord) dans rapport.exemples_remplaces."""
+    combien d'entre elles changent (rapport.valeurs_changees) et trois exemples « ancienne → nouvelle » pris parmi
+    celles-là (rapport.exemples_remplaces) : un fichier réimporté tel quel remplace tout et ne change rien."""
     if df.empty:
         return 0
     con = connexion_bornee(chemins, df)
     jointure = "from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
-    nombre = con.execute(f"select count(*) {jointure}").fetchone()[0]
-    if rapport is not None and nombre:
+    change = "m.valeur is distinct from n.valeur"
+    nombre, changees = con.execute(f"select count(*), count(*) filter (where {change}) {jointure}").fetchone()
+    if rapport is not None:
+        rapport.valeurs_changees = changees
         exemples = con.execute(
-            f"select niveau, code, annee, indicateur, m.valeur, n.valeur {jointure} "
-            f"order by m.valeur is not distinct from n.valeur, niveau, code, annee, indicateur limit {MAX_EXEMPLES}"
-        ).fetchall()
+            f"select niveau, code, annee, indicateur, m.valeur, n.valeur {jointure} where {change} "
+            f"order by niveau, code, annee, indicateur limit {MAX_EXEMPLES}").fetchall() if changees else []
         rapport.exemples_remplaces = [f"{niveau} {code}, {annee}, {ind} : {nombre_fr(a)} → {nombre_fr(b)}"
                                       for niveau, code, annee, ind, a, b in exemples]
     return nombre

@@ -31,7 +31,7 @@ LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
 # Journal : un événement par changement des données, dans le registre, écrit du même coup que le changement.
 ACTIONS = ("import", "annulation", "profil")
 COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes_lues", "valeurs_gardees",
-                    "valeurs_remplacees", "detail"]
+                    "valeurs_remplacees", "valeurs_changees", "detail"]
 AUTEUR_INCONNU = "inconnu (avant le journal)"
 
 
@@ -226,6 +226,7 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
             "lignes_lues": rapport.lignes_lues,
             "lignes_gardees": rapport.lignes_gardees,
             "valeurs_remplacees": rapport.valeurs_remplacees,
+            "valeurs_changees": rapport.valeurs_changees,
             "auteur": auteur,
             "annees": rapport.annees,
             **({"indicateurs": rapport.indicateurs} if table == "mesures"
@@ -250,11 +251,11 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
 
 
 def _quoi(entree: dict) -> dict:
-    """Ce que le journal retient d'un import : lequel, de quel fichier, combien de lignes lues, de valeurs gardées
-    et de valeurs remplacées."""
+    """Ce que le journal retient d'un import : lequel, de quel fichier, combien de lignes lues, de valeurs gardées,
+    de valeurs remplacées et, parmi elles, de valeurs qui changent."""
     return {"import": entree["id"], "fichier_source": entree["fichier_source"], "sha256": entree["sha256"],
             "lignes_lues": entree["lignes_lues"], "valeurs_gardees": entree["lignes_gardees"],
-            "valeurs_remplacees": entree.get("valeurs_remplacees")}
+            "valeurs_remplacees": entree.get("valeurs_remplacees"), "valeurs_changees": entree.get("valeurs_changees")}
 
 
 def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:

@@ -47,7 +47,7 @@ def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
         "Action": journal["action"].map(lambda a: ACTIONS.get(a, a)), "Import": textes(journal["import"]),
         "Fichier": textes(journal["fichier_source"]), "Détail": textes(journal["detail"]),
         "Lignes lues": nombres("lignes_lues"), "Valeurs gardées": nombres("valeurs_gardees"),
-        "Valeurs remplacées": nombres("valeurs_remplacees"),
+        "Valeurs remplacées": nombres("valeurs_remplacees"), "Valeurs changées": nombres("valeurs_changees"),
         "Empreinte SHA-256": textes(journal["sha256"]).str[:12],
     })
 

@@ -75,6 +75,21 @@ def places_pour_100(synthese: pd.DataFrame) -> pd.DataFrame:
                      ignore_index=True)
 
 
+def note_places(lignes: pd.DataFrame, places: pd.DataFrame) -> str:
+    """Ce que mesurent les barres des places par mode. « Chaque barre a pour longueur le taux de couverture » n'est
+    écrit que si c'est vrai de chaque territoire ; sinon (taux publié ou importé, places ou enfants d'une autre
+    source), la note dit que les barres sont calculées et nomme les territoires où elles diffèrent du taux affiché."""
+    longueurs = places.groupby("nom", sort=False)["valeur"].sum(min_count=1)
+    ecarts = [f"{n} (barre : {fr.nombre(longueurs[n], 1)}, taux : {fr.valeur('taux_couverture', t)})"
+              for n, t in zip(lignes["nom"], lignes["taux_couverture"])
+              if not fr.manquant(longueurs.get(n)) and (fr.manquant(t) or round(longueurs[n], 1) != round(t, 1))]
+    if not ecarts:
+        return "Chaque barre a pour longueur le taux de couverture."
+    return ("Chaque barre additionne les places de chaque mode pour 100 enfants de moins de 3 ans, calculées sur "
+            "les places et les enfants ; le taux de couverture affiché (publié, ou d'une autre source) en diffère "
+            f"pour {commun.enumeration(ecarts)}.")
+
+
 def ages_assistantes_maternelles(synthese: pd.DataFrame) -> pd.DataFrame:
     """Répartition des assistantes maternelles actives par âge, en % des actives (manquante sans active)."""
     actives = synthese["am_actives"].where(synthese["am_actives"] > 0)
@@ -176,6 +191,7 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
     note_couverture = commun.note(["taux_couverture"], annee, demo_couverture, phrase_sans_valeur(sans_enfant))
     titre_couverture = f"Taux de couverture petite enfance, {nom} et comparaisons, {annee}"
     t0 = lignes.iloc[0]
+    places = places_pour_100(lignes)
     return Synthese(
         titre=f"Synthèse petite enfance · {nom}",
         legende=f"{annee} · comparé à {', '.join(lignes['nom'].iloc[1:])}",
@@ -188,9 +204,9 @@ def synthese(req: Requetes, territoire: str, annee: int) -> Synthese:
                                            commun.note(TABLE_BESOINS, annee, jeux.demo_de(lignes, TABLE_BESOINS)),
                                            f"besoins_{code}_{annee}"),
         places=figure_empilee(
-            places_pour_100(lignes), graphiques.COULEURS_MODES, libelles_modes(),
+            places, graphiques.COULEURS_MODES, libelles_modes(),
             f"Places d'accueil pour 100 enfants de moins de 3 ans, par mode, {nom}, {annee}",
-            commun.note(["places_total"], annee, demo_places, "Chaque barre a pour longueur le taux de couverture."),
+            commun.note(["places_total"], annee, demo_places, note_places(lignes, places)),
             "places pour 100 enfants de moins de 3 ans", sans_enfant, "places_modes", demo_places),
         offre=commun.tableau_indicateurs(lignes, TABLE_OFFRE, f"Places et assistantes maternelles, {nom}, {annee}",
                                          note_offre, f"offre_{code}_{annee}"),
