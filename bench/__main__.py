@@ -87,7 +87,8 @@ def portrait_pandas(mesures, communes, territoire: str, annee: int) -> dict:
     val["places_total"] = sum(val[m] or 0 for m in catalogue.MODES_ACCUEIL)
     for i in catalogue.CATALOGUE:
         if i.nature == "taux":
-            val[i.id] = 100 * val[i.numerateur] / val[i.denominateur] if val.get(i.denominateur) else None
+            n, d = val.get(i.numerateur), val.get(i.denominateur)
+            val[i.id] = 100 * n / d if n is not None and d else None  # n.d. sans numérateur (allocataires)
         elif i.nature == "evolution":
             avant = comptes.get((annee - 5, i.base))
             val[i.id] = 100 * (val[i.base] / avant - 1) if avant else None
