@@ -3,7 +3,7 @@
 import streamlit as st
 
 from portrait.imports import depot, registre, sources
-from portrait.imports.rapport import ErreurImport
+from portrait.imports.rapport import AnneeAPreciser, ErreurImport
 from portrait.surfaces import acces, cache, ecran
 from portrait.surfaces import correspondance as colonnes
 from portrait.vues import commun
@@ -38,6 +38,8 @@ if referent:
                      "200 Mo. Découpez le fichier (par département ou par année) et importez les morceaux.")
         else:
             lu = cache.depot_lu(fichier.name, octets, source, departement)  # lu une fois par dépôt
+            if isinstance(lu, AnneeAPreciser) and (annee := ecran.annee_des_donnees()) is not None:
+                lu = cache.depot_lu(fichier.name, octets, source, departement, annee=annee)
             dite = None
             if colonnes.a_dire(source, lu):  # non reconnu : l'analyste dit ce que contient chaque colonne
                 lu, dite = colonnes.formulaire(fichier.name, octets, lu, source, departement)

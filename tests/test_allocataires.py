@@ -88,7 +88,7 @@ def test_un_iris_secret_rend_la_commune_nd(donnees):
 
 
 def test_allocataires_sans_libelles_ni_apres_annee_donnee(donnees):
-    with pytest.raises(ErreurImport, match="précisez-la : python -m portrait import auto FICHIER --annee"):
+    with pytest.raises(ErreurImport, match="python -m portrait import auto FICHIER --annee"):
         depot.verifier(SOURCES / "allocataires_communes.csv", donnees)
     df, rapport = depot.verifier(SOURCES / "allocataires_communes.csv", donnees, annee=2020)
     assert not rapport.erreurs and rapport.annees == [2020]
@@ -223,8 +223,8 @@ def test_ligne_de_commande_annee_donnee_ou_refus(donnees):
     assert code == 1 and not Chemins(donnees).registre.exists()
     assert erreur.strip() == (
         "allocataires_communes.csv : le fichier des allocataires n'a pas de colonne d'année, et son nom n'en porte "
-        "pas ; précisez-la : python -m portrait import auto FICHIER --annee 2020, ou renommez le fichier avec son "
-        "année (data_CAF_2020_IRIS.csv). Rien n'a été écrit.")
+        "pas ; précisez-la (champ « Année des données » de la page Données, ou python -m portrait import auto "
+        "FICHIER --annee 2020), ou renommez le fichier avec son année (data_CAF_2020_IRIS.csv). Rien n'a été écrit.")
     code, sortie, _ = lancer("import", "auto", fichier, "--annee", "2020", "--data-dir", str(donnees))
     assert code == 0
     assert sortie.splitlines()[:3] == [

@@ -61,3 +61,17 @@ def test_enquete_flash_depuis_la_page(app, donnees):
     assert sorted(zip(postes["code"], postes["thematique"], postes["etp_valorises"])) == [
         ("44001", "enfance_jeunesse", 0.3), ("44001", "petite_enfance", 0.5), ("44002", "petite_enfance", 1.0)]
     assert set(jeux.cooperation(req, "departement:44", 2023)[1]["source"]) == {"demo"}
+
+
+def test_fichier_sans_annee_la_page_la_demande(app, donnees):
+    # un fichier des allocataires dont le nom ne porte pas d'année : la page demande l'année (la ligne de commande
+    # a --annee), puis lit le fichier avec elle ; rien d'écrit avant « Importer »
+    app.file_uploader(key="fichier").upload("allocataires_communes.csv",
+                                            (SOURCES / "allocataires_communes.csv").read_bytes(), "text/csv").run()
+    assert "champ « Année des données »" in app.error[0].value
+    assert app.number_input(key="annee_donnees").value is None
+    app.number_input(key="annee_donnees").set_value(2020).run()
+    assert not app.error
+    assert app.code[0].value.splitlines()[2] == "Années : 2020"
+    app.button(key="confirmer").click().run()
+    assert app.success[0].value.startswith("Import ")

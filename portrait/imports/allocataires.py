@@ -15,7 +15,7 @@ import re
 from portrait.imports import iris
 from portrait.imports.descriptions import SANS_INDICATEUR
 from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne
-from portrait.imports.rapport import ErreurImport, Ligne, Rapport
+from portrait.imports.rapport import AnneeAPreciser, ErreurImport, Ligne, Rapport
 
 CODE = "codgeo"
 COLONNES = {  # colonne du fichier (en-tête normalisé) -> indicateur du catalogue
@@ -44,11 +44,11 @@ def annee(nom_fichier: str, donnee: int | None) -> int:
     trouvees = set(ANNEE_NOM.findall(nom_fichier))
     if len(trouvees) == 1:
         return int(trouvees.pop())
-    raise ErreurImport(
+    raise AnneeAPreciser(
         f"{nom_fichier} : le fichier des allocataires n'a pas de colonne d'année, et son nom "
         + ("en porte plusieurs" if trouvees else "n'en porte pas")
-        + " ; précisez-la : python -m portrait import auto FICHIER --annee 2020, ou renommez le fichier avec son "
-          "année (data_CAF_2020_IRIS.csv). Rien n'a été écrit.")
+        + " ; précisez-la (champ « Année des données » de la page Données, ou python -m portrait import auto "
+          "FICHIER --annee 2020), ou renommez le fichier avec son année (data_CAF_2020_IRIS.csv). Rien n'a été écrit.")
 
 
 def _melee(zones: set[tuple[str, bool]], commune: str) -> bool:

@@ -28,6 +28,11 @@ class ErreurImport(ValueError):
     """Import refusé : rien n'a été écrit ; le message liste les lignes à corriger."""
 
 
+class AnneeAPreciser(ErreurImport):
+    """L'année des données n'est ni dans le fichier ni dans son nom : à préciser (--annee sur la ligne de commande,
+    le champ « Année des données » de la page Données)."""
+
+
 @dataclass
 class Rapport:
     """Rapport de validation, produit avant toute écriture."""

@@ -33,6 +33,7 @@ from portrait.imports.descriptions import (
 from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne
 from portrait.imports.rapport import (
     COLONNES_MESURES,
+    AnneeAPreciser,
     Contexte,
     ErreurImport,
     Ligne,
@@ -256,8 +257,9 @@ def lecteur_decrit(description: Description) -> Lecteur:
         if description.annee_dans_le_nom:
             annee_fichier = str(contexte.annee) if contexte.annee else annee_du_nom(tableau.nom_fichier)
             if annee_fichier is None:
-                raise ErreurImport(f"{tableau.nom_fichier} : l'année de ce fichier « {description.libelle} » se lit "
-                                   "dans son nom (TAUXCOUV2021.csv) ; renommez-le ou précisez --annee.")
+                raise AnneeAPreciser(f"{tableau.nom_fichier} : l'année de ce fichier « {description.libelle} » se lit "
+                                     "dans son nom (TAUXCOUV2021.csv) ; renommez-le ou précisez-la (champ « Année des "
+                                     "données » de la page Données, --annee en ligne de commande).")
         ref = contexte.referentiel or Referentiel.charger(contexte.chemins)
         lues = lignes_decrites(description, tableau, comprise, ref, annee_fichier)
         df, rapport = valider(lues.lignes, ref, tableau.nom_fichier, len(tableau.lignes), ecarter_inconnus=True)

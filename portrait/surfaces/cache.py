@@ -133,18 +133,18 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
 
 
 def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None,
-             correspondance: Correspondance | None = None) -> depot.Lu | ErreurImport:
+             correspondance: Correspondance | None = None, annee: int | None = None) -> depot.Lu | ErreurImport:
     """Le fichier déposé lu une fois par dépôt (clé : empreinte SHA-256 du contenu, source, département,
     correspondance des colonnes et état des données), gardé dans la session : ni les passages suivants de la page ni
     le clic sur « Importer » ne le relisent. Un refus est gardé aussi (un fichier hostile n'est lu qu'une fois). Deux
     lectures sont gardées : celle qui ne reconnaît pas le fichier et celle de la correspondance dite ensuite."""
     r = racine()
-    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, correspondance, signature(r))
+    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, correspondance, annee, signature(r))
     gardes = st.session_state.get("_depot_lu")
     gardes = dict(gardes) if isinstance(gardes, dict) else {}
     if cle not in gardes:
         try:
-            lu = depot.lire(nom, r, octets, source, departement, correspondance=correspondance)
+            lu = depot.lire(nom, r, octets, source, departement, annee, correspondance=correspondance)
         except ErreurImport as e:
             lu = e
         gardes = {**dict(list(gardes.items())[-(LECTURES_GARDEES - 1):]), cle: lu}

@@ -8,7 +8,7 @@ import streamlit as st
 from portrait.imports import correspondance
 from portrait.imports.correspondance import Correspondance, Profil
 from portrait.imports.lecture import normaliser_entete
-from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, ErreurImport
+from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, AnneeAPreciser, ErreurImport
 from portrait.surfaces import acces, cache
 from portrait.vues import donnees as vue_donnees
 from portrait.vues.texte import markdown_litteral
@@ -19,7 +19,10 @@ MODES_ANNEE = {ANNEE_COLONNE: "dans une colonne", ANNEE_FIXE: "la même pour tou
 
 def a_dire(source: str | None, lu) -> bool:
     """La correspondance se dit pour un fichier non reconnu (import « auto »), pour un fichier auquel un profil s'est
-    appliqué, ou quand l'analyste a choisi « Autre fichier »."""
+    appliqué, ou quand l'analyste a choisi « Autre fichier » ; pas pour un fichier reconnu dont seule l'année manque
+    (la page la demande)."""
+    if isinstance(lu, AnneeAPreciser):
+        return source == "correspondance"
     return source == "correspondance" or source is None and (isinstance(lu, ErreurImport) or
                                                              lu.source == "correspondance")
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from portrait.donnees import jeux
+from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN
 from portrait.regles import tensions as regles
 from portrait.surfaces import exports
 from portrait.surfaces.cache import annees, choix_territoires, donnees_france, infos_territoire, requetes
@@ -323,3 +324,12 @@ def tableau(t: commun.Tableau, transposer: bool = False, complement: str = "", t
     st.caption(f"{t.note} {complement}".strip())
     if telecharger:
         telechargements(t.valeurs, [], t.fichier, t.titre, t.note, formats=t.formats_excel)
+
+
+def annee_des_donnees() -> int | None:
+    """L'année d'un fichier qui ne la dit ni dans ses colonnes ni dans son nom (fichier des allocataires, Onape),
+    demandée à l'analyste ; None tant qu'il ne l'a pas donnée."""
+    annee = st.number_input("Année des données", min_value=ANNEE_MIN, max_value=ANNEE_MAX, value=None, step=1,
+                            key="annee_donnees", placeholder="par exemple 2022",
+                            help="Le fichier ne dit son année ni dans une colonne ni dans son nom.")
+    return None if annee is None else int(annee)
