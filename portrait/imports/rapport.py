@@ -381,8 +381,8 @@ def connexion_bornee(chemins: Chemins, nouvelles: pd.DataFrame):
     """La connexion des données, à mémoire bornée pour un gros fichier (un fil, au-delà de la limite les jointures
     passent sur le disque), les valeurs d'un fichier enregistrées comme table `nouvelles`."""
     con = connecter(chemins.racine)
-    con.execute(f"set threads = 1; set memory_limit = '{MEMOIRE_JOINTURE}'; set preserve_insertion_order = false; "
-                f"set temp_directory = '{tempfile.gettempdir()}'")
+    con.execute(f"set threads = 1; set enable_progress_bar = false; set memory_limit = '{MEMOIRE_JOINTURE}'; "
+                f"set preserve_insertion_order = false; set temp_directory = '{tempfile.gettempdir()}'")
     con.register("nouvelles", nouvelles)
     return con
 
