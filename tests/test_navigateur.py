@@ -288,6 +288,20 @@ def test_mode_presentation_tensions_la_carte_en_grand_sans_widget(navigateur, ad
         page.close()
 
 
+def test_mode_presentation_echap_le_quitte_en_gardant_les_filtres(navigateur, adresse):
+    page = navigateur.new_page(viewport={"width": 1500, "height": 900})
+    try:
+        page.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023&k=3&presentation=1")
+        attendre_page(page)
+        page.locator(".st-key-quitter_presentation").wait_for(state="attached", timeout=60_000)
+        page.keyboard.press("Escape")
+        page.wait_for_function("!location.search.includes('presentation')", timeout=30_000)
+        page.get_by_role("radiogroup").first.wait_for(timeout=30_000)  # les widgets reviennent
+        assert "k=3" in page.url
+    finally:
+        page.close()
+
+
 def test_derriere_un_prefixe_d_adresse_la_vue_partagee_trouve_son_serveur(navigateur, tmp_path):
     # un déploiement sous un préfixe (server.baseUrlPath, derrière un proxy) : l'adresse du serveur que
     # portrait.surfaces.serveur pose dans la page reste juste, à la racine comme pour une vue partagée

@@ -3,13 +3,14 @@
 import asyncio
 import gzip
 
-from portrait.surfaces.serveur import SCRIPT_ADRESSE, STYLE_ACCESSIBLE, AdresseServeur, francais
+from portrait.surfaces.serveur import SCRIPT_ADRESSE, SCRIPT_ECHAP, STYLE_ACCESSIBLE, AdresseServeur, francais
 
 PAGE = (b'<!DOCTYPE html><html lang="en"><head><title>Streamlit</title>'
         b"<script type=module src=./static/js/index.js></script>")
-# ce que la page doit devenir : en français, l'adresse du serveur et la feuille de style d'accessibilité en tête
+# ce que la page doit devenir : en français, l'adresse du serveur, la feuille de style d'accessibilité et la sortie
+# du mode présentation par Échap en tête
 ATTENDUE = (PAGE.replace(b'lang="en"', b'lang="fr"')
-            .replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais()))
+            .replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais() + SCRIPT_ECHAP))
 
 
 def servir(corps: bytes, type_contenu: bytes, methode: str = "GET", morceaux: int = 1,

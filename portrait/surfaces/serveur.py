@@ -92,11 +92,21 @@ new MutationObserver(ms => { for (const m of ms) {
 })();</script>"""
 
 
+# Mode présentation : Échap le quitte, par le bouton de sortie (caché) de la page, qui garde les filtres ; sans effet
+# quand une liste ou un champ a le focus (Échap y ferme la liste) ou hors du mode présentation (pas de bouton).
+SCRIPT_ECHAP = b"""<script>document.addEventListener("keydown", e => {
+  if (e.key !== "Escape" || e.defaultPrevented || e.target.closest("input, textarea, [role=listbox]")) return;
+  const quitter = document.querySelector(".st-key-quitter_presentation button");
+  if (quitter) quitter.click();
+});</script>"""
+
+
 def avec_adresse(html: bytes) -> bytes:
     """La page HTML avec le script d'adresse en tête de <head>, avant le module de Streamlit, en français
-    (lang="fr") et avec la feuille de style d'accessibilité."""
+    (lang="fr"), avec la feuille de style d'accessibilité et la sortie du mode présentation par Échap."""
     html = html.replace(b'<html lang="en"', b'<html lang="fr"', 1)
-    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais(), 1)
+    return html.replace(b"<head>", b"<head>" + SCRIPT_ADRESSE + STYLE_ACCESSIBLE.encode() + francais()
+                        + SCRIPT_ECHAP, 1)
 
 
 def francais() -> bytes:
