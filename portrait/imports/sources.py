@@ -339,6 +339,13 @@ def lecteur_mesures(lignes: Callable[[Tableau], list[Ligne]],
     return lire
 
 
+def lire_allocataires(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
+    """Le fichier des allocataires, lu comme toute source de mesures ; son année, quand ni ses colonnes ni son nom ne
+    la portent, vient du contexte (--annee, champ « Année des données » de la page)."""
+    return lecteur_mesures(partial(allocataires.lignes, annee_donnee=contexte.annee),
+                           partial(allocataires.comprendre, annee_donnee=contexte.annee))(tableau, contexte)
+
+
 def sans_correspondance(tableau: Tableau, contexte: Contexte) -> tuple[pd.DataFrame, Rapport]:
     """La source « correspondance » sans correspondance dite (correspondance.py la lui donne) : quoi préciser."""
     raise ErreurImport(f"{tableau.nom_fichier} : dites ce que contient chaque colonne, sur la page Données ou avec "
@@ -388,9 +395,7 @@ SOURCES = {s.nom: s for s in (
     *(source_decrite(d) for d in DESCRIPTIONS),
     Source("population_age", "Insee, population par âge",
            lecteur_mesures(lignes_population_age, comprendre_population_age), reconnaitre=est_population_age),
-    Source("allocataires", "Cnaf, fichier des allocataires (FILEAS / BCA)",
-           lambda t, c: lecteur_mesures(partial(allocataires.lignes, annee_donnee=c.annee),
-                                        partial(allocataires.comprendre, annee_donnee=c.annee))(t, c),
+    Source("allocataires", "Cnaf, fichier des allocataires (FILEAS / BCA)", lire_allocataires,
            reconnaitre=allocataires.reconnaitre),
     Source("enquete_flash", "enquête flash", enquete_flash.lire, table="cooperation",
            titre="Enquête flash des chargés de coopération", departement=True, erreurs_bloquantes=False),

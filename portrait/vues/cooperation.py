@@ -33,6 +33,11 @@ class DonneesFrance:
     epci: pd.DataFrame  # jeux.cooperation(req, "france", annee)[0]
     communes: pd.DataFrame  # jeux.tensions_communes(req, "france", annee)
 
+    @property
+    def aucun_poste(self) -> bool:
+        """Aucun poste enregistré cette année, nulle part : des données manquent, les priorités ne s'établissent pas."""
+        return bool(self.epci["sans_poste"].all())
+
 
 @dataclass
 class VueCooperation:
@@ -80,7 +85,7 @@ def priorites_france(france: DonneesFrance, filtres: tensions.Filtres) -> tuple[
     x, y = (0.0 if v != v else v for v in (x, y))
     sortie["prioritaire"] = ((sortie["part_communes_en_tension"] >= y)
                              & (sortie["etp_pe_pour_1000_enfants_0_2"].fillna(0) <= x)
-                             & bool((~france.epci["sans_poste"]).any()))  # aucun poste connu : pas de priorité
+                             & (not france.aucun_poste))
     return sortie[["code", "part_communes_en_tension", "prioritaire"]], x, y
 
 
@@ -229,7 +234,7 @@ def vue_cooperation(req: Requetes, territoire: str, annee: int, forfait: float =
     fichier = f"{cadre.replace(':', '_')}_{annee}"
     france = donnees_france(req, annee) if france is None else france
     parts, x, y = priorites_france(france, filtres)
-    aucun = bool(france.epci["sans_poste"].all())  # aucune donnée de postes cette année, nulle part
+    aucun = france.aucun_poste
     lignes = synthese.merge(parts, on="code", how="left")
     lignes["prioritaire"] = lignes["prioritaire"].fillna(False).astype(bool)
     filtres_texte = texte_filtres(filtres, par_epci=False)
