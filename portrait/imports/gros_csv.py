@@ -171,9 +171,11 @@ def _connexion(dossier: Path, fichier: Path, ref: Referentiel) -> duckdb.DuckDBP
 def _juger(con: duckdb.DuckDBPyConnection, ref: Referentiel, lues: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Les lignes simples en colonnes (ids, année, valeur), et les numéros des autres. Colonnes remplies en place
     (`lues` lignes au plus) : pas de copie de tout le fichier."""
-    lots = con.sql(SQL.read_text(encoding="utf-8"),
-                   params={"annee_min": ANNEE_MIN, "annee_max": ANNEE_MAX, "valeur_max": VALEUR_MAX}
-                   ).to_arrow_reader(LIGNES_PAR_LOT)
+    # execute puis lecteur : le résultat vient par lots ; con.sql(…).to_arrow_reader le calculerait d'abord tout
+    # entier en mémoire (2 millions de lignes : + 350 Mo et cinq fois le temps)
+    lots = con.execute(SQL.read_text(encoding="utf-8"),
+                       {"annee_min": ANNEE_MIN, "annee_max": ANNEE_MAX, "valeur_max": VALEUR_MAX}
+                       ).to_arrow_reader(LIGNES_PAR_LOT)
     simples = {c: np.empty(lues, dtype=t) for c, t in TYPES.items()}
     autres, n = [], 0
     for lot in lots:

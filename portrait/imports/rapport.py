@@ -137,9 +137,9 @@ class Rapport:
         self.lignes_gardees = len(df)
         self.annees = sorted(int(a) for a in df["annee"].unique())
         self.indicateurs = sorted(str(i) for i in df["indicateur"].unique())
-        presents = set(df["niveau"].astype(str).unique())
+        presents = {str(n) for n in df["niveau"].unique()}  # sur les valeurs distinctes : pas de texte par ligne
         self.niveaux = [n for n in catalogue.NIVEAUX if n in presents]
-        self.par_indicateur = {str(i): int(n) for i, n in df["indicateur"].astype(str).value_counts().items()}
+        self.par_indicateur = {str(i): int(n) for i, n in df["indicateur"].value_counts().items() if n}
 
 
 def ecartees(n: int) -> str:
