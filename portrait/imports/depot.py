@@ -17,10 +17,12 @@ from portrait.imports import correspondance as correspondances
 from portrait.imports import gros_csv, registre, sources
 from portrait.imports.lecture import ErreurLecture, Tableau, est_classeur, lire_fichier, morceaux_csv
 from portrait.imports.rapport import (
+    SAUTS_MAX_VALEURS,
     Contexte,
     ErreurImport,
     Rapport,
     Referentiel,
+    connexion_bornee,
     signaler_sauts,
     valeurs_remplacees,
 )
@@ -112,11 +114,17 @@ def _tableaux(fichier: Path, octets: bytes | Path) -> Iterator[Tableau]:
 def _lire(fichier: Path, octets: bytes | Path, racine: Path | str, source: str | None, departement: str | None,
           annee: int | None, correspondance: correspondances.Correspondance | None = None
           ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
-    """Lit et valide le fichier (_valider), puis signale les sauts de plus de × 3 d'une année à l'autre, dans le
-    fichier ou face aux valeurs déjà là ; rien n'est écrit."""
+    """Lit et valide le fichier (_valider), puis compte les valeurs déjà là qu'il remplace et signale les sauts de
+    plus de × 3 d'une année à l'autre, dans le fichier ou face aux valeurs déjà là : une seule connexion bornée aux
+    données pour les deux (ouverte seulement s'il y a à faire) ; rien n'est écrit."""
     src, lignes, rapport = _valider(fichier, octets, racine, source, departement, annee, correspondance)
-    if src.table == "mesures":
-        signaler_sauts(Chemins(Path(racine)), lignes, rapport)
+    compter = not rapport.erreurs and not lignes.empty
+    if src.table == "mesures" and (compter or 0 < len(lignes) <= SAUTS_MAX_VALEURS):
+        chemins = Chemins(Path(racine))
+        with connexion_bornee(chemins) as con:
+            if compter:
+                rapport.valeurs_remplacees = valeurs_remplacees(chemins, lignes, rapport, con)
+            signaler_sauts(chemins, lignes, rapport, con)
     return src, lignes, rapport
 
 
@@ -125,15 +133,16 @@ def _valider(fichier: Path, octets: bytes | Path, racine: Path | str, source: st
              ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
     """Lit le fichier avec le lecteur de sa source (dite, ou reconnue à ses en-têtes) ; rien n'est écrit. Un gros CSV
     de mesures est validé morceau par morceau, par le même lecteur : jamais d'objet Python par cellule du fichier
-    entier."""
+    entier. Les valeurs remplacées ne sont pas comptées ici (_lire les compte)."""
     tableaux = _tableaux(fichier, octets)
     tableau = next(tableaux)
     src = _source(tableau, racine, source, correspondance)
-    contexte = Contexte(Chemins(Path(racine)), (departement or "").strip().upper() or None, annee)
+    contexte = Contexte(Chemins(Path(racine)), (departement or "").strip().upper() or None, annee,
+                        compter_remplacees=False)
     if src.nom not in PAR_MORCEAUX:
         tableau = _rassembler(tableau, tableaux)
-    elif len(tableau.lignes) >= TAILLE_MORCEAU:  # gros CSV : référentiel lu une fois, remplacées comptées à la fin
-        contexte = replace(contexte, referentiel=Referentiel.charger(contexte.chemins), compter_remplacees=False)
+    elif len(tableau.lignes) >= TAILLE_MORCEAU:  # gros CSV : référentiel lu une fois pour tous ses morceaux
+        contexte = replace(contexte, referentiel=Referentiel.charger(contexte.chemins))
         if src.nom == "mesures":  # validé en colonnes, mêmes phrases qu'un petit fichier
             return src, *_gros_csv_de_mesures(fichier, chain([tableau], tableaux), contexte)
     lignes, rapport = src.lire(tableau, contexte)
@@ -146,10 +155,7 @@ def _valider(fichier: Path, octets: bytes | Path, racine: Path | str, source: st
         pleins = [m for m in morceaux if len(m)] or morceaux[:1]
         lignes = _sans_doublons_entre_morceaux(_concatener(pleins), rapport)
         rapport.resumer(lignes)
-        rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes, rapport)
         lignes = _decompact(lignes)
-    elif not contexte.compter_remplacees and not rapport.erreurs:
-        rapport.valeurs_remplacees = valeurs_remplacees(contexte.chemins, lignes, rapport)
     rapport.source = src.libelle
     return src, lignes, rapport
 
@@ -159,7 +165,6 @@ def _gros_csv_de_mesures(fichier: Path, tableaux: Iterator[Tableau],
     """Un gros fichier de mesures générique, validé en colonnes (gros_csv.py)."""
     src = sources.SOURCES["mesures"]
     lignes, rapport = gros_csv.valider_gros_csv(tableaux, contexte.referentiel, fichier.name)
-    rapport.valeurs_remplacees = 0 if rapport.erreurs else valeurs_remplacees(contexte.chemins, lignes, rapport)
     rapport.source = src.libelle
     return lignes, rapport  # colonnes de texte en catégories : le Parquet les écrit en dictionnaire
 

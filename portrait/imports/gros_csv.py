@@ -152,9 +152,11 @@ def _indicateurs() -> list[str]:
 
 
 def _connexion(dossier: Path, fichier: Path, ref: Referentiel) -> duckdb.DuckDBPyConnection:
-    """Une connexion DuckDB à mémoire bornée (un fil, le reste sur le disque) et ses tables."""
+    """Une connexion DuckDB à mémoire bornée (un fil, le reste sur le disque, la mémoire libérée rendue au système
+    au-delà de la limite) et ses tables."""
     con = duckdb.connect()
     con.execute(f"set threads = 1; set enable_progress_bar = false; set memory_limit = '{MEMOIRE_DUCKDB}'; "
+                f"set allocator_flush_threshold = '{MEMOIRE_DUCKDB}'; "
                 f"set temp_directory = {_litteral(dossier / 'duckdb')}")
     for nom, table in _references(ref).items():
         con.register(f"{nom}_df", table)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import difflib
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import duckdb
+import numpy as np
 import pandas as pd
 
-from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, connecter
+from portrait.donnees import connexion
+from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, fichiers_lus
 from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue, cooperation
 from portrait.vues import francais
@@ -21,6 +25,7 @@ MAX_ERREURS_AFFICHEES = 30
 MAX_INCONNUS = 10  # territoires inconnus cités au rapport
 MAX_EXEMPLES = 3  # valeurs remplacées citées au rapport
 MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
+LIGNES_PAR_LOT = 131_072  # valeurs déjà là lues à la fois pour compter les valeurs remplacées
 SAUTS_MAX_VALEURS = 500_000  # au-delà, les sauts d'une année à l'autre ne sont pas recherchés (temps, mémoire)
 
 
@@ -334,10 +339,12 @@ def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
                 + "; des fractions (0,76) au lieu de pourcentages (76) ? Les taux s'écrivent en %.")
 
 
-def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport) -> None:
+def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport,
+                   con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Une valeur multipliée ou divisée par plus de 3 d'une année à la suivante, pour un même territoire et un même
     indicateur : dans le fichier, ou face aux valeurs déjà là (démonstration, imports actifs) qu'il ne remplace pas.
-    Signalé sans rien refuser (unité changée ?) ; DuckDB à mémoire bornée, comme valeurs_remplacees."""
+    Signalé sans rien refuser (unité changée ?) ; DuckDB à mémoire bornée, comme valeurs_remplacees (`con` : la
+    connexion bornée de la lecture, sinon une ouverte ici)."""
     if df.empty:
         return
     if len(df) > SAUTS_MAX_VALEURS:  # la jointure avec les valeurs déjà là coûterait des dizaines de secondes
@@ -346,9 +353,11 @@ def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport) -> None
             f"{SAUTS_MAX_VALEURS:,} valeurs dans le fichier ; importez-le par département pour les voir signalés."
             .replace(",", "\u202f"))
         return
-    con = connexion_bornee(chemins, df)
-    sauts = con.execute((DOSSIER_REQUETES / "_sauts_import.sql").read_text(encoding="utf-8"),
-                        {"saut_max": catalogue.SAUT_MAX, "exemples": MAX_SIGNALEMENTS}).fetchall()
+    with _connexion(chemins, con) as con:
+        con.register("nouvelles", df)
+        sauts = con.execute((DOSSIER_REQUETES / "_sauts_import.sql").read_text(encoding="utf-8"),
+                            {"saut_max": catalogue.SAUT_MAX, "exemples": MAX_SIGNALEMENTS}).fetchall()
+        con.unregister("nouvelles")
     for ind, niveau, code, annee, valeur, avant, avant_deja_la, apres_deja_la, _ in sauts:
         deja = " (valeur déjà là)"
         rapport.avertissements.append(
@@ -377,34 +386,121 @@ def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
     return comptes.groupby(cles, as_index=False, sort=False)["valeur"].agg(lambda s: s.sum(min_count=len(s)))
 
 
-def connexion_bornee(chemins: Chemins, nouvelles: pd.DataFrame):
-    """La connexion des données, à mémoire bornée pour un gros fichier (un fil, au-delà de la limite les jointures
-    passent sur le disque), les valeurs d'un fichier enregistrées comme table `nouvelles`."""
-    con = connecter(chemins.racine)
-    con.execute(f"set threads = 1; set enable_progress_bar = false; set memory_limit = '{MEMOIRE_JOINTURE}'; "
-                f"set preserve_insertion_order = false; set temp_directory = '{tempfile.gettempdir()}'")
-    con.register("nouvelles", nouvelles)
+def connexion_bornee(chemins: Chemins) -> duckdb.DuckDBPyConnection:
+    """La table `mesures` des données (la démonstration remplacée par les imports actifs, telle que
+    connexion.connecter la lit) sur une connexion à mémoire bornée (un fil, au-delà de la limite les jointures
+    passent sur le disque, la mémoire libérée rendue au système). Sans les tables de travail des pages que
+    connecter bâtit (agrégats des 6 millions de valeurs : 150 Mo de plus au pic d'un gros import) : un import n'en
+    a que faire. Une par lecture d'un fichier : depot._lire l'ouvre une fois pour les valeurs remplacées et les
+    sauts."""
+    con = duckdb.connect(config={"threads": 1, "memory_limit": MEMOIRE_JOINTURE, "preserve_insertion_order": False,
+                                 "allocator_flush_threshold": MEMOIRE_JOINTURE,
+                                 "temp_directory": tempfile.gettempdir()})
+    con.execute("set enable_progress_bar = false")
+    con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
+    con.execute(f"create view mesures as {connexion._sql_table('mesures', fichiers_lus(chemins)['mesures'])}")
     return con
 
 
-def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | None = None) -> int:
+@contextmanager
+def _connexion(chemins: Chemins, con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """La connexion passée, ou une connexion bornée ouverte pour l'occasion et fermée après."""
+    if con is not None:
+        yield con
+        return
+    with connexion_bornee(chemins) as ouverte:
+        yield ouverte
+
+
+def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | None = None,
+                       con: duckdb.DuckDBPyConnection | None = None) -> int:
     """Combien de valeurs déjà présentes (démonstration ou imports) le nouveau fichier remplacera ; avec `rapport`,
     combien d'entre elles changent (rapport.valeurs_changees) et trois exemples « ancienne → nouvelle » pris parmi
-    celles-là (rapport.exemples_remplaces) : un fichier réimporté tel quel remplace tout et ne change rien."""
+    celles-là, dans l'ordre niveau, code, année, indicateur (rapport.exemples_remplaces) : un fichier réimporté tel
+    quel remplace tout et ne change rien. Les valeurs déjà là défilent par lots, chacune cherchée par sa clé entière
+    parmi les clés triées du fichier (une par valeur : valider écarte les doublons) : ni jointure en mémoire ni
+    objet Python par valeur. `con` : la connexion bornée de la lecture, sinon une ouverte ici."""
     if df.empty:
         return 0
-    con = connexion_bornee(chemins, df)
-    jointure = "from mesures m join nouvelles n using (niveau, code, annee, indicateur)"
-    change = "m.valeur is distinct from n.valeur"
-    nombre, changees = con.execute(f"select count(*), count(*) filter (where {change}) {jointure}").fetchone()
+    cles, noms = _cles_fichier(df)
+    ordre = np.argsort(cles)
+    cles = cles[ordre]
+    nouvelles = df["valeur"].to_numpy(dtype=np.float64, na_value=np.nan)[ordre]
+    del ordre
+    nombre = changees = 0
+    exemples = (np.empty(0, np.int64), np.empty(0), np.empty(0))  # clé, ancienne valeur, nouvelle
+    with _connexion(chemins, con) as con:
+        for nom in ("niveau", "code", "indicateur"):
+            con.register(f"cles_{nom}", pd.DataFrame({"texte": noms[nom], "rang": np.arange(len(noms[nom]))}))
+        lots = con.execute((DOSSIER_REQUETES / "_valeurs_remplacees.sql").read_text(encoding="utf-8"),
+                           {"codes": len(noms["code"]), "annees": len(noms["annee"]),
+                            "indicateurs": len(noms["indicateur"]), "annee_min": noms["annee"][0],
+                            "annee_max": noms["annee"][-1]}).to_arrow_reader(LIGNES_PAR_LOT)
+        for lot in lots:
+            cle = lot.column("cle").to_numpy()
+            pos = np.minimum(np.searchsorted(cles, cle), len(cles) - 1)
+            trouvee = cles[pos] == cle
+            cle, avant, apres = cle[trouvee], lot.column("valeur").to_numpy(zero_copy_only=False)[trouvee], \
+                nouvelles[pos[trouvee]]
+            change = ~((avant == apres) | (np.isnan(avant) & np.isnan(apres)))  # « is distinct from »
+            nombre, changees = nombre + len(cle), changees + int(change.sum())
+            exemples = _premieres(*(np.concatenate([e, v[change]]) for e, v in zip(exemples, (cle, avant, apres))))
+        for nom in ("niveau", "code", "indicateur"):
+            con.unregister(f"cles_{nom}")
     if rapport is not None:
         rapport.valeurs_changees = changees
-        exemples = con.execute(
-            f"select niveau, code, annee, indicateur, m.valeur, n.valeur {jointure} where {change} "
-            f"order by niveau, code, annee, indicateur limit {MAX_EXEMPLES}").fetchall() if changees else []
         rapport.exemples_remplaces = [f"{niveau} {code}, {annee}, {ind} : {nombre_fr(a)} → {nombre_fr(b)}"
-                                      for niveau, code, annee, ind, a, b in exemples]
+                                      for (niveau, code, annee, ind), a, b
+                                      in zip(_decoder(exemples[0], noms), exemples[1], exemples[2])]
     return nombre
+
+
+def _cles_fichier(df: pd.DataFrame) -> tuple[np.ndarray, dict[str, list]]:
+    """La clé entière de chaque valeur du fichier (_valeurs_remplacees.sql) et, pour chaque colonne de la clé, ses
+    valeurs distinctes dans l'ordre du texte (l'ordre de la clé est celui de niveau, code, année, indicateur)."""
+    noms, cle = {}, None
+    annees = df["annee"].to_numpy()
+    annees = annees if annees.dtype.kind in "iu" else annees.astype(np.int64)
+    noms["annee"] = list(range(int(annees.min()), int(annees.max()) + 1))
+    for nom in ("niveau", "code", "annee", "indicateur"):  # la clé calculée en place : une colonne à la fois
+        if nom == "annee":
+            cle *= len(noms["annee"])
+            cle += annees
+            cle -= noms["annee"][0]
+            continue
+        colonne = df[nom]
+        if isinstance(colonne.dtype, pd.CategoricalDtype):  # un gros fichier : les codes, sans un texte par ligne
+            codes, valeurs = colonne.cat.codes.to_numpy(), [str(v) for v in colonne.cat.categories]
+        else:
+            codes, uniques = pd.factorize(colonne)
+            valeurs = [str(v) for v in uniques]
+        tri = sorted(range(len(valeurs)), key=valeurs.__getitem__)
+        rang = np.empty(len(valeurs), dtype=np.int32)
+        rang[tri] = np.arange(len(valeurs))
+        noms[nom] = [valeurs[i] for i in tri]
+        if cle is None:
+            cle = rang[codes].astype(np.int64)
+        else:
+            cle *= len(noms[nom])
+            cle += rang[codes]
+    return cle, noms
+
+
+def _premieres(cle: np.ndarray, avant: np.ndarray, apres: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Les MAX_EXEMPLES plus petites clés et leurs valeurs."""
+    premieres = np.argsort(cle, kind="stable")[:MAX_EXEMPLES]
+    return cle[premieres], avant[premieres], apres[premieres]
+
+
+def _decoder(cles: np.ndarray, noms: dict[str, list]) -> list[tuple]:
+    """Niveau, code, année et indicateur de clés entières (_cles_fichier)."""
+    sortie = []
+    for cle in cles.tolist():
+        cle, ind = divmod(cle, len(noms["indicateur"]))
+        cle, annee = divmod(cle, len(noms["annee"]))
+        niveau, code = divmod(cle, len(noms["code"]))
+        sortie.append((noms["niveau"][niveau], noms["code"][code], noms["annee"][annee], noms["indicateur"][ind]))
+    return sortie
 
 
 def nombre_fr(v: float | None) -> str:
