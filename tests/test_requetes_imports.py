@@ -1,10 +1,12 @@
-"""Les deux requêtes du dépôt lancées sur leur propre connexion (fichiers « _ » que le runner ne charge pas) :
-queries/_import_gros_csv.sql et queries/_sauts_import.sql, lignes exactes sur des tables minuscules."""
+"""Le jugement des lignes d'un gros CSV (queries/_import_gros_csv.sql, fichier « _ » que le runner ne charge pas) et
+les sauts d'une année à l'autre (rapport.sauts_import), chacun sur sa propre connexion : lignes exactes sur des
+tables minuscules."""
 
 import duckdb
 import pandas as pd
 
 from portrait.donnees.connexion import DOSSIER_REQUETES
+from portrait.imports.rapport import sauts_import
 
 
 def lancer(tables: dict[str, pd.DataFrame], requete: str, params: dict) -> list[tuple]:
@@ -63,11 +65,12 @@ def test_sauts_dans_le_fichier_et_face_aux_valeurs_deja_la():
         ("commune", "44003", 2024, "naissances", 200.0),
         ("commune", "44001", 2021, "places_psu", 1.0),  # autre série que celles du fichier : pas lue
     ], columns=colonnes)
-    tables = {"nouvelles": nouvelles, "mesures": mesures}
+    con = duckdb.connect()
+    con.register("mesures", mesures)
     # indicateur, niveau, code, annee, valeur, valeur_avant, avant_deja_la, deja_la, total
     tous = [("naissances", "commune", "44001", 2023, 20.0, 5.0, False, False, 3),
             ("naissances", "commune", "44003", 2022, 40.0, 10.0, True, False, 3),
             ("naissances", "commune", "44003", 2024, 200.0, 45.0, False, True, 3)]
-    assert lancer(tables, "_sauts_import.sql", {"saut_max": 3.0, "exemples": 5}) == tous
+    assert sorted(sauts_import(con, nouvelles, 3.0, 5)) == tous
     # les deux premiers par année, niveau, code, indicateur ; le total compte tous les sauts
-    assert lancer(tables, "_sauts_import.sql", {"saut_max": 3.0, "exemples": 2}) == tous[:2]
+    assert sorted(sauts_import(con, nouvelles, 3.0, 2)) == tous[:2]

@@ -17,7 +17,6 @@ from portrait.imports import correspondance as correspondances
 from portrait.imports import gros_csv, registre, sources
 from portrait.imports.lecture import ErreurLecture, Tableau, est_classeur, lire_fichier, morceaux_csv
 from portrait.imports.rapport import (
-    SAUTS_MAX_VALEURS,
     Contexte,
     ErreurImport,
     Rapport,
@@ -116,13 +115,12 @@ def _lire(fichier: Path, octets: bytes | Path, racine: Path | str, source: str |
           ) -> tuple[sources.Source, pd.DataFrame, Rapport]:
     """Lit et valide le fichier (_valider), puis compte les valeurs déjà là qu'il remplace et signale les sauts de
     plus de × 3 d'une année à l'autre, dans le fichier ou face aux valeurs déjà là : une seule connexion bornée aux
-    données pour les deux (ouverte seulement s'il y a à faire) ; rien n'est écrit."""
+    données pour les deux ; rien n'est écrit."""
     src, lignes, rapport = _valider(fichier, octets, racine, source, departement, annee, correspondance)
-    compter = not rapport.erreurs and not lignes.empty
-    if src.table == "mesures" and (compter or 0 < len(lignes) <= SAUTS_MAX_VALEURS):
+    if src.table == "mesures" and not lignes.empty:
         chemins = Chemins(Path(racine))
         with connexion_bornee(chemins) as con:
-            if compter:
+            if not rapport.erreurs:
                 rapport.valeurs_remplacees = valeurs_remplacees(chemins, lignes, rapport, con)
             signaler_sauts(chemins, lignes, rapport, con)
     return src, lignes, rapport

@@ -26,7 +26,6 @@ MAX_INCONNUS = 10  # territoires inconnus cités au rapport
 MAX_EXEMPLES = 3  # valeurs remplacées citées au rapport
 MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
 LIGNES_PAR_LOT = 131_072  # valeurs déjà là lues à la fois pour compter les valeurs remplacées
-SAUTS_MAX_VALEURS = 500_000  # au-delà, les sauts d'une année à l'autre ne sont pas recherchés (temps, mémoire)
 
 
 class ErreurImport(ValueError):
@@ -343,21 +342,12 @@ def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport,
                    con: duckdb.DuckDBPyConnection | None = None) -> None:
     """Une valeur multipliée ou divisée par plus de 3 d'une année à la suivante, pour un même territoire et un même
     indicateur : dans le fichier, ou face aux valeurs déjà là (démonstration, imports actifs) qu'il ne remplace pas.
-    Signalé sans rien refuser (unité changée ?) ; DuckDB à mémoire bornée, comme valeurs_remplacees (`con` : la
-    connexion bornée de la lecture, sinon une ouverte ici)."""
+    Signalé sans rien refuser (unité changée ?) ; les valeurs déjà là défilent par lots, comme pour
+    valeurs_remplacees (`con` : la connexion bornée de la lecture, sinon une ouverte ici)."""
     if df.empty:
         return
-    if len(df) > SAUTS_MAX_VALEURS:  # la jointure avec les valeurs déjà là coûterait des dizaines de secondes
-        rapport.avertissements.append(
-            f"sauts de plus de × {catalogue.SAUT_MAX:g} d'une année à la suivante non recherchés : plus de "
-            f"{SAUTS_MAX_VALEURS:,} valeurs dans le fichier ; importez-le par département pour les voir signalés."
-            .replace(",", "\u202f"))
-        return
     with _connexion(chemins, con) as con:
-        con.register("nouvelles", df)
-        sauts = con.execute((DOSSIER_REQUETES / "_sauts_import.sql").read_text(encoding="utf-8"),
-                            {"saut_max": catalogue.SAUT_MAX, "exemples": MAX_SIGNALEMENTS}).fetchall()
-        con.unregister("nouvelles")
+        sauts = sauts_import(con, df, catalogue.SAUT_MAX, MAX_SIGNALEMENTS)
     for ind, niveau, code, annee, valeur, avant, avant_deja_la, apres_deja_la, _ in sauts:
         deja = " (valeur déjà là)"
         rapport.avertissements.append(
@@ -368,6 +358,76 @@ def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport,
     if total > MAX_SIGNALEMENTS:
         rapport.avertissements.append(f"… et {total - MAX_SIGNALEMENTS} autres sauts de plus de "
                                       f"× {catalogue.SAUT_MAX:g} d'une année à la suivante.")
+
+
+def sauts_import(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, saut_max: float, exemples: int) -> list[tuple]:
+    """Les sauts de plus de × `saut_max` d'une année à la suivante (même territoire, même indicateur, valeurs
+    positives) que le fichier `df` ferait voir : entre deux de ses valeurs, ou entre une des siennes et une valeur
+    déjà là (table `mesures` de `con`) qu'il ne remplace pas ; les `exemples` premiers par année, niveau, code,
+    indicateur : (indicateur, niveau, code, annee, valeur, valeur_avant, avant_deja_la, deja_la, total). L'année
+    d'avant d'une clé entière (_cles_fichier) est la clé moins `pas` : ni jointure ni objet Python par valeur."""
+    cles, valeurs, noms = _cles_triees(df, marge=1)  # une année de part et d'autre : les voisines déjà là
+    pas, positives = len(noms["indicateur"]), valeurs > 0
+    sauts = _Sauts(saut_max, exemples, noms)
+    for debut in range(0, len(cles), LIGNES_PAR_LOT):  # dans le fichier : chaque valeur et celle de l'année d'avant
+        lot = slice(debut, debut + LIGNES_PAR_LOT)
+        avant, trouvee = _chercher(cles, cles[lot] - pas, positives, positives[lot])
+        sauts.ajouter(cles[lot][trouvee], valeurs[lot][trouvee], valeurs[avant], False, False)
+    for cle, valeur in _deja_la(con, noms):
+        annee = cle // pas % len(noms["annee"])
+        garder = (valeur > 0) & ~_chercher(cles, cle)[1]  # une valeur que le fichier remplace n'est plus là
+        cle, valeur, annee = cle[garder], valeur[garder], annee[garder]
+        pos, trouvee = _chercher(cles, cle + pas, positives, annee < len(noms["annee"]) - 1)  # déjà là, puis fichier
+        sauts.ajouter(cle[trouvee] + pas, valeurs[pos], valeur[trouvee], True, False)
+        pos, trouvee = _chercher(cles, cle - pas, positives, annee > 0)  # fichier, puis déjà là
+        sauts.ajouter(cle[trouvee], valeur[trouvee], valeurs[pos], False, True)
+    return sauts.premiers()
+
+
+class _Sauts:
+    """Les sauts trouvés lot après lot : leur nombre, et les premiers par année, niveau, code, indicateur."""
+
+    def __init__(self, saut_max: float, exemples: int, noms: dict[str, list]) -> None:
+        self.saut_max, self.exemples, self.noms, self.total = saut_max, exemples, noms, 0
+        self.gardes: list[tuple[np.ndarray, ...]] = []
+
+    def ajouter(self, cle: np.ndarray, apres: np.ndarray, avant: np.ndarray, avant_deja_la: bool,
+                deja_la: bool) -> None:
+        saut = (apres / avant > self.saut_max) | (apres / avant < 1 / self.saut_max)
+        self.total += int(saut.sum())
+        cle, apres, avant = cle[saut], apres[saut], avant[saut]
+        premiers = np.argsort(self._ordre(cle), kind="stable")[:self.exemples]
+        self.gardes.append((cle[premiers], apres[premiers], avant[premiers],
+                            np.full(len(premiers), avant_deja_la), np.full(len(premiers), deja_la)))
+
+    def _ordre(self, cle: np.ndarray) -> np.ndarray:
+        """La clé rangée par année, niveau, code, indicateur (celle de _cles_fichier l'est par niveau d'abord)."""
+        n = {c: len(self.noms[c]) for c in ("niveau", "code", "annee", "indicateur")}
+        cle, ind = np.divmod(cle, n["indicateur"])
+        cle, annee = np.divmod(cle, n["annee"])
+        return ((annee * n["niveau"] + cle // n["code"]) * n["code"] + cle % n["code"]) * n["indicateur"] + ind
+
+    def premiers(self) -> list[tuple]:
+        cle, apres, avant, avant_deja_la, deja_la = (np.concatenate(c) for c in zip(*self.gardes))
+        premiers = np.argsort(self._ordre(cle), kind="stable")[:self.exemples]
+        return [(ind, niveau, code, annee, float(apres[i]), float(avant[i]), bool(avant_deja_la[i]),
+                 bool(deja_la[i]), self.total)
+                for i, (niveau, code, annee, ind) in zip(premiers, _decoder(cle[premiers], self.noms))]
+
+
+def _chercher(cles: np.ndarray, cherchees: np.ndarray, parmi: np.ndarray | None = None,
+              permises: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """La position de chaque clé cherchée dans les clés triées, et si elle y est (parmi celles de `parmi`, pour les
+    cherchées `permises`) : positions des trouvées seulement, et le masque des trouvées."""
+    if len(cles) == 0:
+        return np.empty(0, np.int64), np.zeros(len(cherchees), dtype=bool)
+    pos = np.minimum(np.searchsorted(cles, cherchees), len(cles) - 1)
+    trouvee = cles[pos] == cherchees
+    if parmi is not None:
+        trouvee &= parmi[pos]
+    if permises is not None:
+        trouvee &= permises
+    return pos[trouvee], trouvee
 
 
 def regrouper_fusions(df: pd.DataFrame, rapport: Rapport) -> pd.DataFrame:
@@ -422,31 +482,16 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | No
     objet Python par valeur. `con` : la connexion bornée de la lecture, sinon une ouverte ici."""
     if df.empty:
         return 0
-    cles, noms = _cles_fichier(df)
-    ordre = np.argsort(cles)
-    cles = cles[ordre]
-    nouvelles = df["valeur"].to_numpy(dtype=np.float64, na_value=np.nan)[ordre]
-    del ordre
+    cles, nouvelles, noms = _cles_triees(df)
     nombre = changees = 0
     exemples = (np.empty(0, np.int64), np.empty(0), np.empty(0))  # clé, ancienne valeur, nouvelle
     with _connexion(chemins, con) as con:
-        for nom in ("niveau", "code", "indicateur"):
-            con.register(f"cles_{nom}", pd.DataFrame({"texte": noms[nom], "rang": np.arange(len(noms[nom]))}))
-        lots = con.execute((DOSSIER_REQUETES / "_valeurs_remplacees.sql").read_text(encoding="utf-8"),
-                           {"codes": len(noms["code"]), "annees": len(noms["annee"]),
-                            "indicateurs": len(noms["indicateur"]), "annee_min": noms["annee"][0],
-                            "annee_max": noms["annee"][-1]}).to_arrow_reader(LIGNES_PAR_LOT)
-        for lot in lots:
-            cle = lot.column("cle").to_numpy()
-            pos = np.minimum(np.searchsorted(cles, cle), len(cles) - 1)
-            trouvee = cles[pos] == cle
-            cle, avant, apres = cle[trouvee], lot.column("valeur").to_numpy(zero_copy_only=False)[trouvee], \
-                nouvelles[pos[trouvee]]
+        for cle, avant in _deja_la(con, noms):
+            pos, trouvee = _chercher(cles, cle)
+            cle, avant, apres = cle[trouvee], avant[trouvee], nouvelles[pos]
             change = ~((avant == apres) | (np.isnan(avant) & np.isnan(apres)))  # « is distinct from »
             nombre, changees = nombre + len(cle), changees + int(change.sum())
             exemples = _premieres(*(np.concatenate([e, v[change]]) for e, v in zip(exemples, (cle, avant, apres))))
-        for nom in ("niveau", "code", "indicateur"):
-            con.unregister(f"cles_{nom}")
     if rapport is not None:
         rapport.valeurs_changees = changees
         rapport.exemples_remplaces = [f"{niveau} {code}, {annee}, {ind} : {nombre_fr(a)} → {nombre_fr(b)}"
@@ -455,13 +500,39 @@ def valeurs_remplacees(chemins: Chemins, df: pd.DataFrame, rapport: Rapport | No
     return nombre
 
 
-def _cles_fichier(df: pd.DataFrame) -> tuple[np.ndarray, dict[str, list]]:
+def _cles_triees(df: pd.DataFrame, marge: int = 0) -> tuple[np.ndarray, np.ndarray, dict[str, list]]:
+    """Les clés entières du fichier triées (_cles_fichier), ses valeurs dans le même ordre (NaN : manquante)."""
+    cles, noms = _cles_fichier(df, marge)
+    ordre = np.argsort(cles)
+    cles = cles[ordre]
+    return cles, df["valeur"].to_numpy(dtype=np.float64, na_value=np.nan)[ordre], noms
+
+
+def _deja_la(con: duckdb.DuckDBPyConnection, noms: dict[str, list]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Les valeurs déjà là (table `mesures`) des niveaux, codes, indicateurs et années de `noms`, par lots : leur
+    clé entière (_cles_fichier) et leur valeur (NaN : manquante)."""
+    for nom in ("niveau", "code", "indicateur"):
+        con.register(f"cles_{nom}", pd.DataFrame({"texte": noms[nom], "rang": np.arange(len(noms[nom]))}))
+    try:
+        lots = con.execute((DOSSIER_REQUETES / "_valeurs_remplacees.sql").read_text(encoding="utf-8"),
+                           {"codes": len(noms["code"]), "annees": len(noms["annee"]),
+                            "indicateurs": len(noms["indicateur"]), "annee_min": noms["annee"][0],
+                            "annee_max": noms["annee"][-1]}).to_arrow_reader(LIGNES_PAR_LOT)
+        for lot in lots:
+            yield lot.column("cle").to_numpy(), lot.column("valeur").to_numpy(zero_copy_only=False)
+    finally:
+        for nom in ("niveau", "code", "indicateur"):
+            con.unregister(f"cles_{nom}")
+
+
+def _cles_fichier(df: pd.DataFrame, marge: int = 0) -> tuple[np.ndarray, dict[str, list]]:
     """La clé entière de chaque valeur du fichier (_valeurs_remplacees.sql) et, pour chaque colonne de la clé, ses
-    valeurs distinctes dans l'ordre du texte (l'ordre de la clé est celui de niveau, code, année, indicateur)."""
+    valeurs distinctes dans l'ordre du texte (l'ordre de la clé est celui de niveau, code, année, indicateur) ; les
+    années, de la première à la dernière du fichier élargies de `marge` (une clé plus `pas` : l'année suivante)."""
     noms, cle = {}, None
     annees = df["annee"].to_numpy()
     annees = annees if annees.dtype.kind in "iu" else annees.astype(np.int64)
-    noms["annee"] = list(range(int(annees.min()), int(annees.max()) + 1))
+    noms["annee"] = list(range(int(annees.min()) - marge, int(annees.max()) + marge + 1))
     for nom in ("niveau", "code", "annee", "indicateur"):  # la clé calculée en place : une colonne à la fois
         if nom == "annee":
             cle *= len(noms["annee"])
