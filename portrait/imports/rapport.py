@@ -25,7 +25,7 @@ MAX_ERREURS_AFFICHEES = 30
 MAX_INCONNUS = 10  # territoires inconnus cités au rapport
 MAX_EXEMPLES = 3  # valeurs remplacées citées au rapport
 MEMOIRE_JOINTURE = "64MB"  # DuckDB, pour compter les valeurs remplacées par un import
-LIGNES_PAR_LOT = 131_072  # valeurs déjà là lues à la fois pour compter les valeurs remplacées
+LIGNES_PAR_LOT = 131_072  # valeurs lues à la fois pour compter les valeurs remplacées et chercher les sauts
 
 
 class ErreurImport(ValueError):
@@ -159,7 +159,7 @@ class Contexte:
     departement: str | None = None  # enquête flash : le département des réponses
     annee: int | None = None  # enquête flash : l'année des réponses, quand le fichier n'a pas d'horodatage
     referentiel: Referentiel | None = None  # gros CSV : chargé une fois pour tous ses morceaux
-    compter_remplacees: bool = True  # gros CSV : les valeurs remplacées se comptent une fois, sur tout le fichier
+    compter_remplacees: bool = True  # faux au dépôt : depot._lire les compte une fois, sur tout le fichier
 
 
 @dataclass
