@@ -75,8 +75,9 @@ def naissances(page):
 
 
 def cli(serveur: nginx.Serveur, *args: str) -> str:
-    """`python -m portrait …` lancé avec l'environnement d'un serveur (son catalogue, ses dossiers)."""
-    fait = subprocess.run([sys.executable, "-m", "portrait", *args, "--data-dir", serveur.env["PORTRAIT_DATA_DIR"]],
+    """`python -m portrait …` lancé avec l'environnement d'un serveur (son catalogue, ses dossiers), sans autre
+    option : comme le README le montre, l'environnement suffit."""
+    fait = subprocess.run([sys.executable, "-m", "portrait", *args],
                           cwd=RACINE, env={**os.environ, **serveur.env}, capture_output=True, text=True)
     assert fait.returncode == 0, fait.stderr
     return fait.stdout
