@@ -11,9 +11,11 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.navigateur import serveur
 
 RACINE = Path(__file__).resolve().parent.parent
 MODELE = RACINE / "deploiement" / "portrait.nginx.conf"
@@ -27,7 +29,8 @@ error_log {d}/erreurs.log info;
 worker_processes 1;
 events {{ worker_connections 512; }}
 http {{
-    access_log {d}/acces.log;
+    log_format amont '$upstream_addr "$request"';  # quel serveur a répondu (tests des sessions collantes)
+    access_log {d}/acces.log amont;
     client_body_temp_path {d}/corps;
     proxy_temp_path {d}/proxy;
     fastcgi_temp_path {d}/fastcgi;
@@ -82,6 +85,10 @@ class Nginx:
     def adresse(self) -> str:
         return f"http://127.0.0.1:{self.port}/{PREFIXE}"
 
+    def amonts(self) -> list[str]:
+        """Le serveur (hôte:port) qui a répondu à chaque requête, dans l'ordre du journal d'accès."""
+        return [ligne.split(" ", 1)[0] for ligne in (self.dossier / "acces.log").read_text().splitlines()]
+
     def journal(self) -> str:
         return "\n".join(f"--- {f.name} ---\n{f.read_text(errors='replace')[-4000:]}"
                          for f in (self.dossier / "erreurs.log", self.dossier / "acces.log") if f.exists())
@@ -101,8 +108,9 @@ def nginx(serveurs: list[str]):
                            capture_output=True, text=True)
     if essai.returncode != 0:
         raise RuntimeError(f"configuration nginx refusée :\n{essai.stderr}")
-    proc = subprocess.Popen([binaire, "-p", str(dossier), "-c", str(dossier / "nginx.conf"), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=open(dossier / "sortie.log", "w"))
+    with open(dossier / "sortie.log", "w") as sortie:
+        proc = subprocess.Popen([binaire, "-p", str(dossier), "-c", str(dossier / "nginx.conf"), "-g", "daemon off;"],
+                                stdout=subprocess.DEVNULL, stderr=sortie)
     serveur = Nginx(dossier, port, proc)
     try:
         limite = time.time() + DELAI
@@ -170,10 +178,6 @@ def environnement(dossier: Path, catalogue: str | None) -> dict:
 def deploiement(dossier: Path, n: int = 2, catalogue: str | None = None, donnees: Path | None = None):
     """`n` serveurs de l'application (bench/navigateur.py), sous le préfixe du site, sur le même environnement, et
     nginx devant eux ; `donnees` : un dossier de données déjà là (le banc lit data/ sans le copier)."""
-    from contextlib import ExitStack
-
-    from bench.navigateur import serveur
-
     env = environnement(dossier, catalogue)
     if donnees:
         env["PORTRAIT_DATA_DIR"] = str(donnees)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -97,6 +98,27 @@ def test_page_par_nginx_websocket_et_duree_au_journal(partage, contexte):
     assert len(servis) == 1, [s.executions() for s in partage.serveurs]
     lignes = partage.serveurs[servis[0]].executions()[avant[servis[0]]:]
     assert all(re.search(r" exécution page=tensions-sppe durée_ms=\d+$", ligne) for ligne in lignes), lignes
+
+
+def test_sessions_collantes_par_le_cookie_de_nginx(partage):
+    """Un navigateur qui rend son cookie va toujours au même serveur ; sans cookie, les navigateurs se répartissent
+    (tous sur le même serveur par hasard : une chance sur 2^11)."""
+    sante = partage.nginx.adresse + "/_stcore/health"
+    def cookies(reponse) -> list[str]:  # Streamlit pose aussi le sien (_streamlit_xsrf)
+        return [c for c in reponse.headers.get_all("Set-Cookie") or [] if c.startswith("portrait_serveur=")]
+
+    (pose,) = cookies(urllib.request.urlopen(sante))
+    assert "HttpOnly" in pose
+    cookie = pose.split(";")[0]
+    debut = len(partage.nginx.amonts())
+    for _ in range(12):
+        reponse = urllib.request.urlopen(urllib.request.Request(sante, headers={"Cookie": cookie}))
+        assert cookies(reponse) == []  # déjà posé : rien de plus
+    for _ in range(12):
+        urllib.request.urlopen(sante)
+    amonts = partage.nginx.amonts()[debut:]
+    assert len(set(amonts[:12])) == 1
+    assert set(amonts[12:]) == {s.adresse.split("/")[2] for s in partage.serveurs}
 
 
 def test_import_par_a_vu_par_b_annulation_par_b_vue_par_a(partage, contexte, tmp_path):
