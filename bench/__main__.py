@@ -386,8 +386,8 @@ def ecrire_resultats(r: dict) -> str:
     if ch:
         lignes += ["", f"## Charge : {ch['pages']} navigateurs sur la page Tensions", "",
                    "Chaque navigateur (un contexte Chromium, tous dans un même Chromium) ouvre la page Tensions d'un "
-                   "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul en ouvre "
-                   "cinq autres l'un après l'autre. Serveurs neufs à chaque phase (caches froids), chauffés par une "
+                   "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul ouvre les "
+                   "mêmes l'un après l'autre. Serveurs neufs à chaque phase (caches froids), chauffés par une "
                    "page Accueil. Côté serveur : durée de chaque exécution de la page, lue au journal de "
                    "l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté navigateur, pour information : "
                    f"de la navigation à la carte dessinée. Données : {ch['stockage']}. Les navigateurs prennent les "

@@ -17,10 +17,9 @@ from pathlib import Path
 from bench.navigateur import OPTIONS_CHROMIUM, RACINE, SELECTEUR_CARTE, VUE_HAUTE, installer_chromium, serveur
 
 ANNEE = 2023
-# dix départements, un par navigateur ; l'utilisateur seul en ouvre cinq autres, l'un après l'autre (caches froids
-# dans les deux cas : chaque phase a ses propres serveurs, neufs)
+# dix départements, un par navigateur ; l'utilisateur seul ouvre les mêmes, l'un après l'autre (caches froids dans
+# les deux cas : chaque phase a ses propres serveurs, neufs), pour que la charge soit la seule différence
 DEPARTEMENTS = ("44", "85", "49", "35", "29", "56", "22", "72", "53", "16")
-SEUL = ("79", "86", "17", "37", "41")
 K = "3"  # le filtre changé : « Au moins k critères »
 DELAI_MS = 600_000  # dix pages sur deux cœurs : plusieurs dizaines de secondes chacune
 LIGNE = re.compile(r" exécution page=tensions-sppe durée_ms=(\d+)$")
@@ -119,7 +118,7 @@ def mesurer() -> dict:
     res = {"stockage": stockage, "pages": len(DEPARTEMENTS)}
     with tempfile.TemporaryDirectory(prefix="portrait-charge-") as tmp:
         dossier = Path(tmp)
-        for nom, departements, ensemble in (("seul", SEUL, False), ("un_serveur", DEPARTEMENTS, True)):
+        for nom, departements, ensemble in (("seul", DEPARTEMENTS, False), ("un_serveur", DEPARTEMENTS, True)):
             with ExitStack() as pile:
                 journal = dossier / f"{nom}.log"
                 adresse = pile.enter_context(serveur(journal, env=env))
