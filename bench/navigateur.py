@@ -73,6 +73,16 @@ def attendre(adresse: str, proc: subprocess.Popen, journal: Path) -> None:
     raise RuntimeError(f"le serveur n'a pas répondu en {DELAI_SERVEUR} s :\n{journal.read_text()}")
 
 
+def arreter(proc: subprocess.Popen) -> None:
+    """Arrête un processus lancé ici : SIGTERM, puis SIGKILL s'il ne s'arrête pas en 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None = None,
             prefixe: str = "", ecoute: str = "127.0.0.1", processus: list | None = None) -> Iterator[str]:
@@ -96,12 +106,7 @@ def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None =
         print(f"--- journal du serveur ({' '.join(commande)}) ---\n{journal.read_text()}", file=sys.stderr)
         raise
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        arreter(proc)
 
 
 @contextmanager

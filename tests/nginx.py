@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.navigateur import serveur
+from bench.navigateur import arreter, serveur
 
 RACINE = Path(__file__).resolve().parent.parent
 MODELE = RACINE / "deploiement" / "portrait.nginx.conf"
@@ -129,12 +129,7 @@ def nginx(serveurs: list[str]):
         print(serveur.journal(), file=sys.stderr)
         raise
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        arreter(proc)
         shutil.rmtree(dossier, ignore_errors=True)
 
 
