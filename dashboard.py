@@ -1,9 +1,13 @@
 """Portrait de territoire petite enfance : point d'entrée, navigation et sélecteur de territoire partagé."""
 
+import logging
+import time
+
 import streamlit as st
 
 from portrait.surfaces import acces, ecran
 
+debut = time.perf_counter()  # durée de l'exécution du script, au journal du serveur (charge, issue 18)
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
 utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, s'il le faut
 
@@ -27,8 +31,12 @@ st.set_page_config(page_title=f"{pg.title} · {contexte.nom} · Portrait de terr
 try:
     pg.run()
 finally:
-    # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
-    ecran.selecteur_territoire(contexte)
-    ecran.telechargement_fiche(contexte)
-    ecran.bascule_presentation()
-    acces.encart(utilisateur)
+    try:
+        # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
+        ecran.selecteur_territoire(contexte)
+        ecran.telechargement_fiche(contexte)
+        ecran.bascule_presentation()
+        acces.encart(utilisateur)
+    finally:  # une exécution interrompue (widget changé, arrêt) compte aussi, pour le temps qu'elle a pris
+        logging.getLogger("portrait").info("exécution page=%s durée_ms=%d", pg.url_path or "chiffres-cles",
+                                           round(1000 * (time.perf_counter() - debut)))

@@ -254,9 +254,16 @@ def mode_fiche() -> dict:
     return res
 
 
+def mode_charge() -> dict:
+    """Dix navigateurs à la fois sur la page Tensions, face à un serveur puis à deux derrière nginx (issue 18)."""
+    from bench import charge
+
+    return charge.mesurer()
+
+
 MODES = {"duckdb": mode_duckdb, "pandas_csv": mode_pandas_csv, "pandas_memoire": mode_pandas_memoire,
          "vues": mode_vues, "pages": mode_pages, "carte": mode_carte, "imports_hostiles": mode_imports_hostiles,
-         "fiche": mode_fiche, "allocataires": mode_allocataires}
+         "fiche": mode_fiche, "allocataires": mode_allocataires, "charge": mode_charge}
 
 
 def dans_un_processus(mode: str) -> dict:
@@ -375,6 +382,26 @@ def ecrire_resultats(r: dict) -> str:
                "|---|---:|---:|---:|---:|"]
     lignes += [f"| {nom} | {v['pages']} | {ms(v['pdf']['mediane'] / 1000, 2)} | {ms(v['pptx']['mediane'] / 1000, 2)} | "
                f"{ms(v['contenu']['mediane'] / 1000, 2)} |" for nom, v in f.items()]
+    ch = r.get("charge", {})
+    if ch:
+        lignes += ["", f"## Charge : {ch['pages']} navigateurs sur la page Tensions", "",
+                   "Chaque navigateur (un contexte Chromium, tous dans un même Chromium) ouvre la page Tensions d'un "
+                   "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul ouvre les "
+                   "mêmes l'un après l'autre. Serveurs neufs à chaque phase (caches froids), chauffés par une "
+                   "page Accueil. Côté serveur : durée de chaque exécution de la page, lue au journal de "
+                   "l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté navigateur, pour information : "
+                   f"de la navigation à la carte dessinée. Données : {ch['stockage']}. Les navigateurs prennent les "
+                   "mêmes cœurs que les serveurs.", "",
+                   "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | carte p50 (s) | "
+                   "carte p95 (s) |", "|---|---:|---:|---:|---:|---:|"]
+        for nom, cle in (("un utilisateur, un serveur", "seul"), (f"{ch['pages']} navigateurs, un serveur",
+                                                                 "un_serveur"),
+                         (f"{ch['pages']} navigateurs, deux serveurs derrière nginx", "deux_serveurs")):
+            v = ch[cle]
+            lignes.append(f"| {nom} | {v['executions']} | {ms(v['mediane_ms'], 0)} | {ms(v['p95_ms'], 0)} | "
+                          f"{ms(v['carte_p50_s'], 1)} | {ms(v['carte_p95_s'], 1)} |")
+        lignes += ["", f"Exécutions par serveur derrière nginx : {' et '.join(map(str, ch['repartition']))} ; p95 "
+                   f"deux serveurs / médiane d'un utilisateur seul : × {ms(ch['rapport'], 1)}."]
     cibles = [
         *((f"fiche PDF de la Loire-Atlantique ≤ {ms(CIBLE_FICHE_S)} s",
            f[FICHES[1][0]]["pdf"]["mediane"] <= 1000 * CIBLE_FICHE_S) for _ in [0] if f),
@@ -393,6 +420,8 @@ def ecrire_resultats(r: dict) -> str:
         ("CSV de 2 millions de lignes : pic ≤ 5 × le fichier", g["rapport_taille"] <= 5),
         *((f"fichier des allocataires par IRIS (13 000 lignes) < {ms(a['cible_s'], 0)} s",
            a["secondes"] < a["cible_s"]) for _ in [0] if a),
+        *(("charge : p95 serveur, 10 navigateurs sur deux serveurs ≤ 2 × un utilisateur seul",
+           ch["cible_atteinte"]) for _ in [0] if ch),
     ]
     lignes += ["", "## Cibles", "", "| cible | atteinte |", "|---|---|"]
     lignes += [f"| {nom} | {ok(b)} |" for nom, b in cibles]

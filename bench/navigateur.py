@@ -73,18 +73,31 @@ def attendre(adresse: str, proc: subprocess.Popen, journal: Path) -> None:
     raise RuntimeError(f"le serveur n'a pas répondu en {DELAI_SERVEUR} s :\n{journal.read_text()}")
 
 
+def arreter(proc: subprocess.Popen) -> None:
+    """Arrête un processus lancé ici : SIGTERM, puis SIGKILL s'il ne s'arrête pas en 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None = None,
-            prefixe: str = "", ecoute: str = "127.0.0.1") -> Iterator[str]:
+            prefixe: str = "", ecoute: str = "127.0.0.1", processus: list | None = None) -> Iterator[str]:
     """Lance l'application (ou `commande`, une autre application Streamlit) sur un port libre, sous un préfixe
     d'adresse (server.baseUrlPath) s'il est donné, et rend son adresse dès qu'elle répond. Sa sortie va dans
     `journal`, recopié sur la sortie d'erreur si quoi que ce soit échoue pendant qu'elle tourne ; arrêtée en sortant.
-    `ecoute` : l'adresse où il écoute (la boucle locale ; "0.0.0.0" : tout le réseau)."""
+    `ecoute` : l'adresse où il écoute (la boucle locale ; "0.0.0.0" : tout le réseau). `processus`, une liste, reçoit
+    son subprocess.Popen (test de panne : le serveur tué)."""
     port = port_libre()
     options = ["--server.port", str(port), "--server.headless", "true", "--server.address", ecoute]
     with open(journal, "w") as sortie:
         proc = subprocess.Popen([*commande, *options, *(["--server.baseUrlPath", prefixe] if prefixe else [])],
                                 cwd=RACINE, stdout=sortie, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    if processus is not None:
+        processus.append(proc)
     adresse = f"http://127.0.0.1:{port}" + (f"/{prefixe}" if prefixe else "")
     try:
         attendre(adresse, proc, journal)
@@ -93,12 +106,7 @@ def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None =
         print(f"--- journal du serveur ({' '.join(commande)}) ---\n{journal.read_text()}", file=sys.stderr)
         raise
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        arreter(proc)
 
 
 @contextmanager

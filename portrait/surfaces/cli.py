@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -313,7 +314,9 @@ class Analyseur(argparse.ArgumentParser):
 def analyseur() -> argparse.ArgumentParser:
     p = Analyseur(prog="python -m portrait", description="Portrait de territoire petite enfance.")
     commun = Analyseur(add_help=False)
-    commun.add_argument("--data-dir", default=str(DOSSIER_DONNEES), help="dossier de données (data/ par défaut)")
+    # PORTRAIT_DATA_DIR : celui des serveurs d'un déploiement partagé (deploiement/portrait.env.exemple)
+    commun.add_argument("--data-dir", default=os.environ.get("PORTRAIT_DATA_DIR", str(DOSSIER_DONNEES)),
+                        help="dossier de données (PORTRAIT_DATA_DIR, sinon data/)")
     sous = p.add_subparsers(dest="commande", required=True)
 
     s = sous.add_parser("build-reference", parents=[commun], help="construit data/reference/ depuis les sources")

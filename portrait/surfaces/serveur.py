@@ -1,6 +1,7 @@
 """Lance le tableau de bord (surfaces/application.py) : pages déclarées, page HTML qui sait où est son serveur."""
 
 import gzip
+import logging
 import os
 import sys
 from pathlib import Path
@@ -164,11 +165,23 @@ def avec_adresse_locale(arguments: list[str], environ: dict[str, str] = os.envir
     return ["--server.address", ADRESSE_DEFAUT, *arguments]
 
 
+def journal_du_serveur() -> None:
+    """Le journal `portrait` (une ligne par exécution de page, dashboard.py) sur la sortie d'erreur du serveur, au
+    niveau INFO : le journal de systemd ou de la console, d'où le banc de charge lit les durées."""
+    journal = logging.getLogger("portrait")
+    if not journal.handlers:
+        sortie = logging.StreamHandler(sys.stderr)
+        sortie.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+        journal.addHandler(sortie)
+    journal.setLevel(logging.INFO)
+
+
 def main(arguments: list[str]) -> int:
     """Streamlit croit à une application « pages/ » historique tant qu'aucune session n'a appelé st.navigation :
     la toute première adresse profonde (…/detail-indicateur?…) affichait « Page not found ». dashboard.py déclare
     ses pages avec st.navigation ; on le dit à Streamlit dès le départ."""
     PagesManager.uses_pages_directory = False
+    journal_du_serveur()
     registre.nettoyer_au_demarrage(os.environ.get("PORTRAIT_DATA_DIR", DOSSIER_DONNEES))  # restes d'un import tué
     application = RACINE / "portrait" / "surfaces" / "application.py"
     return cli.main(args=["run", str(application), *avec_adresse_locale(arguments)], prog_name="streamlit",

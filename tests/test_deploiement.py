@@ -1,0 +1,163 @@
+"""Déploiement partagé (issue 18, §3 et §4) : PostgreSQL, deux serveurs de l'application et nginx devant eux, lancé
+sur le modèle même de deploiement/portrait.nginx.conf ; un vrai navigateur. La page passe par nginx (WebSocket
+compris), un import fait par le serveur A se voit sur B, son annulation par B se voit sur A, et un serveur tué
+laisse l'autre servir. Les tests tournent dans l'ordre du fichier : le dernier tue un serveur."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from bench.navigateur import RACINE, SELECTEUR_CARTE, VUE_HAUTE, chromium
+from portrait.regles import catalogue
+from tests import nginx, postgres
+
+DELAI_MS = 90_000  # deux serveurs, nginx, PostgreSQL et Chromium sur deux cœurs
+PORNIC = "commune:44131"
+NAISSANCES = catalogue.indicateur("naissances").libelle
+
+
+@pytest.fixture(scope="module")
+def partage(tmp_path_factory):
+    """PostgreSQL (catalogue du magasin), deux serveurs sur une même copie de data/, nginx devant eux."""
+    pytest.importorskip("playwright.sync_api")
+    try:
+        pg = postgres.demarrer()
+    except postgres.PostgresIndisponible as e:
+        pytest.skip(str(e))
+    try:
+        with nginx.deploiement(tmp_path_factory.mktemp("partage"), catalogue=pg.creer_base("portrait")) as d:
+            yield d
+    except nginx.NginxIndisponible as e:
+        pytest.skip(str(e))
+    finally:
+        pg.effacer()
+
+
+@pytest.fixture(scope="module")
+def navigateur():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def contexte(navigateur):
+    c = navigateur.new_context(viewport=VUE_HAUTE)
+    yield c
+    c.close()
+
+
+def servi_par(partage, avant: list[int]) -> list[int]:
+    """Les serveurs (indices) qui ont exécuté une page depuis `avant` (le nombre de lignes de chacun) ; la ligne
+    s'écrit à la fin de l'exécution, après la barre latérale : attendue quelques secondes."""
+    limite = time.time() + 30
+    while True:
+        servis = [i for i, s in enumerate(partage.serveurs) if len(s.executions()) > avant[i]]
+        if servis or time.time() > limite:
+            return servis
+        time.sleep(0.2)
+
+
+def comptes(partage) -> list[int]:
+    return [len(s.executions()) for s in partage.serveurs]
+
+
+def naissances(page):
+    """La valeur affichée du chiffre clé « Naissances » de la page Accueil."""
+    metrique = page.locator('[data-testid="stMetric"]').filter(has_text=NAISSANCES).first
+    return metrique.locator('[data-testid="stMetricValue"]')
+
+
+def cli(serveur: nginx.Serveur, *args: str) -> str:
+    """`python -m portrait …` lancé avec l'environnement d'un serveur (son catalogue, ses dossiers), sans autre
+    option : comme le README le montre, l'environnement suffit."""
+    fait = subprocess.run([sys.executable, "-m", "portrait", *args],
+                          cwd=RACINE, env={**os.environ, **serveur.env}, capture_output=True, text=True)
+    assert fait.returncode == 0, fait.stderr
+    return fait.stdout
+
+
+def test_page_par_nginx_websocket_et_duree_au_journal(partage, contexte):
+    avant = comptes(partage)
+    page = contexte.new_page()
+    page.goto(f"{partage.nginx.adresse}/tensions-sppe?territoire=departement:44&annee=2023")
+    page.locator(SELECTEUR_CARTE).first.wait_for(timeout=DELAI_MS)  # la figure vient par le WebSocket
+    page.wait_for_function("document.title.startsWith('Tensions SPPE')", timeout=DELAI_MS)
+    assert page.title() == "Tensions SPPE · Loire-Atlantique · Portrait de territoire"
+    assert page.locator("h1").first.inner_text().startswith("Tensions")
+    assert [c["name"] for c in contexte.cookies()] .count("portrait_serveur") == 1  # le cookie collant de nginx
+    # une seule session, un seul serveur : ses exécutions sont toutes au journal de celui-là, durée comprise
+    servis = servi_par(partage, avant)
+    assert len(servis) == 1, [s.executions() for s in partage.serveurs]
+    lignes = partage.serveurs[servis[0]].executions()[avant[servis[0]]:]
+    assert all(re.search(r" exécution page=tensions-sppe durée_ms=\d+$", ligne) for ligne in lignes), lignes
+
+
+def test_sessions_collantes_par_le_cookie_de_nginx(partage):
+    """Un navigateur qui rend son cookie va toujours au même serveur ; sans cookie, les navigateurs se répartissent
+    (tous sur le même serveur par hasard : une chance sur 2^11)."""
+    sante = partage.nginx.adresse + "/_stcore/health"
+    def cookies(reponse) -> list[str]:  # Streamlit pose aussi le sien (_streamlit_xsrf)
+        return [c for c in reponse.headers.get_all("Set-Cookie") or [] if c.startswith("portrait_serveur=")]
+
+    (pose,) = cookies(urllib.request.urlopen(sante))
+    assert "HttpOnly" in pose
+    cookie = pose.split(";")[0]
+    debut = len(partage.nginx.amonts())
+    for _ in range(12):
+        reponse = urllib.request.urlopen(urllib.request.Request(sante, headers={"Cookie": cookie}))
+        assert cookies(reponse) == []  # déjà posé : rien de plus
+    for _ in range(12):
+        urllib.request.urlopen(sante)
+    amonts = partage.nginx.amonts()[debut:]
+    assert len(set(amonts[:12])) == 1
+    assert set(amonts[12:]) == {s.adresse.split("/")[2] for s in partage.serveurs}
+
+
+def test_import_par_a_vu_par_b_annulation_par_b_vue_par_a(partage, contexte, tmp_path):
+    a, b = partage.serveurs
+    sur_b = contexte.new_page()
+    sur_b.goto(f"{b.adresse}/?territoire={PORNIC}&annee=2023")
+    naissances(sur_b).wait_for(timeout=DELAI_MS)
+    assert naissances(sur_b).inner_text() == "173"
+    fichier = tmp_path / "naissances_pornic.csv"
+    fichier.write_text("niveau;code;annee;indicateur;valeur\ncommune;44131;2023;naissances;987\n", encoding="utf-8")
+    ident = re.search(r"Import (\S+) enregistré\.", cli(a, "import", "mesures", str(fichier)))[1]
+
+    from playwright.sync_api import expect
+
+    sur_b.keyboard.press("r")  # une nouvelle exécution, dans la même session de B
+    expect(naissances(sur_b)).to_have_text("987", timeout=DELAI_MS)
+    sur_a = contexte.new_page()
+    sur_a.goto(f"{a.adresse}/?territoire={PORNIC}&annee=2023")
+    expect(naissances(sur_a)).to_have_text("987", timeout=DELAI_MS)
+
+    assert f"Import {ident}" in cli(b, "imports", "rollback", ident)
+    sur_a.keyboard.press("r")
+    expect(naissances(sur_a)).to_have_text("173", timeout=DELAI_MS)
+
+
+def test_serveur_tue_l_autre_sert_et_le_rechargement_y_atterrit(partage, contexte):
+    page = contexte.new_page()
+    avant = comptes(partage)
+    page.goto(f"{partage.nginx.adresse}/?territoire={PORNIC}&annee=2023")
+    naissances(page).wait_for(timeout=DELAI_MS)
+    (servi,) = servi_par(partage, avant)
+    tue = partage.serveurs[servi]
+    adresse = page.url
+    page.goto("about:blank")  # la page quittée ne tente plus de se reconnecter : nginx ignore encore la panne
+    tue.proc.send_signal(signal.SIGKILL)
+    tue.proc.wait(timeout=10)
+
+    avant = comptes(partage)
+    page.goto(adresse)  # même navigateur, même cookie : sa première requête vise le serveur tué
+    naissances(page).wait_for(timeout=DELAI_MS)
+    assert naissances(page).inner_text() == "173"
+    assert servi_par(partage, avant) == [1 - servi]  # le rechargement a atterri sur le serveur vivant
