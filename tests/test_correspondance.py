@@ -61,7 +61,7 @@ def test_correspondance_donne_les_valeurs_exactes(donnees, tmp_path):
         "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023", "Niveaux : commune",
         "Indicateurs : places_psu (3 valeurs), taux_couverture (3 valeurs)",
         "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 1"]
-    assert not Chemins(donnees).registre.exists()  # rien d'écrit par la vérification
+    assert not Chemins(donnees).lac.exists()  # rien d'écrit par la vérification
 
 
 def test_une_annee_pour_tout_le_fichier_et_le_niveau_france(donnees, tmp_path):
@@ -181,7 +181,7 @@ def test_cli_colonnes_annee_fixe_verifier_n_ecrit_rien(donnees, tmp_path):
     assert code == 0
     assert sortie.splitlines()[:3] == ["Fichier : tx.csv (correspondance de colonnes)",
                                        "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2021"]
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 @pytest.mark.parametrize("colonnes, code_retour, message", [
@@ -199,7 +199,7 @@ def test_cli_mauvaise_correspondance_une_phrase(donnees, tmp_path, colonnes, cod
     f = ecrire(tmp_path, "maison.csv", MAISON)
     code, sortie, erreur = lancer("import", "auto", str(f), "--colonnes", colonnes, "--data-dir", str(donnees))
     assert (code, sortie, erreur) == (code_retour, "", message)
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 def test_cli_enregistrer_profil_puis_profil(donnees, tmp_path):

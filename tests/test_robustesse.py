@@ -78,7 +78,7 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
         assert str(e).startswith("fuzz.csv") or "Fichier : fuzz.csv" in str(e), str(e)
     else:
         verifier_rapport(df, rapport, "fuzz.csv", octets)
-    assert not Chemins(dossier).registre.exists()
+    assert not Chemins(dossier).lac.exists()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -194,4 +194,4 @@ def test_postes_arbitraires_message_ou_rapport(dossier, source, entete, lignes, 
         assert rapport.lignes_gardees == len(df) and rapport.lignes_lues >= 0
         assert df["etp_valorises"].notna().all() and df["annee"].between(ANNEE_MIN, ANNEE_MAX).all()
         assert rapport.texte().startswith("Fichier : postes.csv")
-    assert not Chemins(dossier).registre.exists()
+    assert not Chemins(dossier).lac.exists()
