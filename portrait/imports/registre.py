@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -25,8 +26,8 @@ PREFIXE_TEMPORAIRE = "portrait-import-"  # dossiers temporaires d'un gros CSV : 
 TABLES = tuple(lac.COLONNES)  # mesures, cooperation
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
 # ce que DuckDB écrit d'une erreur du système en écrivant un Parquet du magasin -> l'errno qu'elle porte
-ERREURS_DUCKDB = {"no space left": errno.ENOSPC, "read-only file system": errno.EROFS,
-                  "permission denied": errno.EACCES}
+ERREURS_DUCKDB = {"no space left": errno.ENOSPC, "disk is full": errno.ENOSPC, "read-only file system": errno.EROFS,
+                  "readonly database": errno.EROFS, "permission denied": errno.EACCES}
 # Journal : un événement par changement des données, lu dans l'historique du magasin (une transaction chacun).
 ACTIONS = ("import", "annulation", "profil")
 COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes_lues", "valeurs_gardees",
@@ -100,10 +101,25 @@ def magasin(racine: Path | str, besoin: int = 0) -> Iterator[lac.Lac]:
         raise ErreurImport(message_ecriture(e, _dossier(c), besoin)) from None
     except duckdb.Error as e:
         texte = str(e).lower()
-        numero = next((n for motif, n in ERREURS_DUCKDB.items() if motif in texte), None)
+        numero = next((n for motif, n in ERREURS_DUCKDB.items() if motif in texte), None) or _panne_disque(c, besoin)
         if numero is None:
             raise
         raise ErreurImport(message_ecriture(OSError(numero, os.strerror(numero)), _dossier(c), besoin)) from None
+
+
+def _panne_disque(c: lac.Config, besoin: int) -> int | None:
+    """Une écriture du magasin a échoué sans dire pourquoi (SQLite, plein, ne rend qu'un « Failed to commit ») : le
+    dossier du magasin ou celui de ses Parquet en lecture seule (EROFS), ou sans la place voulue (ENOSPC) ; sinon
+    None."""
+    for dossier in {_dossier(c), c.dossier if c.dossier.exists() else _dossier(c)}:
+        try:
+            if os.statvfs(dossier).f_flag & os.ST_RDONLY:
+                return errno.EROFS
+            if shutil.disk_usage(dossier).free < max(besoin, 1024 * 1024):
+                return errno.ENOSPC
+        except OSError:
+            continue
+    return None
 
 
 def _dossier(c: lac.Config) -> Path:
@@ -114,13 +130,13 @@ def _dossier(c: lac.Config) -> Path:
     return dossier
 
 
-def nettoyer_au_demarrage(racine: Path | str) -> list[str]:
+def nettoyer_au_demarrage(racine: Path | str, delai: timedelta = lac.DELAI_ORPHELINS) -> list[str]:
     """Au lancement de l'application : les dossiers temporaires d'une validation tuée, la reprise de l'ancien
-    registre JSON (une fois) et les Parquet d'un import tué avant son commit (lac.nettoyer) ; rend ces derniers.
-    Un catalogue injoignable n'empêche pas de démarrer : les pages le diront."""
+    registre JSON (une fois) et les Parquet d'un import tué avant son commit, plus vieux que `delai` (lac.nettoyer) ;
+    rend ces derniers. Un catalogue injoignable n'empêche pas de démarrer : les pages le diront."""
     nettoyer_temporaires()
     try:
-        return lac.nettoyer(config(racine))
+        return lac.nettoyer(config(racine), delai)
     except (lac.ErreurLac, OSError, duckdb.Error):
         return []
 
