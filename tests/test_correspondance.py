@@ -1,7 +1,6 @@
 """Un fichier qu'aucune source ne reconnaît : la correspondance de ses colonnes dite par l'analyste, ses profils, la
 ligne de commande (--colonnes, --profil, --enregistrer-profil)."""
 
-import json
 import re
 from pathlib import Path
 
@@ -93,7 +92,7 @@ def test_profil_enregistre_puis_applique_aux_memes_entetes(donnees, tmp_path):
     p = correspondance.enregistrer_profil(donnees, "Tableau maison", CORRESPONDANCE,
                                           depot.lire_tableau(ecrire(tmp_path, "maison.csv", MAISON)).entetes)
     assert p.nom == "Tableau maison" and p.correspondance.profil == "Tableau maison"
-    assert (Chemins(donnees).imports / "profils" / "tableau_maison.json").exists()
+    assert list(registre.profils(donnees)) == ["tableau_maison"]  # dans le magasin
     second = ecrire(tmp_path, "maison_2024.csv", MAISON_2024)
     assert [q.nom for q in correspondance.profils_pour(donnees, depot.lire_tableau(second).entetes)] == [
         "Tableau maison"]
@@ -111,20 +110,22 @@ def test_profil_enregistre_puis_applique_aux_memes_entetes(donnees, tmp_path):
 
 def test_nom_de_profil_plie_jamais_un_chemin(donnees):
     p = correspondance.enregistrer_profil(donnees, "../../[lien](http://x) **gras**", CORRESPONDANCE, ["a"])
-    assert sorted(f.name for f in (Chemins(donnees).imports / "profils").iterdir()) == ["lien_http_x_gras.json"]
+    assert list(registre.profils(donnees)) == ["lien_http_x_gras"]
     assert p.nom == "../../[lien](http://x) **gras**"  # le nom tel qu'écrit, montré littéralement
     with pytest.raises(ErreurImport, match="Nom de profil « ... » inutilisable"):
         correspondance.enregistrer_profil(donnees, "...", CORRESPONDANCE, ["a"])
 
 
 def test_profil_abime_est_passe(donnees):
-    dossier = Chemins(donnees).imports / "profils"
+    # un profil abîmé (repris d'un ancien fichier modifié à la main) est passé, et nommé s'il est demandé
     correspondance.enregistrer_profil(donnees, "bon", CORRESPONDANCE, ["a"])
-    (dossier / "abime.json").write_text("{pas du json", encoding="utf-8")
-    (dossier / "faux.json").write_text(json.dumps({"nom": "faux", "entetes": ["a"], "niveau": "canton", "code": "c",
-                                                   "annee": 2023, "indicateurs": []}), encoding="utf-8")
+    registre.enregistrer_profil(donnees, "abime", {"nom": "abime"})
+    registre.enregistrer_profil(donnees, "faux", {"nom": "faux", "entetes": ["a"], "niveau": "canton", "code": "c",
+                                                  "annee": 2023, "indicateurs": []})
     assert [p.nom for p in correspondance.profils(donnees)] == ["bon"]
-    with pytest.raises(ErreurImport, match=r"Profil faux.json : Niveau « canton » inconnu"):
+    with pytest.raises(ErreurImport, match=r"Profil abime : profil illisible"):
+        correspondance.profil(donnees, "abime")
+    with pytest.raises(ErreurImport, match=r"Profil faux : Niveau « canton » inconnu"):
         correspondance.profil(donnees, "faux")
 
 

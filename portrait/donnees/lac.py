@@ -452,7 +452,9 @@ def ouvrir(config: Config) -> Lac:
     if not config.postgres:
         config.dossier.mkdir(parents=True, exist_ok=True)
     config.dossier_fichiers.mkdir(parents=True, exist_ok=True)
-    options = f"data_path {_litteral(str(config.dossier_fichiers) + os.sep)}"
+    # le dossier dit par la configuration l'emporte sur celui noté au catalogue : un dossier de données déplacé ou
+    # copié, un volume partagé monté ailleurs sur un autre serveur
+    options = f"data_path {_litteral(str(config.dossier_fichiers) + os.sep)}, override_data_path true"
     magasin = Lac(config, con)
     try:
         magasin._avec_reprises(lambda: con.execute(f"attach {_litteral(config.cible())} as {ALIAS} ({options})"),
