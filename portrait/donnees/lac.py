@@ -33,7 +33,9 @@ ATTENTE_MAX = 30.0  # secondes : au-delà, une écriture ou lecture que d'autres
 ATTENTE_PREMIERE = 0.05  # secondes, doublées à chaque nouvel essai (plafond 1 s), un peu de hasard en plus
 # erreurs passagères : le catalogue pris par l'écriture d'un autre processus (SQLite), ou deux transactions qui
 # modifient la même table (DuckLake refuse la seconde au commit) ; on recommence toute la transaction
-PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected")
+# ; ou deux processus qui créent en même temps les tables d'un catalogue PostgreSQL neuf (deux serveurs qui démarrent)
+PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected",
+              "duplicate key value violates unique constraint")
 # le serveur PostgreSQL du catalogue arrêté ou hors d'atteinte : pas d'attente, un message tout de suite
 INJOIGNABLE = ("unable to connect to postgres", "connection refused", "server closed the connection",
                "could not connect to server", "no connection to the server")
@@ -206,7 +208,7 @@ class Lac:
             try:
                 return essai()
             except duckdb.Error as e:
-                if any(m in str(e).lower() for m in INJOIGNABLE):
+                if self._injoignable(e):
                     raise ErreurLac(f"Le catalogue du magasin de données est injoignable ({self.config.lieu()}) ; "
                                     f"{apres.split('. ')[0]}. Prévenez l'équipe informatique si cela dure.") from None
                 if not _passagere(e):
@@ -217,6 +219,20 @@ class Lac:
                                     f"{ATTENTE_MAX:.0f} s ; {apres}") from e
                 time.sleep(attente * (0.5 + random.random()))
                 attente = min(attente * 2, 1.0)
+
+    def _injoignable(self, e: duckdb.Error) -> bool:
+        """L'erreur vient-elle d'un catalogue PostgreSQL hors d'atteinte ? Son texte le dit, ou (un serveur arrêté
+        au milieu d'une transaction : « Failed to commit ») une lecture d'essai au catalogue échoue ainsi."""
+        if any(m in str(e).lower() for m in INJOIGNABLE):
+            return True
+        if not self.config.postgres:
+            return False
+        self._defaire()
+        try:
+            self.con.execute(f"select count(*) from {ALIAS}.snapshots()").fetchall()
+        except duckdb.Error as sonde:
+            return any(m in str(sonde).lower() for m in INJOIGNABLE)
+        return False
 
     def _transaction(self, travail: Callable[[], dict], auteur: str, message: str, audit: Callable[[dict], dict]):
         """Exécute `travail` dans une transaction signée (auteur, message, audit en JSON), recommencée entière si le
