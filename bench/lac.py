@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from portrait.donnees import lac
-from portrait.donnees.connexion import connecter
 from portrait.imports import registre
 from portrait.imports.rapport import Rapport
 
@@ -52,8 +51,8 @@ def mesurer(catalogue: str | None = None) -> None:
         if catalogue is None:  # la façade des pages et de la ligne de commande, sur le même magasin
             temps = chrono(lambda: registre.enregistrer(racine, "mesures", jeux[0], rapport, "banc.csv", b"x"))
             print(f"registre.enregistrer (façade) : {temps:.3f} s")
-            print(f"connexion de l'application (lignes en vigueur recopiées) : "
-                  f"{chrono(lambda: connecter(racine)):.3f} s")
+            print(f"lecture d'une connexion de l'application (lac.etat, lignes en vigueur) : "
+                  f"{chrono(lambda: lac.etat(lac.Config(racine))):.3f} s")
 
 
 if __name__ == "__main__":
