@@ -131,3 +131,18 @@ def test_import_en_ligne_de_commande_pendant_que_l_application_tourne(donnees, t
         assert apres != avant
         page.reload()
         assert lus(page) == apres
+
+
+def test_une_connexion_lit_une_seule_version(donnees, tmp_path):
+    """Une connexion recopie les valeurs d'une version à son ouverture : un import validé ensuite ne la change pas
+    (jamais un mélange entre deux requêtes d'une page) ; la connexion suivante le voit ; `version` relit le passé."""
+    from portrait.imports import depot
+
+    a, _ = depot.importer(fichier(tmp_path, "a.csv", 45), donnees)
+    con = connecter(donnees)
+    version_a = con.execute("select version from magasin_lu").fetchone()[0]
+    b, _ = depot.importer(fichier(tmp_path, "b.csv", 50), donnees)
+    assert con.execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
+    assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(50.0, f"import:{b['id']}")]
+    assert connecter(donnees, version_a).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
+    assert registre.import_au(donnees, a["id"])[0] == version_a
