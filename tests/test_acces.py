@@ -183,8 +183,8 @@ def test_un_profil_au_journal(donnees):
     registre.enregistrer_profil(donnees, "export_sias", {"nom": "Export Sias"}, "referente@caf44.fr",
                                 detail="profil « Export Sias » enregistré")
     journal = registre.historique(donnees)
-    assert journal[["auteur", "action", "detail", "fichier_source"]].values.tolist() == [
-        ["referente@caf44.fr", "profil", "profil « Export Sias » enregistré", None]]
+    assert journal[["auteur", "action", "detail"]].values.tolist() == [
+        ["referente@caf44.fr", "profil", "profil « Export Sias » enregistré"]]
 
 
 # --- La page Données selon le rôle (AppTest) ------------------------------------------------------------------------
