@@ -26,6 +26,7 @@ from portrait.donnees import extensions
 from portrait.regles import cooperation
 
 ALIAS = "lac"
+METADONNEES = f"__ducklake_metadata_{ALIAS}"  # la base du catalogue, que DuckLake attache sous ce nom
 T = TypeVar("T")
 VARIABLE_CATALOGUE = "PORTRAIT_CATALOGUE"  # « postgres:dbname=… host=… port=… user=… » ; absente : SQLite
 VARIABLE_FICHIERS = "PORTRAIT_FICHIERS"  # dossier des fichiers Parquet (volume partagé) ; absente : <données>/lac
@@ -428,8 +429,12 @@ class Lac:
         raise ErreurLac(f"Import « {ident} » absent de l'historique du magasin.")
 
     def version(self) -> int:
-        """La dernière version validée du magasin."""
-        return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
+        """La dernière version validée du magasin, lue dans la table des versions du catalogue (environ 1 ms, contre
+        15 par snapshots()) : la signature de l'état des données, relue à chaque passage d'une page."""
+        try:
+            return int(self._requete(f"select max(snapshot_id) as v from {METADONNEES}.ducklake_snapshot")["v"][0])
+        except duckdb.CatalogException:  # un DuckLake qui nommerait autrement son catalogue attaché
+            return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
 
     def fermer(self) -> None:
         self.con.close()
