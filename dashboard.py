@@ -5,11 +5,12 @@ import time
 
 import streamlit as st
 
-from portrait.surfaces import acces, ecran
+from portrait.surfaces import acces, cache, ecran
 
 debut = time.perf_counter()  # durée de l'exécution du script, au journal du serveur (charge, issue 18)
 st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
 utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, s'il le faut
+cache.bandeau_donnees()  # données d'un import passé (?au=…), ou catalogue du magasin injoignable
 
 contexte = st.session_state["contexte"] = ecran.choix_territoire()
 ecran.mode_presentation()

@@ -69,11 +69,20 @@ if message := st.session_state.pop("message_import", None):
     st.success(message)
 
 st.header("Imports enregistrés", divider="gray")
-liste = registre.liste(cache.racine())
-if liste.empty:
+try:  # catalogue du magasin injoignable : le dire, la provenance des valeurs servies reste plus bas
+    liste, journal = registre.liste(cache.racine()), registre.historique(cache.racine())
+except ErreurImport as e:
+    st.error(markdown_litteral(str(e)))
+    liste = journal = None
+if liste is None:
+    pass
+elif liste.empty:
     st.info("Aucun import : l'application montre les données de démonstration.")
 else:
-    st.dataframe(vue_donnees.tableau_imports(liste), hide_index=True, width="stretch")
+    st.dataframe(vue_donnees.tableau_imports(liste), hide_index=True, width="stretch",
+                 column_config={vue_donnees.COLONNE_AU: st.column_config.LinkColumn(
+                     help="Toutes les pages, avec les données telles qu'au moment de cet import (une adresse à "
+                          "partager)", display_text="voir les données d'alors")})
     actifs = vue_donnees.imports_actifs(liste) if referent else {}
     if actifs:
         c1, c2 = st.columns([3, 1])
@@ -88,8 +97,9 @@ else:
                 st.rerun()
 
 st.header("Journal des changements", divider="gray")
-journal = registre.historique(cache.racine())
-if journal.empty:
+if journal is None:
+    pass
+elif journal.empty:
     st.caption("Aucun changement enregistré : ni import, ni annulation, ni profil de colonnes.")
 else:
     st.caption("Qui a importé, annulé un import ou changé un profil de colonnes, quand, et ce que cela a changé.")

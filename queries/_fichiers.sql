@@ -1,44 +1,36 @@
--- _fichiers.sql : les tables lues dans des fichiers Parquet, `mesures` et `cooperation` : la démonstration,
---                 remplacée par les imports actifs. Chargé à la connexion (portrait/donnees/connexion.py).
+-- _fichiers.sql : les deux tables que les imports complètent, `mesures` et `cooperation` : la démonstration (un
+--                 fichier Parquet), remplacée par les lignes importées en vigueur. Chargé à la connexion
+--                 (portrait/donnees/connexion.py).
 --
--- remplacer(fichiers, cle) : macro de table, la règle des deux tables, écrite une fois.
---   fichiers : varchar[], les fichiers d'une table dans l'ordre où ils se remplacent : la démonstration, puis
---              les imports actifs du plus ancien au plus récent (registre des imports, data/imports/)
---   cle      : ce qu'un import remplace, écrit sur les colonnes de la table (la macro recopie l'expression
---              là où ces colonnes existent) :
---              mesures     row(niveau, code, annee, indicateur) : une valeur remplace une valeur ;
---              cooperation row(departement, annee) : un import remplace tous les postes d'un département
---                          pour une année.
--- Colonnes : celles des fichiers, réunies par nom.
--- Règle : pour chaque clé, les lignes du dernier fichier qui la porte remplacent celles des précédents.
--- connexion.py lit directement (read_parquet) une table d'un seul fichier : il n'y a rien à remplacer, et la
--- macro coûterait environ 2 ms de préparation à chaque lecture de la table (trois par appel de `valeurs`).
+-- avec_imports(demo, importees, cle) : macro de table, la règle des deux tables, écrite une fois.
+--   demo      : varchar, le fichier Parquet de la démonstration
+--   importees : varchar, le nom de la table des lignes importées en vigueur, recopiées du magasin DuckLake à
+--               l'ouverture de la connexion (mesures_importees, cooperation_importees) ; entre imports, la règle
+--               « le plus récent l'emporte » est déjà appliquée par le magasin (portrait/donnees/lac.py, Lac.sql)
+--   cle       : ce qu'un import remplace, écrit sur les colonnes de la table (la macro recopie l'expression
+--               là où ces colonnes existent) :
+--               mesures     row(niveau, code, annee, indicateur) : une valeur remplace une valeur ;
+--               cooperation row(departement, annee) : un import remplace tous les postes d'un département
+--                           pour une année.
+-- Colonnes : celles des deux, réunies par nom.
+-- Règle : pour chaque clé portée par une ligne importée, les lignes importées remplacent celles de la
+-- démonstration.
+-- connexion.py lit directement (read_parquet) une table sans ligne importée : il n'y a rien à remplacer.
 --
--- mesures_vide, cooperation_vide : les colonnes des deux tables, pour une table qui n'a encore aucun fichier.
+-- mesures_vide, cooperation_vide : les colonnes des deux tables, pour une table qui n'a encore aucune ligne.
 
-create or replace macro remplacer(fichiers, cle) as table
+create or replace macro avec_imports(demo, importees, cle) as table
 with
--- les chemins tels que `filename` les donne : connexion.py écrit `*`, `?` et `[` entre crochets (« [*] »)
--- pour que read_parquet ne les prenne pas pour un motif
-noms as (
-    select list_transform(fichiers, lambda f: regexp_replace(f, '\[([*?\[])\]', '\1', 'g')) as fichiers_lus
+importes as (
+    select *, cle as cle_ from query_table(importees)
 ),
-premier as (
-    select *, cle as cle_ from read_parquet(fichiers[1])
-),
-suivants as (
-    select * exclude (filename, fichiers_lus), cle as cle_, list_position(fichiers_lus, filename) as rang
-    from read_parquet(fichiers[2:], filename = true, union_by_name = true), noms
-),
--- pour chaque clé, les lignes du plus récent des fichiers suivants qui la porte
-derniers as (
-    select * exclude (rang) from suivants
-    qualify rang = max(rang) over (partition by cle_)
+demonstration as (
+    select *, cle as cle_ from read_parquet(demo)
 ),
 final as (
-    from derniers
+    from importes
     union all by name
-    from premier anti join derniers using (cle_)
+    from demonstration anti join importes using (cle_)
 )
 select * exclude (cle_) from final;
 

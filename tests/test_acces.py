@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from portrait.donnees.connexion import Chemins, lire_registre
+from portrait.donnees import lac
+from portrait.donnees.connexion import Chemins
 from portrait.imports import registre
 from portrait.surfaces import acces
 from portrait.surfaces.cli import main as cli
@@ -124,7 +125,7 @@ def test_lecteur_ne_peut_pas_importer_meme_par_requete_forgee(donnees):
         "été écrit."]
     assert not at.success
     assert registre.liste(donnees).empty and registre.historique(donnees).empty
-    assert [f for f in imports_ecrits(donnees) if f != ".verrou"] == []  # ni Parquet ni registre
+    assert imports_ecrits(donnees) == [] and not Chemins(donnees).lac.exists()  # ni magasin ni fichier
 
 
 def test_non_connecte_ne_peut_pas_importer(donnees):
@@ -147,8 +148,9 @@ def test_referente_importe_puis_annule_et_le_journal_le_dit(donnees):
     groupe = {**LECTEUR, "groups": ["portrait-referents"]}  # référent par son groupe
     assert lancer_action(donnees, groupe, "annuler", second).success[0].value == second
     assert list(registre.liste(donnees)["actif"]) == [False, True]
-    entrees = {i["id"]: i for i in lire_registre(Chemins(donnees))["imports"]}
-    assert (entrees[premier]["auteur"], entrees[second]["auteur"], entrees[second]["annule_par"]) == (
+    with lac.magasin(registre.config(donnees)) as magasin:
+        entrees = {i["id"]: i for i in magasin.liste().to_dict("records")}
+    assert (entrees[premier]["utilisateur"], entrees[second]["utilisateur"], entrees[second]["annule_par"]) == (
         "referente@caf44.fr", "referente@caf44.fr", "lecteur@caf44.fr")
     journal = registre.historique(donnees)
     sha = hashlib.sha256((SOURCES / FICHIER).read_bytes()).hexdigest()
@@ -177,14 +179,12 @@ def test_cli_inscrit_l_utilisateur_du_systeme(donnees, capsys):
         [getpass.getuser(), "annulation", ident], [getpass.getuser(), "import", ident]]
 
 
-def test_consigner_un_profil_et_import_d_avant_le_journal(donnees):
-    registre.consigner(donnees, "profil", "referente@caf44.fr", detail="profil « Export Sias » enregistré",
-                       fichier_source="sias.csv")
-    with pytest.raises(ValueError):
-        registre.consigner(donnees, "suppression", "x")
+def test_un_profil_au_journal(donnees):
+    registre.enregistrer_profil(donnees, "export_sias", {"nom": "Export Sias"}, "referente@caf44.fr",
+                                detail="profil « Export Sias » enregistré")
     journal = registre.historique(donnees)
-    assert journal[["auteur", "action", "detail", "fichier_source"]].values.tolist() == [
-        ["referente@caf44.fr", "profil", "profil « Export Sias » enregistré", "sias.csv"]]
+    assert journal[["auteur", "action", "detail"]].values.tolist() == [
+        ["referente@caf44.fr", "profil", "profil « Export Sias » enregistré"]]
 
 
 # --- La page Données selon le rôle (AppTest) ------------------------------------------------------------------------
@@ -200,7 +200,8 @@ def page(donnees, monkeypatch, user, secrets=SECRETS, **options):
 
 
 def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
-    registre.consigner(donnees, "profil", "referente@caf44.fr", detail="profil « Sias » enregistré")
+    registre.enregistrer_profil(donnees, "sias", {"nom": "Sias"}, "referente@caf44.fr",
+                                detail="profil « Sias » enregistré")
     cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)])
     app = page(donnees, monkeypatch, LECTEUR)
     assert not app.get("file_uploader") and not app.main.button and not app.main.selectbox  # ni dépôt ni annulation
@@ -267,17 +268,23 @@ def test_nom_de_l_annuaire_affiche_tel_quel(donnees, monkeypatch):
 
 def test_journal_d_avant_les_lignes_lues_se_lit(donnees):
     # un journal écrit avant « lignes_lues » : ses « lignes » étaient les valeurs gardées ; les lignes lues viennent
-    # de l'import
+    # de l'import (repris de l'ancien registre JSON par le magasin)
     import json
 
-    assert cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)]) == 0
-    chemin = Chemins(donnees).registre
+    import pandas as pd
+
+    from tests import ancien_registre
+
+    valeurs = pd.DataFrame([("commune", f"4400{i}", 2023, "naissances", 1.0) for i in range(1, 4)] * 5 + [
+        ("commune", "16001", 2023, "naissances", 1.0)], columns=["niveau", "code", "annee", "indicateur", "valeur"])
+    ancien_registre.enregistrer(donnees, "mesures", valeurs.assign(annee=range(2008, 2024)), FICHIER)
+    chemin = donnees / "imports" / "registre.json"
     contenu = json.loads(chemin.read_text(encoding="utf-8"))
     for e in contenu["journal"]:
         e["lignes"] = e.pop("valeurs_gardees")
         del e["lignes_lues"]
     chemin.write_text(json.dumps(contenu), encoding="utf-8")
-    assert registre.historique(donnees)[["lignes_lues", "valeurs_gardees"]].values.tolist() == [[3, 16]]
+    assert registre.historique(donnees)[["lignes_lues", "valeurs_gardees"]].values.tolist() == [[17, 16]]
 
 
 def test_import_a_annuler_dit_son_fichier_et_propose_le_dernier(donnees, monkeypatch):

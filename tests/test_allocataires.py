@@ -220,7 +220,7 @@ def test_ligne_de_commande_annee_donnee_ou_refus(donnees):
 
     fichier = str(SOURCES / "allocataires_communes.csv")
     code, _, erreur = lancer("import", "auto", fichier, "--data-dir", str(donnees))
-    assert code == 1 and not Chemins(donnees).registre.exists()
+    assert code == 1 and not Chemins(donnees).lac.exists()
     assert erreur.strip() == (
         "allocataires_communes.csv : le fichier des allocataires n'a pas de colonne d'année, et son nom n'en porte "
         "pas ; précisez-la (champ « Année des données » de la page Données, ou python -m portrait import auto "

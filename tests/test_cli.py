@@ -127,7 +127,7 @@ def test_import_refuse_code_retour_1(donnees, tmp_path):
     assert erreur.splitlines()[0] == "Import refusé, rien n'a été écrit."
     assert erreur.splitlines()[-1] == ("Erreur : faux.csv, ligne 2 : valeur « abc » illisible ; écrivez un nombre "
                                        "(1234,5 ou 1 234,5), ou laissez vide si elle est secrète.")
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 def test_fiche_message_a_la_francaise(donnees, tmp_path, monkeypatch):

@@ -1,7 +1,6 @@
 """Un fichier qu'aucune source ne reconnaît : la correspondance de ses colonnes dite par l'analyste, ses profils, la
 ligne de commande (--colonnes, --profil, --enregistrer-profil)."""
 
-import json
 import re
 from pathlib import Path
 
@@ -61,7 +60,7 @@ def test_correspondance_donne_les_valeurs_exactes(donnees, tmp_path):
         "Lignes lues : 3 ; valeurs gardées : 6 ; erreurs : 0", "Années : 2023", "Niveaux : commune",
         "Indicateurs : places_psu (3 valeurs), taux_couverture (3 valeurs)",
         "Valeurs secrètes ou manquantes (gardées comme « n.d. ») : 1"]
-    assert not Chemins(donnees).registre.exists()  # rien d'écrit par la vérification
+    assert not Chemins(donnees).lac.exists()  # rien d'écrit par la vérification
 
 
 def test_une_annee_pour_tout_le_fichier_et_le_niveau_france(donnees, tmp_path):
@@ -93,7 +92,7 @@ def test_profil_enregistre_puis_applique_aux_memes_entetes(donnees, tmp_path):
     p = correspondance.enregistrer_profil(donnees, "Tableau maison", CORRESPONDANCE,
                                           depot.lire_tableau(ecrire(tmp_path, "maison.csv", MAISON)).entetes)
     assert p.nom == "Tableau maison" and p.correspondance.profil == "Tableau maison"
-    assert (Chemins(donnees).imports / "profils" / "tableau_maison.json").exists()
+    assert list(registre.profils(donnees)) == ["tableau_maison"]  # dans le magasin
     second = ecrire(tmp_path, "maison_2024.csv", MAISON_2024)
     assert [q.nom for q in correspondance.profils_pour(donnees, depot.lire_tableau(second).entetes)] == [
         "Tableau maison"]
@@ -111,20 +110,22 @@ def test_profil_enregistre_puis_applique_aux_memes_entetes(donnees, tmp_path):
 
 def test_nom_de_profil_plie_jamais_un_chemin(donnees):
     p = correspondance.enregistrer_profil(donnees, "../../[lien](http://x) **gras**", CORRESPONDANCE, ["a"])
-    assert sorted(f.name for f in (Chemins(donnees).imports / "profils").iterdir()) == ["lien_http_x_gras.json"]
+    assert list(registre.profils(donnees)) == ["lien_http_x_gras"]
     assert p.nom == "../../[lien](http://x) **gras**"  # le nom tel qu'écrit, montré littéralement
     with pytest.raises(ErreurImport, match="Nom de profil « ... » inutilisable"):
         correspondance.enregistrer_profil(donnees, "...", CORRESPONDANCE, ["a"])
 
 
 def test_profil_abime_est_passe(donnees):
-    dossier = Chemins(donnees).imports / "profils"
+    # un profil abîmé (repris d'un ancien fichier modifié à la main) est passé, et nommé s'il est demandé
     correspondance.enregistrer_profil(donnees, "bon", CORRESPONDANCE, ["a"])
-    (dossier / "abime.json").write_text("{pas du json", encoding="utf-8")
-    (dossier / "faux.json").write_text(json.dumps({"nom": "faux", "entetes": ["a"], "niveau": "canton", "code": "c",
-                                                   "annee": 2023, "indicateurs": []}), encoding="utf-8")
+    registre.enregistrer_profil(donnees, "abime", {"nom": "abime"})
+    registre.enregistrer_profil(donnees, "faux", {"nom": "faux", "entetes": ["a"], "niveau": "canton", "code": "c",
+                                                  "annee": 2023, "indicateurs": []})
     assert [p.nom for p in correspondance.profils(donnees)] == ["bon"]
-    with pytest.raises(ErreurImport, match=r"Profil faux.json : Niveau « canton » inconnu"):
+    with pytest.raises(ErreurImport, match=r"Profil abime : profil illisible"):
+        correspondance.profil(donnees, "abime")
+    with pytest.raises(ErreurImport, match=r"Profil faux : Niveau « canton » inconnu"):
         correspondance.profil(donnees, "faux")
 
 
@@ -181,7 +182,7 @@ def test_cli_colonnes_annee_fixe_verifier_n_ecrit_rien(donnees, tmp_path):
     assert code == 0
     assert sortie.splitlines()[:3] == ["Fichier : tx.csv (correspondance de colonnes)",
                                        "Lignes lues : 1 ; valeurs gardées : 1 ; erreurs : 0", "Années : 2021"]
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 @pytest.mark.parametrize("colonnes, code_retour, message", [
@@ -199,7 +200,7 @@ def test_cli_mauvaise_correspondance_une_phrase(donnees, tmp_path, colonnes, cod
     f = ecrire(tmp_path, "maison.csv", MAISON)
     code, sortie, erreur = lancer("import", "auto", str(f), "--colonnes", colonnes, "--data-dir", str(donnees))
     assert (code, sortie, erreur) == (code_retour, "", message)
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 def test_cli_enregistrer_profil_puis_profil(donnees, tmp_path):

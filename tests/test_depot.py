@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from portrait.donnees.connexion import Chemins
-from portrait.imports import depot
+from portrait.imports import depot, registre
 from portrait.surfaces.cli import main, sortie_table
 from tests.conftest import ouvrir_page
 
@@ -40,7 +40,7 @@ def test_la_page_et_la_ligne_de_commande_passent_par_le_meme_depot(donnees, monk
     assert appels == ["txcouv_pe_com.csv", "txcouv_pe_com.csv"]
     assert code == 0 and sortie == page.code[0].value + "\n"
     assert "Lignes lues : 3 ; valeurs gardées : 16 ; erreurs : 0" in sortie
-    assert not Chemins(donnees).registre.exists()  # vérifier n'écrit rien
+    assert not Chemins(donnees).lac.exists()  # vérifier n'écrit rien
 
 
 def test_verifier_des_postes_de_cooperation_n_importe_rien(donnees, tmp_path):
@@ -49,14 +49,14 @@ def test_verifier_des_postes_de_cooperation_n_importe_rien(donnees, tmp_path):
     f.write_text("annee;niveau;code;thematique;etp_valorises\n2023;epci;200000002;handicap;0,5\n", encoding="utf-8")
     code, sortie, _ = lancer("import", "cooperation", f, "--verifier", "--data-dir", donnees)
     assert code == 0 and "Fichier : postes.csv (postes de chargés de coopération)" in sortie
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
 
 
 def test_import_en_ligne_de_commande_puis_liste_et_annulation(donnees, tmp_path):
     f = tmp_path / "postes.csv"
     f.write_text("annee;niveau;code;thematique;etp_valorises\n2023;epci;200000002;handicap;0,5\n", encoding="utf-8")
     code, sortie, _ = lancer("import", "cooperation", f, "--data-dir", donnees)
-    ident = json.loads(Chemins(donnees).registre.read_text())["imports"][0]["id"]
+    ident = registre.liste(donnees)["id"].iloc[0]
     assert code == 0
     assert (f"Import {ident} enregistré : il remplace les chargés de coopération du département 44 en 2023.\n"
             f"Pour l'annuler : python -m portrait imports rollback {ident}") in sortie

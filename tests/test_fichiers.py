@@ -25,28 +25,29 @@ POSTES_DEMO = [
 ]
 
 
-def test_remplacer_le_plus_recent_l_emporte_cle_par_cle(tmp_path):
-    """La macro seule, sur trois fichiers : la démonstration, puis deux imports ; une clé (k) et une valeur (v)."""
-    fichiers = []
-    for nom, lignes in (("demo", [("a", 0), ("b", 0), ("c", 0)]), ("import1", [("a", 1), ("b", 1)]),
-                        ("import2", [("a", 2), ("d", 2)])):
-        fichiers.append(str(tmp_path / f"{nom}.parquet"))
-        pd.DataFrame(lignes, columns=["k", "v"]).to_parquet(fichiers[-1], index=False)
+def test_avec_imports_remplace_cle_par_cle(tmp_path):
+    """La macro seule : la démonstration (un fichier) et les lignes importées en vigueur (une table, recopiée du
+    magasin) ; une clé (k) et une valeur (v). Entre imports, le plus récent l'emporte dans le magasin
+    (tests/test_lac.py)."""
+    demo = str(tmp_path / "demo.parquet")
+    pd.DataFrame([("a", 0), ("b", 0), ("c", 0)], columns=["k", "v"]).to_parquet(demo, index=False)
     con = duckdb.connect()
     con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    lignes = con.execute("from remplacer($fichiers, row(k)) order by k", {"fichiers": fichiers}).fetchall()
+    con.execute("create table importees as select * from (values ('a', 2), ('b', 1), ('d', 2)) t(k, v)")
+    lignes = con.execute("from avec_imports($demo, 'importees', row(k)) order by k", {"demo": demo}).fetchall()
     assert lignes == [("a", 2), ("b", 1), ("c", 0), ("d", 2)]
 
 
-def test_remplacer_un_groupe_entier(tmp_path):
+def test_avec_imports_un_groupe_entier(tmp_path):
     """Clé (departement, annee) : l'import remplace tous les postes du groupe, même ceux qu'il ne nomme pas."""
-    demo, imp = str(tmp_path / "demo.parquet"), str(tmp_path / "import.parquet")
+    demo = str(tmp_path / "demo.parquet")
     pd.DataFrame([("44", 2023, "p1"), ("44", 2023, "p2"), ("44", 2024, "p3"), ("16", 2023, "p4")],
                  columns=["departement", "annee", "nom"]).to_parquet(demo, index=False)
-    pd.DataFrame([("44", 2023, "nouveau")], columns=["departement", "annee", "nom"]).to_parquet(imp, index=False)
     con = duckdb.connect()
     con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    lignes = con.execute("from remplacer($f, row(departement, annee)) order by all", {"f": [demo, imp]}).fetchall()
+    con.execute("create table importees as select * from (values ('44', 2023, 'nouveau')) t(departement, annee, nom)")
+    lignes = con.execute("from avec_imports($demo, 'importees', row(departement, annee)) order by all",
+                         {"demo": demo}).fetchall()
     assert lignes == [("16", 2023, "p4"), ("44", 2023, "nouveau"), ("44", 2024, "p3")]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pandas as pd
 import pytest
@@ -102,158 +103,160 @@ def test_imports_list_sans_sequences_de_terminal(donnees, tmp_path, capsys):
     assert "\\x1b[2J\\x1b[31mrouge\\x07.csv" in sortie
 
 
-def etat_du_dossier(racine) -> dict:
-    """Chaque fichier du dossier de données et son contenu (le fichier de verrou mis à part)."""
-    return {f.relative_to(racine): f.read_bytes() for f in sorted(racine.rglob("*")) if f.is_file()
-            and f.name != ".verrou"}
+def etat_du_magasin(racine) -> tuple:
+    """Ce que lisent les pages et le registre après le nettoyage d'un démarrage : les imports, les valeurs importées
+    en vigueur, et les Parquet du magasin (aucun reste d'un import échoué)."""
+    from datetime import timedelta
 
-
-def panne_d_ecriture(monkeypatch, numero_erreur: int, a_l_ecriture: int) -> None:
-    """L'écriture n° `a_l_ecriture` (1 : le Parquet, 2 : le registre) échoue comme sur un disque plein ou un
-    dossier en lecture seule (les tests tournent en root : chmod n'empêche rien)."""
-    import errno
-    import os
-
+    from portrait.donnees.connexion import connecter
     from portrait.imports import registre
 
-    appels = []
-
-    def fsync(fd):
-        appels.append(fd)
-        if len(appels) == a_l_ecriture:
-            raise OSError(numero_erreur, os.strerror(numero_erreur))
-        os.fsync(fd)
-
-    monkeypatch.setattr(registre.os, "fsync", fsync)
-    assert numero_erreur in (errno.ENOSPC, errno.EROFS)
+    registre.nettoyer_au_demarrage(racine, timedelta(0))
+    valeurs = connecter(racine).execute("select * from mesures where source like 'import:%' order by all").fetchall()
+    fichiers = sorted(str(f.relative_to(racine)) for f in (racine / "lac").rglob("*") if f.is_file()
+                      and not f.name.endswith("-journal"))
+    return registre.liste(racine).values.tolist(), valeurs, fichiers
 
 
-@pytest.mark.parametrize("a_l_ecriture", [1, 2])
+def fichier_mesures(dossier, lignes: int):
+    """Un fichier de mesures : une ligne (gardée dans le catalogue du magasin) ou davantage (un Parquet)."""
+    from tests.test_robustesse import ENTETE
+
+    f = dossier / f"mesures-{lignes}.csv"
+    corps = ("".join(f"commune;{c};{a};naissances;{a % 97}\n" for c in ("44001", "44002", "44003")
+                     for a in range(1990, 2027)) if lignes == 111 else "commune;16001;2023;places_psu;12\n")
+    f.write_text(ENTETE + corps, encoding="utf-8")
+    return f
+
+
+@contextmanager
+def petit_disque(tmp_path, donnees):
+    """Le dossier de données recopié sur un petit disque (tmpfs de taille fixe ; sauté si la machine ne sait pas en
+    monter) ; le magasin gardé ouvert par ce processus est fermé avant de le démonter."""
+    import shutil
+    import subprocess
+
+    from portrait.donnees import lac
+    from portrait.imports import registre
+
+    disque = tmp_path / "disque"
+    disque.mkdir()
+    taille = 2 * sum(f.stat().st_size for f in donnees.rglob("*") if f.is_file()) + 4 * 1024 * 1024
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={taille}", "tmpfs", str(disque)],
+                      capture_output=True).returncode:
+        pytest.skip("tmpfs indisponible")
+    racine = disque / "data"
+    try:
+        shutil.copytree(donnees, racine)
+        yield racine
+    finally:
+        lac.oublier(registre.config(racine))
+        subprocess.run(["umount", "-l", str(disque)], check=False)
+
+
+def remplir(disque) -> None:
+    """Le disque plein, au dernier octet."""
+    with open(disque / "remplissage", "wb", buffering=0) as remplissage:
+        try:
+            while True:
+                remplissage.write(b"\0" * 4096)
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize("lignes", [1, 111])  # 111 : tests/test_robustesse.py
 @pytest.mark.parametrize("erreur", ["ENOSPC", "EROFS"])
-def test_disque_plein_ou_lecture_seule(donnees, tmp_path, monkeypatch, capsys, erreur, a_l_ecriture):
-    # disque plein : trace OSError [Errno 28] brute, fichiers .partiel, Parquet orphelin et registre.json.partiel
-    import errno
+def test_disque_plein_ou_lecture_seule(donnees, tmp_path, capsys, erreur, lignes):
+    # disque plein : trace OSError [Errno 28] brute, fichiers .partiel, Parquet orphelin et registre.json.partiel ;
+    # avec le magasin : sur un vrai petit disque, plein ou remonté en lecture seule, une ligne (écrite dans le
+    # catalogue SQLite) ou 111 (un Parquet)
+    import subprocess
 
-    from portrait.imports import depot
     from portrait.surfaces.cli import main
 
-    f = tmp_path / "mesures.csv"
-    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
-    depot.importer(f, donnees)  # un import déjà là : le registre existe, il doit rester tel quel
-    avant = etat_du_dossier(donnees)
-    panne_d_ecriture(monkeypatch, getattr(errno, erreur), a_l_ecriture)
-    assert main(["import", "mesures", str(f), "--data-dir", str(donnees)]) == 1
-    message = capsys.readouterr().err
-    assert "Traceback" not in message and "Errno" not in message
-    if erreur == "ENOSPC":
-        assert message.startswith("Disque plein : l'import a besoin d'environ ")
-        assert re.search(r"besoin d'environ \d+,\d Mo dans .* \(\d+,\d Mo libres\)", message), message
-    else:
-        assert "est en lecture seule : rien n'a été écrit" in message
-    assert etat_du_dossier(donnees) == avant  # ni .partiel, ni Parquet orphelin, registre intact
+    with petit_disque(tmp_path, donnees) as racine:
+        assert main(["import", "mesures", str(fichier_mesures(tmp_path, 1)), "--data-dir", str(racine)]) == 0
+        avant = etat_du_magasin(racine)  # un import déjà là : le magasin existe, il doit rester tel quel
+        capsys.readouterr()
+        if erreur == "ENOSPC":
+            remplir(racine.parent)
+        else:
+            subprocess.run(["mount", "-o", "remount,ro", str(racine.parent)], check=True)
+        assert main(["import", "mesures", str(fichier_mesures(tmp_path, lignes)), "--data-dir", str(racine)]) == 1
+        message = capsys.readouterr().err
+        assert "Traceback" not in message and "Errno" not in message and "Error" not in message, message
+        if erreur == "ENOSPC":
+            assert message.startswith("Disque plein : l'import a besoin d'environ "), message
+            assert re.search(r"besoin d'environ \d+,\d Mo dans .* \(\d+,\d Mo libres\)", message), message
+            (racine.parent / "remplissage").unlink()
+        else:
+            assert "est en lecture seule : rien n'a été écrit" in message, message
+            subprocess.run(["mount", "-o", "remount,rw", str(racine.parent)], check=True)
+        assert etat_du_magasin(racine) == avant  # ni valeur, ni import, ni Parquet de plus
 
 
 def test_restes_d_un_import_tue_effaces(donnees, tmp_path):
-    # 9 fichiers .partiel laissés par les arrêts brutaux n'étaient jamais effacés
-    from portrait.donnees.connexion import Chemins
+    # 9 fichiers .partiel laissés par les arrêts brutaux n'étaient jamais effacés ; avec le magasin : un Parquet
+    # qu'aucune version ne nomme (import tué avant son commit) est effacé au démarrage par DuckLake
+    # (ducklake_delete_orphaned_files), sauf s'il est récent (un import en cours dans un autre processus)
+    import os
+    import shutil
+    import time
+
     from portrait.imports import depot, registre
 
-    f = tmp_path / "mesures.csv"
-    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
-    entree, _ = depot.importer(f, donnees)
-    imports = Chemins(donnees).imports
-    restes = [imports / "registre.json.partiel", imports / "mesures-20260101-000000-009.parquet.partiel",
-              imports / "mesures-20260101-000000-009.parquet", imports / "cooperation-x.parquet"]
-    for r in restes:
-        r.write_bytes(b"")
-    gardes = sorted(p.name for p in imports.iterdir() if p not in restes)
-    assert registre.nettoyer_au_demarrage(donnees) == sorted(restes)  # au lancement de l'application
-    assert sorted(p.name for p in imports.iterdir()) == gardes
-    for r in restes:
-        r.write_bytes(b"")
-    depot.importer(f, donnees)  # au prochain import
-    assert not [p for p in imports.iterdir() if p in restes]
-    assert (imports / entree["fichier"]).exists()
+    depot.importer(fichier_mesures(tmp_path, 111), donnees)
+    gardes = sorted((donnees / "lac" / "fichiers").rglob("*.parquet"))
+    assert len(gardes) == 1
+    reste, en_cours = gardes[0].with_name("ducklake-reste.parquet"), gardes[0].with_name("ducklake-en-cours.parquet")
+    shutil.copy(gardes[0], reste)
+    shutil.copy(gardes[0], en_cours)
+    os.utime(reste, (time.time() - 3600,) * 2)
+    assert registre.nettoyer_au_demarrage(donnees) == [str(reste)]  # au lancement de l'application
+    assert sorted((donnees / "lac" / "fichiers").rglob("*.parquet")) == sorted([*gardes, en_cours])
 
 
-TUE_APRES_LE_PARQUET = """
+TUE_AVANT_LE_COMMIT = """
 import os, signal, sys
 sys.path.insert(0, {racine!r})
-from portrait.imports import depot, registre
-ecrire = registre.ecrire_atomique
-def ecrire_puis_mourir(chemin, octets):  # tué entre l'écriture du Parquet et celle du registre
-    ecrire(chemin, octets)
-    if chemin.suffix == ".parquet":
-        os.kill(os.getpid(), signal.SIGKILL)
-registre.ecrire_atomique = ecrire_puis_mourir
+from portrait.donnees import lac
+from portrait.imports import depot
+inserer = lac.Lac._inserer
+def inserer_puis_mourir(self, *args, **kwargs):  # tué après l'écriture des lignes, avant le commit
+    entree = inserer(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+lac.Lac._inserer = inserer_puis_mourir
 depot.importer({fichier!r}, {donnees!r})
 """
 
 
-def test_premier_import_tue_avant_le_registre(donnees, tmp_path):
-    # un premier import tué entre le Parquet et le registre laissait un Parquet qu'aucun nettoyage n'effaçait
-    # (sans registre, on ne devinait pas ce qui était orphelin)
+def test_import_tue_avant_son_commit(donnees, tmp_path):
+    # un premier import tué entre le Parquet et le registre laissait un Parquet qu'aucun nettoyage n'effaçait ;
+    # avec le magasin : tué après l'écriture de ses lignes, avant le commit, il n'a rien changé et son Parquet est
+    # effacé au démarrage suivant
     import signal
     import subprocess
     import sys
+    from datetime import timedelta
     from pathlib import Path
 
-    from portrait.donnees.connexion import Chemins
     from portrait.imports import depot, registre
 
-    f = tmp_path / "mesures.csv"
-    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
-    imports = Chemins(donnees).imports
-    script = TUE_APRES_LE_PARQUET.format(racine=str(Path(__file__).resolve().parent.parent), fichier=str(f),
-                                         donnees=str(donnees))
+    f = fichier_mesures(tmp_path, 111)
+    script = TUE_AVANT_LE_COMMIT.format(racine=str(Path(__file__).resolve().parent.parent), fichier=str(f),
+                                        donnees=str(donnees))
     tue = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True)  # noqa: E731
+    parquets = lambda: sorted((donnees / "lac").rglob("*.parquet"))  # noqa: E731
     assert tue().returncode == -signal.SIGKILL
-    orphelins = [p for p in imports.iterdir() if p.suffix == ".parquet"]
+    orphelins = parquets()
     assert len(orphelins) == 1 and registre.liste(donnees).empty
-    assert registre.nettoyer_au_demarrage(donnees) == orphelins  # au lancement de l'application
-    assert not [p for p in imports.iterdir() if p.suffix == ".parquet"]
-    assert tue().returncode == -signal.SIGKILL  # de nouveau, puis un import mené à terme : il efface le reste
-    entree, _ = depot.importer(f, donnees)
-    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
-    assert tue().returncode == -signal.SIGKILL  # un second import tué : le fichier du premier, enregistré, reste
-    assert registre.nettoyer_au_demarrage(donnees) != []
-    assert sorted(p.name for p in imports.iterdir() if p.suffix == ".parquet") == [entree["fichier"]]
-
-
-def test_vrai_disque_plein(donnees, tmp_path, capsys):
-    """Le même refus sur un vrai petit disque (tmpfs de taille fixe, rempli ; sauté si la machine ne sait pas en
-    monter)."""
-    import shutil
-    import subprocess
-
-    from portrait.surfaces.cli import main
-
-    disque = tmp_path / "disque"
-    disque.mkdir()
-    taille = 2 * sum(f.stat().st_size for f in donnees.rglob("*") if f.is_file()) + 1024 * 1024
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={taille}", "tmpfs", str(disque)],
-                      capture_output=True).returncode:
-        pytest.skip("tmpfs indisponible")
-    try:
-        racine = disque / "data"
-        shutil.copytree(donnees, racine)
-        (racine / "imports").mkdir()
-        with open(disque / "remplissage", "wb", buffering=0) as remplissage:  # le disque plein, au dernier octet
-            try:
-                while True:
-                    remplissage.write(b"\0" * 4096)
-            except OSError:
-                pass
-        f = tmp_path / "mesures.csv"
-        f.write_text("niveau;code;annee;indicateur;valeur\ncommune;16001;2023;places_psu;12\n", encoding="utf-8")
-        avant = etat_du_dossier(racine)
-        assert main(["import", "mesures", str(f), "--data-dir", str(racine)]) == 1
-        message = capsys.readouterr().err
-        assert message.startswith("Disque plein : l'import a besoin d'environ 0,1 Mo"), message
-        assert "(0,0 Mo libres)" in message
-        assert etat_du_dossier(racine) == avant
-    finally:
-        subprocess.run(["umount", str(disque)], check=False)
+    assert registre.nettoyer_au_demarrage(donnees, timedelta(0)) == list(map(str, orphelins))
+    assert parquets() == []
+    entree, _ = depot.importer(f, donnees)  # un import mené à terme, puis un second tué : le premier reste
+    gardes = parquets()
+    assert tue().returncode == -signal.SIGKILL
+    assert len(registre.nettoyer_au_demarrage(donnees, timedelta(0))) == 1
+    assert parquets() == gardes and registre.liste(donnees)["id"].tolist() == [entree["id"]]
 
 
 def test_enquete_flash_etp_impossibles_refuses(donnees):

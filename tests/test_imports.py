@@ -63,7 +63,7 @@ def test_ligne_fausse_rien_ecrit(donnees, tmp_path, ligne_fausse, message):
         depot.importer(f, donnees)
     assert "faux.csv" in str(err.value) and message in str(err.value)
     assert "rien n'a été écrit" in str(err.value)
-    assert not Chemins(donnees).registre.exists()
+    assert not Chemins(donnees).lac.exists()
     pd.testing.assert_series_equal(ligne(donnees), avant)
 
 

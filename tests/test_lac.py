@@ -18,9 +18,7 @@ import pandas as pd
 import pytest
 
 from portrait.donnees import extensions
-from portrait.donnees.connexion import connecter
-from portrait.imports import registre
-from portrait.imports.rapport import Rapport
+from tests import ancien_registre
 from tests.conftest import lignes, postes_cooperation
 from tests.postgres import postgres  # noqa: F401 (fixture)
 
@@ -177,26 +175,23 @@ def test_migration_du_registre_json(config: lac.Config, donnees: Path):
     mêmes valeurs importées que la connexion actuelle, et l'annulation d'un ancien import y marche."""
     ancien = [("commune", "16001", 2022, "enfants_0_2", 7.0), ("commune", "44001", 2022, "enfants_0_2", 8.0)]
     df = pd.DataFrame(ancien, columns=["niveau", "code", "annee", "indicateur", "valeur"])
-    rapport = Rapport("a.csv", 2, 2, annees=[2022], indicateurs=["enfants_0_2"], source="Mesures (format long)")
-    un = registre.enregistrer(donnees, "mesures", df, rapport, "a.csv", b"a")
-    deux = registre.enregistrer(donnees, "mesures", df.assign(valeur=[70.0, 80.0]), rapport, "b.csv", b"b")
-    trois = registre.enregistrer(donnees, "mesures", df.iloc[[0]].assign(valeur=700.0), rapport, "c.csv", b"c")
-    postes = registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
-                                  Rapport("p.xlsx", 4, 4, annees=[2023], source="Postes"), "p.xlsx", b"p")
-    registre.annuler(donnees, trois["id"])
+    un = ancien_registre.enregistrer(donnees, "mesures", df, "a.csv")
+    deux = ancien_registre.enregistrer(donnees, "mesures", df.assign(valeur=[70.0, 80.0]), "b.csv")
+    trois = ancien_registre.enregistrer(donnees, "mesures", df.iloc[[0]].assign(valeur=700.0), "c.csv")
+    postes = ancien_registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
+                                         "p.xlsx", "Postes")
+    ancien_registre.annuler(donnees, trois["id"])
     profil = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
               "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": "places_eaje"}]}
     (donnees / "imports" / "profils").mkdir()
     (donnees / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(profil), encoding="utf-8")
-    attendu = connecter(donnees).execute("select niveau, code, annee, indicateur, valeur, source from mesures "
-                                         "where source like 'import:%' order by all").fetchall()
     with lac.ouvrir(config) as magasin:
         assert magasin.migrer(donnees) == [un["id"], deux["id"], trois["id"], postes["id"]]
         assert magasin.migrer(donnees) == []  # rien à refaire au démarrage suivant
         assert magasin.profils() == {"onape_2021": profil}
         assert magasin.version_import(un["id"]) == magasin.version_import(postes["id"]) == magasin.version()
         colonnes = ["niveau", "code", "annee", "indicateur", "valeur", "source"]
-        assert lignes(magasin.lire("mesures"), colonnes) == attendu == [
+        assert lignes(magasin.lire("mesures"), colonnes) == [
             ("commune", "16001", 2022, "enfants_0_2", 70.0, f"import:{deux['id']}"),
             ("commune", "44001", 2022, "enfants_0_2", 80.0, f"import:{deux['id']}")]
         assert lignes(magasin.liste(), ["id", "priorite", "fichier", "sha256", "annule"]) == [
@@ -265,9 +260,8 @@ def test_migration_fichier_manquant(config: lac.Config, donnees: Path):
     """Un Parquet du registre disparu : rien n'est repris (une transaction), message en français."""
     df = pd.DataFrame([("commune", "44001", 2022, "enfants_0_2", 8.0)],
                       columns=["niveau", "code", "annee", "indicateur", "valeur"])
-    rapport = Rapport("a.csv", 1, 1, annees=[2022], indicateurs=["enfants_0_2"], source="Mesures (format long)")
-    registre.enregistrer(donnees, "mesures", df, rapport, "a.csv", b"a")
-    deux = registre.enregistrer(donnees, "mesures", df, rapport, "b.csv", b"b")
+    ancien_registre.enregistrer(donnees, "mesures", df, "a.csv")
+    deux = ancien_registre.enregistrer(donnees, "mesures", df, "b.csv")
     (donnees / "imports" / deux["fichier"]).unlink()
     with lac.ouvrir(config) as magasin:
         with pytest.raises(lac.ErreurLac) as e:

@@ -1,11 +1,11 @@
 """Robustesse des imports : fichiers abîmés (hypothesis), écrivain tué en plein import, formules neutralisées."""
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +13,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portrait.donnees import lac
 from portrait.donnees.connexion import Chemins, connecter
 from portrait.donnees.jeux import portrait_territoire
 from portrait.donnees.requetes import Requetes
-from portrait.imports import depot
+from portrait.imports import depot, registre
 from portrait.imports.lecture import lire_fichier
 from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, COLONNES_MESURES, ErreurImport, Rapport
-from portrait.imports.registre import annuler
 from portrait.regles import catalogue, cooperation
 from tests.conftest import ecrire_donnees
 
@@ -78,7 +78,7 @@ def test_fichiers_arbitraires_message_ou_rapport(dossier, entete, lignes, sep, e
         assert str(e).startswith("fuzz.csv") or "Fichier : fuzz.csv" in str(e), str(e)
     else:
         verifier_rapport(df, rapport, "fuzz.csv", octets)
-    assert not Chemins(dossier).registre.exists()
+    assert not Chemins(dossier).lac.exists()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -117,7 +117,7 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     script = (f"import sys; sys.path.insert(0, {str(RACINE)!r}); from portrait.imports import depot; "
               f"depot.importer({str(gros)!r}, {str(racine)!r})")
     etats = []
-    for delai in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0, 1.5, 3.0, None):  # None : l'import va à son terme
+    for delai in (0.05, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 4.5, 6.0, None):  # None : l'import va à son terme
         proc = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
         if delai is None:
             _, erreur = proc.communicate(timeout=120)
@@ -126,17 +126,20 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
             time.sleep(delai)
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
-        chemins = Chemins(racine)
-        registre = json.loads(chemins.registre.read_text()) if chemins.registre.exists() else {"imports": []}
-        for entree in registre["imports"]:  # tout import enregistré a son fichier complet
-            assert (chemins.imports / entree["fichier"]).exists()
-            assert len(pd.read_parquet(chemins.imports / entree["fichier"])) == entree["lignes_gardees"] == 111
-        actifs = [e["id"] for e in registre["imports"] if e["actif"]]
-        apres = portrait_territoire(Requetes(connecter(racine)), "commune:44001", 2023)
+        registre.nettoyer_au_demarrage(racine, timedelta(0))  # le démarrage suivant
+        inscrits = registre.liste(racine)
+        con = connecter(racine)
+        importees = con.execute("select source, count(*) from mesures where source like 'import:%' "
+                                "group by all").fetchall()
+        # tout import enregistré est lu entier ; rien d'un import tué
+        assert importees == [(f"import:{i}", 111) for i in inscrits.loc[inscrits["actif"], "id"]]
+        assert inscrits["lignes_gardees"].eq(111).all()
+        actifs = inscrits.loc[inscrits["actif"], "id"].tolist()
+        apres = portrait_territoire(Requetes(con), "commune:44001", 2023)
         if actifs:
             etats.append("nouveau")
             assert apres.iloc[0]["naissances"] == 2023 % 97
-            annuler(racine, actifs[-1])  # on repart des données d'avant
+            registre.annuler(racine, actifs[-1])  # on repart des données d'avant
         else:
             etats.append("ancien")
             pd.testing.assert_frame_equal(apres, avant)
@@ -144,8 +147,8 @@ def test_ecrivain_tue_en_plein_import(tmp_path):
     print("états observés après les arrêts brutaux :", etats)
     # l'écrivain démarre (un arrêt à 50 ms le trouve avant toute écriture) et l'import mené à terme est vu
     assert etats[0] == "ancien" and etats[-1] == "nouveau"
-    # l'import mené à terme a effacé les restes des imports tués (fichiers .partiel, Parquet orphelins)
-    assert not [f for f in Chemins(racine).imports.iterdir() if f.name.endswith(".partiel")]
+    # les restes des imports tués (Parquet qu'aucune version ne nomme) ont été effacés au démarrage suivant
+    assert lac.nettoyer(registre.config(racine), timedelta(0)) == []
 
 
 def test_formules_neutralisees_a_l_export():
@@ -194,4 +197,4 @@ def test_postes_arbitraires_message_ou_rapport(dossier, source, entete, lignes, 
         assert rapport.lignes_gardees == len(df) and rapport.lignes_lues >= 0
         assert df["etp_valorises"].notna().all() and df["annee"].between(ANNEE_MIN, ANNEE_MAX).all()
         assert rapport.texte().startswith("Fichier : postes.csv")
-    assert not Chemins(dossier).registre.exists()
+    assert not Chemins(dossier).lac.exists()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from portrait.donnees import lac
 from portrait.regles import catalogue
 
 DOSSIER_DONNEES = Path(__file__).resolve().parents[2] / "data"
@@ -17,9 +17,7 @@ TABLES_REFERENCE = (
     "contours_communes", "contours_epci", "contours_departements",
 )
 SOURCE_DEMO = "demo"
-# ce qu'un import remplace dans chaque table lue dans des fichiers (queries/_fichiers.sql) : la valeur de même
-# territoire, année et indicateur ; tous les postes de coopération d'un département pour une année
-CLES_IMPORT = {"mesures": ("niveau", "code", "annee", "indicateur"), "cooperation": ("departement", "annee")}
+CLES_IMPORT = lac.CLES_IMPORT  # ce qu'un import remplace dans chaque table (queries/_fichiers.sql)
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,9 @@ class Chemins:
         return self.racine / "imports"
 
     @property
-    def registre(self) -> Path:
-        return self.imports / "registre.json"
+    def lac(self) -> Path:
+        """Le magasin des imports embarqué (catalogue SQLite et Parquet, portrait/donnees/lac.py)."""
+        return self.racine / "lac"
 
     def table(self, nom: str) -> Path:
         return self.reference / f"{nom}.parquet"
@@ -54,53 +53,53 @@ class Chemins:
 
 def _litteral(chemin: Path) -> str:
     """Chemin de fichier en littéral SQL. DuckDB ne prend de paramètre ni dans une vue ni dans une macro : les
-    chemins des vues sont donc écrits dans le SQL ; ils viennent du dossier de données et du registre des
-    imports, jamais d'une saisie. read_parquet lit un chemin comme un motif : `*`, `?` et `[` y sont écrits entre
-    crochets (« [*] »), sans quoi un dossier « data* » lisait aussi ses voisins (France à 269 M d'habitants).
-    queries/_fichiers.sql défait cette écriture pour retrouver le rang d'un fichier (colonne filename)."""
+    chemins des vues sont donc écrits dans le SQL ; ils viennent du dossier de données, jamais d'une saisie.
+    read_parquet lit un chemin comme un motif : `*`, `?` et `[` y sont écrits entre crochets (« [*] »), sans quoi un
+    dossier « data* » lisait aussi ses voisins (France à 269 M d'habitants)."""
     exact = "".join(f"[{c}]" if c in "*?[" else c for c in str(chemin))
     return "'" + exact.replace("'", "''") + "'"
 
 
-def lire_registre(chemins: Chemins) -> dict:
-    """Le registre des imports (vide s'il n'y en a pas encore) ; seul portrait/imports/registre.py l'écrit."""
-    if not chemins.registre.exists():
-        return {"imports": []}
-    return json.loads(chemins.registre.read_text(encoding="utf-8"))
+def _sql_table(table: str, demo: Path, importees: bool) -> str:
+    """La vue d'une table : la démonstration seule (lue directement : rien à remplacer), les imports seuls, les deux
+    par la règle `avec_imports` de queries/_fichiers.sql, ou ses colonnes sans ligne."""
+    if importees and demo.exists():
+        return (f"from avec_imports({_litteral(demo)}, '{table}_importees', "
+                f"row({', '.join(lac.CLES_IMPORT[table])}))")
+    if importees:
+        return f"from {table}_importees"
+    return f"from read_parquet({_litteral(demo)})" if demo.exists() else f"from {table}_vide"
 
 
-def fichiers_lus(chemins: Chemins) -> dict[str, list[Path]]:
-    """Les fichiers de chaque table, dans l'ordre où ils se remplacent : la démonstration (si elle existe), puis
-    les imports actifs du plus ancien au plus récent."""
-    actifs = sorted((i for i in lire_registre(chemins)["imports"] if i.get("actif")), key=lambda i: i["priorite"])
-    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
-    return {
-        table: ([demo] if demo.exists() else [])
-        + [chemins.imports / i["fichier"] for i in actifs if i.get("table", "mesures") == table]
-        for table, demo in demos.items()
-    }
+def _lignes_importees(con: duckdb.DuckDBPyConnection, etat: lac.Etat | None) -> dict[str, bool]:
+    """Recopie dans la connexion les lignes en vigueur d'une version du magasin (tables `<table>_importees`) et
+    cette version (table `magasin_lu`) : chaque requête de la connexion voit cette version-là, entière, même si le
+    catalogue devient injoignable. Rend, par table, s'il y a des lignes importées."""
+    con.execute("create table magasin_lu (version integer, horodatage timestamp, lieu varchar)")
+    if etat is None:
+        return {table: False for table in lac.COLONNES}
+    con.execute("insert into magasin_lu values (?, ?, ?)", [etat.version, etat.horodatage, etat.lieu])
+    for table, lignes in etat.tables.items():
+        con.register("lignes_df", lignes)
+        con.execute(f"create table {table}_importees as select * from lignes_df")
+        con.unregister("lignes_df")
+    return {table: not lignes.empty for table, lignes in etat.tables.items()}
 
 
-def _sql_table(table: str, fichiers: list[Path]) -> str:
-    """La vue d'une table lue dans des fichiers : ses colonnes sans fichier, son fichier s'il est seul, ou la règle
-    `remplacer` de queries/_fichiers.sql."""
-    if not fichiers:
-        return f"from {table}_vide"
-    liste = "[" + ", ".join(map(_litteral, fichiers)) + "]"
-    if len(fichiers) == 1:
-        return f"from read_parquet({liste})"
-    return f"from remplacer({liste}, row({', '.join(CLES_IMPORT[table])}))"
-
-
-def connecter(racine: Path | str = DOSSIER_DONNEES) -> duckdb.DuckDBPyConnection:
-    """Ouvre une base DuckDB en mémoire avec les vues sur le dossier de données et la macro `valeurs`."""
+def connecter(racine: Path | str = DOSSIER_DONNEES, version: int | None = None) -> duckdb.DuckDBPyConnection:
+    """Ouvre une base DuckDB en mémoire avec les vues sur le dossier de données et la macro `valeurs` ; les valeurs
+    importées sont celles de la version `version` du magasin (la dernière si None), lues une fois ici.
+    lac.ErreurLac si le catalogue du magasin est injoignable."""
     chemins = Chemins(Path(racine))
+    etat = lac.etat(lac.Config.depuis_environnement(chemins.racine), version)
     con = duckdb.connect()
     for nom in TABLES_REFERENCE:
         con.execute(f"create view {nom} as select * from read_parquet({_litteral(chemins.table(nom))})")
     con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    for table, fichiers in fichiers_lus(chemins).items():
-        con.execute(f"create view {table} as {_sql_table(table, fichiers)}")
+    importees = _lignes_importees(con, etat)
+    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
+    for table, demo in demos.items():
+        con.execute(f"create view {table} as {_sql_table(table, demo, importees[table])}")
     con.register("catalogue_df", catalogue.table_catalogue())
     con.execute("create table catalogue as select * from catalogue_df")
     con.register("composantes_df", catalogue.table_composantes())

@@ -2,18 +2,20 @@
 annulation par transaction, chacune signée de son enregistrement d'audit ; historique et retour dans le temps.
 
 Le catalogue est un fichier SQLite (par défaut, sous le dossier de données : plusieurs processus d'une même machine)
-ou une base PostgreSQL (déploiement partagé) ; les lignes vivent dans des fichiers Parquet d'un dossier. Pas encore
-branché sur l'application : portrait/imports/registre.py reste le registre en service."""
+ou une base PostgreSQL (déploiement partagé) ; les lignes vivent dans des fichiers Parquet d'un dossier.
+portrait/imports/registre.py est la façade qu'appellent les pages et la ligne de commande ; donnees/connexion.py lit
+les lignes en vigueur d'une version à l'ouverture de chaque connexion."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,10 +23,10 @@ import duckdb
 import pandas as pd
 
 from portrait.donnees import extensions
-from portrait.donnees.connexion import CLES_IMPORT, Chemins, lire_registre
 from portrait.regles import cooperation
 
 ALIAS = "lac"
+METADONNEES = f"__ducklake_metadata_{ALIAS}"  # la base du catalogue, que DuckLake attache sous ce nom
 T = TypeVar("T")
 VARIABLE_CATALOGUE = "PORTRAIT_CATALOGUE"  # « postgres:dbname=… host=… port=… user=… » ; absente : SQLite
 VARIABLE_FICHIERS = "PORTRAIT_FICHIERS"  # dossier des fichiers Parquet (volume partagé) ; absente : <données>/lac
@@ -32,10 +34,21 @@ ATTENTE_MAX = 30.0  # secondes : au-delà, une écriture ou lecture que d'autres
 ATTENTE_PREMIERE = 0.05  # secondes, doublées à chaque nouvel essai (plafond 1 s), un peu de hasard en plus
 # erreurs passagères : le catalogue pris par l'écriture d'un autre processus (SQLite), ou deux transactions qui
 # modifient la même table (DuckLake refuse la seconde au commit) ; on recommence toute la transaction
-PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected")
+# ; ou deux processus qui créent en même temps les tables d'un catalogue PostgreSQL neuf (deux serveurs qui démarrent)
+PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected",
+              "duplicate key value violates unique constraint")
 # le serveur PostgreSQL du catalogue arrêté ou hors d'atteinte : pas d'attente, un message tout de suite
 INJOIGNABLE = ("unable to connect to postgres", "connection refused", "server closed the connection",
                "could not connect to server", "no connection to the server")
+# ce qu'un import remplace dans chaque table : la valeur de même territoire, année et indicateur ; tous les postes de
+# coopération d'un département pour une année
+CLES_IMPORT = {"mesures": ("niveau", "code", "annee", "indicateur"), "cooperation": ("departement", "annee")}
+REGISTRE_JSON = Path("imports") / "registre.json"  # l'ancien registre, repris une fois puis renommé (MIGRE)
+MIGRE = ".migre"
+BASES_GARDEES = 8  # connexions au magasin gardées par processus (une par dossier de données et catalogue)
+# un Parquet qu'aucune version ne nomme (import tué avant son commit) n'est effacé qu'après ce délai : un import en
+# cours dans un autre processus écrit les siens avant de les valider
+DELAI_ORPHELINS = timedelta(minutes=15)
 COLONNES_MESURES = {"niveau": "varchar", "code": "varchar", "annee": "integer", "indicateur": "varchar",
                     "valeur": "double"}
 COLONNES_IMPORTS = {
@@ -91,7 +104,24 @@ class Config:
 
     @property
     def dossier(self) -> Path:
-        return Chemins(Path(self.racine)).racine / "lac"
+        return Path(self.racine) / "lac"
+
+    @property
+    def registre_json(self) -> Path:
+        return Path(self.racine) / REGISTRE_JSON
+
+    @property
+    def profils_json(self) -> Path:
+        return Path(self.racine) / REGISTRE_JSON.parent / "profils"
+
+    def a_migrer(self) -> list[Path]:
+        """L'ancien registre JSON et l'ancien dossier des profils, s'ils sont encore là (pas encore repris)."""
+        return [f for f in (self.registre_json, self.profils_json) if f.exists()]
+
+    def existe(self) -> bool:
+        """Vrai s'il y a un magasin à lire (ou un ancien registre à reprendre) : sans lui, rien n'est importé et la
+        connexion n'ouvre rien (ni extension ni catalogue) ; un catalogue PostgreSQL existe toujours."""
+        return self.postgres or self.fichier_sqlite.exists() or bool(self.a_migrer())
 
     @property
     def fichier_sqlite(self) -> Path:
@@ -138,6 +168,14 @@ class Audit:
     horodatage: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     id: str | None = None  # imposé par la migration du registre JSON ; sinon tiré de la priorité
     priorite: int | None = None
+    details: dict = field(default_factory=dict)  # ajouté à l'audit de la transaction (valeurs changées…)
+
+
+def lire_registre_json(chemin: Path) -> dict:
+    """L'ancien registre JSON des imports (vide s'il n'y en a pas) : seule la migration le lit encore."""
+    if not chemin.exists():
+        return {"imports": []}
+    return json.loads(chemin.read_text(encoding="utf-8"))
 
 
 def _litteral(texte: str) -> str:
@@ -171,7 +209,7 @@ class Lac:
             try:
                 return essai()
             except duckdb.Error as e:
-                if any(m in str(e).lower() for m in INJOIGNABLE):
+                if self._injoignable(e):
                     raise ErreurLac(f"Le catalogue du magasin de données est injoignable ({self.config.lieu()}) ; "
                                     f"{apres.split('. ')[0]}. Prévenez l'équipe informatique si cela dure.") from None
                 if not _passagere(e):
@@ -182,6 +220,20 @@ class Lac:
                                     f"{ATTENTE_MAX:.0f} s ; {apres}") from e
                 time.sleep(attente * (0.5 + random.random()))
                 attente = min(attente * 2, 1.0)
+
+    def _injoignable(self, e: duckdb.Error) -> bool:
+        """L'erreur vient-elle d'un catalogue PostgreSQL hors d'atteinte ? Son texte le dit, ou (un serveur arrêté
+        au milieu d'une transaction : « Failed to commit ») une lecture d'essai au catalogue échoue ainsi."""
+        if any(m in str(e).lower() for m in INJOIGNABLE):
+            return True
+        if not self.config.postgres:
+            return False
+        self._defaire()
+        try:
+            self.con.execute(f"select count(*) from {ALIAS}.snapshots()").fetchall()
+        except duckdb.Error as sonde:
+            return any(m in str(sonde).lower() for m in INJOIGNABLE)
+        return False
 
     def _transaction(self, travail: Callable[[], dict], auteur: str, message: str, audit: Callable[[dict], dict]):
         """Exécute `travail` dans une transaction signée (auteur, message, audit en JSON), recommencée entière si le
@@ -248,7 +300,8 @@ class Lac:
         perimetre = (sorted(str(i) for i in lignes["indicateur"].unique()) if audit.table == "mesures"
                      else sorted(str(d) for d in lignes["departement"].unique()))
         return self._transaction(lambda: self._inserer(lignes, audit, perimetre), audit.utilisateur,
-                                 f"import {audit.fichier} ({audit.source})", lambda entree: entree)
+                                 f"import {audit.fichier} ({audit.source})",
+                                 lambda entree: {**entree, **audit.details})
 
     def annuler(self, ident: str, utilisateur: str) -> dict:
         """Annule un import (ses lignes restent, hors des tables lues), en une transaction : les valeurs qu'il
@@ -272,11 +325,13 @@ class Lac:
         self.con.execute(f"insert into {ALIAS}.profils values (?, ?, ?, ?)", [cle, _json(contenu), utilisateur, quand])
         return {"cle": cle, "nom": contenu.get("nom", cle), "utilisateur": utilisateur, "horodatage": quand}
 
-    def enregistrer_profil(self, cle: str, contenu: dict, utilisateur: str) -> dict:
-        """Enregistre (ou remplace) un profil de correspondance, en une transaction signée de son auteur."""
+    def enregistrer_profil(self, cle: str, contenu: dict, utilisateur: str, detail: str = "") -> dict:
+        """Enregistre (ou remplace) un profil de correspondance, en une transaction signée de son auteur ; `detail`
+        (ce que dit le profil) va dans son audit."""
         quand = datetime.now().replace(microsecond=0)
         return self._transaction(lambda: self._poser_profil(cle, contenu, utilisateur, quand), utilisateur,
-                                 f"profil de correspondance « {contenu.get('nom', cle)} »", lambda r: r)
+                                 f"profil de correspondance « {contenu.get('nom', cle)} »",
+                                 lambda r: {**r, "detail": detail} if detail else r)
 
     def profils(self, version: int | None = None) -> dict[str, dict]:
         """Les profils de correspondance, par clé : leur contenu JSON relu."""
@@ -288,21 +343,22 @@ class Lac:
         (imports/profils/*.json), en une transaction, mêmes identifiants, priorités et états : une annulation d'un
         ancien import marche toujours. Ce qui est déjà présent est sauté (rien à refaire au démarrage suivant) ; les
         fichiers d'origine ne sont pas touchés. Rend les identifiants des imports repris."""
-        chemins = Chemins(Path(racine))
-        entrees = sorted(lire_registre(chemins)["imports"], key=lambda i: i["priorite"])
+        imports = Path(racine) / REGISTRE_JSON.parent
+        registre = lire_registre_json(Path(racine) / REGISTRE_JSON)
+        entrees = sorted(registre["imports"], key=lambda i: i["priorite"])
 
         def travail() -> dict:
             deja = set(self.liste()["id"])
             faits = []
             for e in (e for e in entrees if e["id"] not in deja):
                 try:
-                    lignes = pd.read_parquet(chemins.imports / e["fichier"])
+                    lignes = pd.read_parquet(imports / e["fichier"])
                 except OSError:
                     raise ErreurLac(f"Migration impossible : le fichier {e['fichier']} de l'import {e['id']} manque "
-                                    f"dans {chemins.imports} ; rien n'a été repris, le registre JSON reste en "
+                                    f"dans {imports} ; rien n'a été repris, le registre JSON reste en "
                                     "service.") from None
                 audit = Audit(e.get("table", "mesures"), e["type"], e["fichier_source"], e.get("sha256", ""),
-                              e.get("utilisateur", utilisateur), e.get("lignes_lues", 0),
+                              e.get("auteur", "inconnu (avant le journal)"), e.get("lignes_lues", 0),
                               e.get("valeurs_remplacees", 0), datetime.fromisoformat(e["date"]), e["id"],
                               e["priorite"])
                 perimetre = e.get("indicateurs") or e.get("departements") or []
@@ -312,14 +368,15 @@ class Lac:
                 self.con.execute(f"update {ALIAS}.compteur set derniere = greatest(derniere, ?)",
                                  [max(e["priorite"] for e in entrees)])
             deja_profils = set(self.profils())
-            profils = [f for f in sorted((chemins.imports / "profils").glob("*.json")) if f.stem not in deja_profils]
+            profils = [f for f in sorted((imports / "profils").glob("*.json")) if f.stem not in deja_profils]
             for f in profils:
                 contenu = json.loads(f.read_text(encoding="utf-8"))
                 quand = datetime.fromisoformat(contenu["date"]) if contenu.get("date") else datetime.now()
                 self._poser_profil(f.stem, contenu, utilisateur, quand.replace(microsecond=0))
-            return {"ids": faits, "profils": [f.stem for f in profils]}
-        fait = self._transaction(travail, utilisateur, f"migration du registre JSON de {chemins.racine}",
-                                 lambda r: r)
+            # le journal de l'ancien registre, gardé dans l'audit de la migration (registre.historique le relit)
+            journal = registre.get("journal", []) if faits else []
+            return {"ids": faits, "profils": [f.stem for f in profils], "journal": journal}
+        fait = self._transaction(travail, utilisateur, f"migration du registre JSON de {racine}", lambda r: r)
         return fait["ids"]
 
     # --- lectures ---
@@ -372,8 +429,12 @@ class Lac:
         raise ErreurLac(f"Import « {ident} » absent de l'historique du magasin.")
 
     def version(self) -> int:
-        """La dernière version validée du magasin."""
-        return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
+        """La dernière version validée du magasin, lue dans la table des versions du catalogue (environ 1 ms, contre
+        15 par snapshots()) : la signature de l'état des données, relue à chaque passage d'une page."""
+        try:
+            return int(self._requete(f"select max(snapshot_id) as v from {METADONNEES}.ducklake_snapshot")["v"][0])
+        except duckdb.CatalogException:  # un DuckLake qui nommerait autrement son catalogue attaché
+            return int(self._requete(f"select max(snapshot_id) as v from {ALIAS}.snapshots()")["v"][0])
 
     def fermer(self) -> None:
         self.con.close()
@@ -412,7 +473,9 @@ def ouvrir(config: Config) -> Lac:
     if not config.postgres:
         config.dossier.mkdir(parents=True, exist_ok=True)
     config.dossier_fichiers.mkdir(parents=True, exist_ok=True)
-    options = f"data_path {_litteral(str(config.dossier_fichiers) + os.sep)}"
+    # le dossier dit par la configuration l'emporte sur celui noté au catalogue : un dossier de données déplacé ou
+    # copié, un volume partagé monté ailleurs sur un autre serveur
+    options = f"data_path {_litteral(str(config.dossier_fichiers) + os.sep)}, override_data_path true"
     magasin = Lac(config, con)
     try:
         magasin._avec_reprises(lambda: con.execute(f"attach {_litteral(config.cible())} as {ALIAS} ({options})"),
@@ -423,3 +486,76 @@ def ouvrir(config: Config) -> Lac:
     _creer_tables(magasin)
     return magasin
 
+
+
+@dataclass(frozen=True)
+class Etat:
+    """Les lignes en vigueur d'une version du magasin, lues d'un coup : ce qu'une connexion de l'application montre."""
+
+    version: int
+    horodatage: datetime  # heure de la version
+    tables: dict[str, pd.DataFrame]  # mesures, cooperation
+    lieu: str  # où est le catalogue (pour le bandeau « injoignable »)
+
+
+_BASES: dict[Config, duckdb.DuckDBPyConnection] = {}
+_VERROU = threading.Lock()
+
+
+def magasin(config: Config) -> Lac:
+    """Le magasin de ce processus pour `config` : une connexion DuckDB ouverte une fois (extensions chargées,
+    catalogue attaché, ancien registre JSON repris), et pour chaque appelant son propre curseur (sa transaction à
+    lui ; les sessions de l'application travaillent dans des fils différents). À fermer (`with`)."""
+    with _VERROU:
+        base = _BASES.get(config)
+        if base is None:
+            ouvert = ouvrir(config)
+            if config.a_migrer():
+                migrer_une_fois(ouvert, config)
+            base = _BASES[config] = ouvert.con
+            for ancienne in list(_BASES)[:-BASES_GARDEES]:
+                _BASES.pop(ancienne).close()
+    return Lac(config, base.cursor())
+
+
+def oublier(config: Config) -> None:
+    """Ferme la connexion gardée pour `config` (tests : catalogue effacé ou serveur PostgreSQL relancé)."""
+    with _VERROU:
+        if (base := _BASES.pop(config, None)) is not None:
+            base.close()
+
+
+def migrer_une_fois(ouvert: Lac, config: Config) -> list[str]:
+    """Reprend l'ancien registre JSON et les profils, puis les renomme registre.json.migre et profils.migre : ils
+    ne sont plus jamais lus ni écrits (gardés pour mémoire). Une migration interrompue sera refaite entière
+    (Lac.migrer saute ce qui est déjà repris)."""
+    faits = ouvert.migrer(config.racine)
+    for ancien in config.a_migrer():
+        ancien.rename(ancien.with_name(ancien.name + MIGRE))
+    return faits
+
+
+def etat(config: Config, version: int | None = None) -> Etat | None:
+    """Les lignes en vigueur à la version `version` (la dernière si None), lues une fois ; None s'il n'y a pas de
+    magasin (rien n'a jamais été importé). ErreurLac si le catalogue est injoignable."""
+    if not config.existe():
+        return None
+    with magasin(config) as m:
+        historique = m.historique()
+        v = int(historique["version"].max()) if version is None else int(version)
+        quand = historique.loc[historique["version"] == v, "horodatage"]
+        tables = {t: m.lire(t, v) for t in COLONNES}
+    return Etat(v, quand.iloc[0].to_pydatetime() if len(quand) else datetime.now(), tables, config.lieu())
+
+
+def nettoyer(config: Config, delai: timedelta = DELAI_ORPHELINS) -> list[str]:
+    """Efface les Parquet qu'aucune version ne nomme (un import tué avant son commit), plus vieux que `delai`, avec
+    la fonction de DuckLake ; rend leurs chemins. Sans magasin, rien à faire."""
+    if not config.existe():
+        return []
+    with magasin(config) as m:
+        avant = datetime.now() - delai
+        df = m._avec_reprises(lambda: m.con.execute(
+            f"call ducklake_delete_orphaned_files({_litteral(ALIAS)}, older_than => ?)", [avant]).df(),
+            "nettoyage abandonné.")
+    return sorted(map(str, df.iloc[:, 0])) if len(df.columns) else []

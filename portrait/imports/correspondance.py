@@ -3,19 +3,17 @@
 Une correspondance dit quelle colonne porte le code du territoire (et à quel niveau), où est l'année (une colonne,
 ou une année pour tout le fichier) et quel indicateur du catalogue porte chaque colonne de nombres. Elle transforme
 le fichier lu en valeurs (rapport.Ligne) que rapport.valider vérifie comme pour toute source ; rien ne s'écrit avant
-la confirmation (depot.py). Nommée, elle devient un profil du dossier de données (imports/profils/), proposé de
+la confirmation (depot.py). Nommée, elle devient un profil du magasin des imports, proposé de
 lui-même pour le fichier suivant aux mêmes en-têtes (comparés pliés : lecture.normaliser_entete).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from portrait.donnees.connexion import Chemins
 from portrait.imports import registre, sources
 from portrait.imports.lecture import Tableau, lire_nombre, nom_colonne, normaliser_entete
 from portrait.imports.rapport import ANNEE_MAX, ANNEE_MIN, ErreurImport, Ligne, proches
@@ -224,70 +222,62 @@ def _nombre(texte: str) -> bool:
     return True
 
 
-# Profils : un fichier JSON par nom, dans imports/profils/ du dossier de données
+# Profils : un par nom plié, dans le magasin des imports (registre.enregistrer_profil), chacun avec son audit
 
 
-def dossier_profils(racine: Path | str) -> Path:
-    """Le dossier des profils de correspondance du dossier de données."""
-    return Chemins(Path(racine)).imports / "profils"
-
-
-def fichier_profil(racine: Path | str, nom: str) -> Path:
-    """Le fichier d'un profil : son nom plié (lettres sans accents, chiffres, « _ »), jamais un chemin."""
+def cle_profil(nom: str) -> str:
+    """La clé d'un profil : son nom plié (lettres sans accents, chiffres, « _ »)."""
     pli = normaliser_entete(nom)[:LONGUEUR_NOM].strip("_")
     if not pli:
         raise ErreurImport(f"Nom de profil « {nom.strip()} » inutilisable : écrivez quelques lettres ou chiffres "
                            "(par exemple « Onape 2021 »).")
-    return dossier_profils(racine) / f"{pli}.json"
+    return pli
 
 
-def _vers_json(nom: str, c: Correspondance, entetes: list[str]) -> bytes:
-    """Le contenu du fichier d'un profil."""
-    return json.dumps({
+def _contenu(nom: str, c: Correspondance, entetes: list[str]) -> dict:
+    """Le contenu d'un profil (le JSON gardé dans le magasin)."""
+    return {
         "nom": nom, "date": datetime.now().isoformat(timespec="seconds"),
         "entetes": [normaliser_entete(e) for e in entetes],
         "niveau": c.niveau, "code": c.code, "annee": c.annee,
         "indicateurs": [{"colonne": col, "indicateur": ind} for col, ind in c.indicateurs],
-    }, ensure_ascii=False, indent=2).encode("utf-8")
+    }
 
 
 def enregistrer_profil(racine: Path | str, nom: str, c: Correspondance, entetes: list[str],
                        auteur: str | None = None) -> Profil:
     """Enregistre (ou remplace) le profil `nom` : la correspondance et les en-têtes du fichier pour lequel elle a été
-    dite. Seule écriture d'un profil ; écriture atomique (un lecteur voit l'ancien profil ou le nouveau), inscrite au
-    journal des changements avec son auteur (par défaut l'utilisateur du système : la ligne de commande)."""
+    dite. Seule écriture d'un profil ; une transaction du magasin (un lecteur voit l'ancien profil ou le nouveau),
+    inscrite au journal des changements avec son auteur (par défaut l'utilisateur du système : la ligne de
+    commande)."""
     nom = " ".join(nom.split())
-    chemin = fichier_profil(racine, nom)
+    cle = cle_profil(nom)
     controler(c)
-    octets = _vers_json(nom, replace(c, profil=""), entetes)
-    with registre.ecriture(Chemins(Path(racine)), len(octets)):
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        registre.ecrire_atomique(chemin, octets)
-    registre.consigner(racine, "profil", auteur, detail=f"profil « {nom} » : {c.texte()}")
-    return _lire_profil(chemin)
+    contenu = _contenu(nom, replace(c, profil=""), entetes)
+    registre.enregistrer_profil(racine, cle, contenu, auteur, detail=f"profil « {nom} » : {c.texte()}")
+    return _lire_profil(cle, contenu)
 
 
-def _lire_profil(chemin: Path) -> Profil:
-    """Un profil relu ; un fichier abîmé ou modifié à la main -> ErreurImport."""
+def _lire_profil(cle: str, d: dict) -> Profil:
+    """Un profil relu ; un contenu abîmé (ou repris d'un fichier modifié à la main) -> ErreurImport."""
     try:
-        d = json.loads(chemin.read_text(encoding="utf-8"))
         annee = d["annee"]
         c = Correspondance(str(d["niveau"]), d["code"] and str(d["code"]),
                            annee if isinstance(annee, int) else str(annee),
                            tuple((str(i["colonne"]), str(i["indicateur"])) for i in d["indicateurs"]),
                            profil=str(d["nom"]))
         return Profil(str(d["nom"]), tuple(map(str, d["entetes"])), controler(c), str(d.get("date", "")))
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        detail = str(e) if isinstance(e, ErreurImport) else "fichier illisible"
-        raise ErreurImport(f"Profil {chemin.name} : {detail} ; enregistrez-le à nouveau.") from None
+    except (ValueError, KeyError, TypeError) as e:
+        detail = str(e) if isinstance(e, ErreurImport) else "profil illisible"
+        raise ErreurImport(f"Profil {cle} : {detail} ; enregistrez-le à nouveau.") from None
 
 
 def profils(racine: Path | str) -> list[Profil]:
-    """Les profils lisibles, du plus récent au plus ancien (un fichier abîmé est passé)."""
+    """Les profils lisibles, du plus récent au plus ancien (un profil abîmé est passé)."""
     trouves = []
-    for chemin in sorted(dossier_profils(racine).glob("*.json")):
+    for cle, contenu in registre.profils(racine).items():
         try:
-            trouves.append(_lire_profil(chemin))
+            trouves.append(_lire_profil(cle, contenu))
         except ErreurImport:
             continue
     return sorted(trouves, key=lambda p: p.date, reverse=True)
@@ -302,9 +292,10 @@ def profils_pour(racine: Path | str, entetes: list[str]) -> list[Profil]:
 
 def profil(racine: Path | str, nom: str) -> Profil:
     """Le profil de ce nom (--profil NOM) ; absent -> la liste des profils enregistrés."""
-    chemin = fichier_profil(racine, nom)
-    if not chemin.exists():
+    cle = cle_profil(nom)
+    enregistres = registre.profils(racine)
+    if cle not in enregistres:
         noms = ", ".join(f"« {p.nom} »" for p in profils(racine)) or "aucun"
         raise ErreurImport(f"Profil « {nom} » introuvable ; profils enregistrés : {noms}. Enregistrez-le avec "
                            "--colonnes … --enregistrer-profil NOM, ou depuis la page Données.")
-    return _lire_profil(chemin)
+    return _lire_profil(cle, enregistres[cle])

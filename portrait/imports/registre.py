@@ -1,74 +1,43 @@
-"""Le registre des imports, seul à l'écrire : un import à la fois, fichiers écrits d'un coup, annulation, et le journal
-de qui a changé les données (import, annulation, profil de colonnes)."""
+"""Le registre des imports, façade du magasin DuckLake (portrait/donnees/lac.py) pour les pages et la ligne de
+commande : enregistrer un import, l'annuler, la liste et le journal de qui a changé les données (import, annulation,
+profil de colonnes), chacun une transaction du magasin signée de son audit."""
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import getpass
 import hashlib
-import io
-import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
+import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
-from portrait.donnees.connexion import Chemins, lire_registre
+from portrait.donnees import lac
 from portrait.imports.rapport import ErreurImport, Rapport
 
 COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
 PREFIXE_TEMPORAIRE = "portrait-import-"  # dossiers temporaires d'un gros CSV : portrait-import-<pid>-…
-PROVISOIRE = ".partiel"  # suffixe d'un fichier en cours d'écriture (ecrire_atomique)
-TABLES = ("mesures", "cooperation")  # un import écrit data/imports/<table>-<id>.parquet
+TABLES = tuple(lac.COLONNES)  # mesures, cooperation
 LECTURE_SEULE = (errno.EROFS, errno.EACCES, errno.EPERM)
-# Journal : un événement par changement des données, dans le registre, écrit du même coup que le changement.
+# ce que DuckDB écrit d'une erreur du système en écrivant un Parquet du magasin -> l'errno qu'elle porte
+ERREURS_DUCKDB = {"no space left": errno.ENOSPC, "disk is full": errno.ENOSPC, "read-only file system": errno.EROFS,
+                  "readonly database": errno.EROFS, "permission denied": errno.EACCES}
+# Journal : un événement par changement des données, lu dans l'historique du magasin (une transaction chacun).
 ACTIONS = ("import", "annulation", "profil")
 COLONNES_JOURNAL = ["date", "auteur", "action", "import", "fichier_source", "sha256", "lignes_lues", "valeurs_gardees",
                     "valeurs_remplacees", "valeurs_changees", "detail"]
 AUTEUR_INCONNU = "inconnu (avant le journal)"
 
 
-@contextmanager
-def verrou(chemins: Chemins):
-    """Un seul import à la fois dans un dossier de données."""
-    chemins.imports.mkdir(parents=True, exist_ok=True)
-    with open(chemins.imports / ".verrou", "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-def _restes(chemins: Chemins) -> list[Path]:
-    """Les restes d'un import échoué ou tué : fichiers provisoires, Parquet qu'aucune entrée du registre ne nomme.
-    À lire sous le verrou : hors de lui, le Parquet d'un import en cours n'est pas encore au registre."""
-    if not chemins.imports.is_dir():
-        return []
-    try:
-        nommes = {i["fichier"] for i in lire_registre(chemins)["imports"]}
-    except (OSError, ValueError):
-        return []  # registre illisible : on ne devine pas ce qui est orphelin
-    sans_registre = not chemins.registre.exists()  # registre retiré à la main : on ne devine pas, on garde
-    return [f for f in sorted(chemins.imports.iterdir()) if f.is_file() and (
-        f.name.endswith(PROVISOIRE) or (f.suffix == ".parquet" and f.name.split("-", 1)[0] in TABLES
-                                        and f.name not in nommes and not sans_registre))]
-
-
-def nettoyer(chemins: Chemins) -> list[Path]:
-    """Supprime les restes d'un import échoué ou tué (appelé sous le verrou, avant chaque import) ; rend leurs
-    chemins."""
-    restes = _restes(chemins)
-    for f in restes:
-        f.unlink(missing_ok=True)
-    return restes
+def config(racine: Path | str) -> lac.Config:
+    """Le magasin d'un dossier de données : PORTRAIT_CATALOGUE et PORTRAIT_FICHIERS, sinon SQLite sous <racine>/lac."""
+    return lac.Config.depuis_environnement(racine)
 
 
 def nettoyer_temporaires(dossier: Path | None = None) -> list[Path]:
@@ -81,24 +50,6 @@ def nettoyer_temporaires(dossier: Path | None = None) -> list[Path]:
             shutil.rmtree(d, ignore_errors=True)
             restes.append(d)
     return restes
-
-
-def nettoyer_au_demarrage(racine: Path | str) -> list[Path]:
-    """Au lancement de l'application : les restes d'un import tué, si aucun import n'est en cours (verrou libre ;
-    sinon on le laisse finir) et si le dossier est inscriptible."""
-    chemins = Chemins(Path(racine))
-    nettoyer_temporaires()
-    if not _restes(chemins):
-        return []
-    try:
-        with open(chemins.imports / ".verrou", "w") as f:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            try:
-                return nettoyer(chemins)
-            finally:
-                fcntl.flock(f, fcntl.LOCK_UN)
-    except OSError:
-        return []
 
 
 def message_ecriture(e: OSError, dossier: Path, besoin: int) -> str:
@@ -118,75 +69,12 @@ def message_ecriture(e: OSError, dossier: Path, besoin: int) -> str:
     return f"Écriture impossible dans {dossier} ({e.strerror}) : rien n'a été écrit, les données sont celles d'avant."
 
 
-@contextmanager
-def ecriture(chemins: Chemins, besoin: int):
-    """Une écriture dans le dossier de données : une erreur du système (disque plein, lecture seule) devient
-    une ErreurImport en français, sans trace Python."""
-    try:
-        yield
-    except OSError as e:
-        raise ErreurImport(message_ecriture(e, chemins.imports if chemins.imports.is_dir() else chemins.racine,
-                                            besoin)) from None
-
-
-def ecrire_atomique(chemin: Path, octets: bytes) -> None:
-    """Écrit à côté, force sur disque, puis remplace d'un coup : un lecteur voit l'ancien ou le nouveau. Une
-    écriture qui échoue (disque plein) efface son fichier provisoire."""
-    provisoire = chemin.with_name(chemin.name + PROVISOIRE)
-    try:
-        with open(provisoire, "wb") as f:
-            f.write(octets)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(provisoire, chemin)
-    except BaseException:
-        provisoire.unlink(missing_ok=True)
-        raise
-
-
-def _texte_registre(registre: dict) -> bytes:
-    return json.dumps(registre, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def _ecrire_registre(chemins: Chemins, registre: dict) -> None:
-    octets = _texte_registre(registre)
-    with ecriture(chemins, len(octets)):
-        ecrire_atomique(chemins.registre, octets)
-
-
-def _octets_lignes(lignes: pd.DataFrame, nom_fichier: str) -> bytes:
-    """Le Parquet des lignes importées, son pied relu avant d'être écrit (sans refaire un DataFrame de tout)."""
-    octets = lignes.to_parquet(index=False)
-    if pq.read_metadata(io.BytesIO(octets)).num_rows != len(lignes):
-        raise ErreurImport(f"{nom_fichier} : relecture incohérente du fichier écrit ; rien n'a été importé.")
-    return octets
-
-
 def utilisateur_systeme() -> str:
     """L'utilisateur du système qui lance la commande : l'auteur d'un import fait en ligne de commande."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # conteneur sans compte pour son uid
         return f"uid {os.getuid()}"
-
-
-def _consigner(registre: dict, action: str, auteur: str, **champs) -> dict:
-    """Ajoute au journal du registre (en mémoire, écrit par l'appelant) un événement daté et signé."""
-    if action not in ACTIONS:
-        raise ValueError(f"action inconnue : {action}")
-    evenement = {"date": datetime.now().isoformat(timespec="seconds"), "auteur": auteur, "action": action, **champs}
-    registre.setdefault("journal", []).append(evenement)
-    return evenement
-
-
-def _registre_vide_d_abord(chemins: Chemins) -> bool:
-    """Avant le premier import, un registre vide : un premier import tué entre son Parquet et son registre laisse
-    alors un Parquet qu'aucune entrée ne nomme, effacé au nettoyage suivant (sans registre, on ne devine pas : il a
-    pu être retiré à la main). Vrai s'il vient d'être écrit."""
-    if chemins.registre.exists():
-        return False
-    ecrire_atomique(chemins.registre, _texte_registre({"imports": []}))
-    return True
 
 
 def _empreinte(octets: bytes | Path) -> tuple[int, str]:
@@ -197,57 +85,155 @@ def _empreinte(octets: bytes | Path) -> tuple[int, str]:
         return octets.stat().st_size, hashlib.file_digest(f, "sha256").hexdigest()
 
 
+
+
+@contextmanager
+def magasin(racine: Path | str, besoin: int = 0) -> Iterator[lac.Lac]:
+    """Le magasin du dossier de données, ses refus devenus des ErreurImport en français (catalogue injoignable ou
+    occupé, disque plein, dossier en lecture seule) : jamais de trace Python, les données restent celles d'avant."""
+    c = config(racine)
+    try:
+        with lac.magasin(c) as m:
+            yield m
+    except lac.ErreurLac as e:
+        raise ErreurImport(str(e)) from None
+    except OSError as e:
+        raise ErreurImport(message_ecriture(e, _dossier(c), besoin)) from None
+    except duckdb.Error as e:
+        texte = str(e).lower()
+        numero = next((n for motif, n in ERREURS_DUCKDB.items() if motif in texte), None) or _panne_disque(c, besoin)
+        if numero is None:
+            raise
+        raise ErreurImport(message_ecriture(OSError(numero, os.strerror(numero)), _dossier(c), besoin)) from None
+
+
+def _panne_disque(c: lac.Config, besoin: int) -> int | None:
+    """Une écriture du magasin a échoué sans dire pourquoi (SQLite, plein, ne rend qu'un « Failed to commit ») : le
+    dossier du magasin ou celui de ses Parquet en lecture seule (EROFS), ou sans la place voulue (ENOSPC) ; sinon
+    None."""
+    for dossier in {_dossier(c), c.dossier if c.dossier.exists() else _dossier(c)}:
+        try:
+            if os.statvfs(dossier).f_flag & os.ST_RDONLY:
+                return errno.EROFS
+            if shutil.disk_usage(dossier).free < max(besoin, 1024 * 1024):
+                return errno.ENOSPC
+        except OSError:
+            continue
+    return None
+
+
+def _dossier(c: lac.Config) -> Path:
+    """Le dossier des Parquet du magasin, ou le premier de ses parents qui existe (pour la place libre)."""
+    dossier = c.dossier_fichiers
+    while not dossier.exists() and dossier != dossier.parent:
+        dossier = dossier.parent
+    return dossier
+
+
+def nettoyer_au_demarrage(racine: Path | str, delai: timedelta = lac.DELAI_ORPHELINS) -> list[str]:
+    """Au lancement de l'application : les dossiers temporaires d'une validation tuée, la reprise de l'ancien
+    registre JSON (une fois) et les Parquet d'un import tué avant son commit, plus vieux que `delai` (lac.nettoyer) ;
+    rend ces derniers. Un catalogue injoignable n'empêche pas de démarrer : les pages le diront."""
+    nettoyer_temporaires()
+    try:
+        return lac.nettoyer(config(racine), delai)
+    except (lac.ErreurLac, OSError, duckdb.Error):
+        return []
+
+
+def _entree(ligne: dict, details: dict | None = None) -> dict:
+    """Une ligne du registre du magasin, sous les noms que lisent la page Données et la ligne de commande."""
+    details = details or {}
+    table = ligne["table_cible"]
+    return {
+        "id": ligne["id"], "date": _date(ligne["horodatage"]), "type": ligne["source"], "table": table,
+        "fichier_source": ligne["fichier"], "sha256": ligne["sha256"], "lignes_lues": ligne["lignes_lues"],
+        "lignes_gardees": ligne["lignes"], "valeurs_remplacees": ligne["valeurs"],
+        "valeurs_changees": details.get("valeurs_changees"), "auteur": ligne["utilisateur"],
+        "annees": list(ligne["annees"]),
+        **({"indicateurs": list(ligne["perimetre"])} if table == "mesures"
+           else {"departements": list(ligne["perimetre"])}),
+        "priorite": ligne["priorite"], "actif": not ligne["annule"],
+        **({"annule_le": _date(ligne["annule_le"]), "annule_par": ligne["annule_par"]} if ligne["annule"] else {}),
+    }
+
+
+def _date(quand) -> str | None:
+    """Une date du magasin (datetime, Timestamp ou texte du JSON d'audit) en texte ISO à la seconde."""
+    if quand is None or (not isinstance(quand, str) and pd.isna(quand)):
+        return None
+    return pd.Timestamp(quand).isoformat(timespec="seconds")
+
+
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
                 octets: bytes | Path, auteur: str | None = None) -> dict:
-    """Écrit les lignes validées d'un fichier à côté des données, puis les ajoute d'un coup au registre : la table
-    `table` (mesures ou cooperation) les lit dès la connexion suivante, les plus récentes l'emportant. `auteur` :
-    l'e-mail de l'utilisateur connecté, sinon l'utilisateur du système (ligne de commande)."""
+    """Enregistre les lignes validées d'un fichier dans le magasin, en une transaction dont l'audit dit qui, quand,
+    quel fichier (SHA-256), combien de lignes et de valeurs : la table `table` (mesures ou cooperation) les lit dès
+    la connexion suivante, les plus récentes l'emportant ; tout ou rien. `auteur` : l'e-mail de l'utilisateur
+    connecté, sinon l'utilisateur du système (ligne de commande). Rend l'entrée du registre."""
     auteur = auteur or utilisateur_systeme()
-    chemins = Chemins(Path(racine))
     taille, empreinte = _empreinte(octets)
-    with ecriture(chemins, taille), verrou(chemins):
-        nettoyer(chemins)
-        registre = lire_registre(chemins)
-        priorite = 1 + max((i["priorite"] for i in registre["imports"]), default=0)
-        ident = f"{datetime.now():%Y%m%d-%H%M%S}-{priorite:03d}"
-        if table == "mesures":  # chaque valeur dit de quel import elle vient (provenance, page Données)
-            source = pd.Categorical.from_codes(np.zeros(len(lignes), dtype=np.int8), [f"import:{ident}"])
-            lignes = lignes.assign(source=source, annee=lignes["annee"].astype("int32"))  # un code, pas un texte
-        fichier = f"{table}-{ident}.parquet"
-        parquet = _octets_lignes(lignes, nom_fichier)
-        entree = {
-            "id": ident,
-            "date": datetime.now().isoformat(timespec="seconds"),
-            "type": rapport.source,
-            "table": table,
-            "fichier_source": nom_fichier,
-            "sha256": empreinte,
-            "fichier": fichier,
-            "lignes_lues": rapport.lignes_lues,
-            "lignes_gardees": rapport.lignes_gardees,
-            "valeurs_remplacees": rapport.valeurs_remplacees,
-            "valeurs_changees": rapport.valeurs_changees,
-            "auteur": auteur,
-            "annees": rapport.annees,
-            **({"indicateurs": rapport.indicateurs} if table == "mesures"
-               else {"departements": sorted(lignes["departement"].unique())}),
-            "priorite": priorite,
-            "actif": True,
-        }
-        registre["imports"].append(entree)
-        _consigner(registre, "import", auteur, **_quoi(entree))
-        texte = _texte_registre(registre)
-        with ecriture(chemins, len(parquet) + len(texte)):
-            premier = _registre_vide_d_abord(chemins)
-            try:
-                ecrire_atomique(chemins.imports / fichier, parquet)
-                ecrire_atomique(chemins.registre, texte)
-            except BaseException:
-                (chemins.imports / fichier).unlink(missing_ok=True)  # pas de Parquet orphelin
-                if premier:
-                    chemins.registre.unlink(missing_ok=True)  # le dossier tel qu'avant le premier import
-                raise
-    return entree
+    details = {"valeurs_changees": rapport.valeurs_changees, "lignes_gardees": rapport.lignes_gardees}
+    audit = lac.Audit(table, rapport.source, nom_fichier, empreinte, auteur, rapport.lignes_lues,
+                      rapport.valeurs_remplacees or 0, details=details)
+    if "annee" in lignes:
+        lignes = lignes.assign(annee=lignes["annee"].astype("int32"))
+    with magasin(racine, 2 * taille) as m:
+        return _entree(m.importer(lignes, audit), details)
+
+
+def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
+    """Annule un import en une transaction (ses lignes sont gardées, hors des tables lues) : les valeurs qu'il
+    remplaçait reviennent. `auteur` : comme pour `enregistrer`. Rend l'entrée du registre, annulée."""
+    auteur = auteur or utilisateur_systeme()
+    with magasin(racine) as m:
+        m.annuler(ident, auteur)
+        ligne = m.liste().set_index("id", drop=False).loc[ident].to_dict()
+    return _entree(ligne)
+
+
+def liste(racine: Path | str) -> pd.DataFrame:
+    """Les imports enregistrés, du plus récent au plus ancien (colonnes COLONNES_LISTE) ; sans magasin, aucun (rien
+    n'est créé pour le dire)."""
+    if not config(racine).existe():
+        return pd.DataFrame(columns=COLONNES_LISTE)
+    with magasin(racine) as m:
+        lignes = m.liste().to_dict("records")
+    return pd.DataFrame([_entree(ligne) for ligne in lignes], columns=COLONNES_LISTE)
+
+
+def version(racine: Path | str) -> int:
+    """La dernière version validée du magasin (0 sans magasin) : une requête légère au catalogue, la signature de
+    l'état des données pour les caches de l'application. ErreurImport si le catalogue est injoignable."""
+    if not config(racine).existe():
+        return 0
+    with magasin(racine) as m:
+        return m.version()
+
+
+def import_au(racine: Path | str, ident: str) -> tuple[int, dict]:
+    """La version du magasin validée par l'import `ident` et son entrée : les données « telles qu'au » moment de
+    cet import (retour dans le temps). ErreurImport s'il est inconnu."""
+    with magasin(racine) as m:
+        v = m.version_import(ident)
+        ligne = m.liste().set_index("id", drop=False).loc[ident].to_dict()
+    return v, _entree(ligne)
+
+
+def enregistrer_profil(racine: Path | str, cle: str, contenu: dict, auteur: str | None = None,
+                       detail: str = "") -> dict:
+    """Enregistre (ou remplace) un profil de correspondance des colonnes dans le magasin, en une transaction signée
+    de son auteur ; `detail` (ce que dit le profil) va au journal."""
+    with magasin(racine) as m:
+        return m.enregistrer_profil(cle, contenu, auteur or utilisateur_systeme(), detail)
+
+
+def profils(racine: Path | str) -> dict[str, dict]:
+    """Les profils de correspondance enregistrés, par clé (vide sans magasin)."""
+    if not config(racine).existe():
+        return {}
+    with magasin(racine) as m:
+        return m.profils()
 
 
 def _quoi(entree: dict) -> dict:
@@ -258,55 +244,44 @@ def _quoi(entree: dict) -> dict:
             "valeurs_remplacees": entree.get("valeurs_remplacees"), "valeurs_changees": entree.get("valeurs_changees")}
 
 
-def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
-    """Désactive un import (son fichier est gardé) : les valeurs qu'il remplaçait reviennent. `auteur` : comme
-    pour `enregistrer`."""
-    auteur = auteur or utilisateur_systeme()
-    chemins = Chemins(Path(racine))
-    with ecriture(chemins, 0), verrou(chemins):
-        nettoyer(chemins)
-        registre = lire_registre(chemins)
-        for entree in registre["imports"]:
-            if entree["id"] == ident:
-                if not entree["actif"]:
-                    raise ErreurImport(f"L'import {ident} est déjà annulé.")
-                entree["actif"] = False
-                entree["annule_le"] = datetime.now().isoformat(timespec="seconds")
-                entree["annule_par"] = auteur
-                _consigner(registre, "annulation", auteur, **_quoi(entree))
-                _ecrire_registre(chemins, registre)
-                return entree
-    connus = ", ".join(i["id"] for i in registre["imports"]) or "aucun"
-    raise ErreurImport(f"Import « {ident} » inconnu. Imports enregistrés : {connus}.")
+def _journal_migre(audit: dict, entrees: dict[str, dict]) -> list[dict]:
+    """Les événements de l'ancien registre JSON repris par la migration, du plus ancien au plus récent : son journal
+    et, à leur date, auteur inconnu, les imports d'avant le journal."""
+    journal = [{"lignes_lues": entrees.get(e.get("import"), {}).get("lignes_lues"), "valeurs_gardees": e["lignes"],
+                **e} if "lignes" in e else e for e in audit.get("journal", [])]  # « lignes » : les valeurs gardées
+    notes = {e.get("import") for e in journal if e["action"] == "import"}
+    anciens = [{"date": entrees[i]["date"], "auteur": AUTEUR_INCONNU, "action": "import", **_quoi(entrees[i])}
+               for i in audit["ids"] if i in entrees and i not in notes]
+    return [*anciens, *journal]
 
 
-def liste(racine: Path | str) -> pd.DataFrame:
-    """Les imports enregistrés, du plus récent au plus ancien."""
-    registre = lire_registre(Chemins(Path(racine)))
-    df = pd.DataFrame(registre["imports"], columns=COLONNES_LISTE)
-    return df.iloc[::-1].reset_index(drop=True)
-
-
-def consigner(racine: Path | str, action: str, auteur: str | None = None, **champs) -> dict:
-    """Inscrit au journal un changement fait ailleurs que par un import (l'enregistrement ou la suppression d'un
-    profil de colonnes : action "profil", detail="…", fichier_source=…) ; rend l'événement."""
-    chemins = Chemins(Path(racine))
-    with ecriture(chemins, 0), verrou(chemins):
-        registre = lire_registre(chemins)
-        evenement = _consigner(registre, action, auteur or utilisateur_systeme(), **champs)
-        _ecrire_registre(chemins, registre)
-    return evenement
+def _evenements(version: dict, entrees: dict[str, dict]) -> list[dict]:
+    """Les événements du journal que porte une version du magasin (son audit), du plus ancien au plus récent."""
+    audit, auteur = version["audit"] or {}, version["auteur"]
+    if "table_cible" in audit:
+        entree = _entree(audit, audit)
+        return [{"date": entree["date"], "auteur": auteur, "action": "import", **_quoi(entree)}]
+    if "annule_par" in audit and audit.get("id") in entrees:
+        return [{"date": _date(audit["annule_le"]), "auteur": auteur, "action": "annulation",
+                 **_quoi(entrees[audit["id"]])}]
+    if "cle" in audit:
+        return [{"date": _date(audit["horodatage"]), "auteur": auteur, "action": "profil",
+                 "detail": audit.get("detail") or f"profil « {audit.get('nom', audit['cle'])} »"}]
+    if "ids" in audit:
+        return _journal_migre(audit, entrees)
+    return []  # création du magasin
 
 
 def historique(racine: Path | str) -> pd.DataFrame:
-    """Le journal des changements, du plus récent au plus ancien (colonnes COLONNES_JOURNAL) ; un import d'avant le
-    journal y figure à sa date, auteur inconnu."""
-    registre = lire_registre(Chemins(Path(racine)))
-    lus = {i["id"]: i["lignes_lues"] for i in registre["imports"]}
-    journal = [{"lignes_lues": lus.get(e.get("import")), "valeurs_gardees": e["lignes"], **e} if "lignes" in e else e
-               for e in registre.get("journal", [])]  # un journal d'avant « lignes_lues » : « lignes » gardées
-    notes = {e.get("import") for e in journal if e["action"] == "import"}
-    anciens = [{"date": i["date"], "auteur": AUTEUR_INCONNU, "action": "import", **_quoi(i)}
-               for i in registre["imports"] if i["id"] not in notes]
-    df = pd.DataFrame([*anciens, *journal][::-1], columns=COLONNES_JOURNAL)  # à date égale, le dernier inscrit
+    """Le journal des changements, du plus récent au plus ancien (colonnes COLONNES_JOURNAL), lu dans l'historique
+    du magasin : chaque import, annulation ou profil y est une version signée de son auteur."""
+    if not config(racine).existe():
+        return pd.DataFrame(columns=COLONNES_JOURNAL)
+    with magasin(racine) as m:
+        versions = m.historique().iloc[::-1].to_dict("records")
+        lignes = m.liste().to_dict("records")
+    details = {v["audit"]["id"]: v["audit"] for v in versions if v["audit"] and "table_cible" in v["audit"]}
+    entrees = {ligne["id"]: _entree(ligne, details.get(ligne["id"])) for ligne in lignes}
+    evenements = [e for v in versions for e in _evenements(v, entrees)]
+    df = pd.DataFrame(evenements[::-1], columns=COLONNES_JOURNAL)  # à date égale, le dernier inscrit d'abord
     return df.sort_values("date", kind="stable", ascending=False).reset_index(drop=True)

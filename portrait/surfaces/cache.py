@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from portrait.donnees import jeux
+from portrait.donnees import jeux, lac
 from portrait.donnees.connexion import DOSSIER_DONNEES, Chemins, connecter
 from portrait.donnees.requetes import Requetes
-from portrait.imports import depot
+from portrait.imports import depot, registre
 from portrait.imports.correspondance import Correspondance
 from portrait.imports.rapport import ErreurImport
 from portrait.regles import tensions as regles
@@ -33,23 +34,82 @@ def racine() -> str:
     return os.environ.get("PORTRAIT_DATA_DIR", str(DOSSIER_DONNEES))
 
 
+# la dernière signature lue de chaque dossier de données, servie tant que le catalogue est injoignable
+_DERNIERES: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Injoignable:
+    """Le catalogue du magasin ne répond pas : le message du magasin (où il est), et la signature servie."""
+
+    message: str
+    signature: str | None
+
+
 def signature(racine_: str) -> str:
-    """Change quand un import ou une annulation modifie les données : la connexion est alors refaite."""
-    chemins = Chemins(Path(racine_))
-    fichiers = [chemins.demo, chemins.registre]
-    return "|".join(f"{f.stat().st_mtime_ns}:{f.stat().st_size}" if f.exists() else "-" for f in fichiers)
+    """Change quand un import, une annulation ou un profil modifie les données, fait par ce processus ou par un
+    autre (ligne de commande, autre serveur) : la dernière version validée du magasin (une requête légère au
+    catalogue), et le fichier de démonstration. La connexion est alors refaite au passage suivant. Catalogue
+    injoignable : la dernière signature lue (les données d'avant restent servies) et le bandeau le dit."""
+    demo = Chemins(Path(racine_)).demo
+    fichier = f"{demo.stat().st_mtime_ns}:{demo.stat().st_size}" if demo.exists() else "-"
+    try:
+        sig = f"{fichier}|v{registre.version(racine_)}"
+    except ErreurImport as e:
+        derniere = _DERNIERES.get(racine_)
+        st.session_state["_injoignable"] = Injoignable(str(e), derniere)
+        if derniere is None:
+            raise
+        return derniere
+    st.session_state.pop("_injoignable", None)
+    _DERNIERES[racine_] = sig
+    return sig
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _requetes(racine_: str, signature_: str) -> Requetes:
-    return Requetes(connecter(racine_))
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _requetes(racine_: str, signature_: str, version: int | None = None) -> Requetes:
+    """La connexion d'un état des données : les valeurs importées de la version du magasin lue une fois à son
+    ouverture (`version` : celle d'un import passé, pour le retour dans le temps ; None : la dernière)."""
+    try:
+        return Requetes(connecter(racine_, version))
+    except lac.ErreurLac as e:
+        raise ErreurImport(str(e)) from None
+
+
+@st.cache_data(show_spinner=False, max_entries=50, ttl=600)
+def _import_au(racine_: str, ident: str) -> tuple[int, dict] | str:
+    """La version du magasin d'un import (?au=<id>) et son entrée ; un identifiant inconnu : le message."""
+    try:
+        return registre.import_au(racine_, ident)
+    except ErreurImport as e:
+        return str(e)
+
+
+def au() -> tuple[int, dict] | None:
+    """Le retour dans le temps demandé par l'URL (?au=<id d'un import>) : la version du magasin validée par cet
+    import et son entrée ; None pour les données actuelles (ou un identifiant inconnu, que le bandeau signale)."""
+    ident = st.query_params.get("au")
+    if not ident:
+        return None
+    trouve = _import_au(racine(), ident)
+    return None if isinstance(trouve, str) else trouve
 
 
 def requetes() -> tuple[Requetes, str]:
-    """Les requêtes sur l'état courant des données, et la signature de cet état (clé des caches)."""
+    """Les requêtes sur l'état courant des données (ou celui d'un import passé, ?au=<id>), et la signature de cet
+    état (clé des caches)."""
     r = racine()
+    if (passe := au()) is not None:
+        sig = f"au:{passe[0]}"
+        return _requetes(r, sig, passe[0]), sig
     sig = signature(r)
     return _requetes(r, sig), sig
+
+
+def etat_lu(req: Requetes) -> tuple[int, datetime] | None:
+    """La version du magasin qu'une connexion a lue et son heure (None : aucun import, rien n'a été lu)."""
+    ligne = req.con.cursor().execute("select version, horodatage from magasin_lu").fetchone()
+    return (int(ligne[0]), ligne[1]) if ligne else None
 
 
 @st.cache_data(show_spinner=False, max_entries=500)
@@ -163,3 +223,42 @@ def apercu_depot(nom: str, octets: bytes) -> vues_donnees.Apercu | ErreurImport:
             apercu = e
         garde = st.session_state["_depot_apercu"] = (cle, apercu)
     return garde[1]
+
+
+def _heure(quand: datetime) -> str:
+    return f"{quand:%d/%m/%Y} à {quand:%H:%M}"
+
+
+def bandeau_donnees() -> None:
+    """En tête de chaque page : les données « telles qu'au » moment d'un import passé (?au=<id>, gardé d'une page à
+    l'autre), avec le retour aux données actuelles ; ou le catalogue du magasin injoignable (les chiffres d'avant
+    restent servis, sans import ni annulation). Sans donnée servable du tout : le message seul, la page s'arrête."""
+    if ident := st.query_params.get("au") or st.session_state.get("_au"):
+        st.query_params["au"] = st.session_state["_au"] = ident
+        trouve = _import_au(racine(), ident)
+        if isinstance(trouve, str):
+            st.warning(f"Paramètre au={ident} ignoré : {trouve} Les données affichées sont les actuelles.")
+        else:
+            version, entree = trouve
+            st.info(f"Données telles qu'au {_heure(datetime.fromisoformat(entree['date']))} (import {entree['id']}, "
+                    f"{entree['fichier_source']}), version {version} du magasin.", icon=":material/history:")
+            if st.button("Revenir aux données actuelles", key="revenir_actuelles", icon=":material/update:"):
+                st.session_state.pop("_au", None)
+                st.query_params.pop("au", None)
+                st.rerun()
+            return
+    try:
+        signature(racine())  # pose ou retire la panne de ce passage
+    except ErreurImport:
+        pass
+    if (panne := st.session_state.get("_injoignable")) is None:
+        return
+    lieu = registre.config(racine()).lieu()
+    if panne.signature is None:
+        st.error(f"Catalogue des données injoignable ({lieu}) : aucune donnée n'a encore pu être lue. Rechargez la "
+                 "page dans un instant ; prévenez l'équipe informatique si cela dure.")
+        st.stop()
+    lu = etat_lu(_requetes(racine(), panne.signature))
+    quand = f"du {_heure(lu[1])}" if lu else "de la dernière lecture"
+    st.warning(f"Catalogue des données injoignable ({lieu}) : les chiffres affichés sont ceux {quand} ; imports et "
+               "annulations impossibles pour l'instant.", icon=":material/cloud_off:")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from portrait.donnees import jeux
+from portrait.donnees import jeux, lac
 from portrait.donnees.connexion import DOSSIER_DONNEES, connecter
 from portrait.donnees.requetes import Requetes
 from portrait.imports import depot, registre, sources
@@ -418,3 +418,6 @@ def _main(argv: list[str] | None) -> int:
     except jeux.TerritoireInconnu as e:
         print(str(e), file=sys.stderr)
         return 2
+    except (lac.ErreurLac, ErreurImport) as e:  # catalogue du magasin injoignable ou occupé : une phrase, pas de trace
+        print(str(e), file=sys.stderr)
+        return 1

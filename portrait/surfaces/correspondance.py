@@ -63,7 +63,7 @@ def saisie(apercu: vue_donnees.Apercu, profil: Profil | None) -> Correspondance 
     profil, un fichier aux autres en-têtes repart des propositions, un fichier aux mêmes en-têtes garde les choix."""
     depart = profil.correspondance if profil else None
     code_propose, niveau_propose, annee_proposee = apercu.proposition
-    suffixe = (correspondance.fichier_profil(cache.racine(), profil.nom).stem if profil else "nouveau") \
+    suffixe = (correspondance.cle_profil(profil.nom) if profil else "nouveau") \
         + f"_{apercu.empreinte}"
     entetes = list(apercu.entetes)
 

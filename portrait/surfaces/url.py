@@ -133,6 +133,7 @@ PARAMETRES: dict[str, Parametre] = {p.nom: p for p in (
     Parametre("tout_voir", "booleen", False),
     Parametre("zones", "booleen", False),
     Parametre("commune", "texte"),
+    Parametre("au", "texte"),  # retour dans le temps : l'identifiant d'un import (surfaces/cache.py::au)
     # Chargés de coopération
     Parametre("forfait", "nombre", float(cooperation.FORFAIT_ETP), bornes=(0.0, 200_000.0), decimales=0),
     Parametre("ratio", "choix", next(iter(RATIOS)), options=tuple(RATIOS)),

@@ -13,6 +13,7 @@ from portrait.vues import francais
 ACTIONS = {"import": "import", "annulation": "annulation d'import", "profil": "profil de colonnes"}
 IMPORTS = ("import", "annulation")  # les actions qui ont des lignes et des valeurs ; les autres : SANS_OBJET
 SANS_OBJET = "—"
+COLONNE_AU = "Données d'alors"  # lien vers les pages telles qu'au moment de l'import (?au=<id>)
 
 
 def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
@@ -22,6 +23,7 @@ def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
         "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"],
         "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
         "Empreinte SHA-256": liste["sha256"].str[:12],
+        COLONNE_AU: "?au=" + liste["id"],
     })
 
 

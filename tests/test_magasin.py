@@ -1,0 +1,148 @@
+"""Le magasin DuckLake branché sur l'application : reprise de l'ancien registre au premier démarrage, retour dans le
+temps (?au=<import>), signature qui voit un import fait par un autre processus, bandeau « catalogue injoignable »."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from portrait.donnees import extensions
+from portrait.donnees.connexion import connecter
+from portrait.imports import registre
+from tests import ancien_registre
+from tests.conftest import ouvrir_page, postes_cooperation
+
+RACINE = Path(__file__).resolve().parents[1]
+VALEUR_16001 = ("select valeur, source from mesures where code = '16001' and annee = 2023 "
+                "and indicateur = 'enfants_0_2'")
+
+try:
+    extensions.fichier("ducklake")
+except extensions.ExtensionManquante as e:
+    pytest.skip(str(e), allow_module_level=True)
+
+
+def mesure(code: str, valeur: float, indicateur: str = "enfants_0_2") -> pd.DataFrame:
+    return pd.DataFrame([("commune", code, 2023, indicateur, valeur)],
+                        columns=["niveau", "code", "annee", "indicateur", "valeur"])
+
+
+def fichier(dossier: Path, nom: str, valeur: int) -> Path:
+    f = dossier / nom
+    f.write_text(f"niveau;code;annee;indicateur;valeur\ncommune;16001;2023;enfants_0_2;{valeur}\n", encoding="utf-8")
+    return f
+
+
+def test_premier_demarrage_reprend_l_ancien_registre(donnees, monkeypatch):
+    """Un dossier de données d'avant le magasin (registre.json, ses Parquet, un profil) : au premier démarrage, la
+    page montre les mêmes imports, états et journal, les mêmes valeurs ; un ancien import s'annule ; le JSON
+    n'est plus jamais relu (renommé registre.json.migre) et un second démarrage ne reprend rien deux fois."""
+    un = ancien_registre.enregistrer(donnees, "mesures", mesure("16001", 45.0), "a.csv")
+    deux = ancien_registre.enregistrer(donnees, "mesures", mesure("44001", 999.0), "b.csv", auteur=None)
+    postes = ancien_registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
+                                         "p.xlsx", "Postes")
+    ancien_registre.annuler(donnees, deux["id"])
+    profil = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
+              "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": "places_am"}]}
+    (donnees / "imports" / "profils").mkdir()
+    (donnees / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(profil), encoding="utf-8")
+
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:16001")
+    imports, journal = app.dataframe[0].value, app.dataframe[1].value
+    assert imports[["Import", "Fichier", "État"]].values.tolist() == [
+        [postes["id"], "p.xlsx", "actif"], [deux["id"], "b.csv", "annulé"], [un["id"], "a.csv", "actif"]]
+    assert journal[["Qui", "Action", "Import"]].values.tolist() == [
+        ["ana@caf44.fr", "import", postes["id"]], ["chef@caf44.fr", "annulation d'import", deux["id"]],
+        [registre.AUTEUR_INCONNU, "import", deux["id"]], ["ana@caf44.fr", "import", un["id"]]]
+    assert not (donnees / "imports" / "registre.json").exists()
+    assert (donnees / "imports" / "registre.json.migre").exists() and (donnees / "imports" / "profils.migre").is_dir()
+    assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{un['id']}")]
+    from portrait.imports import correspondance
+    assert [p.nom for p in correspondance.profils(donnees)] == ["Onape 2021"]
+
+    registre.annuler(donnees, un["id"])  # un ancien import s'annule : la démonstration revient
+    assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(40.0, "demo")]
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:16001")  # second démarrage
+    assert len(app.dataframe[0].value) == 3
+
+
+def test_retour_dans_le_temps(donnees, monkeypatch, tmp_path):
+    """?au=<import> : toutes les pages lisent les données telles qu'après cet import, le bandeau le dit, et un
+    bouton ramène aux données actuelles ; la page Données offre ce lien pour chaque import."""
+    from portrait.imports import depot
+
+    a, _ = depot.importer(fichier(tmp_path, "a.csv", 45), donnees)
+    b, _ = depot.importer(fichier(tmp_path, "b.csv", 50), donnees)
+    app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:16001", au=a["id"])
+    assert app.info[0].value.startswith("Données telles qu'au ")
+    assert f"(import {a['id']}, a.csv)" in app.info[0].value
+    provenance = " ".join(app.dataframe[-1].value["Provenance"])
+    assert f"Import {a['id']}" in provenance and b["id"] not in provenance
+    assert app.dataframe[0].value["Données d'alors"].tolist() == [f"?au={b['id']}", f"?au={a['id']}"]
+    app.switch_page("pages/accueil.py").run()  # d'une page à l'autre, le retour dans le temps demeure
+    assert app.query_params["au"] == a["id"] and app.info[0].value.startswith("Données telles qu'au ")
+    app.button(key="revenir_actuelles").click().run()
+    assert "au" not in app.query_params and not [i for i in app.info if "telles qu'au" in i.value]
+    app.switch_page("pages/donnees.py").run()
+    assert f"Import {b['id']}" in " ".join(app.dataframe[-1].value["Provenance"])
+
+
+def test_au_inconnu(donnees, monkeypatch):
+    app = ouvrir_page(donnees, monkeypatch, None, "commune:16001", au="n-existe-pas")
+    assert app.warning[0].value.startswith("Paramètre au=n-existe-pas ignoré : ")
+
+
+def test_import_en_ligne_de_commande_pendant_que_l_application_tourne(donnees, tmp_path):
+    """Un vrai serveur lit le catalogue SQLite ; un import en ligne de commande (autre processus) passe pendant ce
+    temps, et le serveur montre la nouvelle valeur au passage suivant (la signature est la version du magasin)."""
+    pytest.importorskip("playwright.sync_api")
+    from bench.navigateur import VUE_HAUTE, chromium, serveur
+    from portrait.donnees.requetes import Requetes
+    from portrait.vues import accueil
+
+    def attendus() -> list[tuple[str, str]]:
+        vue = accueil.accueil(Requetes(connecter(donnees)), "commune:16001", 2023)
+        return [(c.libelle, c.valeur) for c in vue.chiffres]
+
+    def lus(page) -> list[tuple[str, str]]:
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        return [(m.locator('[data-testid="stMetricLabel"]').inner_text(),
+                 m.locator('[data-testid="stMetricValue"]').inner_text())
+                for m in page.locator('[data-testid="stMetric"]').all()]
+
+    depot_import = [sys.executable, "-m", "portrait", "import", "mesures"]
+    assert subprocess.run([*depot_import, str(fichier(tmp_path, "a.csv", 4500)), "--data-dir", str(donnees)],
+                          cwd=RACINE, capture_output=True).returncode == 0  # le magasin existe, l'app le lit
+    avant = attendus()
+    with serveur(tmp_path / "streamlit.log", env={"PORTRAIT_DATA_DIR": str(donnees)}) as adresse, chromium() as b:
+        page = b.new_page(viewport=VUE_HAUTE)
+        page.goto(f"{adresse}/chiffres-cles?territoire=commune:16001&annee=2023")
+        assert lus(page) == avant
+        fait = subprocess.run([*depot_import, str(fichier(tmp_path, "b.csv", 9000)), "--data-dir", str(donnees)],
+                              cwd=RACINE, capture_output=True, text=True, timeout=300)
+        assert fait.returncode == 0, fait.stderr
+        apres = attendus()
+        assert apres != avant
+        page.reload()
+        assert lus(page) == apres
+
+
+def test_une_connexion_lit_une_seule_version(donnees, tmp_path):
+    """Une connexion recopie les valeurs d'une version à son ouverture : un import validé ensuite ne la change pas
+    (jamais un mélange entre deux requêtes d'une page) ; la connexion suivante le voit ; `version` relit le passé."""
+    from portrait.imports import depot
+
+    a, _ = depot.importer(fichier(tmp_path, "a.csv", 45), donnees)
+    con = connecter(donnees)
+    version_a = con.execute("select version from magasin_lu").fetchone()[0]
+    b, _ = depot.importer(fichier(tmp_path, "b.csv", 50), donnees)
+    assert con.execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
+    assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(50.0, f"import:{b['id']}")]
+    assert connecter(donnees, version_a).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
+    assert registre.import_au(donnees, a["id"])[0] == version_a
