@@ -86,20 +86,34 @@ def _lignes_importees(con: duckdb.DuckDBPyConnection, etat: lac.Etat | None) -> 
     return {table: not lignes.empty for table, lignes in etat.tables.items()}
 
 
+def poser_tables_importees(con: duckdb.DuckDBPyConnection, racine: Path | str, version: int | None = None,
+                           tables: tuple[str, ...] = ("mesures", "cooperation")) -> None:
+    """Pose sur `con` les vues `tables` (mesures, cooperation) : la démonstration remplacée par les lignes en
+    vigueur de la version `version` du magasin (la dernière si None), recopiées une fois. La connexion des pages et
+    celle, bornée, d'un import (valeurs remplacées, sauts) lisent ainsi les mêmes valeurs. lac.ErreurLac si le
+    catalogue est injoignable."""
+    chemins = Chemins(Path(racine))
+    etat = lac.etat(lac.Config.depuis_environnement(chemins.racine), version)
+    con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
+    importees = _lignes_importees(con, etat)
+    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
+    for table in tables:
+        con.execute(f"create view {table} as {_sql_table(table, demos[table], importees[table])}")
+
+
 def connecter(racine: Path | str = DOSSIER_DONNEES, version: int | None = None) -> duckdb.DuckDBPyConnection:
     """Ouvre une base DuckDB en mémoire avec les vues sur le dossier de données et la macro `valeurs` ; les valeurs
     importées sont celles de la version `version` du magasin (la dernière si None), lues une fois ici.
     lac.ErreurLac si le catalogue du magasin est injoignable."""
     chemins = Chemins(Path(racine))
-    etat = lac.etat(lac.Config.depuis_environnement(chemins.racine), version)
     con = duckdb.connect()
+    try:
+        poser_tables_importees(con, chemins.racine, version)
+    except BaseException:
+        con.close()
+        raise
     for nom in TABLES_REFERENCE:
         con.execute(f"create view {nom} as select * from read_parquet({_litteral(chemins.table(nom))})")
-    con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    importees = _lignes_importees(con, etat)
-    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
-    for table, demo in demos.items():
-        con.execute(f"create view {table} as {_sql_table(table, demo, importees[table])}")
     con.register("catalogue_df", catalogue.table_catalogue())
     con.execute("create table catalogue as select * from catalogue_df")
     con.register("composantes_df", catalogue.table_composantes())

@@ -12,8 +12,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from portrait.donnees import connexion
-from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, fichiers_lus
+from portrait.donnees import lac
+from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, poser_tables_importees
 from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue, cooperation
 from portrait.vues import francais
@@ -457,8 +457,14 @@ def connexion_bornee(chemins: Chemins) -> duckdb.DuckDBPyConnection:
                                  "allocator_flush_threshold": MEMOIRE_JOINTURE,
                                  "temp_directory": tempfile.gettempdir()})
     con.execute("set enable_progress_bar = false")
-    con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    con.execute(f"create view mesures as {connexion._sql_table('mesures', fichiers_lus(chemins)['mesures'])}")
+    try:
+        poser_tables_importees(con, chemins.racine, tables=("mesures",))
+    except lac.ErreurLac as e:  # catalogue injoignable ou occupé : la phrase du magasin, pas une trace
+        con.close()
+        raise ErreurImport(f"{e} Rien n'a été écrit.") from None
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
