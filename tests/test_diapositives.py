@@ -93,6 +93,18 @@ def test_mode_presentation_par_l_url(ouvrir):
     assert [m.value for m in at.markdown if "<style>" in m.value] == []
 
 
+def test_mode_presentation_tensions_dit_les_filtres_une_fois(ouvrir):
+    # avant : l'en-tête écrivait la phrase des filtres, que la légende de la carte, juste dessous, redit
+    import json
+
+    at = ouvrir("pages/tensions.py", "epci:200000001", presentation="1", k="1")
+    assert at.session_state["presentation"] is True
+    textes = [m.value for m in at.markdown if "<style>" not in m.value]
+    assert [t for t in textes if re.fullmatch(r"\d+ communes? sur \d+ en tension\.", t)], textes  # le décompte
+    assert not any("au moins 1 critère" in t for t in textes), textes
+    carte = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "au moins 1 critère" in carte["layout"]["annotations"][-1]["text"]  # la légende de la carte les dit
+
 def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
     # la fiche téléchargée après un filtrage montre la même sélection que la page, et la dit
     from portrait.regles import tensions
