@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +36,7 @@ CARACTERES_SOURCE = 110  # caractères par ligne d'une source de 24 px sur 1 600
 CARACTERES_COLONNE = 28  # largeur (en caractères) d'une colonne de texte qui passe à la ligne
 HAUTEUR_LIGNE_MAX = 130  # px : un tableau de trois lignes remplit aussi sa page
 _kaleido: tuple | None = None  # (Kaleido ouvert, boucle asyncio du fil qui le tient), un par processus
+_ouverture = threading.Lock()  # deux sessions qui demandent ensemble leur première image n'ouvrent qu'un Chromium
 
 
 def _classe_kaleido():
@@ -56,18 +58,18 @@ def demarrer() -> tuple:
     tourner sa boucle asyncio (les sessions Streamlit s'y adressent ensemble) ; fermé à la sortie du processus. Pas
     de MathJax : Kaleido le demandait à un CDN (sans réseau) à chaque page."""
     global _kaleido
-    if _kaleido is None:
-        import asyncio
-        import atexit
-        import threading
+    with _ouverture:
+        if _kaleido is None:
+            import asyncio
+            import atexit
 
-        pio.defaults.mathjax = None
-        boucle = asyncio.new_event_loop()
-        threading.Thread(target=boucle.run_forever, name="kaleido", daemon=True).start()
-        navigateur = _classe_kaleido()(n=ONGLETS_KALEIDO, mathjax=False)
-        asyncio.run_coroutine_threadsafe(navigateur.open(), boucle).result()
-        atexit.register(lambda: asyncio.run_coroutine_threadsafe(navigateur.close(), boucle).result(timeout=10))
-        _kaleido = (navigateur, boucle)
+            pio.defaults.mathjax = None
+            boucle = asyncio.new_event_loop()
+            threading.Thread(target=boucle.run_forever, name="kaleido", daemon=True).start()
+            navigateur = _classe_kaleido()(n=ONGLETS_KALEIDO, mathjax=False)
+            asyncio.run_coroutine_threadsafe(navigateur.open(), boucle).result()
+            atexit.register(lambda: asyncio.run_coroutine_threadsafe(navigateur.close(), boucle).result(timeout=10))
+            _kaleido = (navigateur, boucle)
     return _kaleido
 
 
