@@ -30,9 +30,11 @@ evenement = ecran.graphique(ecran.carte_presentation(vue.carte.figure) if presen
                             **({"height": "stretch"} if presentation else {}))
 
 with entete:
-    if presentation:  # la carte en grand ; les filtres en une phrase, celle de la fiche ; aucun widget, aucune aide
+    # présentation : la carte en grand, dont la légende dit les filtres en une phrase ; l'en-tête n'en redit que le
+    # décompte, comme la diapositive de la fiche (la phrase y était deux fois) ; aucun widget, aucune aide
+    if presentation:
         st.title(vue.titre)
-        st.markdown(vue.phrase)
+        st.markdown(f"{vue.decompte}.")
     else:
         ecran.entete(vue, bandeau=False)
         with st.container(border=True):

@@ -1,4 +1,5 @@
--- _macros.sql : la macro de table `valeurs`, chargée à la connexion (portrait/base.py).
+-- _macros.sql : la macro de table `valeurs` et ses aides (communes_demandees, annees_lues, dans_liste), chargées
+-- à la connexion (portrait/donnees/connexion.py).
 --
 -- valeurs(territoires, annees, recul) rend la valeur de chaque indicateur du catalogue pour
 -- chaque territoire et chaque année demandés.
@@ -12,6 +13,23 @@
 --     des dénominateurs (× 100), jamais une moyenne de taux ;
 --   - une valeur manquante reste manquante (null), jamais 0 : un total dont une composante manque (un mode
 --     d'accueil n.d.) est manquant, et un taux dont le numérateur ou le dénominateur manque aussi.
+
+-- communes_demandees(territoires) : les codes des communes d'une liste de territoires ('commune:44131' → '44131')
+create or replace macro communes_demandees(territoires) as
+    list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')), lambda t: split_part(t, ':', 2));
+
+-- annees_lues(annees, recul) : les années à lire, N et N - recul pour chaque année demandée
+create or replace macro annees_lues(annees, recul) as
+    list_concat(annees, list_transform(annees, lambda a: a - recul));
+
+-- dans_liste(x, liste) : x est l'un des éléments de la liste. DuckDB 1.5 ne pousse pas `list_contains` dans la
+-- lecture du Parquet (2.0 en fait un filtre `in`) et lisait toute la démonstration : l'encadrement entre le minimum
+-- et le maximum de la liste, lui, l'est, et les statistiques des groupes de lignes écartent ce qui en sort (une
+-- liste vide donne null : la lecture disparaît) ; une liste d'un ou deux éléments (une année N et N - recul, une
+-- commune) devient deux égalités, poussées elles aussi (les années entre N - recul et N ne sont pas lues)
+create or replace macro dans_liste(x, liste) as
+    x between list_min(liste) and list_max(liste)
+    and case when len(liste) <= 2 then x = liste[1] or x = liste[-1] else list_contains(liste, x) end;
 
 create or replace macro valeurs(territoires, annees, recul) as table
 with
@@ -28,28 +46,28 @@ territoires_ as (
     where len(territoires) > 200
 ),
 -- les mesures lues : années N et N - recul ; les communes demandées, puis les autres territoires (les
--- statistiques de la colonne niveau écartent toute la démonstration, qui n'a que des communes)
+-- statistiques de la colonne niveau écartent toute la démonstration, qui n'a que des communes : le niveau est
+-- écrit `in (...)`, que DuckDB 1.5 sait pousser dans la lecture du Parquet, pas `<> 'commune'`)
 lues as (
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
     where len(territoires) <= 200
       and m.niveau = 'commune'
-      and list_contains(list_transform(list_filter(territoires, lambda t: starts_with(t, 'commune:')),
-                                       lambda t: split_part(t, ':', 2)), m.code)
-      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+      and dans_liste(m.code, communes_demandees(territoires))
+      and dans_liste(m.annee, annees_lues(annees, recul))
     union all
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
     semi join territoires_ t on t.niveau = 'commune' and m.code = t.code
     where len(territoires) > 200
       and m.niveau = 'commune'
-      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+      and dans_liste(m.annee, annees_lues(annees, recul))
     union all
     select m.niveau, m.code, m.annee, m.indicateur, m.valeur, m.source = 'demo' as demo
     from mesures m
     semi join territoires_ t on t.niveau <> 'commune' and m.niveau = t.niveau and m.code = t.code
-    where m.niveau <> 'commune'
-      and list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), m.annee)
+    where m.niveau in ('epci', 'departement', 'region', 'france')
+      and dans_liste(m.annee, annees_lues(annees, recul))
 ),
 lues_cataloguees as (
     select l.*, k.nature from lues l join catalogue k on k.indicateur = l.indicateur
@@ -72,7 +90,7 @@ comptes_agreges as (
     select territoire, annee, indicateur, valeur, demo
     from agregats
     semi join territoires_ using (territoire)
-    where list_contains(list_concat(annees, list_transform(annees, lambda a: a - recul)), annee)
+    where list_contains(annees_lues(annees, recul), annee)
 ),
 comptes as (
     select territoire, annee, indicateur, valeur, demo from stockees where nature = 'compte'

@@ -33,6 +33,26 @@ def test_image_au_format_diapositive():
     assert "Taux de couverture, A, 2023" in svg and "Données de démonstration" in svg and "76,9" in svg
 
 
+def test_images_en_serie_rien_ne_passe_d_une_image_a_l_autre():
+    # Kaleido ne recharge plus son onglet entre deux images (fiche._classe_kaleido) : chaque image d'une série est
+    # celle que la figure donne seule, quelle que soit la précédente (une barre, un tableau, une carte)
+    import pandas as pd
+    import plotly.graph_objects as go
+    from kaleido.errors import KaleidoError
+
+    t = pd.DataFrame({"nom": ["A", "B"], "role": ["territoire", "france"], "taux_couverture": [76.9, 69.6]})
+    barres = graphiques.barres_comparaison(t, "taux_couverture", "Taux de couverture, A, 2023", "Sources : Cnaf.")
+    tableau = go.Figure(go.Table(header={"values": ["nom"]}, cells={"values": [["A", "B"]]}))
+    carte = go.Figure(go.Scattermap(lat=[47.1], lon=[-2.1], text=["Pornic"]),
+                      layout={"map": {"style": "white-bg", "center": {"lat": 47.1, "lon": -2.1}, "zoom": 8}})
+    serie = fiche.images([barres, tableau, carte, barres, tableau, carte], "png")
+    assert serie[:3] == serie[3:]
+    # une carte sans fond (ses tuiles viendraient du réseau) est refusée ; l'onglet reste bon pour la suivante
+    with pytest.raises(KaleidoError, match="Map error"):
+        fiche.image(go.Figure(go.Scattermap(lat=[47.1], lon=[-2.1]), layout={"map": {"zoom": 8}}), "png")
+    assert fiche.image(tableau, "png") == serie[1]
+
+
 def test_figure_figee_envoyee_sans_copie_et_image_intacte():
     # la carte en cache : st.plotly_chart lit to_dict() sans recopie ; l'image diapositive part d'une copie ordinaire
     import plotly.graph_objects as go
@@ -92,6 +112,18 @@ def test_mode_presentation_par_l_url(ouvrir):
     assert "presentation" not in at.query_params
     assert [m.value for m in at.markdown if "<style>" in m.value] == []
 
+
+def test_mode_presentation_tensions_dit_les_filtres_une_fois(ouvrir):
+    # avant : l'en-tête écrivait la phrase des filtres, que la légende de la carte, juste dessous, redit
+    import json
+
+    at = ouvrir("pages/tensions.py", "epci:200000001", presentation="1", k="1")
+    assert at.session_state["presentation"] is True
+    textes = [m.value for m in at.markdown if "<style>" not in m.value]
+    assert [t for t in textes if re.fullmatch(r"\d+ communes? sur \d+ en tension\.", t)], textes  # le décompte
+    assert not any("au moins 1 critère" in t for t in textes), textes
+    carte = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "au moins 1 critère" in carte["layout"]["annotations"][-1]["text"]  # la légende de la carte les dit
 
 def test_fiche_reprend_les_filtres_de_la_page_tensions(req_demo):
     # la fiche téléchargée après un filtrage montre la même sélection que la page, et la dit

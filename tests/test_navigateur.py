@@ -270,8 +270,10 @@ def test_mode_presentation_tensions_la_carte_en_grand_sans_widget(navigateur, ad
         # le bouton de sortie est là (clavier, survol) mais transparent : aucune capture ne le montre
         quitter = page.locator(".st-key-quitter_presentation")
         assert quitter.evaluate("e => getComputedStyle(e).opacity") == "0"
-        # les filtres en une phrase, celle de la fiche : seuils, k et critères exigés compris
-        assert page.get_by_text(vue.phrase, exact=True).count() == 1
+        # l'en-tête dit le décompte seul, comme la diapositive : la légende de la carte dit les filtres en une phrase
+        # (seuils, k et critères exigés compris), l'en-tête la redisait
+        assert page.get_by_text(f"{vue.decompte}.", exact=True).count() == 1
+        assert page.get_by_text(vue.phrase, exact=True).count() == 0
         assert "au moins 2 critères, dont taux de couverture et part AM 60 ans et plus" in vue.phrase
         # la carte : au moins 80 % de la hauteur de la fenêtre, entière dans la fenêtre
         boite = page.locator(".stPlotlyChart").first.bounding_box()

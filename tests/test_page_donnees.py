@@ -73,5 +73,8 @@ def test_fichier_sans_annee_la_page_la_demande(app, donnees):
     app.number_input(key="annee_donnees").set_value(2020).run()
     assert not app.error
     assert app.code[0].value.splitlines()[2] == "Années : 2020"
+    # l'année vient du champ de la page, pas de l'option --annee de la ligne de commande que le rapport nommait
+    assert "Reconnu : Cnaf, fichier des allocataires par commune, année donnée à l'import, 2020" in \
+        app.code[0].value.splitlines()
     app.button(key="confirmer").click().run()
     assert app.success[0].value.startswith("Import ")

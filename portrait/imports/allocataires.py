@@ -101,7 +101,7 @@ def comprendre(tableau: Tableau, rapport: Rapport, annee_donnee: int | None = No
     codes = [cellules[i_code] for cellules in tableau.lignes if i_code < len(cellules)]
     par_iris = any(len(c.strip()) > 5 for c in codes)
     rapport.variante = ("Cnaf, fichier des allocataires " + ("par IRIS" if par_iris else "par commune")
-                        + (", année donnée (--annee)" if annee_donnee is not None else ", année du nom du fichier"))
+                        + (", année donnée à l'import" if annee_donnee is not None else ", année du nom du fichier"))
     bruts = tableau.entetes_bruts or tableau.entetes
     rapport.colonnes_ignorees = [f"{nom_colonne(bruts, j)} ({LIBELLES.get(e, SANS_INDICATEUR)})"
                                  for j, e in enumerate(tableau.entetes) if e and e != CODE and e not in COLONNES]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,18 +35,42 @@ CARACTERES_TEXTE = 125  # caractères par ligne de cette phrase
 CARACTERES_SOURCE = 110  # caractères par ligne d'une source de 24 px sur 1 600 px
 CARACTERES_COLONNE = 28  # largeur (en caractères) d'une colonne de texte qui passe à la ligne
 HAUTEUR_LIGNE_MAX = 130  # px : un tableau de trois lignes remplit aussi sa page
-_serveur_demarre = False
+_kaleido: tuple | None = None  # (Kaleido ouvert, boucle asyncio du fil qui le tient), un par processus
+_ouverture = threading.Lock()  # deux sessions qui demandent ensemble leur première image n'ouvrent qu'un Chromium
 
 
-def demarrer() -> None:
-    """Un seul serveur Kaleido (Chromium) pour une série d'images ; pas de MathJax (pas de réseau)."""
-    global _serveur_demarre
-    if not _serveur_demarre:
-        import kaleido
+def _classe_kaleido():
+    """Kaleido, moins le rechargement de l'onglet après chaque image : recharger relisait plotly.js (4,6 Mo de
+    JavaScript) entre deux figures, de 0,3 à 0,5 s par page de la fiche, près de la moitié du temps des images.
+    Rien ne passe d'une image à l'autre : Plotly.toImage dessine dans un élément qu'il détruit ensuite (une carte
+    MapLibre rend son contexte WebGL), et la page PDF remplace l'image et le format de page de la précédente."""
+    import kaleido
 
-        pio.defaults.mathjax = None
-        kaleido.start_sync_server(n=ONGLETS_KALEIDO, silence_warnings=True)
-        _serveur_demarre = True
+    class KaleidoSansRechargement(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab) -> None:
+            await self.tabs_ready.put(tab)
+
+    return KaleidoSansRechargement
+
+
+def demarrer() -> tuple:
+    """Un seul Chromium (Kaleido) pour toutes les images du processus, ouvert au premier appel, dans un fil qui fait
+    tourner sa boucle asyncio (les sessions Streamlit s'y adressent ensemble) ; fermé à la sortie du processus. Pas
+    de MathJax : Kaleido le demandait à un CDN (sans réseau) à chaque page."""
+    global _kaleido
+    with _ouverture:
+        if _kaleido is None:
+            import asyncio
+            import atexit
+
+            pio.defaults.mathjax = None
+            boucle = asyncio.new_event_loop()
+            threading.Thread(target=boucle.run_forever, name="kaleido", daemon=True).start()
+            navigateur = _classe_kaleido()(n=ONGLETS_KALEIDO, mathjax=False)
+            asyncio.run_coroutine_threadsafe(navigateur.open(), boucle).result()
+            atexit.register(lambda: asyncio.run_coroutine_threadsafe(navigateur.close(), boucle).result(timeout=10))
+            _kaleido = (navigateur, boucle)
+    return _kaleido
 
 
 def source_lisible(annotations: list[dict], source: bool, demo: bool) -> tuple[list[dict], int]:
@@ -104,12 +129,11 @@ def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, s
            textes: list[str] | None = None) -> list[bytes]:
     """Les images 1 600 × 900 de plusieurs figures en UN appel à Kaleido (ses onglets travaillent ensemble) : une
     fiche de 27 pages en faisait 27, d'une seconde chacun. `textes` : la phrase sous le titre de chacune."""
+    import asyncio
     import tempfile
     from pathlib import Path
 
-    import kaleido
-
-    demarrer()
+    navigateur, boucle = demarrer()
     textes = textes or [""] * len(figures)
     with tempfile.TemporaryDirectory() as dossier:
         chemins = [Path(dossier) / f"{i}.{format_}" for i in range(len(figures))]
@@ -119,7 +143,8 @@ def images(figures: list[go.Figure], format_: str = "png", demo: bool = False, s
         # les cartes d'abord : MapLibre (WebGL) en dessine une en 1 à 2 s, cinq fois une autre page ; partie la
         # dernière, l'autre onglet l'attendait les bras croisés
         travaux.sort(key=lambda x: "map" not in x["fig"]["layout"])
-        kaleido.write_fig_from_object_sync(travaux, cancel_on_error=True)
+        asyncio.run_coroutine_threadsafe(navigateur.write_fig_from_object(travaux, cancel_on_error=True),
+                                         boucle).result()
         return [c.read_bytes() for c in chemins]
 
 

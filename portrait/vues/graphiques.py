@@ -72,11 +72,12 @@ LOCALE_FR = {
         "date": "%d/%m/%Y", "decimal": ",", "thousands": "\u202f",
     },
 }
+# sans toImageButtonOptions : ecran.graphique retire l'appareil photo de la barre d'outils ; les boutons PNG et SVG
+# sous la figure font les images (fiche.pour_diapositive)
 CONFIG_PLOTLY = {
     "displaylogo": False,
     "locale": "fr",
     "locales": {"fr": LOCALE_FR},
-    "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900, "scale": 1},
 }
 
 
