@@ -14,11 +14,14 @@ TAILLE_MAX = 200 * 1024 * 1024  # octets
 
 ctx = ecran.contexte()
 referent = acces.peut_modifier(acces.utilisateur())  # un lecteur ne voit ni dépôt ni annulation (refusés plus bas)
+empeche = cache.imports_impossibles()  # catalogue injoignable, ou données d'un import passé
 st.title("Données")
-st.caption("Les fichiers importés remplacent les valeurs de démonstration de même territoire, année et indicateur. "
-           "Rien n'est écrit avant votre confirmation ; chaque import peut être annulé.")
+st.caption("Les fichiers importés remplacent les valeurs de démonstration de même territoire, année et indicateur."
+           + (" Rien n'est écrit avant votre confirmation ; chaque import peut être annulé." if referent else ""))
 
-if referent:
+if referent and empeche:
+    st.info(empeche)
+elif referent:
     st.header("Importer un fichier", divider="gray")
     fichier = st.file_uploader("Fichier CSV ou XLSX", type=["csv", "txt", "xlsx"], key="fichier",
                                help="Exports data.caf.fr (txcouv_pe_*, nbpla_pe_*), naissances Insee, population "
@@ -31,8 +34,12 @@ if referent:
         departement_choisi = cache.infos_territoire(ctx.signature, ctx.territoire)["departement"] or ""
         departement = st.text_input("Département de l'enquête", value=departement_choisi,
                                     key="departement_enquete", help="Code du département : 16, 44, 2A…")
-    if fichier is not None:
+    if fichier is None:
+        st.session_state.pop("_importe", None)  # le dépôt vidé : le même fichier peut être réimporté
+    else:
         octets = fichier.getvalue()
+        fait = st.session_state.get("_importe")
+        fait = fait[1] if fait and fait[0] == cache.empreinte(octets) else None  # l'import qu'on vient d'en faire
         if len(octets) > TAILLE_MAX:
             st.error(f"{markdown_litteral(fichier.name)} : {len(octets) / 1e6:,.0f} Mo, au-delà de la limite de "
                      "200 Mo. Découpez le fichier (par département ou par année) et importez les morceaux.")
@@ -41,9 +48,15 @@ if referent:
             if isinstance(lu, AnneeAPreciser) and (annee := ecran.annee_des_donnees()) is not None:
                 lu = cache.depot_lu(fichier.name, octets, source, departement, annee=annee)
             dite = None
-            if colonnes.a_dire(source, lu):  # non reconnu : l'analyste dit ce que contient chaque colonne
-                lu, dite = colonnes.formulaire(fichier.name, octets, lu, source, departement)
-            if isinstance(lu, ErreurImport):
+            try:  # les profils de colonnes sont au magasin : catalogue devenu injoignable, une phrase
+                if colonnes.a_dire(source, lu):  # non reconnu : l'analyste dit ce que contient chaque colonne
+                    lu, dite = colonnes.formulaire(fichier.name, octets, lu, source, departement)
+            except ErreurImport as e:
+                lu = e
+            if fait:  # ni rapport ni second bouton « Importer » : un double clic ferait deux imports
+                st.info(f"Ce fichier vient d'être importé (import {fait}). Déposez un autre fichier pour un nouvel "
+                        "import.")
+            elif isinstance(lu, ErreurImport):
                 st.error(markdown_litteral(str(lu)))  # le message cite le nom du fichier et ses cellules
             elif lu is not None:  # None : la correspondance des colonnes n'est pas encore dite
                 rapport = lu.rapport
@@ -60,6 +73,7 @@ if referent:
                         st.session_state["message_import"] = (f"Import {entree['id']} enregistré : "
                                                              f"{markdown_litteral(fichier.name)}.")
                         st.session_state["a_annuler"] = entree["id"]  # l'import qu'on vient de faire, proposé
+                        st.session_state["_importe"] = (cache.empreinte(octets), entree["id"])
                         st.rerun()
             if dite is not None:
                 colonnes.enregistrement(dite, fichier.name, octets)
@@ -79,11 +93,11 @@ if liste is None:
 elif liste.empty:
     st.info("Aucun import : l'application montre les données de démonstration.")
 else:
-    st.dataframe(vue_donnees.tableau_imports(liste), hide_index=True, width="stretch",
+    st.dataframe(vue_donnees.tableau_imports(liste, st.query_params.to_dict()), hide_index=True, width="stretch",
                  column_config={vue_donnees.COLONNE_AU: st.column_config.LinkColumn(
                      help="Toutes les pages, avec les données telles qu'au moment de cet import (une adresse à "
                           "partager)", display_text="voir les données d'alors")})
-    actifs = vue_donnees.imports_actifs(liste) if referent else {}
+    actifs = vue_donnees.imports_actifs(liste) if referent and not empeche else {}
     if actifs:
         c1, c2 = st.columns([3, 1])
         a_annuler = c1.selectbox("Import à annuler", list(actifs), key="a_annuler", format_func=actifs.get)
@@ -94,6 +108,7 @@ else:
                 st.error(markdown_litteral(str(e)))
             else:
                 st.session_state["message_import"] = f"Import {a_annuler} annulé : les valeurs précédentes reviennent."
+                st.session_state.pop("_importe", None)
                 st.rerun()
 
 st.header("Journal des changements", divider="gray")

@@ -83,7 +83,9 @@ def test_retour_dans_le_temps(donnees, monkeypatch, tmp_path):
     assert f"(import {a['id']}, a.csv)" in app.info[0].value
     provenance = " ".join(app.dataframe[-1].value["Provenance"])
     assert f"Import {a['id']}" in provenance and b["id"] not in provenance
-    assert app.dataframe[0].value["Données d'alors"].tolist() == [f"?au={b['id']}", f"?au={a['id']}"]
+    liens = app.dataframe[0].value["Données d'alors"].tolist()  # la vue de la page, à l'heure de chaque import
+    assert [lien.rsplit("au=", 1)[1] for lien in liens] == [b["id"], a["id"]]
+    assert all("territoire=commune%3A16001" in lien for lien in liens)
     app.switch_page("pages/accueil.py").run()  # d'une page à l'autre, le retour dans le temps demeure
     assert app.query_params["au"] == a["id"] and app.info[0].value.startswith("Données telles qu'au ")
     app.button(key="revenir_actuelles").click().run()

@@ -45,6 +45,20 @@ def test_import_puis_annulation_depuis_la_page(app, donnees):
     assert couverture_gamma(donnees) == pytest.approx(100 * 240 / 330)
 
 
+def test_apres_l_import_plus_de_second_bouton_et_le_lien_d_alors_garde_la_vue(app, donnees):
+    """Après « Importer », le rapport et son bouton restaient : un second clic faisait un second import du même
+    fichier. Le lien « Données d'alors » ouvrait l'EPCI par défaut au lieu du territoire de la page."""
+    octets = (SOURCES / "txcouv_pe_com.csv").read_bytes()
+    app.file_uploader(key="fichier").upload("txcouv_pe_com.csv", octets, "text/csv").run()
+    app.button(key="confirmer").click().run()
+    ident = app.session_state["a_annuler"]
+    assert not [b for b in app.button if b.label.startswith("Importer")]
+    assert f"Ce fichier vient d'être importé (import {ident}). Déposez un autre fichier pour un nouvel import." in [
+        i.value for i in app.info]
+    lien = app.dataframe[0].value["Données d'alors"].iloc[0]
+    assert "territoire=commune%3A44003" in lien and lien.endswith(f"au={ident}")
+
+
 def test_enquete_flash_depuis_la_page(app, donnees):
     from tests.test_enquete_flash import REPONSES, export
 

@@ -86,6 +86,9 @@ def test_postgres_arrete_pendant_un_import(postgres, partage, donnees, tmp_path,
         assert app.warning[0].value.endswith("; imports et annulations impossibles pour l'instant.")
         app.switch_page("pages/donnees.py").run()  # la page Données : le message, pas de trace
         assert not app.exception and "injoignable" in app.error[0].value
+        assert app.info[0].value.startswith("Imports et annulations impossibles tant que le catalogue des données "
+                                            "est injoignable")  # pas de dépôt qui finirait sur une trace
+        assert not app.get("file_uploader") and not [b for b in app.button if b.key == "annuler"]
     finally:
         postgres.lancer()
     assert registre.liste(partage and donnees)["id"].tolist() == [un["id"]]

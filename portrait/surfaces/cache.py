@@ -192,6 +192,11 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
                                             france=donnees_france(sig, annee))
 
 
+def empreinte(octets: bytes) -> str:
+    """Le SHA-256 d'un fichier déposé : la clé de sa lecture gardée, et ce qui reconnaît un fichier déjà importé."""
+    return hashlib.sha256(octets).hexdigest()
+
+
 def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None,
              correspondance: Correspondance | None = None, annee: int | None = None) -> depot.Lu | ErreurImport:
     """Le fichier déposé lu une fois par dépôt (clé : empreinte SHA-256 du contenu, source, département,
@@ -199,7 +204,7 @@ def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | Non
     le clic sur « Importer » ne le relisent. Un refus est gardé aussi (un fichier hostile n'est lu qu'une fois). Deux
     lectures sont gardées : celle qui ne reconnaît pas le fichier et celle de la correspondance dite ensuite."""
     r = racine()
-    cle = (hashlib.sha256(octets).hexdigest(), nom, source, departement, correspondance, annee, signature(r))
+    cle = (empreinte(octets), nom, source, departement, correspondance, annee, signature(r))
     gardes = st.session_state.get("_depot_lu")
     gardes = dict(gardes) if isinstance(gardes, dict) else {}
     if cle not in gardes:
@@ -214,7 +219,7 @@ def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | Non
 
 def apercu_depot(nom: str, octets: bytes) -> vues_donnees.Apercu | ErreurImport:
     """Les colonnes du fichier déposé et leurs exemples (pour en dire la correspondance), lus une fois par dépôt."""
-    cle = (hashlib.sha256(octets).hexdigest(), nom)
+    cle = (empreinte(octets), nom)
     garde = st.session_state.get("_depot_apercu")
     if garde is None or garde[0] != cle:
         try:
@@ -227,6 +232,18 @@ def apercu_depot(nom: str, octets: bytes) -> vues_donnees.Apercu | ErreurImport:
 
 def _heure(quand: datetime) -> str:
     return f"{quand:%d/%m/%Y} à {quand:%H:%M}"
+
+
+def imports_impossibles() -> str | None:
+    """Pourquoi la page Données ne propose pas d'import en ce moment (catalogue du magasin injoignable, ou données
+    d'un import passé affichées), en une phrase ; None si rien ne l'empêche."""
+    if st.session_state.get("_injoignable") is not None:
+        return ("Imports et annulations impossibles tant que le catalogue des données est injoignable (bandeau en "
+                "haut de la page) ; réessayez dans un instant.")
+    if st.session_state.get("_au"):
+        return ("Vous regardez les données telles qu'au moment d'un import passé : revenez aux données actuelles "
+                "(bouton en haut de la page) pour importer un fichier ou annuler un import.")
+    return None
 
 
 def bandeau_donnees() -> None:

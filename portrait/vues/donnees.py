@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -16,14 +17,20 @@ SANS_OBJET = "—"
 COLONNE_AU = "Données d'alors"  # lien vers les pages telles qu'au moment de l'import (?au=<id>)
 
 
-def tableau_imports(liste: pd.DataFrame) -> pd.DataFrame:
-    """Les imports du registre, en français."""
+def lien_au(ident: str, adresse: dict[str, str]) -> str:
+    """L'adresse de la vue courante (territoire, année, filtres : `adresse`, les paramètres de l'URL) avec les données
+    telles qu'au moment de l'import `ident`."""
+    return "?" + urlencode({**{k: v for k, v in adresse.items() if k != "au"}, "au": ident})
+
+
+def tableau_imports(liste: pd.DataFrame, adresse: dict[str, str] | None = None) -> pd.DataFrame:
+    """Les imports du registre, en français ; le lien « Données d'alors » garde la vue courante (`adresse`)."""
     return pd.DataFrame({
         "Import": liste["id"], "Date": liste["date"].str.replace("T", " "), "Source": liste["type"],
         "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"],
         "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
         "Empreinte SHA-256": liste["sha256"].str[:12],
-        COLONNE_AU: "?au=" + liste["id"],
+        COLONNE_AU: [lien_au(i, adresse or {}) for i in liste["id"]],
     })
 
 
