@@ -63,3 +63,13 @@ def annuler(racine: Path, ident: str, auteur: str = "chef@caf44.fr") -> None:
          "fichier_source": entree["fichier_source"], "sha256": entree["sha256"], "lignes_lues": entree["lignes_lues"],
          "valeurs_gardees": entree["lignes_gardees"], "valeurs_remplacees": 1, "valeurs_changees": 1})
     _ecrire(racine, registre)
+
+
+def profil(racine: Path, indicateur: str) -> dict:
+    """Un profil de colonnes « Onape 2021 » (codgeo, nb → `indicateur`) tel qu'il s'écrivait dans
+    data/imports/profils/ ; rend son contenu."""
+    contenu = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
+               "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": indicateur}]}
+    (racine / "imports" / "profils").mkdir(parents=True, exist_ok=True)
+    (racine / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(contenu), encoding="utf-8")
+    return contenu

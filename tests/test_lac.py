@@ -4,7 +4,6 @@ processus à la fois."""
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -181,10 +180,7 @@ def test_migration_du_registre_json(config: lac.Config, donnees: Path):
     postes = ancien_registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
                                          "p.xlsx", "Postes")
     ancien_registre.annuler(donnees, trois["id"])
-    profil = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
-              "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": "places_eaje"}]}
-    (donnees / "imports" / "profils").mkdir()
-    (donnees / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(profil), encoding="utf-8")
+    profil = ancien_registre.profil(donnees, "places_eaje")
     with lac.ouvrir(config) as magasin:
         assert magasin.migrer(donnees) == [un["id"], deux["id"], trois["id"], postes["id"]]
         assert magasin.migrer(donnees) == []  # rien à refaire au démarrage suivant

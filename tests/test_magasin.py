@@ -3,7 +3,6 @@ temps (?au=<import>), signature qui voit un import fait par un autre processus, 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -47,10 +46,7 @@ def test_premier_demarrage_reprend_l_ancien_registre(donnees, monkeypatch):
     postes = ancien_registre.enregistrer(donnees, "cooperation", postes_cooperation().assign(source="import"),
                                          "p.xlsx", "Postes")
     ancien_registre.annuler(donnees, deux["id"])
-    profil = {"nom": "Onape 2021", "date": "2026-02-01T10:00:00", "entetes": ["codgeo", "nb"], "niveau": "commune",
-              "code": "codgeo", "annee": 2021, "indicateurs": [{"colonne": "nb", "indicateur": "places_am"}]}
-    (donnees / "imports" / "profils").mkdir()
-    (donnees / "imports" / "profils" / "onape_2021.json").write_text(json.dumps(profil), encoding="utf-8")
+    ancien_registre.profil(donnees, "places_am")
 
     app = ouvrir_page(donnees, monkeypatch, "pages/donnees.py", "commune:16001")
     imports, journal = app.dataframe[0].value, app.dataframe[1].value

@@ -74,3 +74,28 @@ def test_sauts_dans_le_fichier_et_face_aux_valeurs_deja_la():
     assert sorted(sauts_import(con, nouvelles, 3.0, 5)) == tous
     # les deux premiers par année, niveau, code, indicateur ; le total compte tous les sauts
     assert sorted(sauts_import(con, nouvelles, 3.0, 2)) == tous[:2]
+
+
+def test_valeurs_remplacees_cle_entiere_des_valeurs_deja_la():
+    """queries/_valeurs_remplacees.sql : chaque valeur déjà là dont le niveau, le code et l'indicateur sont ceux du
+    fichier et l'année dans sa plage, sous sa clé entière (((niveau × codes + code) × années + année − min) ×
+    indicateurs + indicateur) ; les autres (code, indicateur absents du fichier, année hors plage) n'y sont pas."""
+    mesures = pd.DataFrame(
+        [("commune", "44003", 2022, "naissances", 10.0), ("commune", "44003", 2023, "taux_couverture", 76.9),
+         ("commune", "01001", 2023, "naissances", None), ("departement", "44", 2022, "naissances", 16_134.0),
+         ("commune", "99999", 2023, "naissances", 5.0), ("commune", "44003", 2023, "enfants_0_2", 5.0),
+         ("commune", "44003", 2021, "naissances", 5.0), ("region", "52", 2022, "naissances", 5.0)],
+        columns=["niveau", "code", "annee", "indicateur", "valeur"])
+    cles = {  # les valeurs distinctes du fichier, rangées dans l'ordre du texte
+        "cles_niveau": pd.DataFrame({"texte": ["commune", "departement"], "rang": [0, 1]}),
+        "cles_code": pd.DataFrame({"texte": ["01001", "44", "44003"], "rang": [0, 1, 2]}),
+        "cles_indicateur": pd.DataFrame({"texte": ["naissances", "taux_couverture"], "rang": [0, 1]}),
+    }
+    lignes = lancer({"mesures": mesures, **cles}, "_valeurs_remplacees.sql",
+                    {"codes": 3, "annees": 2, "indicateurs": 2, "annee_min": 2022, "annee_max": 2023})
+    assert lignes == [
+        (((0 * 3 + 0) * 2 + 1) * 2 + 0, None),  # commune 01001, 2023, naissances : manquante
+        (((0 * 3 + 2) * 2 + 0) * 2 + 0, 10.0),  # commune 44003, 2022, naissances
+        (((0 * 3 + 2) * 2 + 1) * 2 + 1, 76.9),  # commune 44003, 2023, taux_couverture
+        (((1 * 3 + 1) * 2 + 0) * 2 + 0, 16_134.0),  # departement 44, 2022, naissances
+    ]
