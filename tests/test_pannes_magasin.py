@@ -144,3 +144,34 @@ def test_deux_referents_importent_en_meme_temps(partage, donnees, tmp_path):
     assert len(valeurs) == 111 and {(v, s) for _, _, v, s in valeurs} == {
         (1.0 if dernier == ids[0] else 2.0, f"import:{dernier}")}  # toutes du même fichier, le dernier validé
     print(f"\nimports : {ids} ; ordre des commits : {commits}")
+
+
+OUVREUR = """
+import sys
+from pathlib import Path
+from portrait.donnees import extensions, lac
+config = lac.Config.depuis_environnement(Path(sys.argv[1]))
+extensions.charger(extensions.connecter(config.extensions), "ducklake", "postgres")
+print("pret", flush=True)
+sys.stdin.readline()
+with lac.magasin(config) as m:
+    print(len(m.liste()), flush=True)
+"""
+
+
+def test_plusieurs_serveurs_ouvrent_un_catalogue_neuf_en_meme_temps(partage, donnees):
+    """Le premier démarrage d'un déploiement partagé : quatre processus (serveurs, CLI) ouvrent au même instant un
+    catalogue PostgreSQL encore vide ; un seul le crée, les autres attendent et l'ouvrent (vu échouer sans cela :
+    « relation "ducklake_metadata" already exists »)."""
+    import os
+
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OUVREUR), str(donnees)], cwd=RACINE,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, **partage}) for _ in range(4)]
+    for p in procs:
+        assert p.stdout.readline() == "pret\n", p.stderr.read()
+    for p in procs:  # au même moment
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    sorties = [p.communicate(timeout=120) for p in procs]
+    assert [(p.returncode, s) for p, (s, _) in zip(procs, sorties)] == [(0, "0\n")] * 4, [e for _, e in sorties]

@@ -37,6 +37,9 @@ ATTENTE_PREMIERE = 0.05  # secondes, doublées à chaque nouvel essai (plafond 1
 # ; ou deux processus qui créent en même temps les tables d'un catalogue PostgreSQL neuf (deux serveurs qui démarrent)
 PASSAGERES = ("database is locked", "conflict", "could not serialize", "deadlock detected",
               "duplicate key value violates unique constraint")
+# un autre processus crée le catalogue au même instant (premier démarrage de plusieurs serveurs) : ses tables
+# apparaissent d'un coup à son commit, la reprise ouvre alors le catalogue qu'il a créé
+CREATION_CONCURRENTE = ("failed to initialize ducklake", "already exists")
 # le serveur PostgreSQL du catalogue arrêté ou hors d'atteinte : pas d'attente, un message tout de suite
 INJOIGNABLE = ("unable to connect to postgres", "connection refused", "server closed the connection",
                "could not connect to server", "no connection to the server")
@@ -184,7 +187,7 @@ def _litteral(texte: str) -> str:
 
 def _passagere(e: Exception) -> bool:
     texte = str(e).lower()
-    return any(m in texte for m in PASSAGERES)
+    return any(m in texte for m in PASSAGERES) or all(m in texte for m in CREATION_CONCURRENTE)
 
 
 def _json(valeur) -> str:
