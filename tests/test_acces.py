@@ -296,8 +296,8 @@ def test_import_a_annuler_dit_son_fichier_et_propose_le_dernier(donnees, monkeyp
     choix = app.selectbox(key="a_annuler")
     assert choix.value == recent
     assert [re.sub(r"\d\d:\d\d$", "hh:mm", o) for o in choix.options] == [
-        f"{recent} · txcouv_pe_nat.csv · {recent[:4]}-{recent[4:6]}-{recent[6:8]} hh:mm",
-        f"{ancien} · {FICHIER} · {ancien[:4]}-{ancien[4:6]}-{ancien[6:8]} hh:mm"]
+        f"{recent} · txcouv_pe_nat.csv · {recent[6:8]}/{recent[4:6]}/{recent[:4]} à hh:mm",
+        f"{ancien} · {FICHIER} · {ancien[6:8]}/{ancien[4:6]}/{ancien[:4]} à hh:mm"]
     choix.set_value(ancien).run()
     app.file_uploader(key="fichier").upload("m.csv", b"niveau;code;annee;indicateur;valeur\n"
                                             b"commune;16001;2023;naissances;3\n", "text/csv").run()

@@ -22,7 +22,7 @@ from portrait.vues import accueil as vues_accueil
 from portrait.vues import cooperation as vues_cooperation
 from portrait.vues import detail as vues_detail
 from portrait.vues import donnees as vues_donnees
-from portrait.vues import graphiques
+from portrait.vues import francais, graphiques
 from portrait.vues import synthese as vues_synthese
 from portrait.vues import tensions as vues_tensions
 
@@ -230,10 +230,6 @@ def apercu_depot(nom: str, octets: bytes) -> vues_donnees.Apercu | ErreurImport:
     return garde[1]
 
 
-def _heure(quand: datetime) -> str:
-    return f"{quand:%d/%m/%Y} à {quand:%H:%M}"
-
-
 def imports_impossibles() -> str | None:
     """Pourquoi la page Données ne propose pas d'import en ce moment (catalogue du magasin injoignable, ou données
     d'un import passé affichées), en une phrase ; None si rien ne l'empêche."""
@@ -257,7 +253,7 @@ def bandeau_donnees() -> None:
             st.warning(f"Paramètre au={ident} ignoré : {trouve} Les données affichées sont les actuelles.")
         else:
             version, entree = trouve
-            st.info(f"Données telles qu'au {_heure(datetime.fromisoformat(entree['date']))} (import {entree['id']}, "
+            st.info(f"Données telles qu'au {francais.date_heure(entree['date'])} (import {entree['id']}, "
                     f"{entree['fichier_source']}), version {version} du magasin.", icon=":material/history:")
             if st.button("Revenir aux données actuelles", key="revenir_actuelles", icon=":material/update:"):
                 st.session_state.pop("_au", None)
@@ -276,6 +272,6 @@ def bandeau_donnees() -> None:
                  "page dans un instant ; prévenez l'équipe informatique si cela dure.")
         st.stop()
     lu = etat_lu(_requetes(racine(), panne.signature))
-    quand = f"du {_heure(lu[1])}" if lu else "de la dernière lecture"
+    quand = f"du {francais.date_heure(lu[1])}" if lu else "de la dernière lecture"
     st.warning(f"Catalogue des données injoignable ({lieu}) : les chiffres affichés sont ceux {quand} ; imports et "
                "annulations impossibles pour l'instant.", icon=":material/cloud_off:")

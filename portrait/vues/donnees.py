@@ -26,7 +26,8 @@ def lien_au(ident: str, adresse: dict[str, str]) -> str:
 def tableau_imports(liste: pd.DataFrame, adresse: dict[str, str] | None = None) -> pd.DataFrame:
     """Les imports du registre, en français ; le lien « Données d'alors » garde la vue courante (`adresse`)."""
     return pd.DataFrame({
-        "Import": liste["id"], "Date": liste["date"].str.replace("T", " "), "Source": liste["type"],
+        "Import": liste["id"], "Date": liste["date"].map(lambda d: francais.date_heure(d, secondes=True)),
+        "Source": liste["type"],
         "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"],
         "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
         "Empreinte SHA-256": liste["sha256"].str[:12],
@@ -37,7 +38,7 @@ def tableau_imports(liste: pd.DataFrame, adresse: dict[str, str] | None = None) 
 def imports_actifs(liste: pd.DataFrame) -> dict[str, str]:
     """Les imports qu'on peut annuler, du plus récent au plus ancien : identifiant -> « id · fichier · date »."""
     actifs = liste[liste["actif"]]
-    return {i: f"{i} · {fichier} · {date.replace('T', ' ')[:16]}"
+    return {i: f"{i} · {fichier} · {francais.date_heure(date)}"
             for i, fichier, date in zip(actifs["id"], actifs["fichier_source"], actifs["date"])}
 
 
@@ -52,7 +53,7 @@ def tableau_journal(journal: pd.DataFrame) -> pd.DataFrame:
                           for x, action in zip(journal[colonne], journal["action"])], index=journal.index, dtype=object)
 
     return pd.DataFrame({
-        "Date": journal["date"].str.replace("T", " "), "Qui": journal["auteur"],
+        "Date": journal["date"].map(lambda d: francais.date_heure(d, secondes=True)), "Qui": journal["auteur"],
         "Action": journal["action"].map(lambda a: ACTIONS.get(a, a)), "Import": textes(journal["import"]),
         "Fichier": textes(journal["fichier_source"]), "Détail": textes(journal["detail"]),
         "Lignes lues": nombres("lignes_lues"), "Valeurs gardées": nombres("valeurs_gardees"),
@@ -114,7 +115,7 @@ def libelle_indicateur(indicateur: str | None) -> str:
 def libelle_profil(profil) -> str:
     """Un profil de correspondance dans le choix de la page Données (None : le choix de tout dire soi-même)."""
     return "aucun : dire moi-même chaque colonne" if profil is None else f"{profil.nom} (enregistré le " \
-        f"{profil.date[:10]})"
+        f"{francais.jour(profil.date)})"
 
 
 def libelle_sur(libelle: str) -> bool:

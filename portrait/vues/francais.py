@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import pandas as pd
 
@@ -14,6 +15,19 @@ MOINS = "\u2212"
 NON_DISPONIBLE = "n.d."
 SEPARATEURS_PLOTLY = ", "  # décimale virgule, milliers espace, pour layout.separators
 COLONNES_TELLES_QUELLES = {"annee", "code", "ordre"}  # des nombres qui ne se lisent pas comme des quantités
+
+
+def date_heure(quand: datetime | str, secondes: bool = False) -> str:
+    """Un instant à la française, « 30/11/2026 à 20:34 » (`secondes` : « 30/11/2026 à 20:34:11 ») ; accepte
+    l'horodatage ISO du registre des imports."""
+    quand = datetime.fromisoformat(quand) if isinstance(quand, str) else quand
+    return f"{quand:%d/%m/%Y} à {quand:%H:%M:%S}" if secondes else f"{quand:%d/%m/%Y} à {quand:%H:%M}"
+
+
+def jour(quand: datetime | str) -> str:
+    """Une date à la française, « 30/11/2026 »."""
+    quand = datetime.fromisoformat(quand) if isinstance(quand, str) else quand
+    return f"{quand:%d/%m/%Y}"
 
 
 def manquant(x) -> bool:
