@@ -428,9 +428,16 @@ def ecrire_resultats(r: dict) -> str:
     return "\n".join(lignes) + "\n"
 
 
-def main() -> int:
-    if len(sys.argv) == 3 and sys.argv[1] == "--mode":
-        print(json.dumps(MODES[sys.argv[2]](), default=float))
+def main(arguments: list[str] | None = None) -> int:
+    """Sans option : toutes les mesures, chacune dans son processus, puis bench/RESULTS.md réécrit ; `--mode X` : une
+    seule mesure, son résultat en JSON, RESULTS.md intact."""
+    import argparse
+
+    lecteur = argparse.ArgumentParser(prog="python -m bench", description=main.__doc__)
+    lecteur.add_argument("--mode", choices=list(MODES), help="une seule mesure, imprimée en JSON")
+    options = lecteur.parse_args(arguments)
+    if options.mode:
+        print(json.dumps(MODES[options.mode](), default=float))
         return 0
     exporter_csv()
     resultats = {}
