@@ -85,9 +85,11 @@ class Nginx:
     def adresse(self) -> str:
         return f"http://127.0.0.1:{self.port}/{PREFIXE}"
 
-    def amonts(self) -> list[str]:
-        """Le serveur (hôte:port) qui a répondu à chaque requête, dans l'ordre du journal d'accès."""
-        return [ligne.split(" ", 1)[0] for ligne in (self.dossier / "acces.log").read_text().splitlines()]
+    def amonts(self, requete: str = "") -> list[str]:
+        """Le serveur (hôte:port) qui a répondu à chaque requête dont la ligne contient `requete`, dans l'ordre du
+        journal d'accès (un WebSocket d'un test précédent s'y écrit à sa fermeture, n'importe quand)."""
+        return [ligne.split(" ", 1)[0] for ligne in (self.dossier / "acces.log").read_text().splitlines()
+                if requete in ligne.split(" ", 1)[-1]]
 
     def journal(self) -> str:
         return "\n".join(f"--- {f.name} ---\n{f.read_text(errors='replace')[-4000:]}"

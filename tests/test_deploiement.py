@@ -22,23 +22,29 @@ from tests import nginx, postgres
 DELAI_MS = 90_000  # deux serveurs, nginx, PostgreSQL et Chromium sur deux cœurs
 PORNIC = "commune:44131"
 NAISSANCES = catalogue.indicateur("naissances").libelle
+CAPTURES = RACINE / "tests" / "captures"  # regardées à la main, hors de git
 
 
 @pytest.fixture(scope="module")
-def partage(tmp_path_factory):
-    """PostgreSQL (catalogue du magasin), deux serveurs sur une même copie de data/, nginx devant eux."""
+def pg():
+    """Le serveur PostgreSQL du catalogue (le test de panne l'arrête et le relance)."""
     pytest.importorskip("playwright.sync_api")
     try:
-        pg = postgres.demarrer()
+        serveur = postgres.demarrer()
     except postgres.PostgresIndisponible as e:
         pytest.skip(str(e))
+    yield serveur
+    serveur.effacer()
+
+
+@pytest.fixture(scope="module")
+def partage(tmp_path_factory, pg):
+    """PostgreSQL (catalogue du magasin), deux serveurs sur une même copie de data/, nginx devant eux."""
     try:
         with nginx.deploiement(tmp_path_factory.mktemp("partage"), catalogue=pg.creer_base("portrait")) as d:
             yield d
     except nginx.NginxIndisponible as e:
         pytest.skip(str(e))
-    finally:
-        pg.effacer()
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +116,16 @@ def test_sessions_collantes_par_le_cookie_de_nginx(partage):
     (pose,) = cookies(urllib.request.urlopen(sante))
     assert "HttpOnly" in pose
     cookie = pose.split(";")[0]
-    debut = len(partage.nginx.amonts())
     for _ in range(12):
-        reponse = urllib.request.urlopen(urllib.request.Request(sante, headers={"Cookie": cookie}))
+        reponse = urllib.request.urlopen(urllib.request.Request(sante + "?essai=avec-cookie",
+                                                                headers={"Cookie": cookie}))
         assert cookies(reponse) == []  # déjà posé : rien de plus
     for _ in range(12):
-        urllib.request.urlopen(sante)
-    amonts = partage.nginx.amonts()[debut:]
-    assert len(set(amonts[:12])) == 1
-    assert set(amonts[12:]) == {s.adresse.split("/")[2] for s in partage.serveurs}
+        urllib.request.urlopen(sante + "?essai=sans-cookie")
+    avec, sans = partage.nginx.amonts("essai=avec-cookie"), partage.nginx.amonts("essai=sans-cookie")
+    assert len(avec) == len(sans) == 12
+    assert len(set(avec)) == 1
+    assert set(sans) == {s.adresse.split("/")[2] for s in partage.serveurs}
 
 
 def test_import_par_a_vu_par_b_annulation_par_b_vue_par_a(partage, contexte, tmp_path):
@@ -142,6 +149,40 @@ def test_import_par_a_vu_par_b_annulation_par_b_vue_par_a(partage, contexte, tmp
     assert f"Import {ident}" in cli(b, "imports", "rollback", ident)
     sur_a.keyboard.press("r")
     expect(naissances(sur_a)).to_have_text("173", timeout=DELAI_MS)
+
+
+def test_catalogue_arrete_le_bandeau_le_dit_les_chiffres_restent(partage, pg, contexte):
+    """PostgreSQL s'arrête sous des serveurs qui tournent : à la nouvelle exécution, chaque page dit en haut que le
+    catalogue est injoignable et garde ses chiffres ; la page Données n'offre plus de dépôt ; PostgreSQL relancé,
+    le bandeau s'en va sans redémarrer l'application."""
+    from playwright.sync_api import expect
+
+    a = partage.serveurs[0]
+    page = contexte.new_page()
+    page.goto(f"{a.adresse}/?territoire={PORNIC}&annee=2023")
+    expect(naissances(page)).to_have_text("173", timeout=DELAI_MS)
+    bandeau = page.get_by_text("Catalogue des données injoignable")
+    assert bandeau.count() == 0
+    pg.arreter()
+    try:
+        page.keyboard.press("r")
+        expect(bandeau).to_be_visible(timeout=DELAI_MS)
+        assert re.search(r"les chiffres affichés sont ceux du \d\d/\d\d/\d{4} à \d\d:\d\d ; imports et "
+                         r"annulations impossibles pour l'instant\.", bandeau.inner_text()), bandeau.inner_text()
+        assert naissances(page).inner_text() == "173"
+        CAPTURES.mkdir(exist_ok=True)
+        page.screenshot(path=str(CAPTURES / "catalogue_injoignable.png"), full_page=True)
+        donnees = contexte.new_page()
+        donnees.goto(f"{a.adresse}/donnees-imports?territoire={PORNIC}&annee=2023")
+        expect(donnees.get_by_text("Imports et annulations impossibles tant que le catalogue")).to_be_visible(
+            timeout=DELAI_MS)
+        assert donnees.locator('[data-testid="stFileUploader"]').count() == 0
+        assert donnees.get_by_text("Traceback").count() == 0
+    finally:
+        pg.lancer()
+    page.keyboard.press("r")
+    expect(bandeau).to_have_count(0, timeout=DELAI_MS)
+    assert naissances(page).inner_text() == "173"
 
 
 def test_serveur_tue_l_autre_sert_et_le_rechargement_y_atterrit(partage, contexte):
