@@ -111,26 +111,31 @@ except Exception as e:
 """
 
 
+def au_meme_moment(script: str, arguments: list[list[str]], env: dict, delai: int) -> list[tuple]:
+    """Un processus par liste d'`arguments` sur `script` (qui imprime « pret » puis attend une ligne) ; tous prêts,
+    ils repartent au même instant ; rend (code de sortie, sortie, erreurs) de chacun."""
+    import os
+
+    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(script), *args], cwd=RACINE,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, **env}) for args in arguments]
+    for p in procs:
+        assert p.stdout.readline() == "pret\n", p.stderr.read()
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    sorties = [p.communicate(timeout=delai) for p in procs]
+    return [(p.returncode, *sortie) for p, sortie in zip(procs, sorties)]
+
+
 def test_deux_referents_importent_en_meme_temps(partage, donnees, tmp_path):
     """Deux référents, deux processus, le même catalogue PostgreSQL, deux fichiers sur les mêmes valeurs, validés au
     même instant : les deux passent l'un après l'autre (ou l'un est refusé avec un message) ; jamais un mélange :
     chaque valeur en vigueur vient du dernier import validé, et le registre les liste dans l'ordre des commits."""
-    import os
-
-    procs = []
-    for qui, valeur in (("ana@caf44.fr", 1), ("bob@caf44.fr", 2)):
-        f = fichier(tmp_path, f"{qui}.csv", valeur)
-        procs.append(subprocess.Popen([sys.executable, "-c", textwrap.dedent(IMPORTEUR), str(f), str(donnees), qui],
-                                      cwd=RACINE, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      text=True, env={**os.environ, **partage}))
-    for p in procs:
-        assert p.stdout.readline() == "pret\n", p.stderr.read()
-    for p in procs:  # au même moment
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    sorties = [p.communicate(timeout=300) for p in procs]
-    assert all(p.returncode == 0 for p in procs), [e for _, e in sorties]
-    ids = [s.strip() for s, _ in sorties]
+    sorties = au_meme_moment(IMPORTEUR, [[str(fichier(tmp_path, f"{qui}.csv", valeur)), str(donnees), qui]
+                                         for qui, valeur in (("ana@caf44.fr", 1), ("bob@caf44.fr", 2))], partage, 300)
+    assert [code for code, _, _ in sorties] == [0, 0], [e for _, _, e in sorties]
+    ids = [s.strip() for _, s, _ in sorties]
     refus = [i for i in ids if i.startswith("refus")]
     assert all("rien n'a été écrit" in r for r in refus), refus
     liste = registre.liste(donnees)
@@ -163,15 +168,5 @@ def test_plusieurs_serveurs_ouvrent_un_catalogue_neuf_en_meme_temps(partage, don
     """Le premier démarrage d'un déploiement partagé : quatre processus (serveurs, CLI) ouvrent au même instant un
     catalogue PostgreSQL encore vide ; un seul le crée, les autres attendent et l'ouvrent (vu échouer sans cela :
     « relation "ducklake_metadata" already exists »)."""
-    import os
-
-    procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(OUVREUR), str(donnees)], cwd=RACINE,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env={**os.environ, **partage}) for _ in range(4)]
-    for p in procs:
-        assert p.stdout.readline() == "pret\n", p.stderr.read()
-    for p in procs:  # au même moment
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    sorties = [p.communicate(timeout=120) for p in procs]
-    assert [(p.returncode, s) for p, (s, _) in zip(procs, sorties)] == [(0, "0\n")] * 4, [e for _, e in sorties]
+    sorties = au_meme_moment(OUVREUR, [[str(donnees)]] * 4, partage, 120)
+    assert [(code, s) for code, s, _ in sorties] == [(0, "0\n")] * 4, [e for _, _, e in sorties]
