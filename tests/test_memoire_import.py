@@ -65,3 +65,16 @@ def test_import_en_ligne_de_commande_sans_streamlit(donnees, tmp_path):
     sortie = subprocess.run([sys.executable, "-c", script], cwd=RACINE, capture_output=True, text=True, check=True)
     assert sortie.stdout.strip().splitlines()[-1] == "0 []", sortie.stdout + sortie.stderr
     assert not pd.isna(registre.liste(donnees)["lignes_gardees"].iloc[0])
+
+
+def test_catalogue_d_avant_recoit_les_groupes_reduits(tmp_path):
+    """Un magasin créé avant le réglage (sans parquet_row_group_size) le reçoit à sa prochaine ouverture, sans
+    version nouvelle dans son historique."""
+    config = lac.Config(tmp_path)
+    with lac.ouvrir(config) as m:
+        m.con.execute(f"delete from {lac.METADONNEES}.ducklake_metadata where key = 'parquet_row_group_size'")
+        versions = len(m.historique())
+    with lac.ouvrir(config) as m:
+        options = dict(m.con.execute("select option_name, value from lac.options()").fetchall())
+        assert options["parquet_row_group_size"] == str(lac.LIGNES_PAR_GROUPE)
+        assert len(m.historique()) == versions

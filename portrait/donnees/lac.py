@@ -497,13 +497,17 @@ def ouvrir(config: Config) -> Lac:
 
 def _regler(lac: Lac) -> None:
     """Les réglages d'écriture du magasin (LIGNES_PAR_GROUPE), posés s'ils manquent : gardés au catalogue, sans
-    version nouvelle (l'historique n'en dit rien)."""
+    version nouvelle (l'historique n'en dit rien). Un catalogue d'avant qu'on ne peut pas modifier (lecture seule)
+    s'ouvre quand même : ses imports écriront des groupes plus gros, rien de plus."""
     def essai() -> None:
         options = dict(lac.con.execute(f"select option_name, value from {ALIAS}.options() "
                                        "where scope = 'GLOBAL'").fetchall())
         if options.get("parquet_row_group_size") != str(LIGNES_PAR_GROUPE):
             lac.con.execute(f"call {ALIAS}.set_option('parquet_row_group_size', {LIGNES_PAR_GROUPE})")
-    lac._avec_reprises(essai, "ouverture du magasin abandonnée. Recommencez dans un instant.")
+    try:
+        lac._avec_reprises(essai, "ouverture du magasin abandonnée. Recommencez dans un instant.")
+    except (duckdb.Error, ErreurLac):
+        pass
 
 
 
