@@ -369,9 +369,10 @@ def ecrire_resultats(r: dict) -> str:
         lignes.append(f"| {nom} | {ms(h[cle]['octets'] / 2**20)} Mo | refusé | {ms(h[cle]['secondes'], 2)} | "
                       f"{ms(h[cle]['pic_mo'], 0)} |")
     g = h["csv_2m"]
-    lignes.append(f"| CSV de mesures, {ms(g['lignes'], 0)} lignes | {ms(g['taille_mo'])} Mo | importé "
-                  f"({ms(g['valeurs_gardees'], 0)} valeurs) | {ms(g['secondes'], 1)} | {ms(g['pic_mo'], 0)} "
-                  f"(× {ms(g['rapport_taille'])} le fichier) |")
+    lignes.append(f"| CSV de mesures, {ms(g['lignes'], 0)} lignes (`python -m portrait import`, {g['essais']} "
+                  f"essais) | {ms(g['taille_mo'])} Mo | importé ({ms(g['valeurs_gardees'], 0)} valeurs) | "
+                  f"{ms(g['secondes'], 1)} (médiane) | {ms(g['pic_mo'], 0)} au pire (× {ms(g['rapport_taille'])} le "
+                  f"fichier ; médiane {ms(g['pic_median_mo'], 0)}) |")
     a = r.get("allocataires", {})
     if a:
         lignes.append(f"| fichier des allocataires par IRIS, {ms(a['lignes'], 0)} lignes | — | importé "

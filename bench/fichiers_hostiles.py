@@ -145,31 +145,49 @@ def mesurer_refus(fabrique: str) -> dict:
             "message": message}
 
 
-def mesurer_import_csv(lignes: int = 2_000_000) -> dict:
-    """Importe un CSV de mesures de `lignes` lignes dans une copie des données livrées : secondes, pic de mémoire du
-    processus (à lancer dans un processus à part), et pic rapporté à la taille du fichier."""
+def mesurer_import_csv(lignes: int = 2_000_000, essais: int = 3) -> dict:
+    """Importe `essais` fois un CSV de mesures de `lignes` lignes dans une copie neuve des données livrées, par la
+    ligne de commande (`python -m portrait import auto FICHIER`, magasin SQLite comme `make run`), chaque import
+    dans son processus : le fichier est fabriqué ici, hors du processus mesuré. Secondes (médiane), pic de mémoire
+    du processus d'import (VmHWM, rendu par wait4 : le pire et la médiane des essais), rapporté à la taille du
+    fichier."""
+    import os
     import shutil
+    import statistics
+    import subprocess
+    import sys
     import tempfile
     import time
 
     import pandas as pd
 
-    from portrait.imports import depot
+    from portrait.imports import registre
     from portrait.regles import catalogue
 
+    projet = Path(__file__).resolve().parent.parent
+    environnement = {k: v for k, v in os.environ.items() if k not in ("PORTRAIT_CATALOGUE", "PORTRAIT_FICHIERS")}
+    pics, temps, gardees = [], [], set()
     with tempfile.TemporaryDirectory() as dossier:
-        racine = Path(dossier) / "data"
-        shutil.copytree(Path(__file__).resolve().parent.parent / "data", racine,
-                        ignore=shutil.ignore_patterns("imports"))
-        codes = list(pd.read_parquet(racine / "reference" / "communes.parquet")["code"])
+        codes = list(pd.read_parquet(projet / "data" / "reference" / "communes.parquet")["code"])
         comptes = [i.id for i in catalogue.CATALOGUE if i.nature == "compte"]
         fichier = gros_csv(Path(dossier) / "gros.csv", codes, comptes, lignes)
-        del codes
-        avant = pic_memoire_mo()
-        debut = time.perf_counter()
-        _, rapport = depot.importer(fichier, racine)
-        secondes = time.perf_counter() - debut
         taille_mo = fichier.stat().st_size / 2**20
-    pic = pic_memoire_mo()
-    return {"lignes": lignes, "taille_mo": taille_mo, "secondes": secondes, "pic_mo": pic, "avant_mo": avant,
-            "rapport_taille": pic / taille_mo, "valeurs_gardees": rapport.lignes_gardees}
+        for essai in range(essais):
+            racine = Path(dossier) / f"data{essai}"
+            shutil.copytree(projet / "data", racine, ignore=shutil.ignore_patterns("imports", "lac"))
+            debut = time.perf_counter()
+            processus = subprocess.Popen([sys.executable, "-m", "portrait", "import", "auto", str(fichier),
+                                          "--data-dir", str(racine)], cwd=projet, env=environnement,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            erreurs = processus.stderr.read()
+            _, statut, usage = os.wait4(processus.pid, 0)
+            temps.append(time.perf_counter() - debut)
+            if statut != 0:
+                raise RuntimeError(f"import du gros CSV en échec :\n{erreurs.decode(errors='replace')}")
+            pics.append(usage.ru_maxrss / 1024)  # Ko -> Mo : le VmHWM du processus d'import
+            gardees.add(int(registre.liste(racine)["lignes_gardees"].iloc[0]))
+            shutil.rmtree(racine)
+    pic = max(pics)
+    return {"lignes": lignes, "taille_mo": taille_mo, "essais": essais, "secondes": statistics.median(temps),
+            "pic_mo": pic, "pic_median_mo": statistics.median(pics), "pic_min_mo": min(pics),
+            "rapport_taille": pic / taille_mo, "valeurs_gardees": gardees.pop() if len(gardees) == 1 else None}

@@ -7,13 +7,14 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from portrait.donnees import lac
-from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, poser_tables_importees
+from portrait.donnees.connexion import DOSSIER_REQUETES, Chemins, _litteral, poser_tables_importees
 from portrait.imports.lecture import lire_nombre
 from portrait.regles import catalogue, cooperation
 from portrait.vues import francais
@@ -168,25 +169,39 @@ class Referentiel:
 
     codes: dict[str, set[str]]
     anciens: dict[str, str]
-    parents: dict[str, dict[str, str]] = field(default_factory=dict)  # niveau -> commune -> son EPCI, dép., région
+    chemins: Chemins | None = None  # d'où lire les parents des communes, à la première demande
 
     @classmethod
     def charger(cls, chemins: Chemins) -> Referentiel:
-        lire = lambda nom: pd.read_parquet(chemins.table(nom))  # noqa: E731
-        corres = lire("correspondance_codes")
-        communes = lire("communes")
-        return cls(
-            codes={
-                "commune": set(communes["code"]),
-                "epci": set(lire("epci")["code"]),
-                "departement": set(lire("departements")["code"]),
-                "region": set(lire("regions")["code"]),
-                "france": {"FR"},
-            },
-            anciens=dict(zip(corres["ancien_code"], corres["code"])),
-            parents={n: dict(zip(communes["code"].tolist(), communes[n].tolist()))
-                     for n in ("epci", "departement", "region") if n in communes},
-        )
+        """Les codes de la géographie 2026, lus par DuckDB (déjà chargé) : pandas et le lecteur Parquet d'Arrow
+        coûtaient 60 Mo de plus au pic de mémoire d'un gros import."""
+        with duckdb.connect(config={"threads": 1}) as con:
+            def lire(nom: str, colonnes: str = "code") -> list[tuple]:
+                return con.execute(f"select {colonnes} from read_parquet({_litteral(chemins.table(nom))})").fetchall()
+            return cls(
+                codes={
+                    "commune": {c for c, in lire("communes")},
+                    "epci": {c for c, in lire("epci")},
+                    "departement": {c for c, in lire("departements")},
+                    "region": {c for c, in lire("regions")},
+                    "france": {"FR"},
+                },
+                anciens=dict(lire("correspondance_codes", "ancien_code, code")),
+                chemins=chemins,
+            )
+
+    @cached_property
+    def parents(self) -> dict[str, dict[str, str]]:
+        """Niveau -> commune -> son EPCI, département, région ; lus à la première demande (IRIS, allocataires) : un
+        fichier de mesures n'en a que faire (15 Mo d'objets Python). Une commune sans EPCI (île) n'en a pas ici."""
+        if self.chemins is None:
+            return {}
+        with duckdb.connect(config={"threads": 1}) as con:
+            curseur = con.execute(f"select * from read_parquet({_litteral(self.chemins.table('communes'))})")
+            noms = [d[0] for d in curseur.description]
+            communes = dict(zip(noms, zip(*curseur.fetchall())))
+        return {n: {c: p for c, p in zip(communes["code"], communes[n]) if p is not None}  # une île sans EPCI
+                for n in ("epci", "departement", "region") if n in communes}
 
 
 def proches(valeur: str, candidats, n: int = 3) -> str:

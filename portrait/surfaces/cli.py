@@ -35,6 +35,9 @@ ERREURS_ARGPARSE = (
     (r"argument (.+?): (.+)", lambda m: f"argument {m[1]} : {m[2]}"),
 )
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
+# commandes sans filtre de tension : leur analyseur n'importe pas surfaces/url.py (Streamlit, Plotly : 45 Mo de plus
+# au pic de mémoire d'un import)
+SANS_FILTRES = ("build-reference", "demo", "import", "imports", "fetch")
 
 
 def sortie_table(df: pd.DataFrame, format_: str) -> str:
@@ -311,7 +314,9 @@ class Analyseur(argparse.ArgumentParser):
         self.exit(2, f"{self.prog} : erreur : {en_francais(message)}\n")
 
 
-def analyseur() -> argparse.ArgumentParser:
+def analyseur(commande: str | None = None) -> argparse.ArgumentParser:
+    """L'analyseur des arguments ; pour une `commande` de SANS_FILTRES, sans les options des filtres de tension."""
+    filtres = options_filtres if commande not in SANS_FILTRES else lambda s: None
     p = Analyseur(prog="python -m portrait", description="Portrait de territoire petite enfance.")
     commun = Analyseur(add_help=False)
     # PORTRAIT_DATA_DIR : celui des serveurs d'un déploiement partagé (deploiement/portrait.env.exemple)
@@ -363,7 +368,7 @@ def analyseur() -> argparse.ArgumentParser:
         s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
         s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
         s.set_defaults(func=func)
-    options_filtres(s)
+    filtres(s)
     s.add_argument("--tout-voir", action="store_true", help="toutes les communes, pas seulement celles en tension")
     s = sous.add_parser("cooperation", parents=[commun], help="chargés de coopération CTG par EPCI d'un territoire")
     s.add_argument("--territoire", required=True, help="epci:200067346, departement:16, france")
@@ -371,7 +376,7 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--forfait", type=float, default=FORFAIT_ETP,
                    help=f"forfait Caf par ETP, en euros ({francais.nombre(FORFAIT_ETP)})")
     s.add_argument("--format", choices=["texte", "csv", "json"], default="texte")
-    options_filtres(s)
+    filtres(s)
     s.set_defaults(func=cmd_cooperation)
     s = sous.add_parser("fetch", parents=[commun], help="télécharge puis importe les jeux data.caf.fr d'une année")
     s.add_argument("source", choices=["caf"])
@@ -383,7 +388,7 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--annee", type=int, default=jeux.ANNEE_DEFAUT)
     s.add_argument("--format", choices=["pptx", "pdf"], default="pptx")
     s.add_argument("--out", required=True, help="fichier à écrire")
-    options_filtres(s)
+    filtres(s)
     s.set_defaults(func=cmd_fiche)
     return p
 
@@ -412,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = analyseur().parse_args(argv)
+    mots = sys.argv[1:] if argv is None else argv
+    args = analyseur(next((m for m in mots if not m.startswith("-")), None)).parse_args(argv)
     try:
         return args.func(args)
     except jeux.TerritoireInconnu as e:
