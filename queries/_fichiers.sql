@@ -4,9 +4,11 @@
 --
 -- avec_imports(demo, importees, cle) : macro de table, la règle des deux tables, écrite une fois.
 --   demo      : varchar, le fichier Parquet de la démonstration
---   importees : varchar, le nom de la table des lignes importées en vigueur, recopiées du magasin DuckLake à
---               l'ouverture de la connexion (mesures_importees, cooperation_importees) ; entre imports, la règle
---               « le plus récent l'emporte » est déjà appliquée par le magasin (portrait/donnees/lac.py, Lac.sql)
+--   importees : varchar, le nom de la table des lignes importées en vigueur d'une version du magasin DuckLake
+--               (mesures_importees, cooperation_importees : colonnes Arrow lues par lac.en_vigueur) ; entre
+--               imports, la règle « le plus récent l'emporte » est déjà appliquée par le magasin
+--               (portrait/donnees/lac.py, Lac.sql). connexion.ecrire_en_vigueur écrit le résultat une fois par
+--               version dans un Parquet que les connexions lisent ensuite.
 --   cle       : ce qu'un import remplace, écrit sur les colonnes de la table (la macro recopie l'expression
 --               là où ces colonnes existent) :
 --               mesures     row(niveau, code, annee, indicateur) : une valeur remplace une valeur ;

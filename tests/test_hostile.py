@@ -246,7 +246,8 @@ def test_import_tue_avant_son_commit(donnees, tmp_path):
     script = TUE_AVANT_LE_COMMIT.format(racine=str(Path(__file__).resolve().parent.parent), fichier=str(f),
                                         donnees=str(donnees))
     tue = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True)  # noqa: E731
-    parquets = lambda: sorted((donnees / "lac").rglob("*.parquet"))  # noqa: E731
+    # les fichiers du magasin (lac/en_vigueur, les tables d'une version pour les pages, n'en sont pas)
+    parquets = lambda: sorted((donnees / "lac" / "fichiers").rglob("*.parquet"))  # noqa: E731
     assert tue().returncode == -signal.SIGKILL
     orphelins = parquets()
     assert len(orphelins) == 1 and registre.liste(donnees).empty

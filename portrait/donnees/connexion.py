@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +22,12 @@ TABLES_REFERENCE = (
 )
 SOURCE_DEMO = "demo"
 CLES_IMPORT = lac.CLES_IMPORT  # ce qu'un import remplace dans chaque table (queries/_fichiers.sql)
+# une table où des imports sont en vigueur est écrite une fois par version du magasin, démonstration et imports réunis,
+# dans un Parquet trié comme la démonstration : chaque requête y lit ce qu'elle demande, comme sans import (la règle
+# recalculée à chaque requête coûtait 5 à 20 s par page et 2 Go par serveur après un import de 2 millions de valeurs)
+TRI = {"mesures": ("annee", "code", "indicateur"), "cooperation": ("annee", "departement")}
+MEMOIRE_ECRITURE = "256MB"  # DuckDB, pour écrire ce Parquet (le tri déborde au besoin sur le disque)
+GARDE_EN_VIGUEUR = 86_400  # s : les Parquet d'autres versions que la dernière, effacés au démarrage passé ce délai
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,11 @@ class Chemins:
         """Le magasin des imports embarqué (catalogue SQLite et Parquet, portrait/donnees/lac.py)."""
         return self.racine / "lac"
 
+    @property
+    def en_vigueur(self) -> Path:
+        """Les tables en vigueur de chaque version du magasin, écrites une fois (ecrire_en_vigueur)."""
+        return self.lac / "en_vigueur"
+
     def table(self, nom: str) -> Path:
         return self.reference / f"{nom}.parquet"
 
@@ -71,34 +86,75 @@ def _sql_table(table: str, demo: Path, importees: bool) -> str:
     return f"from read_parquet({_litteral(demo)})" if demo.exists() else f"from {table}_vide"
 
 
-def _lignes_importees(con: duckdb.DuckDBPyConnection, etat: lac.Etat | None) -> dict[str, bool]:
-    """Recopie dans la connexion les lignes en vigueur d'une version du magasin (tables `<table>_importees`) et
-    cette version (table `magasin_lu`) : chaque requête de la connexion voit cette version-là, entière, même si le
-    catalogue devient injoignable. Rend, par table, s'il y a des lignes importées."""
-    con.execute("create table magasin_lu (version integer, horodatage timestamp, lieu varchar)")
-    if etat is None:
-        return {table: False for table in lac.COLONNES}
-    con.execute("insert into magasin_lu values (?, ?, ?)", [etat.version, etat.horodatage, etat.lieu])
-    for table, lignes in etat.tables.items():
-        con.register("lignes_df", lignes)
-        con.execute(f"create table {table}_importees as select * from lignes_df")
-        con.unregister("lignes_df")
-    return {table: not lignes.empty for table, lignes in etat.tables.items()}
+def _copie(chemin: Path) -> str:
+    """Chemin de fichier en littéral SQL pour COPY … TO, qui ne lit pas de motif."""
+    return "'" + str(chemin).replace("'", "''") + "'"
+
+
+def ecrire_en_vigueur(chemins: Chemins, table: str, lignes, fichier: Path) -> None:
+    """Écrit `fichier` : la démonstration de `table` où les `lignes` importées en vigueur (Arrow) remplacent les
+    siennes (règle `avec_imports`), triée comme elle ; sous un nom provisoire renommé à la fin, pour qu'un autre
+    serveur qui écrit le même en même temps ou un arrêt brutal ne laissent jamais un fichier à moitié écrit."""
+    fichier.parent.mkdir(parents=True, exist_ok=True)
+    provisoire = fichier.with_name(f".{fichier.name}.{os.getpid()}-{threading.get_ident()}.partiel")
+    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
+    with duckdb.connect(config={"memory_limit": MEMOIRE_ECRITURE, "threads": 2, "preserve_insertion_order": False,
+                                "temp_directory": str(fichier.parent / ".tri")}) as con:
+        con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
+        con.register(f"{table}_importees", lignes)
+        con.execute(f"copy (select * {_sql_table(table, demos[table], True)} order by {', '.join(TRI[table])}) "
+                    f"to {_copie(provisoire)} (format parquet, compression zstd, row_group_size 100000)")
+    os.replace(provisoire, fichier)
+
+
+def _fichier_en_vigueur(chemins: Chemins, table: str, version: str, demo: Path) -> Path:
+    """Le Parquet d'une table à une version du magasin (`version` : Etat.cle) sur une démonstration donnée : une
+    démonstration refaite (python -m portrait demo) change le nom, pour ne jamais relire un mélange périmé."""
+    empreinte = f"{demo.stat().st_size}-{demo.stat().st_mtime_ns}" if demo.exists() else "sans-demo"
+    return chemins.en_vigueur / f"{table}-{version}-{hashlib.sha256(empreinte.encode()).hexdigest()[:8]}.parquet"
+
+
+def nettoyer_en_vigueur(racine: Path | str, garde: float = GARDE_EN_VIGUEUR) -> list[Path]:
+    """Au démarrage : efface les tables en vigueur des versions passées (une page sur les données d'alors les
+    réécrit au besoin) et les écritures interrompues, plus vieilles que `garde` secondes ; garde la dernière écrite
+    de chaque table. Rend les fichiers effacés."""
+    dossier = Chemins(Path(racine)).en_vigueur
+    if not dossier.exists():
+        return []
+    fichiers = sorted(dossier.glob("*.parquet"), key=lambda f: f.stat().st_mtime)
+    dernieres = {f.name.split("-")[0]: f for f in fichiers}  # la plus récente de chaque table
+    vieux = time.time() - garde
+    effaces = [f for f in [*fichiers, *dossier.glob(".*.partiel")]
+               if f not in dernieres.values() and f.stat().st_mtime < vieux]
+    for f in effaces:
+        f.unlink(missing_ok=True)
+    return effaces
 
 
 def poser_tables_importees(con: duckdb.DuckDBPyConnection, racine: Path | str, version: int | None = None,
                            tables: tuple[str, ...] = ("mesures", "cooperation")) -> None:
-    """Pose sur `con` les vues `tables` (mesures, cooperation) : la démonstration remplacée par les lignes en
-    vigueur de la version `version` du magasin (la dernière si None), recopiées une fois. La connexion des pages et
-    celle, bornée, d'un import (valeurs remplacées, sauts) lisent ainsi les mêmes valeurs. lac.ErreurLac si le
-    catalogue est injoignable."""
+    """Pose sur `con` les vues `tables` (mesures, cooperation) de la version `version` du magasin (la dernière si
+    None) et cette version (table `magasin_lu`) : la démonstration seule là où aucun import n'est en vigueur, sinon
+    le Parquet de cette version (démonstration et imports réunis), écrit à la première demande. Chaque requête de la
+    connexion voit ainsi cette version-là, entière, même si le catalogue devient injoignable ; la connexion des pages
+    et celle, bornée, d'un import (valeurs remplacées, sauts) lisent les mêmes valeurs. lac.ErreurLac si le catalogue
+    est injoignable."""
     chemins = Chemins(Path(racine))
-    etat = lac.etat(lac.Config.depuis_environnement(chemins.racine), version)
+    config = lac.Config.depuis_environnement(chemins.racine)
+    etat = lac.etat(config, version)
     con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-    importees = _lignes_importees(con, etat)
+    con.execute("create table magasin_lu (version integer, horodatage timestamp, lieu varchar)")
+    if etat is not None:
+        con.execute("insert into magasin_lu values (?, ?, ?)", [etat.version, etat.horodatage, etat.lieu])
     demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
     for table in tables:
-        con.execute(f"create view {table} as {_sql_table(table, demos[table], importees[table])}")
+        if etat is None or not etat.importees[table]:
+            con.execute(f"create view {table} as {_sql_table(table, demos[table], False)}")
+            continue
+        fichier = _fichier_en_vigueur(chemins, table, etat.cle(config), demos[table])
+        if not fichier.exists():
+            ecrire_en_vigueur(chemins, table, lac.en_vigueur(config, table, etat.version), fichier)
+        con.execute(f"create view {table} as select * from read_parquet({_litteral(fichier)})")
 
 
 def connecter(racine: Path | str = DOSSIER_DONNEES, version: int | None = None) -> duckdb.DuckDBPyConnection:

@@ -8,6 +8,7 @@ les lignes en vigueur d'une version à l'ouverture de chaque connexion."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -17,13 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 import pandas as pd
 
 from portrait.donnees import extensions
 from portrait.regles import cooperation
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ALIAS = "lac"
 METADONNEES = f"__ducklake_metadata_{ALIAS}"  # la base du catalogue, que DuckLake attache sous ce nom
@@ -407,6 +411,12 @@ class Lac:
         ordre = ", ".join(CLES_IMPORT[table])
         return self._requete(f"{self.sql(table, version)} order by {ordre}")
 
+    def en_vigueur(self, table: str, version: int | None = None) -> pa.Table:
+        """Les lignes en vigueur d'une table en colonnes Arrow, sans ordre : ce qu'une connexion recopie. Pas de
+        DataFrame : un magasin de 2 millions de valeurs y prenait 1,3 Go d'objets Python (chaînes une à une)."""
+        return self._avec_reprises(lambda: self.con.execute(self.sql(table, version)).to_arrow_table(),
+                                   "lecture abandonnée. Rechargez la page dans un instant.")
+
     def liste(self, version: int | None = None) -> pd.DataFrame:
         """Le registre des imports, du plus récent au plus ancien."""
         return self._requete(f"select * from {ALIAS}.imports{self._a(version)} order by priorite desc")
@@ -513,12 +523,19 @@ def _regler(lac: Lac) -> None:
 
 @dataclass(frozen=True)
 class Etat:
-    """Les lignes en vigueur d'une version du magasin, lues d'un coup : ce qu'une connexion de l'application montre."""
+    """Une version du magasin, telle qu'une connexion de l'application la montre : son numéro, son heure, les tables
+    qui y ont des lignes importées en vigueur (les lignes se lisent à part : `en_vigueur`)."""
 
     version: int
     horodatage: datetime  # heure de la version
-    tables: dict[str, pd.DataFrame]  # mesures, cooperation
+    importees: dict[str, bool]  # mesures, cooperation : des lignes importées en vigueur ?
     lieu: str  # où est le catalogue (pour le bandeau « injoignable »)
+
+    def cle(self, config: Config) -> str:
+        """Ce qui nomme cette version sans ambiguïté, même si le catalogue est recréé (les numéros repartent de 1,
+        pas les heures) ou change (un autre PORTRAIT_CATALOGUE sur le même dossier de données)."""
+        texte = f"{config.catalogue or config.fichier_sqlite}|{self.version}|{self.horodatage.isoformat()}"
+        return f"v{self.version}-{hashlib.sha256(texte.encode()).hexdigest()[:12]}"
 
 
 _BASES: dict[Config, duckdb.DuckDBPyConnection] = {}
@@ -559,16 +576,23 @@ def migrer_une_fois(ouvert: Lac, config: Config) -> list[str]:
 
 
 def etat(config: Config, version: int | None = None) -> Etat | None:
-    """Les lignes en vigueur à la version `version` (la dernière si None), lues une fois ; None s'il n'y a pas de
-    magasin (rien n'a jamais été importé). ErreurLac si le catalogue est injoignable."""
+    """La version `version` du magasin (la dernière si None) : heure, tables qui ont des lignes importées ; None s'il
+    n'y a pas de magasin (rien n'a jamais été importé). ErreurLac si le catalogue est injoignable."""
     if not config.existe():
         return None
     with magasin(config) as m:
         historique = m.historique()
         v = int(historique["version"].max()) if version is None else int(version)
         quand = historique.loc[historique["version"] == v, "horodatage"]
-        tables = {t: m.lire(t, v) for t in COLONNES}
-    return Etat(v, quand.iloc[0].to_pydatetime() if len(quand) else datetime.now(), tables, config.lieu())
+        actifs = m.liste(v).query("not annule")["table_cible"]
+    return Etat(v, quand.iloc[0].to_pydatetime() if len(quand) else datetime.now(),
+                {t: bool((actifs == t).any()) for t in COLONNES}, config.lieu())
+
+
+def en_vigueur(config: Config, table: str, version: int) -> pa.Table:
+    """Les lignes en vigueur d'une table à la version `version`, en colonnes Arrow (Lac.en_vigueur)."""
+    with magasin(config) as m:
+        return m.en_vigueur(table, version)
 
 
 def nettoyer(config: Config, delai: timedelta = DELAI_ORPHELINS) -> list[str]:

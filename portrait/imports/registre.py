@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from portrait.donnees import lac
+from portrait.donnees import connexion, lac
 from portrait.imports.rapport import ErreurImport, Rapport
 
 COLONNES_LISTE = ["id", "date", "type", "fichier_source", "lignes_lues", "lignes_gardees", "actif", "sha256"]
@@ -135,6 +135,7 @@ def nettoyer_au_demarrage(racine: Path | str, delai: timedelta = lac.DELAI_ORPHE
     registre JSON (une fois) et les Parquet d'un import tué avant son commit, plus vieux que `delai` (lac.nettoyer) ;
     rend ces derniers. Un catalogue injoignable n'empêche pas de démarrer : les pages le diront."""
     nettoyer_temporaires()
+    connexion.nettoyer_en_vigueur(racine)
     try:
         return lac.nettoyer(config(racine), delai)
     except (lac.ErreurLac, OSError, duckdb.Error):
