@@ -158,8 +158,9 @@ def test_tables_en_vigueur_ecrites_une_fois_par_version(donnees, tmp_path, monke
     demo_44001 = connecter(donnees).execute("select count(*) from mesures where code = '44001'").fetchone()
     a, _ = depot.importer(fichier(tmp_path, "a.csv", 45), donnees)
     con = connecter(donnees)
-    (ecrit,) = (donnees / "lac" / "en_vigueur").glob("*.parquet")
+    (ecrit,) = (donnees / "lac" / "en_vigueur").iterdir()
     assert ecrit.name.startswith("mesures-v")  # la coopération n'a pas d'import : la démonstration seule
+    assert sorted(f.name for f in ecrit.iterdir()) == ["demonstration.parquet", "importees.parquet"]
     assert con.execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
     assert con.execute("select count(*) from mesures where code = '44001'").fetchone() == demo_44001
     assert con.execute("select count(*) from mesures").fetchone() == connecter(donnees).execute(
@@ -168,20 +169,20 @@ def test_tables_en_vigueur_ecrites_une_fois_par_version(donnees, tmp_path, monke
     lus = []
     monkeypatch.setattr(lac, "en_vigueur", lambda *args: lus.append(args) or pytest.fail("relu du magasin"))
     assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
-    assert lus == [] and [f.name for f in (donnees / "lac" / "en_vigueur").glob("*.parquet")] == [ecrit.name]
+    assert lus == [] and list((donnees / "lac" / "en_vigueur").iterdir()) == [ecrit]
     monkeypatch.undo()
 
     b, _ = depot.importer(fichier(tmp_path, "b.csv", 50), donnees)
     assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(50.0, f"import:{b['id']}")]
-    assert len(list((donnees / "lac" / "en_vigueur").glob("*.parquet"))) == 2
+    assert len(list((donnees / "lac" / "en_vigueur").iterdir())) == 2
     registre.annuler(donnees, b["id"], "chef@caf44.fr")  # une troisième version : le fichier d'alors n'y sert pas
     assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
-    assert len(list((donnees / "lac" / "en_vigueur").glob("*.parquet"))) == 3
+    assert len(list((donnees / "lac" / "en_vigueur").iterdir())) == 3
 
     # au démarrage, les versions passées partent (plus vieilles que le délai), la dernière reste, et une
     # écriture interrompue (.partiel) aussi part
-    (donnees / "lac" / "en_vigueur" / ".mesures-v9.parquet.1-2.partiel").write_bytes(b"PAR1")
-    derniere = max((donnees / "lac" / "en_vigueur").glob("*.parquet"), key=lambda f: f.stat().st_mtime)
+    derniere = max((donnees / "lac" / "en_vigueur").iterdir(), key=lambda f: f.stat().st_mtime)
+    (donnees / "lac" / "en_vigueur" / ".mesures-v9.1-2.partiel").mkdir()
     assert len(connexion.nettoyer_en_vigueur(donnees, garde=0)) == 3
     assert list((donnees / "lac" / "en_vigueur").iterdir()) == [derniere]
     assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -23,10 +24,10 @@ TABLES_REFERENCE = (
 SOURCE_DEMO = "demo"
 CLES_IMPORT = lac.CLES_IMPORT  # ce qu'un import remplace dans chaque table (queries/_fichiers.sql)
 # une table où des imports sont en vigueur est écrite une fois par version du magasin, démonstration et imports réunis,
-# dans un Parquet trié comme la démonstration : chaque requête y lit ce qu'elle demande, comme sans import (la règle
+# dans des Parquet rangés comme la démonstration : chaque requête y lit ce qu'elle demande, comme sans import (la règle
 # recalculée à chaque requête coûtait 5 à 20 s par page et 2 Go par serveur après un import de 2 millions de valeurs)
 TRI = {"mesures": ("annee", "code", "indicateur"), "cooperation": ("annee", "departement")}
-MEMOIRE_ECRITURE = "256MB"  # DuckDB, pour écrire ce Parquet (le tri déborde au besoin sur le disque)
+MEMOIRE_ECRITURE = "256MB"  # DuckDB, pour écrire ce Parquet (déborde au besoin sur le disque)
 GARDE_EN_VIGUEUR = 86_400  # s : les Parquet d'autres versions que la dernière, effacés au démarrage passé ce délai
 
 
@@ -59,7 +60,8 @@ class Chemins:
 
     @property
     def en_vigueur(self) -> Path:
-        """Les tables en vigueur de chaque version du magasin, écrites une fois (ecrire_en_vigueur)."""
+        """Les tables en vigueur de chaque version du magasin, un dossier chacune, écrites une fois
+        (ecrire_en_vigueur)."""
         return self.lac / "en_vigueur"
 
     def table(self, nom: str) -> Path:
@@ -75,14 +77,9 @@ def _litteral(chemin: Path) -> str:
     return "'" + exact.replace("'", "''") + "'"
 
 
-def _sql_table(table: str, demo: Path, importees: bool) -> str:
-    """La vue d'une table : la démonstration seule (lue directement : rien à remplacer), les imports seuls, les deux
-    par la règle `avec_imports` de queries/_fichiers.sql, ou ses colonnes sans ligne."""
-    if importees and demo.exists():
-        return (f"from avec_imports({_litteral(demo)}, '{table}_importees', "
-                f"row({', '.join(lac.CLES_IMPORT[table])}))")
-    if importees:
-        return f"from {table}_importees"
+def _sql_demonstration(table: str, demo: Path) -> str:
+    """La vue d'une table sans ligne importée : la démonstration seule (rien à remplacer), ou ses colonnes sans
+    ligne."""
     return f"from read_parquet({_litteral(demo)})" if demo.exists() else f"from {table}_vide"
 
 
@@ -91,43 +88,67 @@ def _copie(chemin: Path) -> str:
     return "'" + str(chemin).replace("'", "''") + "'"
 
 
-def ecrire_en_vigueur(chemins: Chemins, table: str, lignes, fichier: Path) -> None:
-    """Écrit `fichier` : la démonstration de `table` où les `lignes` importées en vigueur (Arrow) remplacent les
-    siennes (règle `avec_imports`), triée comme elle ; sous un nom provisoire renommé à la fin, pour qu'un autre
-    serveur qui écrit le même en même temps ou un arrêt brutal ne laissent jamais un fichier à moitié écrit."""
-    fichier.parent.mkdir(parents=True, exist_ok=True)
-    provisoire = fichier.with_name(f".{fichier.name}.{os.getpid()}-{threading.get_ident()}.partiel")
-    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
-    with duckdb.connect(config={"memory_limit": MEMOIRE_ECRITURE, "threads": 2, "preserve_insertion_order": False,
-                                "temp_directory": str(fichier.parent / ".tri")}) as con:
-        con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
-        con.register(f"{table}_importees", lignes)
-        con.execute(f"copy (select * {_sql_table(table, demos[table], True)} order by {', '.join(TRI[table])}) "
-                    f"to {_copie(provisoire)} (format parquet, compression zstd, row_group_size 100000)")
-    os.replace(provisoire, fichier)
+def ecrire_en_vigueur(chemins: Chemins, table: str, lignes, dossier: Path) -> None:
+    """Écrit le dossier `dossier` d'une table à une version : les `lignes` importées en vigueur (Arrow) triées
+    comme la démonstration (`importees.parquet`), puis la démonstration qu'elles ne remplacent pas, dans son ordre
+    (`demonstration.parquet`, règle `demonstration_gardee`). Chaque requête y saute les groupes de lignes qui ne la
+    concernent pas. Écrit sous un nom provisoire renommé à la fin : un autre serveur qui écrit le même en même temps
+    ou un arrêt brutal ne laissent jamais un dossier à moitié écrit."""
+    dossier.parent.mkdir(parents=True, exist_ok=True)
+    provisoire = dossier.with_name(f".{dossier.name}.{os.getpid()}-{threading.get_ident()}.partiel")
+    demo = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}[table]
+    try:
+        provisoire.mkdir()
+        with duckdb.connect(config={"memory_limit": MEMOIRE_ECRITURE, "threads": 1, "preserve_insertion_order": True,
+                                    "temp_directory": str(provisoire / "debord")}) as con:
+            con.execute((DOSSIER_REQUETES / "_fichiers.sql").read_text(encoding="utf-8"))
+            con.register(f"{table}_importees", lignes)
+            options = "(format parquet, compression zstd, row_group_size 100000)"
+            con.execute(f"copy (from {table}_importees order by {', '.join(TRI[table])}) "
+                        f"to {_copie(provisoire / 'importees.parquet')} {options}")
+            if demo.exists():
+                con.execute(f"copy (from demonstration_gardee({_litteral(demo)}, '{table}_importees', "
+                            f"row({', '.join(lac.CLES_IMPORT[table])}))) "
+                            f"to {_copie(provisoire / 'demonstration.parquet')} {options}")
+        shutil.rmtree(provisoire / "debord", ignore_errors=True)
+        try:
+            provisoire.rename(dossier)
+        except OSError:  # un autre processus l'a écrit entre-temps : le même contenu
+            if not dossier.is_dir():
+                raise
+    finally:
+        shutil.rmtree(provisoire, ignore_errors=True)
 
 
-def _fichier_en_vigueur(chemins: Chemins, table: str, version: str, demo: Path) -> Path:
-    """Le Parquet d'une table à une version du magasin (`version` : Etat.cle) sur une démonstration donnée : une
-    démonstration refaite (python -m portrait demo) change le nom, pour ne jamais relire un mélange périmé."""
+def _sql_en_vigueur(dossier: Path) -> str:
+    """La vue d'une table écrite par ecrire_en_vigueur : ses deux fichiers (ou le seul, sans démonstration)."""
+    fichiers = ", ".join(_litteral(f) for f in sorted(dossier.glob("*.parquet")))
+    return f"from read_parquet([{fichiers}], union_by_name = true)"
+
+
+def _dossier_en_vigueur(chemins: Chemins, table: str, version: str, demo: Path) -> Path:
+    """Le dossier des Parquet d'une table à une version du magasin (`version` : Etat.cle) sur une démonstration
+    donnée : une démonstration refaite (python -m portrait demo) change le nom, pour ne jamais relire un mélange
+    périmé."""
     empreinte = f"{demo.stat().st_size}-{demo.stat().st_mtime_ns}" if demo.exists() else "sans-demo"
-    return chemins.en_vigueur / f"{table}-{version}-{hashlib.sha256(empreinte.encode()).hexdigest()[:8]}.parquet"
+    return chemins.en_vigueur / f"{table}-{version}-{hashlib.sha256(empreinte.encode()).hexdigest()[:8]}"
 
 
 def nettoyer_en_vigueur(racine: Path | str, garde: float = GARDE_EN_VIGUEUR) -> list[Path]:
     """Au démarrage : efface les tables en vigueur des versions passées (une page sur les données d'alors les
     réécrit au besoin) et les écritures interrompues, plus vieilles que `garde` secondes ; garde la dernière écrite
-    de chaque table. Rend les fichiers effacés."""
+    de chaque table. Rend les dossiers effacés."""
     dossier = Chemins(Path(racine)).en_vigueur
     if not dossier.exists():
         return []
-    fichiers = sorted(dossier.glob("*.parquet"), key=lambda f: f.stat().st_mtime)
-    dernieres = {f.name.split("-")[0]: f for f in fichiers}  # la plus récente de chaque table
+    ecrits = sorted((d for d in dossier.iterdir() if d.is_dir() and not d.name.startswith(".")),
+                    key=lambda d: d.stat().st_mtime)
+    dernieres = {d.name.split("-")[0]: d for d in ecrits}  # la plus récente de chaque table
     vieux = time.time() - garde
-    effaces = [f for f in [*fichiers, *dossier.glob(".*.partiel")]
-               if f not in dernieres.values() and f.stat().st_mtime < vieux]
-    for f in effaces:
-        f.unlink(missing_ok=True)
+    effaces = [d for d in [*ecrits, *dossier.glob(".*.partiel")]
+               if d not in dernieres.values() and d.stat().st_mtime < vieux]
+    for d in effaces:
+        shutil.rmtree(d, ignore_errors=True)
     return effaces
 
 
@@ -149,12 +170,12 @@ def poser_tables_importees(con: duckdb.DuckDBPyConnection, racine: Path | str, v
     demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
     for table in tables:
         if etat is None or not etat.importees[table]:
-            con.execute(f"create view {table} as {_sql_table(table, demos[table], False)}")
+            con.execute(f"create view {table} as {_sql_demonstration(table, demos[table])}")
             continue
-        fichier = _fichier_en_vigueur(chemins, table, etat.cle(config), demos[table])
-        if not fichier.exists():
-            ecrire_en_vigueur(chemins, table, lac.en_vigueur(config, table, etat.version), fichier)
-        con.execute(f"create view {table} as select * from read_parquet({_litteral(fichier)})")
+        dossier = _dossier_en_vigueur(chemins, table, etat.cle(config), demos[table])
+        if not dossier.is_dir():
+            ecrire_en_vigueur(chemins, table, lac.en_vigueur(config, table, etat.version), dossier)
+        con.execute(f"create view {table} as select * {_sql_en_vigueur(dossier)}")
 
 
 def connecter(racine: Path | str = DOSSIER_DONNEES, version: int | None = None) -> duckdb.DuckDBPyConnection:
