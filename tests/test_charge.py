@@ -2,21 +2,67 @@
 les contours ne sont plus recopiés."""
 
 import copy
+import threading
 
 import pytest
 
 from portrait.donnees import jeux
 from portrait.regles import tensions
-from portrait.surfaces import cache
+from portrait.surfaces import cache, prechauffe
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import ouvrir_page
+from tests.conftest import lire_tableau_html, ouvrir_page
+
+
+@pytest.fixture
+def sans_calcul(monkeypatch):
+    """Après la préchauffe : tout calcul de la vue Tensions ou lecture de ses lignes échoue."""
+    def interdit(*args, **kwargs):
+        raise AssertionError("vue Tensions recalculée")
+    return lambda: (monkeypatch.setattr(vue_tensions, "vue_tensions", interdit),
+                    monkeypatch.setattr(vue_tensions, "lire_tensions", interdit))
 
 
 @pytest.fixture(autouse=True)
 def caches_vides():
     cache.vue_tensions.clear()
     cache.table_tensions.clear()
+    cache.cadre_tensions.clear()
     yield
+    cache.vue_tensions.clear()
+
+
+def test_la_page_ouverte_apres_la_prechauffe_ne_recalcule_rien(donnees, monkeypatch, sans_calcul):
+    # la clé de la préchauffe est celle de la page aux filtres par défaut : sinon la page recalculait sa vue
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    assert prechauffe.prechauffer(["44", "85"]) == ["departement:44", "departement:85"]
+    sans_calcul()
+    at = ouvrir_page(donnees, monkeypatch, "pages/tensions.py", "departement:44")
+    assert at.subheader[0].value == "2 communes sur 3 en tension"
+    assert list(lire_tableau_html(at.html[0].value)["Territoire"]) == ["Alpha", "Gamma", "Loire-Atlantique"]
+
+
+def test_prechauffe_de_tous_les_departements(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    # le jeu minuscule : Charente, Loire-Atlantique, Vendée
+    assert prechauffe.prechauffer() == ["departement:16", "departement:44", "departement:85"]
+
+
+def test_la_prechauffe_attend_qu_aucune_page_ne_s_execute(donnees, monkeypatch):
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    with prechauffe.execution():
+        assert not prechauffe.calme()
+        assert prechauffe.prechauffer(["44"], duree_max=0.3) == []  # la limite passe avant que la page ait fini
+    assert not prechauffe.calme()  # une page vient de finir : la suivante arrive peut-être (CALME)
+    arret = threading.Event()
+    arret.set()
+    assert prechauffe.prechauffer(["44"], arret) == []
+
+
+def test_choix_des_departements_a_prechauffer():
+    assert prechauffe.choix(None) is None and prechauffe.choix(" ") is None  # tous
+    assert prechauffe.choix("non") == [] and prechauffe.choix("NON") == []
+    assert prechauffe.choix("44, 85,") == ["44", "85"]
+    assert prechauffe.lancer({"PORTRAIT_PRECHAUFFE": "non"}) is None
 
 
 def test_changer_de_filtre_ne_relit_pas_les_donnees(donnees, monkeypatch):
