@@ -387,11 +387,16 @@ def ecrire_resultats(r: dict) -> str:
         lignes += ["", f"## Charge : {ch['pages']} navigateurs sur la page Tensions", "",
                    "Chaque navigateur (un contexte Chromium, tous dans un même Chromium) ouvre la page Tensions d'un "
                    "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul ouvre les "
-                   "mêmes l'un après l'autre. Serveurs neufs à chaque phase (caches froids), chauffés par une "
-                   "page Accueil. Côté serveur : durée de chaque exécution de la page, lue au journal de "
-                   "l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté navigateur, pour information : "
-                   f"de la navigation à la carte dessinée. Données : {ch['stockage']}. Les navigateurs prennent les "
-                   "mêmes cœurs que les serveurs.", "",
+                   "mêmes l'un après l'autre. Serveurs neufs à chaque phase ; chacun a fini sa préchauffe (la vue "
+                   "Tensions aux filtres par défaut de chaque département, calculée au démarrage : "
+                   f"{ch.get('prechauffe', 'aucune')}) puis une page Accueil, avant la mesure ; le filtre changé "
+                   "(« au moins 3 critères ») est calculé à la demande. Côté serveur : durée de chaque exécution de "
+                   "la page, lue au journal de l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté "
+                   f"navigateur, pour information : de la navigation à la carte dessinée. Données : {ch['stockage']}. "
+                   "Les navigateurs prennent les mêmes deux cœurs que les serveurs (dans une CAF, ils sont sur les "
+                   "postes des agents) : " + (f"ils tournent à la priorité la plus basse (nice "
+                   f"{ch['priorite_navigateurs']}), et ne prennent aux serveurs que le temps qu'ils laissent."
+                   if ch.get("priorite_navigateurs") else "à la même priorité que les serveurs."), "",
                    "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | carte p50 (s) | "
                    "carte p95 (s) |", "|---|---:|---:|---:|---:|---:|"]
         for nom, cle in (("un utilisateur, un serveur", "seul"), (f"{ch['pages']} navigateurs, un serveur",
@@ -429,6 +434,11 @@ def ecrire_resultats(r: dict) -> str:
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and not (len(sys.argv) == 3 and sys.argv[1] == "--mode" and sys.argv[2] in MODES):
+        # sans cela, « python -m bench --help » lançait tout le banc (une demi-heure)
+        print(f"Usage : python -m bench                 tout le banc, réécrit bench/RESULTS.md\n"
+              f"        python -m bench --mode MODE     un seul mode, son JSON sur la sortie ({', '.join(MODES)})")
+        return 0 if sys.argv[1] in ("-h", "--help") else 2
     if len(sys.argv) == 3 and sys.argv[1] == "--mode":
         print(json.dumps(MODES[sys.argv[2]](), default=float))
         return 0
