@@ -185,7 +185,7 @@ def vue_tensions(sig: str, cadre: str, annee: int, filtres: regles.Filtres, indi
     req = connexion_de(sig)
     table = table_tensions(sig, cadre, annee, indicateur)
     vue = vues_tensions.vue_tensions(req, cadre, annee, filtres, indicateur, methode, griser, tout_voir, table=table)
-    vue.carte = replace(vue.carte, figure=graphiques.FigureFigee(vue.carte.figure))
+    vue.carte = replace(vue.carte, figure=graphiques.FigureFigee.figer(vue.carte.figure))
     return vue
 
 

@@ -75,7 +75,7 @@ def prechauffer(departements: list[str] | None = None, arret: threading.Event | 
 
     arret = arret or threading.Event()
     limite = time.monotonic() + duree_max
-    string_util.extract_leading_emoji("")  # importe streamlit.emojis (compile son expression) une fois
+    string_util.extract_leading_emoji("é")  # importe streamlit.emojis (compile son expression) : texte non ASCII
     sig = cache.signature_lue(cache.racine())
     req = cache.connexion_de(sig)
     annee = jeux.annee_par_defaut(jeux.annees_disponibles(req))
