@@ -1,16 +1,19 @@
 """Charge (issue 18, §4) : la préchauffe du serveur, les lignes lues gardées d'un filtre à l'autre, la carte dont
-les contours ne sont plus recopiés."""
+les contours ne sont plus recopiés, la carte figée sans être reconstruite, les sources non surveillées."""
 
 import copy
 import threading
+import tomllib
 
+import plotly.graph_objects as go
 import pytest
 
 from portrait.donnees import jeux
 from portrait.regles import tensions
 from portrait.surfaces import cache, prechauffe
+from portrait.vues import graphiques
 from portrait.vues import tensions as vue_tensions
-from tests.conftest import lire_tableau_html, ouvrir_page
+from tests.conftest import RACINE, lire_tableau_html, ouvrir_page
 
 
 @pytest.fixture
@@ -84,3 +87,21 @@ def test_les_contours_de_la_carte_ne_sont_pas_recopies(req):
     geojson = fig.to_dict()["data"][0]["geojson"]
     assert [f["id"] for f in geojson["features"]] == ["44001", "44002", "44003"]
     assert fig.to_dict()["data"][0]["geojson"] is geojson and copy.deepcopy(fig).data[0].geojson is geojson
+
+
+def test_la_carte_figee_sans_etre_reconstruite(req):
+    # FigureFigee(fig) reconstruisait la carte et en revalidait chaque point ; figer() garde la même figure
+    fig = vue_tensions.vue_tensions(req, "departement:44", 2023, tensions.Filtres()).carte.figure
+    attendu = fig.to_dict()
+    figee = graphiques.FigureFigee.figer(fig)
+    assert figee is fig and isinstance(figee, graphiques.FigureFigee)
+    assert figee.to_dict() is figee.to_dict() and figee.to_dict()["layout"]["title"] == attendu["layout"]["title"]
+    copie = copy.deepcopy(figee)  # une copie redevient une figure ordinaire, entière
+    assert type(copie) is go.Figure and [t.type for t in copie.data] == [t["type"] for t in attendu["data"]]
+
+
+def test_le_serveur_ne_surveille_pas_les_sources():
+    # après chaque exécution de page, Streamlit parcourait tous les modules chargés pour proposer « Rerun » (≈ 0,14 s
+    # de calcul sur le fil du serveur qui sert aussi les autres sessions)
+    with open(RACINE / ".streamlit" / "config.toml", "rb") as f:
+        assert tomllib.load(f)["server"]["fileWatcherType"] == "none"
