@@ -27,7 +27,7 @@ from portrait.vues import synthese as vues_synthese
 from portrait.vues import tensions as vues_tensions
 
 LECTURES_GARDEES = 2  # dépôts lus gardés dans la session (page Données)
-VUES_TENSIONS_GARDEES = 40  # sélections de la page Tensions gardées (environ 2 Mo chacune pour un département)
+VUES_TENSIONS_GARDEES = 40  # sélections de la page Tensions gardées (environ 3 Mo chacune pour un département)
 DEPARTEMENTS_PRECHAUFFES = 101  # au plus, une vue par département de France calculée au démarrage (prechauffe.py)
 
 
