@@ -5,39 +5,41 @@ import time
 
 import streamlit as st
 
-from portrait.surfaces import acces, cache, ecran
+from portrait.surfaces import acces, cache, ecran, prechauffe
 
 debut = time.perf_counter()  # durée de l'exécution du script, au journal du serveur (charge, issue 18)
-st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
-utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, s'il le faut
-cache.bandeau_donnees()  # données d'un import passé (?au=…), ou catalogue du magasin injoignable
+# une exécution en cours : la préchauffe du serveur (surfaces/prechauffe.py) attend qu'elle finisse
+with prechauffe.execution():
+    st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
+    utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, au besoin
+    cache.bandeau_donnees()  # données d'un import passé (?au=…), ou catalogue du magasin injoignable
 
-contexte = st.session_state["contexte"] = ecran.choix_territoire()
-ecran.mode_presentation()
+    contexte = st.session_state["contexte"] = ecran.choix_territoire()
+    ecran.mode_presentation()
 
-pages = [
-    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),
-    st.Page("pages/synthese.py", title="Synthèse petite enfance", icon=":material/summarize:",
-            url_path="synthese-petite-enfance"),
-    st.Page("pages/detail.py", title="Détail par indicateur", icon=":material/table_rows:",
-            url_path="detail-indicateur"),
-    st.Page("pages/tensions.py", title="Tensions SPPE", icon=":material/map:", url_path="tensions-sppe"),
-    st.Page("pages/cooperation.py", title="Chargés de coopération", icon=":material/groups:",
-            url_path="charges-cooperation"),
-    st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
-]
-pg = st.navigation(pages)
-# RGAA : un titre d'onglet par page et territoire (un lecteur d'écran le lit en premier, l'historique les distingue)
-st.set_page_config(page_title=f"{pg.title} · {contexte.nom} · Portrait de territoire")
-try:
-    pg.run()
-finally:
+    pages = [
+        st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True, url_path="chiffres-cles"),
+        st.Page("pages/synthese.py", title="Synthèse petite enfance", icon=":material/summarize:",
+                url_path="synthese-petite-enfance"),
+        st.Page("pages/detail.py", title="Détail par indicateur", icon=":material/table_rows:",
+                url_path="detail-indicateur"),
+        st.Page("pages/tensions.py", title="Tensions SPPE", icon=":material/map:", url_path="tensions-sppe"),
+        st.Page("pages/cooperation.py", title="Chargés de coopération", icon=":material/groups:",
+                url_path="charges-cooperation"),
+        st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
+    ]
+    pg = st.navigation(pages)
+    # RGAA : un titre d'onglet par page et territoire (lu en premier par un lecteur d'écran, distinct à l'historique)
+    st.set_page_config(page_title=f"{pg.title} · {contexte.nom} · Portrait de territoire")
     try:
-        # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
-        ecran.selecteur_territoire(contexte)
-        ecran.telechargement_fiche(contexte)
-        ecran.bascule_presentation()
-        acces.encart(utilisateur)
-    finally:  # une exécution interrompue (widget changé, arrêt) compte aussi, pour le temps qu'elle a pris
-        logging.getLogger("portrait").info("exécution page=%s durée_ms=%d", pg.url_path or "chiffres-cles",
-                                           round(1000 * (time.perf_counter() - debut)))
+        pg.run()
+    finally:
+        try:
+            # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
+            ecran.selecteur_territoire(contexte)
+            ecran.telechargement_fiche(contexte)
+            ecran.bascule_presentation()
+            acces.encart(utilisateur)
+        finally:  # une exécution interrompue (widget changé, arrêt) compte aussi, pour le temps qu'elle a pris
+            logging.getLogger("portrait").info("exécution page=%s durée_ms=%d", pg.url_path or "chiffres-cles",
+                                               round(1000 * (time.perf_counter() - debut)))

@@ -290,6 +290,39 @@ def ms(x: float, decimales: int = 1) -> str:
     return f"{x:,.{decimales}f}".replace(",", "\u202f").replace(".", ",")
 
 
+def section_charge(ch: dict) -> list[str]:
+    """La section « Charge » de RESULTS.md, d'un résultat du mode charge."""
+    lignes: list[str] = []
+    lignes += ["", f"## Charge : {ch['pages']} navigateurs sur la page Tensions", "",
+               "Chaque navigateur (un contexte Chromium, tous dans un même Chromium) ouvre la page Tensions d'un "
+               "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul ouvre les "
+               "mêmes l'un après l'autre. Serveurs neufs à chaque phase ; chacun a fini sa préchauffe (la vue "
+               "Tensions aux filtres par défaut de chaque département, calculée au démarrage : "
+               f"{ch.get('prechauffe', 'aucune')}) puis une page Accueil, avant la mesure ; le filtre changé "
+               "(« au moins 3 critères ») est calculé à la demande. Côté serveur : durée de chaque exécution de "
+               "la page, lue au journal de l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté "
+               f"navigateur, pour information : de la navigation à la carte dessinée. Données : {ch['stockage']}. "
+               "Les navigateurs prennent les mêmes deux cœurs que les serveurs (dans une CAF, ils sont sur les "
+               "postes des agents) : " + (f"ils tournent à la priorité la plus basse (nice "
+               f"{ch['priorite_navigateurs']}), et ne prennent aux serveurs que le temps qu'ils laissent."
+               if ch.get("priorite_navigateurs") else "à la même priorité que les serveurs."), "",
+               "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | carte p50 (s) | "
+               "carte p95 (s) |", "|---|---:|---:|---:|---:|---:|"]
+    for nom, cle in (("un utilisateur, un serveur", "seul"), (f"{ch['pages']} navigateurs, un serveur",
+                                                             "un_serveur"),
+                     (f"{ch['pages']} navigateurs, deux serveurs derrière nginx", "deux_serveurs")):
+        v = ch[cle]
+        lignes.append(f"| {nom} | {v['executions']} | {ms(v['mediane_ms'], 0)} | {ms(v['p95_ms'], 0)} | "
+                      f"{ms(v['carte_p50_s'], 1)} | {ms(v['carte_p95_s'], 1)} |")
+    lignes += ["", f"Exécutions par serveur derrière nginx : {' et '.join(map(str, ch['repartition']))} ; p95 "
+               f"deux serveurs / médiane d'un utilisateur seul : × {ms(ch['rapport'], 1)}."]
+    prechauffes = [p for cle in ("seul", "un_serveur", "deux_serveurs") for p in ch[cle].get("prechauffe", [])]
+    if prechauffes:
+        lignes += ["", "Préchauffe de chaque serveur avant la mesure : " + ", ".join(
+            f"{v} vues en {ms(d / 1000, 0)} s" for v, d in prechauffes) + "."]
+    return lignes
+
+
 def ecrire_resultats(r: dict) -> str:
     d, c, m, p = r["duckdb"], r["pandas_csv"], r["pandas_memoire"], r["pages"]
     ok = lambda b: "oui" if b else "**non**"  # noqa: E731
@@ -385,24 +418,7 @@ def ecrire_resultats(r: dict) -> str:
                f"{ms(v['contenu']['mediane'] / 1000, 2)} |" for nom, v in f.items()]
     ch = r.get("charge", {})
     if ch:
-        lignes += ["", f"## Charge : {ch['pages']} navigateurs sur la page Tensions", "",
-                   "Chaque navigateur (un contexte Chromium, tous dans un même Chromium) ouvre la page Tensions d'un "
-                   "département (dix différents) puis choisit « au moins 3 critères » ; l'utilisateur seul ouvre les "
-                   "mêmes l'un après l'autre. Serveurs neufs à chaque phase (caches froids), chauffés par une "
-                   "page Accueil. Côté serveur : durée de chaque exécution de la page, lue au journal de "
-                   "l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté navigateur, pour information : "
-                   f"de la navigation à la carte dessinée. Données : {ch['stockage']}. Les navigateurs prennent les "
-                   "mêmes cœurs que les serveurs.", "",
-                   "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | carte p50 (s) | "
-                   "carte p95 (s) |", "|---|---:|---:|---:|---:|---:|"]
-        for nom, cle in (("un utilisateur, un serveur", "seul"), (f"{ch['pages']} navigateurs, un serveur",
-                                                                 "un_serveur"),
-                         (f"{ch['pages']} navigateurs, deux serveurs derrière nginx", "deux_serveurs")):
-            v = ch[cle]
-            lignes.append(f"| {nom} | {v['executions']} | {ms(v['mediane_ms'], 0)} | {ms(v['p95_ms'], 0)} | "
-                          f"{ms(v['carte_p50_s'], 1)} | {ms(v['carte_p95_s'], 1)} |")
-        lignes += ["", f"Exécutions par serveur derrière nginx : {' et '.join(map(str, ch['repartition']))} ; p95 "
-                   f"deux serveurs / médiane d'un utilisateur seul : × {ms(ch['rapport'], 1)}."]
+        lignes += section_charge(ch)
     cibles = [
         *((f"fiche PDF de la Loire-Atlantique ≤ {ms(CIBLE_FICHE_S)} s",
            f[FICHES[1][0]]["pdf"]["mediane"] <= 1000 * CIBLE_FICHE_S) for _ in [0] if f),

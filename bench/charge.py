@@ -24,6 +24,12 @@ K = "3"  # le filtre changé : « Au moins k critères »
 DELAI_MS = 600_000  # dix pages sur deux cœurs : plusieurs dizaines de secondes chacune
 LIGNE = re.compile(r" exécution page=tensions-sppe durée_ms=(\d+)$")
 CIBLE_RAPPORT = 2.0  # p95 sous charge, deux serveurs ≤ 2 × la médiane d'un utilisateur seul
+PRECHAUFFE = re.compile(r" préchauffe finie vues=(\d+) durée_ms=(\d+)$")
+DELAI_PRECHAUFFE = 600  # s : la préchauffe s'arrête d'elle-même avant (prechauffe.DUREE_MAX)
+# Dans une CAF, les navigateurs tournent sur les postes des agents, pas sur le serveur ; ici, sur les deux mêmes
+# cœurs. Lancés à la priorité la plus basse (nice 19), ils ne prennent aux serveurs que le temps qu'ils laissent.
+# PORTRAIT_CHARGE_NICE=0 : l'ancienne variante (navigateurs à la même priorité que les serveurs).
+PRIORITE_NAVIGATEURS = int(os.environ.get("PORTRAIT_CHARGE_NICE", "19"))
 
 
 def centile(valeurs: list[float], q: float) -> float:
@@ -64,12 +70,24 @@ async def session(navigateur, adresse: str, departement: str) -> float:
     return carte
 
 
-async def sessions(adresse: str, departements: tuple[str, ...], ensemble: bool) -> list[float]:
+def chromium_priorite(dossier: Path) -> str:
+    """Le Chromium des sessions : lancé à la priorité PRIORITE_NAVIGATEURS (un script qui l'enveloppe dans nice ;
+    ses processus de rendu en héritent)."""
+    chemin = installer_chromium()
+    if not PRIORITE_NAVIGATEURS:
+        return chemin
+    script = dossier / "chromium-nice"
+    script.write_text(f'#!/bin/sh\nexec nice -n {PRIORITE_NAVIGATEURS} {chemin} "$@"\n')
+    script.chmod(0o755)
+    return str(script)
+
+
+async def sessions(adresse: str, departements: tuple[str, ...], ensemble: bool, chromium: str) -> list[float]:
     """Les sessions d'un navigateur (un contexte chacune) : toutes à la fois, ou l'une après l'autre."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        navigateur = await p.chromium.launch(executable_path=installer_chromium(), args=OPTIONS_CHROMIUM)
+        navigateur = await p.chromium.launch(executable_path=chromium, args=OPTIONS_CHROMIUM)
         try:
             if ensemble:
                 return list(await asyncio.gather(*(session(navigateur, adresse, d) for d in departements)))
@@ -96,16 +114,34 @@ async def _chauffer(adresses: list[str]) -> None:
         await navigateur.close()
 
 
+def attendre_prechauffe(journaux: list[Path]) -> list[tuple[int, int]]:
+    """Attend que chaque serveur ait fini sa préchauffe (surfaces/prechauffe.py) ; rend (vues, durée en ms) de
+    chacun. Une préchauffe coupée (PORTRAIT_PRECHAUFFE=non) n'écrit rien : rien à attendre."""
+    if os.environ.get("PORTRAIT_PRECHAUFFE", "").strip().lower() == "non":
+        return []
+    limite = time.time() + DELAI_PRECHAUFFE
+    while time.time() < limite:
+        finies = [m for j in journaux for ligne in j.read_text(errors="replace").splitlines()
+                  if (m := PRECHAUFFE.search(ligne))]
+        if len(finies) == len(journaux):
+            return [(int(m[1]), int(m[2])) for m in finies]
+        time.sleep(0.5)
+    raise RuntimeError(f"préchauffe non finie en {DELAI_PRECHAUFFE} s")
+
+
 def phase(adresse: str, journaux: list[Path], directes: list[str], departements: tuple[str, ...],
-          ensemble: bool) -> dict:
-    """Une phase sur des serveurs neufs : chauffe, sessions, puis durées lues aux journaux."""
+          ensemble: bool, chromium: str) -> dict:
+    """Une phase sur des serveurs neufs : préchauffe finie, une page Accueil, sessions, puis durées lues aux
+    journaux."""
+    prechauffes = attendre_prechauffe(journaux)
     chauffer(directes)
     attendre_le_calme(journaux)
-    cartes = asyncio.run(sessions(adresse, departements, ensemble))
+    cartes = asyncio.run(sessions(adresse, departements, ensemble, chromium))
     attendre_le_calme(journaux)
     d = durees(journaux)
     return {"executions": len(d), "mediane_ms": statistics.median(d), "p95_ms": centile(d, 0.95),
-            "carte_p50_s": statistics.median(cartes), "carte_p95_s": centile(cartes, 0.95), "pages": len(cartes)}
+            "carte_p50_s": statistics.median(cartes), "carte_p95_s": centile(cartes, 0.95), "pages": len(cartes),
+            "prechauffe": prechauffes, "durees_ms": sorted(d)}
 
 
 def mesurer() -> dict:
@@ -115,17 +151,19 @@ def mesurer() -> dict:
     env = {"PORTRAIT_DATA_DIR": str(donnees)}
     stockage = ("catalogue PostgreSQL (PORTRAIT_CATALOGUE)" if os.environ.get("PORTRAIT_CATALOGUE")
                 else "dossier de données partagé (data/), lu par chaque serveur")
-    res = {"stockage": stockage, "pages": len(DEPARTEMENTS)}
+    res = {"stockage": stockage, "pages": len(DEPARTEMENTS), "priorite_navigateurs": PRIORITE_NAVIGATEURS,
+           "prechauffe": os.environ.get("PORTRAIT_PRECHAUFFE") or "tous les départements"}
     with tempfile.TemporaryDirectory(prefix="portrait-charge-") as tmp:
         dossier = Path(tmp)
+        chromium = chromium_priorite(dossier)
         for nom, departements, ensemble in (("seul", DEPARTEMENTS, False), ("un_serveur", DEPARTEMENTS, True)):
             with ExitStack() as pile:
                 journal = dossier / f"{nom}.log"
                 adresse = pile.enter_context(serveur(journal, env=env))
-                res[nom] = phase(adresse, [journal], [adresse], departements, ensemble)
+                res[nom] = phase(adresse, [journal], [adresse], departements, ensemble, chromium)
         with nginx.deploiement(dossier / "deux", n=2, donnees=donnees) as d:
             res["deux_serveurs"] = phase(d.nginx.adresse, [s.journal for s in d.serveurs],
-                                         [s.adresse for s in d.serveurs], DEPARTEMENTS, True)
+                                         [s.adresse for s in d.serveurs], DEPARTEMENTS, True, chromium)
             res["repartition"] = [len(durees([s.journal])) for s in d.serveurs]
     res["rapport"] = res["deux_serveurs"]["p95_ms"] / res["seul"]["mediane_ms"]
     res["cible_atteinte"] = res["rapport"] <= CIBLE_RAPPORT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,9 @@ from portrait.donnees.connexion import connecter
 from portrait.donnees.requetes import Requetes
 
 RACINE = Path(__file__).resolve().parent.parent
+# les serveurs lancés par les tests (navigateur, nginx) ne préchauffent rien : la préchauffe de tous les départements
+# (surfaces/prechauffe.py) prendrait les cœurs des autres tests ; tests/test_prechauffe.py l'appelle elle-même
+os.environ.setdefault("PORTRAIT_PRECHAUFFE", "non")
 
 COMMUNES = pd.DataFrame(
     {

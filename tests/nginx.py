@@ -15,6 +15,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import streamlit
+
 from bench.navigateur import arreter, serveur
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -29,6 +31,8 @@ error_log {d}/erreurs.log info;
 worker_processes 1;
 events {{ worker_connections 512; }}
 http {{
+    include /etc/nginx/mime.types;  # les types des fichiers servis par nginx lui-même (JavaScript de Streamlit)
+    default_type application/octet-stream;
     log_format amont '$upstream_addr "$request"';  # quel serveur a répondu (tests des sessions collantes)
     access_log {d}/acces.log amont;
     client_body_temp_path {d}/corps;
@@ -69,7 +73,9 @@ def site(serveurs: list[str], ecoute: str, prefixe: str = PREFIXE) -> str:
     """Le modèle livré, rempli comme le README le demande : une ligne « server » par serveur (hôte:port)."""
     lignes = "\n".join(f"    server {s} max_fails=1 fail_timeout=10s;" for s in serveurs)
     texte = MODELE.read_text(encoding="utf-8")
-    for marque, valeur in (("@SERVEURS@", lignes), ("@ECOUTE@", ecoute), ("@PREFIXE@", prefixe)):
+    statique = Path(streamlit.__file__).parent / "static" / "static"
+    for marque, valeur in (("@SERVEURS@", lignes), ("@ECOUTE@", ecoute), ("@PREFIXE@", prefixe),
+                           ("@STATIQUE@", str(statique))):
         assert marque in texte, f"{marque} absent du modèle {MODELE}"
         texte = texte.replace(marque, valeur)
     return texte

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -126,6 +127,19 @@ def test_sessions_collantes_par_le_cookie_de_nginx(partage):
     assert len(avec) == len(sans) == 12
     assert len(set(avec)) == 1
     assert set(sans) == {s.adresse.split("/")[2] for s in partage.serveurs}
+
+
+def test_fichiers_de_streamlit_servis_par_nginx(partage):
+    """Le JavaScript de Streamlit vient de nginx, pas des serveurs Python (environ 0,15 s de leur calcul par
+    première visite d'un navigateur), avec le cache d'un an que Streamlit lui donne."""
+    import streamlit
+
+    fichier = min((Path(streamlit.__file__).parent / "static" / "static" / "js").glob("index.*.js"))
+    debut = len(partage.nginx.amonts())
+    reponse = urllib.request.urlopen(f"{partage.nginx.adresse}/static/js/{fichier.name}")
+    assert reponse.read() == fichier.read_bytes()
+    assert reponse.headers["Cache-Control"] == "public, immutable, max-age=31536000"
+    assert partage.nginx.amonts()[debut:] == ["-"]  # aucun serveur amont
 
 
 def test_import_par_a_vu_par_b_annulation_par_b_vue_par_a(partage, contexte, tmp_path):

@@ -27,6 +27,8 @@ from portrait.vues import synthese as vues_synthese
 from portrait.vues import tensions as vues_tensions
 
 LECTURES_GARDEES = 2  # dépôts lus gardés dans la session (page Données)
+VUES_TENSIONS_GARDEES = 40  # sélections de la page Tensions gardées (environ 3 Mo chacune pour un département)
+DEPARTEMENTS_PRECHAUFFES = 101  # au plus, une vue par département de France calculée au démarrage (prechauffe.py)
 
 
 def racine() -> str:
@@ -46,15 +48,21 @@ class Injoignable:
     signature: str | None
 
 
+def signature_lue(racine_: str) -> str:
+    """La signature de l'état courant des données (fichier de démonstration, version du magasin), sans rien poser
+    dans la session ; ErreurImport si le catalogue ne répond pas."""
+    demo = Chemins(Path(racine_)).demo
+    fichier = f"{demo.stat().st_mtime_ns}:{demo.stat().st_size}" if demo.exists() else "-"
+    return f"{fichier}|v{registre.version(racine_)}"
+
+
 def signature(racine_: str) -> str:
     """Change quand un import, une annulation ou un profil modifie les données, fait par ce processus ou par un
     autre (ligne de commande, autre serveur) : la dernière version validée du magasin (une requête légère au
     catalogue), et le fichier de démonstration. La connexion est alors refaite au passage suivant. Catalogue
     injoignable : la dernière signature lue (les données d'avant restent servies) et le bandeau le dit."""
-    demo = Chemins(Path(racine_)).demo
-    fichier = f"{demo.stat().st_mtime_ns}:{demo.stat().st_size}" if demo.exists() else "-"
     try:
-        sig = f"{fichier}|v{registre.version(racine_)}"
+        sig = signature_lue(racine_)
     except ErreurImport as e:
         derniere = _DERNIERES.get(racine_)
         st.session_state["_injoignable"] = Injoignable(str(e), derniere)
@@ -153,14 +161,31 @@ def detail(sig: str, territoire: str, annee: int, theme: str, mode: str,
     return vues_detail.detail(requetes()[0], territoire, annee, theme, mode, communes)
 
 
-@st.cache_resource(show_spinner=False, max_entries=40)
+def connexion_de(sig: str) -> Requetes:
+    """La connexion d'un état des données par sa signature (la clé des caches), celle que requetes() ouvre : sans
+    lire l'URL ni la session, pour un calcul hors page (la préchauffe du serveur)."""
+    if sig.startswith("au:"):
+        return _requetes(racine(), sig, int(sig[3:]))
+    return _requetes(racine(), sig)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def table_tensions(sig: str, cadre: str, annee: int, indicateur: str) -> pd.DataFrame:
+    """Les lignes lues de la vue Tensions d'un cadre : les mêmes pour tous les filtres, lues une fois (un
+    changement de filtre ne refait que le jugement, la carte et le tableau)."""
+    return vues_tensions.lire_tensions(connexion_de(sig), cadre, annee, indicateur)
+
+
+@st.cache_resource(show_spinner=False, max_entries=VUES_TENSIONS_GARDEES + DEPARTEMENTS_PRECHAUFFES)
 def vue_tensions(sig: str, cadre: str, annee: int, filtres: regles.Filtres, indicateur: str, methode: str,
                  griser: bool, tout_voir: bool) -> vues_tensions.VueTensions:
     """La vue Tensions d'une sélection, gardée telle quelle et partagée entre les sessions (la page ne la modifie
     pas) ; sa carte est figée (FigureFigee) : une vue rouverte ou partagée part aussitôt vers le navigateur, sans
     refaire ni recopier la figure."""
-    vue = vues_tensions.vue_tensions(requetes()[0], cadre, annee, filtres, indicateur, methode, griser, tout_voir)
-    vue.carte = replace(vue.carte, figure=graphiques.FigureFigee(vue.carte.figure))
+    req = connexion_de(sig)
+    table = table_tensions(sig, cadre, annee, indicateur)
+    vue = vues_tensions.vue_tensions(req, cadre, annee, filtres, indicateur, methode, griser, tout_voir, table=table)
+    vue.carte = replace(vue.carte, figure=graphiques.FigureFigee.figer(vue.carte.figure))
     return vue
 
 

@@ -12,6 +12,7 @@ from streamlit.web import cli
 
 from portrait.donnees.connexion import DOSSIER_DONNEES
 from portrait.imports import registre
+from portrait.surfaces import prechauffe
 
 RACINE = Path(__file__).resolve().parents[2]
 # Ouverte à une adresse profonde (/tensions-sppe?…, la vue partagée), la page de Streamlit cherche son serveur d'abord
@@ -183,6 +184,7 @@ def main(arguments: list[str]) -> int:
     PagesManager.uses_pages_directory = False
     journal_du_serveur()
     registre.nettoyer_au_demarrage(os.environ.get("PORTRAIT_DATA_DIR", DOSSIER_DONNEES))  # restes d'un import tué
+    prechauffe.lancer()  # la vue Tensions de chaque département, en arrière-plan (PORTRAIT_PRECHAUFFE=non : aucune)
     application = RACINE / "portrait" / "surfaces" / "application.py"
     return cli.main(args=["run", str(application), *avec_adresse_locale(arguments)], prog_name="streamlit",
                     standalone_mode=False) or 0

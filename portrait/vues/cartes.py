@@ -48,11 +48,21 @@ def contours(req: Requetes, territoire: str, unites: str = "communes") -> pd.Dat
     return req.reference("contours_territoire", {"territoire": territoire, "unites": unites})
 
 
-def collection(lignes: pd.DataFrame) -> dict:
-    """FeatureCollection GeoJSON dont chaque entité porte l'identifiant `code`."""
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "id": c, "properties": {"code": c}, "geometry": json.loads(g)}
-                         for c, g in zip(lignes["code"], lignes["geometrie"])]}
+class GeojsonPartage(dict):
+    """Un GeoJSON qu'on ne modifie plus, partagé au lieu d'être recopié : Plotly recopie (copy.deepcopy) les données
+    d'une figure à l'ajout d'une trace, à chaque to_dict() et en la figeant (FigureFigee) ; pour les contours d'un
+    département (des dizaines de milliers de coordonnées), ces copies faisaient le tiers du calcul de la carte."""
+
+    def __deepcopy__(self, memo: dict) -> GeojsonPartage:
+        return self
+
+
+def collection(lignes: pd.DataFrame) -> GeojsonPartage:
+    """FeatureCollection GeoJSON dont chaque entité porte l'identifiant `code` (partagée, jamais recopiée)."""
+    return GeojsonPartage(
+        type="FeatureCollection",
+        features=[{"type": "Feature", "id": c, "properties": {"code": c}, "geometry": json.loads(g)}
+                  for c, g in zip(lignes["code"], lignes["geometrie"])])
 
 
 def y_merc(lat: float) -> float:

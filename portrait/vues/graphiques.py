@@ -91,6 +91,14 @@ class FigureFigee(go.Figure):
         super().__init__(fig)
         self._dictionnaire = super().to_dict()
 
+    @classmethod
+    def figer(cls, fig: go.Figure) -> FigureFigee:
+        """Fige une figure qu'on vient de construire et que rien d'autre ne tient, sans la recopier : FigureFigee(fig)
+        la reconstruit et en revalide chaque point (le quart du calcul d'une carte de département)."""
+        fig.__class__ = cls
+        fig._dictionnaire = go.Figure.to_dict(fig)
+        return fig
+
     def to_dict(self) -> dict:
         return self._dictionnaire
 

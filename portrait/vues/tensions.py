@@ -376,15 +376,22 @@ def resume_sppe(ligne: pd.Series) -> str:
     return texte
 
 
+def lire_tensions(req: Requetes, cadre: str, annee: int, indicateur: str = tensions.TENSION) -> pd.DataFrame:
+    """Les lignes que juge la vue Tensions d'un cadre (unités, références), avec l'indicateur de la carte : tout ce
+    qu'elle lit dans les données. Un changement de filtre ne les change pas (la page les garde en cache)."""
+    return jeux.tensions(req, cadre, annee, autres=tensions.indicateurs_a_lire(indicateur))
+
+
 def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.Filtres = tensions.Filtres(),
                  indicateur: str = tensions.TENSION, methode: str = tensions.METHODES[0], griser: bool = True,
-                 tout_voir: bool = False) -> VueTensions:
+                 tout_voir: bool = False, table: pd.DataFrame | None = None) -> VueTensions:
     """La page Tensions d'un territoire (vu dans son EPCI s'il est une commune, par EPCI pour la France) et d'une
-    année, pour une sélection : la page, la fiche, la ligne de commande et le banc l'appellent tous."""
+    année, pour une sélection : la page, la fiche, la ligne de commande et le banc l'appellent tous. `table` : les
+    lignes lues du cadre (lire_tensions), si elles le sont déjà ; elles ne dépendent pas des filtres."""
     cadre = jeux.cadre_tensions(req, territoire)
     nom = jeux.territoire(req, cadre)["nom"]
     par_epci = cadre == "france"
-    table = jeux.tensions(req, cadre, annee, autres=tensions.indicateurs_a_lire(indicateur))
+    table = lire_tensions(req, cadre, annee, indicateur) if table is None else table
     evaluee = tensions.evaluer(table, filtres)
     retenues, total = tensions.decompte(evaluee)
     demo = bool(evaluee["demo"].any())

@@ -1,0 +1,121 @@
+"""Préchauffe du serveur : à son démarrage, en arrière-plan, la vue Tensions de chaque département aux filtres par
+défaut (ce qu'un chargé d'études ouvre d'abord), pour que la première visite du matin trouve sa carte prête."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+VARIABLE = "PORTRAIT_PRECHAUFFE"  # « non » : aucune ; « 44,85 » : ces départements ; absente : tous
+DUREE_MAX = 300.0  # s : au-delà, elle s'arrête (machine trop chargée), ce qui est fait reste
+CALME = 0.5  # s sans exécution de page avant chaque calcul : une page ouverte passe toujours avant
+ATTENTE = 0.1  # s entre deux regards, en attendant le calme
+JOURNAL = logging.getLogger("portrait")
+FIL = "prechauffe"
+# Streamlit avertit de chaque appel de cache hors d'une page (« missing ScriptRunContext ») : attendu ici, tu
+JOURNAL_CONTEXTE = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+_verrou = threading.Lock()
+_en_cours = 0  # exécutions de page en cours dans ce processus
+_derniere = 0.0  # fin de la dernière (time.monotonic)
+
+
+@contextmanager
+def execution() -> Iterator[None]:
+    """Autour de chaque exécution de page (dashboard.py) : la préchauffe ne calcule que quand aucune ne tourne."""
+    global _en_cours, _derniere
+    with _verrou:
+        _en_cours += 1
+    try:
+        yield
+    finally:
+        with _verrou:
+            _en_cours -= 1
+            _derniere = time.monotonic()
+
+
+def calme() -> bool:
+    """Vrai si aucune page ne s'exécute et qu'aucune n'a fini depuis CALME secondes."""
+    with _verrou:
+        return _en_cours == 0 and time.monotonic() - _derniere >= CALME
+
+
+def choix(valeur: str | None) -> list[str] | None:
+    """Les départements à préchauffer d'après PORTRAIT_PRECHAUFFE : None pour tous, [] pour aucun."""
+    if valeur is None or not valeur.strip():
+        return None
+    if valeur.strip().lower() in ("non", "0", "aucun", "false"):
+        return []
+    return [d.strip() for d in valeur.split(",") if d.strip()]
+
+
+def attendre_le_calme(arret: threading.Event, limite: float) -> bool:
+    """Attend qu'aucune page ne s'exécute ; faux si l'arrêt est demandé ou la limite de temps passée."""
+    while not calme():
+        if arret.is_set() or time.monotonic() > limite:
+            return False
+        time.sleep(ATTENTE)
+    return not arret.is_set() and time.monotonic() <= limite
+
+
+def prechauffer(departements: list[str] | None = None, arret: threading.Event | None = None,
+                duree_max: float = DUREE_MAX) -> list[str]:
+    """Calcule, dans les caches de l'application (surfaces/cache.py), la vue Tensions aux filtres par défaut de
+    chaque département (tous si `departements` est None), un à la fois et seulement quand aucune page ne
+    s'exécute ; rend les cadres calculés. Les modules que Streamlit n'importe qu'au premier usage d'un widget de la
+    page (les émojis des pastilles : 0,15 s) le sont d'abord."""
+    from streamlit import string_util
+
+    from portrait.donnees import jeux
+    from portrait.surfaces import cache, url
+
+    arret = arret or threading.Event()
+    limite = time.monotonic() + duree_max
+    string_util.extract_leading_emoji("é")  # importe streamlit.emojis (compile son expression) : texte non ASCII
+    sig = cache.signature_lue(cache.racine())
+    req = cache.connexion_de(sig)
+    annee = jeux.annee_par_defaut(jeux.annees_disponibles(req))
+    codes = list(jeux.choix_territoires(req, "departement", "france")["code"])
+    codes = [c for c in codes if departements is None or c in departements][:cache.DEPARTEMENTS_PRECHAUFFES]
+    defaut = {nom: url.PARAMETRES[nom].lire(None) for nom in ("indicateur", "methode", "filtre_carte", "tout_voir")}
+    faits = []
+    for code in codes:
+        if not attendre_le_calme(arret, limite):
+            break
+        cadre = cache.cadre_tensions(sig, f"departement:{code}")
+        cache.vue_tensions(sig, cadre, annee, url.filtres({}), defaut["indicateur"], defaut["methode"],
+                           defaut["filtre_carte"], defaut["tout_voir"])
+        faits.append(cadre)
+    return faits
+
+
+def _fil(departements: list[str] | None, arret: threading.Event) -> None:
+    """Le fil de la préchauffe : attend que Streamlit ait démarré (ses caches n'existent qu'alors), préchauffe,
+    et écrit au journal ce qu'il a fait (le banc de charge attend cette ligne)."""
+    from streamlit import runtime
+
+    logging.getLogger(JOURNAL_CONTEXTE).addFilter(lambda r: r.threadName != FIL)
+    while not runtime.exists():
+        if arret.wait(ATTENTE):
+            return
+    debut = time.monotonic()
+    try:
+        faits = prechauffer(departements, arret)
+    except Exception as e:  # noqa: BLE001 — une préchauffe ratée ne doit jamais gêner le service
+        JOURNAL.warning("préchauffe interrompue : %s", e)
+        return
+    JOURNAL.info("préchauffe finie vues=%d durée_ms=%d", len(faits), round(1000 * (time.monotonic() - debut)))
+
+
+def lancer(environ: dict[str, str] = os.environ) -> threading.Thread | None:
+    """Lance la préchauffe en arrière-plan (fil démon) selon PORTRAIT_PRECHAUFFE ; None si elle est coupée."""
+    departements = choix(environ.get(VARIABLE))
+    if departements == []:
+        return None
+    fil = threading.Thread(target=_fil, args=(departements, threading.Event()), name=FIL, daemon=True)
+    fil.start()
+    return fil
