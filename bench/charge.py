@@ -117,7 +117,9 @@ async def _chauffer(adresses: list[str]) -> None:
 def attendre_prechauffe(journaux: list[Path]) -> list[tuple[int, int]]:
     """Attend que chaque serveur ait fini sa préchauffe (surfaces/prechauffe.py) ; rend (vues, durée en ms) de
     chacun. Une préchauffe coupée (PORTRAIT_PRECHAUFFE=non) n'écrit rien : rien à attendre."""
-    if os.environ.get("PORTRAIT_PRECHAUFFE", "").strip().lower() == "non":
+    from portrait.surfaces import prechauffe
+
+    if prechauffe.choix(os.environ.get(prechauffe.VARIABLE)) == []:
         return []
     limite = time.time() + DELAI_PRECHAUFFE
     while time.time() < limite:
@@ -148,11 +150,12 @@ def mesurer() -> dict:
     from tests import nginx
 
     donnees = RACINE / "data"
+    os.environ.setdefault("PORTRAIT_PRECHAUFFE", "tous")  # comme le déploiement partagé (portrait.env.exemple)
     env = {"PORTRAIT_DATA_DIR": str(donnees)}
     stockage = ("catalogue PostgreSQL (PORTRAIT_CATALOGUE)" if os.environ.get("PORTRAIT_CATALOGUE")
                 else "dossier de données partagé (data/), lu par chaque serveur")
     res = {"stockage": stockage, "pages": len(DEPARTEMENTS), "priorite_navigateurs": PRIORITE_NAVIGATEURS,
-           "prechauffe": os.environ.get("PORTRAIT_PRECHAUFFE") or "tous les départements"}
+           "prechauffe": os.environ["PORTRAIT_PRECHAUFFE"]}
     with tempfile.TemporaryDirectory(prefix="portrait-charge-") as tmp:
         dossier = Path(tmp)
         chromium = chromium_priorite(dossier)

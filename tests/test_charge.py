@@ -62,10 +62,11 @@ def test_la_prechauffe_attend_qu_aucune_page_ne_s_execute(donnees, monkeypatch):
 
 
 def test_choix_des_departements_a_prechauffer():
-    assert prechauffe.choix(None) is None and prechauffe.choix(" ") is None  # tous
+    assert prechauffe.choix("tous") is None and prechauffe.choix(" Tous ") is None
+    assert prechauffe.choix(None) == [] and prechauffe.choix(" ") == []  # make run : aucune
     assert prechauffe.choix("non") == [] and prechauffe.choix("NON") == []
     assert prechauffe.choix("44, 85,") == ["44", "85"]
-    assert prechauffe.lancer({"PORTRAIT_PRECHAUFFE": "non"}) is None
+    assert prechauffe.lancer({"PORTRAIT_PRECHAUFFE": "non"}) is None and prechauffe.lancer({}) is None
 
 
 def test_changer_de_filtre_ne_relit_pas_les_donnees(donnees, monkeypatch):

@@ -10,7 +10,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-VARIABLE = "PORTRAIT_PRECHAUFFE"  # « non » : aucune ; « 44,85 » : ces départements ; absente : tous
+# « tous » : chaque département ; « 44,85 » : ceux-là (une CAF) ; absente ou « non » : aucune. Un poste seul
+# (make run) n'en a pas besoin : son chargé d'études ouvre un ou deux départements, pas 101 (0,3 Go, 1 min de calcul)
+VARIABLE = "PORTRAIT_PRECHAUFFE"
 DUREE_MAX = 300.0  # s : au-delà, elle s'arrête (machine trop chargée), ce qui est fait reste
 CALME = 0.5  # s sans exécution de page avant chaque calcul : une page ouverte passe toujours avant
 ATTENTE = 0.1  # s entre deux regards, en attendant le calme
@@ -46,11 +48,12 @@ def calme() -> bool:
 
 def choix(valeur: str | None) -> list[str] | None:
     """Les départements à préchauffer d'après PORTRAIT_PRECHAUFFE : None pour tous, [] pour aucun."""
-    if valeur is None or not valeur.strip():
-        return None
-    if valeur.strip().lower() in ("non", "0", "aucun", "false"):
+    texte = (valeur or "").strip().lower()
+    if texte in ("", "non", "0", "aucun", "false"):
         return []
-    return [d.strip() for d in valeur.split(",") if d.strip()]
+    if texte in ("tous", "oui"):
+        return None
+    return [d.strip() for d in texte.split(",") if d.strip()]
 
 
 def attendre_le_calme(arret: threading.Event, limite: float) -> bool:
@@ -112,7 +115,7 @@ def _fil(departements: list[str] | None, arret: threading.Event) -> None:
 
 
 def lancer(environ: dict[str, str] = os.environ) -> threading.Thread | None:
-    """Lance la préchauffe en arrière-plan (fil démon) selon PORTRAIT_PRECHAUFFE ; None si elle est coupée."""
+    """Lance la préchauffe en arrière-plan (fil démon) selon PORTRAIT_PRECHAUFFE ; None sans préchauffe."""
     departements = choix(environ.get(VARIABLE))
     if departements == []:
         return None

@@ -184,7 +184,7 @@ def main(arguments: list[str]) -> int:
     PagesManager.uses_pages_directory = False
     journal_du_serveur()
     registre.nettoyer_au_demarrage(os.environ.get("PORTRAIT_DATA_DIR", DOSSIER_DONNEES))  # restes d'un import tué
-    prechauffe.lancer()  # la vue Tensions de chaque département, en arrière-plan (PORTRAIT_PRECHAUFFE=non : aucune)
+    prechauffe.lancer()  # la vue Tensions des départements dits par PORTRAIT_PRECHAUFFE, en arrière-plan
     application = RACINE / "portrait" / "surfaces" / "application.py"
     return cli.main(args=["run", str(application), *avec_adresse_locale(arguments)], prog_name="streamlit",
                     standalone_mode=False) or 0
