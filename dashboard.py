@@ -1,15 +1,11 @@
 """Portrait de territoire petite enfance : point d'entrée, navigation et sélecteur de territoire partagé."""
 
-import logging
-import time
-
 import streamlit as st
 
 from portrait.surfaces import acces, cache, ecran, prechauffe
 
-debut = time.perf_counter()  # durée de l'exécution du script, au journal du serveur (charge, issue 18)
-# une exécution en cours : la préchauffe du serveur (surfaces/prechauffe.py) attend qu'elle finisse
-with prechauffe.execution():
+# une exécution en cours : la préchauffe du serveur attend qu'elle finisse ; sa durée va au journal du serveur
+with prechauffe.execution() as execution:
     st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
     utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, au besoin
     cache.bandeau_donnees()  # données d'un import passé (?au=…), ou catalogue du magasin injoignable
@@ -29,17 +25,13 @@ with prechauffe.execution():
         st.Page("pages/donnees.py", title="Données", icon=":material/upload_file:", url_path="donnees-imports"),
     ]
     pg = st.navigation(pages)
+    execution.page = pg.url_path or "chiffres-cles"
     # RGAA : un titre d'onglet par page et territoire (lu en premier par un lecteur d'écran, distinct à l'historique)
     st.set_page_config(page_title=f"{pg.title} · {contexte.nom} · Portrait de territoire")
     try:
         pg.run()
-    finally:
-        try:
-            # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
-            ecran.selecteur_territoire(contexte)
-            ecran.telechargement_fiche(contexte)
-            ecran.bascule_presentation()
-            acces.encart(utilisateur)
-        finally:  # une exécution interrompue (widget changé, arrêt) compte aussi, pour le temps qu'elle a pris
-            logging.getLogger("portrait").info("exécution page=%s durée_ms=%d", pg.url_path or "chiffres-cles",
-                                               round(1000 * (time.perf_counter() - debut)))
+    finally:  # la barre latérale vient après la page : le navigateur reçoit et dessine d'abord le contenu (la carte)
+        ecran.selecteur_territoire(contexte)
+        ecran.telechargement_fiche(contexte)
+        ecran.bascule_presentation()
+        acces.encart(utilisateur)

@@ -106,3 +106,19 @@ def test_le_serveur_ne_surveille_pas_les_sources():
     # de calcul sur le fil du serveur qui sert aussi les autres sessions)
     with open(RACINE / ".streamlit" / "config.toml", "rb") as f:
         assert tomllib.load(f)["server"]["fileWatcherType"] == "none"
+
+
+def test_chaque_execution_de_page_ecrit_sa_duree(caplog):
+    """Le journal du serveur (banc de charge) : une ligne par exécution dont la page est connue, interrompue ou
+    non ; aucune avant que la navigation ait dit la page."""
+    import re
+
+    caplog.set_level("INFO", logger="portrait")
+    with pytest.raises(RuntimeError), prechauffe.execution() as execution:
+        execution.page = "tensions-sppe"
+        raise RuntimeError("st.stop, un widget changé")
+    with prechauffe.execution():
+        pass
+    lignes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("exécution")]
+    assert len(lignes) == 1 and re.fullmatch(r"exécution page=tensions-sppe durée_ms=\d+", lignes[0]), lignes
+    assert prechauffe.calme() is False  # une exécution vient de finir : la préchauffe attend encore CALME secondes

@@ -1,5 +1,6 @@
 """Préchauffe du serveur : à son démarrage, en arrière-plan, la vue Tensions de chaque département aux filtres par
-défaut (ce qu'un chargé d'études ouvre d'abord), pour que la première visite du matin trouve sa carte prête."""
+défaut (ce qu'un chargé d'études ouvre d'abord), pour que la première visite du matin trouve sa carte prête ; elle
+ne calcule que quand aucune exécution de page ne tourne (`execution`, qui écrit aussi leur durée au journal)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 # « tous » : chaque département ; « 44,85 » : ceux-là (une CAF) ; absente ou « non » : aucune. Un poste seul
 # (make run) n'en a pas besoin : son chargé d'études ouvre un ou deux départements, pas 101 (0,3 Go, 1 min de calcul)
@@ -26,18 +28,30 @@ _en_cours = 0  # exécutions de page en cours dans ce processus
 _derniere = 0.0  # fin de la dernière (time.monotonic)
 
 
+@dataclass
+class Execution:
+    """Une exécution de page en cours ; `page` (son chemin d'adresse) dit au journal laquelle, une fois connue."""
+
+    page: str | None = None
+
+
 @contextmanager
-def execution() -> Iterator[None]:
-    """Autour de chaque exécution de page (dashboard.py) : la préchauffe ne calcule que quand aucune ne tourne."""
+def execution() -> Iterator[Execution]:
+    """Autour de chaque exécution de page (dashboard.py) : la préchauffe ne calcule que quand aucune ne tourne ; à
+    la fin, interrompue ou non (widget changé, arrêt), sa durée au journal du serveur, « exécution page=…
+    durée_ms=… » (banc de charge, tests du déploiement)."""
     global _en_cours, _derniere
+    debut, en_cours = time.perf_counter(), Execution()
     with _verrou:
         _en_cours += 1
     try:
-        yield
+        yield en_cours
     finally:
         with _verrou:
             _en_cours -= 1
             _derniere = time.monotonic()
+        if en_cours.page is not None:
+            JOURNAL.info("exécution page=%s durée_ms=%d", en_cours.page, round(1000 * (time.perf_counter() - debut)))
 
 
 def calme() -> bool:
