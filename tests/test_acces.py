@@ -203,6 +203,8 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
     registre.enregistrer_profil(donnees, "sias", {"nom": "Sias"}, "referente@caf44.fr",
                                 detail="profil « Sias » enregistré")
     cli(["import", "auto", str(SOURCES / FICHIER), "--data-dir", str(donnees)])
+    ident = registre.liste(donnees)["id"].iloc[0]
+    cli(["imports", "rollback", ident, "--data-dir", str(donnees)])
     app = page(donnees, monkeypatch, LECTEUR)
     assert not app.get("file_uploader") and not app.main.button and not app.main.selectbox  # ni dépôt ni annulation
     assert [i.value for i in app.info] == [
@@ -212,9 +214,11 @@ def test_page_donnees_d_un_lecteur(donnees, monkeypatch):
     journal = app.dataframe[1].value
     assert list(journal.columns) == ["Date", "Qui", "Action", "Import", "Fichier", "Détail", "Lignes lues",
                                      "Valeurs gardées", "Valeurs remplacées", "Valeurs changées", "Empreinte SHA-256"]
-    # les lignes du fichier et les valeurs gardées ; « — » pour un profil, qui n'en a pas (pas « n.d. »)
+    # les lignes du fichier et les valeurs gardées ; « — » pour un profil, qui n'en a pas (pas « n.d. »), et pour une
+    # annulation : les comptes de l'import annulé passaient pour son effet
     assert journal[["Qui", "Action", "Fichier", "Lignes lues", "Valeurs gardées",
                     "Valeurs remplacées", "Valeurs changées"]].values.tolist() == [
+        [getpass.getuser(), "annulation d'import", FICHIER, "—", "—", "—", "—"],
         [getpass.getuser(), "import", FICHIER, "3", "16", "0", "0"],
         ["referente@caf44.fr", "profil de colonnes", "", "—", "—", "—", "—"]]
     assert affiche(app.sidebar.caption[-1].value) == "Connecté : Léa Lecteur (lecteur@caf44.fr) · lecteur"

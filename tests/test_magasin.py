@@ -186,3 +186,31 @@ def test_tables_en_vigueur_ecrites_une_fois_par_version(donnees, tmp_path, monke
     assert len(connexion.nettoyer_en_vigueur(donnees, garde=0)) == 3
     assert list((donnees / "lac" / "en_vigueur").iterdir()) == [derniere]
     assert connecter(donnees).execute(VALEUR_16001).fetchall() == [(45.0, f"import:{a['id']}")]
+
+
+def test_une_nouvelle_version_libere_les_resultats_de_l_ancienne(donnees, tmp_path, monkeypatch):
+    """Un import vu par une page (nouvelle signature) : les résultats gardés sous l'ancienne signature sont
+    oubliés une fois (ils ne serviraient plus et la mémoire du serveur montait à chaque import), pas à chaque
+    passage sans changement."""
+    from portrait.imports import depot
+    from portrait.surfaces import cache
+
+    oublis = []
+    oublier = cache.oublier_l_ancien_etat
+    monkeypatch.setattr(cache, "oublier_l_ancien_etat", lambda: oublis.append(1) or oublier())
+    app = ouvrir_page(donnees, monkeypatch, None, "commune:16001")
+    app.run()
+    assert oublis == []
+    depot.importer(fichier(tmp_path, "a.csv", 45), donnees)
+    app.run()
+    assert not app.exception and oublis == [1]
+    app.run()
+    assert oublis == [1]
+
+    lus = []
+    monkeypatch.setattr(cache.jeux, "annees_disponibles", lambda req: lus.append(1) or [2023])
+    cache.annees("sig-essai")
+    cache.annees("sig-essai")
+    oublier()
+    cache.annees("sig-essai")
+    assert len(lus) == 2  # gardé, puis recalculé après l'oubli

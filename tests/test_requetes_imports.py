@@ -58,6 +58,8 @@ def test_sauts_dans_le_fichier_et_face_aux_valeurs_deja_la():
     nouvelles = pd.DataFrame([
         ("commune", "44003", 2022, "naissances", 40.0), ("commune", "44003", 2023, "naissances", 45.0),
         ("commune", "44001", 2022, "naissances", 5.0), ("commune", "44001", 2023, "naissances", 20.0),
+        ("commune", "44002", 2022, "naissances", 7.0), ("commune", "44002", 2023, "naissances", 2.0),
+        ("commune", "44002", 2024, "naissances", 9.0),  # sous le plancher (10) : une petite commune, pas signalée
     ], columns=colonnes)
     mesures = pd.DataFrame([
         ("commune", "44003", 2021, "naissances", 10.0),

@@ -355,10 +355,11 @@ def signaler_unites(df: pd.DataFrame, rapport: Rapport) -> None:
 
 def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport,
                    con: duckdb.DuckDBPyConnection | None = None) -> None:
-    """Une valeur multipliée ou divisée par plus de 3 d'une année à la suivante, pour un même territoire et un même
-    indicateur : dans le fichier, ou face aux valeurs déjà là (démonstration, imports actifs) qu'il ne remplace pas.
-    Signalé sans rien refuser (unité changée ?) ; les valeurs déjà là défilent par lots, comme pour
-    valeurs_remplacees (`con` : la connexion bornée de la lecture, sinon une ouverte ici)."""
+    """Une valeur multipliée ou divisée par plus de 3 d'une année à la suivante (l'une des deux au moins égale à
+    catalogue.SAUT_PLANCHER), pour un même territoire et un même indicateur : dans le fichier, ou face aux valeurs
+    déjà là (démonstration, imports actifs) qu'il ne remplace pas. Signalé sans rien refuser (unité changée ?) ;
+    les valeurs déjà là défilent par lots, comme pour valeurs_remplacees (`con` : la connexion bornée de la
+    lecture, sinon une ouverte ici)."""
     if df.empty:
         return
     with _connexion(chemins, con) as con:
@@ -371,7 +372,7 @@ def signaler_sauts(chemins: Chemins, df: pd.DataFrame, rapport: Rapport,
             f"{annee}{deja if apres_deja_la else ''} (plus de × {catalogue.SAUT_MAX:g} en un an : unité changée ?)")
     total = sauts[0][-1] if sauts else 0
     if total > MAX_SIGNALEMENTS:
-        rapport.avertissements.append(f"… et {total - MAX_SIGNALEMENTS} autres sauts de plus de "
+        rapport.avertissements.append(f"… et {nombre_fr(total - MAX_SIGNALEMENTS)} autres sauts de plus de "
                                       f"× {catalogue.SAUT_MAX:g} d'une année à la suivante.")
 
 
@@ -408,7 +409,8 @@ class _Sauts:
 
     def ajouter(self, cle: np.ndarray, apres: np.ndarray, avant: np.ndarray, avant_deja_la: bool,
                 deja_la: bool) -> None:
-        saut = (apres / avant > self.saut_max) | (apres / avant < 1 / self.saut_max)
+        saut = ((apres / avant > self.saut_max) | (apres / avant < 1 / self.saut_max)) & (
+            np.maximum(apres, avant) >= catalogue.SAUT_PLANCHER)
         self.total += int(saut.sum())
         cle, apres, avant = cle[saut], apres[saut], avant[saut]
         premiers = np.argsort(self._ordre(cle), kind="stable")[:self.exemples]

@@ -337,6 +337,9 @@ FRACTION_MAX = 1.5  # une colonne de taux toute sous 1,5 : des fractions (0,76) 
 # des taux dont les vraies valeurs sont de 0 à 2 % (data.caf.fr) : tout sous 1,5 n'y dit rien d'une erreur d'unité
 TAUX_FAIBLES = ("taux_couverture_garde_domicile", "taux_couverture_hors_psu", "taux_couverture_prescolarisation")
 SAUT_MAX = 3.0  # d'une année à la suivante, une valeur multipliée ou divisée par plus de 3 : unité changée ?
+# … sauf si les deux valeurs sont sous ce seuil : 5 naissances puis 1 dans une petite commune est ordinaire (un import
+# de toutes les communes en signalait 8 118, essai du 30 novembre) ; une erreur d'unité (× 100, × 1 000) le dépasse
+SAUT_PLANCHER = 10.0
 # comptes dénombrés, forcément entiers ; les autres (recensement, places) sont des estimations pondérées
 COMPTES_ENTIERS = ("population", "naissances", "familles_0_2", "familles_0_2_bas_revenus",
                    "familles_0_2_monoparentales", "am_agreees", "am_actives", "am_actives_moins_35",

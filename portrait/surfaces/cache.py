@@ -70,8 +70,19 @@ def signature(racine_: str) -> str:
             raise
         return derniere
     st.session_state.pop("_injoignable", None)
+    if _DERNIERES.get(racine_, sig) != sig:
+        oublier_l_ancien_etat()
     _DERNIERES[racine_] = sig
     return sig
+
+
+def oublier_l_ancien_etat() -> None:
+    """Une nouvelle version des données (import, annulation) : les résultats gardés de l'ancienne ne serviront plus
+    (leur clé est l'ancienne signature) ; les garder jusqu'à ce que la place manque faisait monter la mémoire du
+    serveur à chaque import (445 → 620 Mo en trois gros imports, essai du 30 novembre). Une page sur les données
+    d'alors (?au=) recalcule les siens."""
+    st.cache_data.clear()
+    vue_tensions.clear()
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)

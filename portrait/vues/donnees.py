@@ -12,7 +12,10 @@ import pandas as pd
 from portrait.vues import francais
 
 ACTIONS = {"import": "import", "annulation": "annulation d'import", "profil": "profil de colonnes"}
-IMPORTS = ("import", "annulation")  # les actions qui ont des lignes et des valeurs ; les autres : SANS_OBJET
+# les actions dont le journal compte des lignes et des valeurs. Une annulation n'en a pas à elle : les comptes de
+# l'import annulé passaient pour son effet (« valeurs changées 108 555 » pour une annulation qui ne changeait rien,
+# d'autres imports couvrant les mêmes valeurs ; essai du 30 novembre) ; la colonne « Import » dit lequel
+IMPORTS = ("import",)
 SANS_OBJET = "—"
 COLONNE_AU = "Données d'alors"  # lien vers les pages telles qu'au moment de l'import (?au=<id>)
 
