@@ -64,7 +64,7 @@ elif referent:
                 st.code(rapport.texte(), language=None, wrap_lines=True)
                 if depot.bloque(source, rapport):
                     st.error("Import impossible : corrigez les lignes signalées, puis déposez le fichier à nouveau.")
-                elif st.button(f"Importer {rapport.lignes_gardees} valeurs", type="primary", key="confirmer"):
+                elif st.button(vue_donnees.libelle_importer(rapport), type="primary", key="confirmer"):
                     try:  # disque plein, dossier en lecture seule : une phrase, les données d'avant
                         entree = acces.importer(lu, cache.racine(), fichier.name, octets)
                     except ErreurImport as e:

@@ -302,7 +302,7 @@ def test_page_un_fichier_reconnu_ne_demande_rien(donnees, monkeypatch):
     app.file_uploader(key="fichier").upload("m.csv", b"niveau;code;annee;indicateur;valeur\n"
                                             b"commune;16001;2023;naissances;3\n", "text/csv").run()
     assert not [s for s in app.selectbox if s.key.startswith("corresp_")] and not app.warning
-    assert [b.label for b in app.button] == ["Importer 1 valeurs"]
+    assert [b.label for b in app.button] == ["Importer 1 valeur"]
 
 
 @pytest.mark.parametrize("brut, sur", [

@@ -89,3 +89,27 @@ def test_sortie_texte_a_la_francaise():
     assert "2023" in texte and "200000001" in texte and "n.d." in texte
     assert "1.13" not in texte and not re.search(r"\b(None|nan|NaN)\b", texte)
     assert "1.13" in sortie_table(df, "csv") and json.loads(sortie_table(df, "json"))[0]["etp_total"] == 1.13
+
+
+def test_un_fichier_deja_importe_est_dit_au_rapport(donnees, tmp_path):
+    """Le même fichier déposé une seconde fois (même SHA-256, son import encore actif) : le rapport le dit en tête,
+    avec l'import et sa date ; un autre contenu, ou le même après l'annulation de son import, rien (essai d'un
+    référent : trois imports identiques du même gros fichier, sans un mot)."""
+    from portrait.vues import donnees as vue_donnees
+
+    f = tmp_path / "naissances.csv"
+    f.write_text("niveau;code;annee;indicateur;valeur\ncommune;44001;2023;naissances;12\n", encoding="utf-8")
+    assert not [a for a in depot.lire(f, donnees).rapport.avertissements if "déjà importé" in a]
+    entree, _ = depot.importer(f, donnees)
+    lu = depot.lire(f, donnees)
+    date = registre.liste(donnees)["date"].iloc[0]
+    assert lu.rapport.avertissements[0] == (
+        f"Ce fichier est déjà importé, avec le même contenu (empreinte SHA-256) : import {entree['id']} du "
+        f"{date[8:10]}/{date[5:7]}/{date[:4]} à {date[11:16]}, toujours actif. L'importer de nouveau l'ajoute une "
+        "seconde fois au registre.")
+    assert vue_donnees.libelle_importer(lu.rapport) == "Importer 1 valeur"
+    autre = tmp_path / "autre.csv"
+    autre.write_text(f.read_text(encoding="utf-8").replace(";12", ";13"), encoding="utf-8")
+    assert not [a for a in depot.lire(autre, donnees).rapport.avertissements if "déjà importé" in a]
+    registre.annuler(donnees, entree["id"], "chef@caf44.fr")
+    assert not [a for a in depot.lire(f, donnees).rapport.avertissements if "déjà importé" in a]

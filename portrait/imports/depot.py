@@ -25,6 +25,7 @@ from portrait.imports.rapport import (
     signaler_sauts,
     valeurs_remplacees,
 )
+from portrait.vues import francais
 
 SEUIL_MORCEAUX = 8 * 1024 * 1024  # octets : au-delà, un CSV est lu et validé par morceaux (mémoire bornée)
 TAILLE_MORCEAU = 10_000  # lignes de données par morceau
@@ -65,6 +66,10 @@ def lire(fichier: Path | str, racine: Path | str, octets: bytes | None = None, s
     fichier = Path(fichier)
     src, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee,
                                  correspondance)
+    if (meme := registre.deja_importe(racine, _octets(fichier, octets))) is not None:
+        rapport.avertissements.insert(0, f"Ce fichier est déjà importé, avec le même contenu (empreinte SHA-256) : "
+                                         f"import {meme['id']} du {francais.date_heure(meme['date'])}, toujours "
+                                         "actif. L'importer de nouveau l'ajoute une seconde fois au registre.")
     return Lu(src.nom, lignes, rapport)
 
 

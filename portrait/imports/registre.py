@@ -193,6 +193,17 @@ def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
     return _entree(ligne)
 
 
+def deja_importe(racine: Path | str, octets: bytes | Path) -> dict | None:
+    """L'import actif le plus récent du même contenu (même SHA-256) que le fichier déposé ; None s'il n'y en a pas
+    (ou si le catalogue ne répond pas : la suite de l'import le dira)."""
+    try:
+        imports = liste(racine)
+    except ErreurImport:
+        return None
+    memes = imports[imports["actif"] & (imports["sha256"] == _empreinte(octets)[1])]
+    return memes.iloc[0].to_dict() if len(memes) else None
+
+
 def liste(racine: Path | str) -> pd.DataFrame:
     """Les imports enregistrés, du plus récent au plus ancien (colonnes COLONNES_LISTE) ; sans magasin, aucun (rien
     n'est créé pour le dire)."""

@@ -26,13 +26,20 @@ def lien_au(ident: str, adresse: dict[str, str]) -> str:
     return "?" + urlencode({**{k: v for k, v in adresse.items() if k != "au"}, "au": ident})
 
 
+def libelle_importer(rapport) -> str:
+    """Le bouton qui confirme un import : combien de valeurs, à la française (« Importer 209 250 valeurs »)."""
+    n = rapport.lignes_gardees
+    return f"Importer {francais.nombre(n)} valeur{'s' if n > 1 else ''}"
+
+
 def tableau_imports(liste: pd.DataFrame, adresse: dict[str, str] | None = None) -> pd.DataFrame:
     """Les imports du registre, en français ; le lien « Données d'alors » garde la vue courante (`adresse`)."""
     return pd.DataFrame({
         "Import": liste["id"], "Date": liste["date"].map(lambda d: francais.date_heure(d, secondes=True)),
         "Source": liste["type"],
-        "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"],
-        "Valeurs gardées": liste["lignes_gardees"], "État": liste["actif"].map({True: "actif", False: "annulé"}),
+        "Fichier": liste["fichier_source"], "Lignes lues": liste["lignes_lues"].map(francais.nombre),
+        "Valeurs gardées": liste["lignes_gardees"].map(francais.nombre),
+        "État": liste["actif"].map({True: "actif", False: "annulé"}),
         "Empreinte SHA-256": liste["sha256"].str[:12],
         COLONNE_AU: [lien_au(i, adresse or {}) for i in liste["id"]],
     })
