@@ -53,6 +53,10 @@ class Chemins:
     def imports(self) -> Path:
         return self.racine / "imports"
 
+    def demo_de(self, table: str) -> Path:
+        """La démonstration d'une table que les imports complètent (mesures, cooperation)."""
+        return {"mesures": self.demo, "cooperation": self.demo_cooperation}[table]
+
     @property
     def lac(self) -> Path:
         """Le magasin des imports embarqué (catalogue SQLite et Parquet, portrait/donnees/lac.py)."""
@@ -96,7 +100,7 @@ def ecrire_en_vigueur(chemins: Chemins, table: str, lignes, dossier: Path) -> No
     ou un arrêt brutal ne laissent jamais un dossier à moitié écrit."""
     dossier.parent.mkdir(parents=True, exist_ok=True)
     provisoire = dossier.with_name(f".{dossier.name}.{os.getpid()}-{threading.get_ident()}.partiel")
-    demo = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}[table]
+    demo = chemins.demo_de(table)
     try:
         provisoire.mkdir()
         with duckdb.connect(config={"memory_limit": MEMOIRE_ECRITURE, "threads": 1, "preserve_insertion_order": True,
@@ -108,7 +112,7 @@ def ecrire_en_vigueur(chemins: Chemins, table: str, lignes, dossier: Path) -> No
                         f"to {_copie(provisoire / 'importees.parquet')} {options}")
             if demo.exists():
                 con.execute(f"copy (from demonstration_gardee({_litteral(demo)}, '{table}_importees', "
-                            f"row({', '.join(lac.CLES_IMPORT[table])}))) "
+                            f"row({', '.join(CLES_IMPORT[table])}))) "
                             f"to {_copie(provisoire / 'demonstration.parquet')} {options}")
         shutil.rmtree(provisoire / "debord", ignore_errors=True)
         try:
@@ -167,12 +171,11 @@ def poser_tables_importees(con: duckdb.DuckDBPyConnection, racine: Path | str, v
     con.execute("create table magasin_lu (version integer, horodatage timestamp, lieu varchar)")
     if etat is not None:
         con.execute("insert into magasin_lu values (?, ?, ?)", [etat.version, etat.horodatage, etat.lieu])
-    demos = {"mesures": chemins.demo, "cooperation": chemins.demo_cooperation}
     for table in tables:
         if etat is None or not etat.importees[table]:
-            con.execute(f"create view {table} as {_sql_demonstration(table, demos[table])}")
+            con.execute(f"create view {table} as {_sql_demonstration(table, chemins.demo_de(table))}")
             continue
-        dossier = _dossier_en_vigueur(chemins, table, etat.cle(config), demos[table])
+        dossier = _dossier_en_vigueur(chemins, table, etat.cle(config), chemins.demo_de(table))
         if not dossier.is_dir():
             ecrire_en_vigueur(chemins, table, lac.en_vigueur(config, table, etat.version), dossier)
         con.execute(f"create view {table} as select * {_sql_en_vigueur(dossier)}")

@@ -77,7 +77,7 @@ def utilisateur_systeme() -> str:
         return f"uid {os.getuid()}"
 
 
-def _empreinte(octets: bytes | Path) -> tuple[int, str]:
+def empreinte(octets: bytes | Path) -> tuple[int, str]:
     """Taille et SHA-256 du fichier déposé : son contenu, ou un gros fichier lu par blocs sur le disque."""
     if isinstance(octets, bytes):
         return len(octets), hashlib.sha256(octets).hexdigest()
@@ -173,9 +173,9 @@ def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: R
     la connexion suivante, les plus récentes l'emportant ; tout ou rien. `auteur` : l'e-mail de l'utilisateur
     connecté, sinon l'utilisateur du système (ligne de commande). Rend l'entrée du registre."""
     auteur = auteur or utilisateur_systeme()
-    taille, empreinte = _empreinte(octets)
+    taille, sha256 = empreinte(octets)
     details = {"valeurs_changees": rapport.valeurs_changees, "lignes_gardees": rapport.lignes_gardees}
-    audit = lac.Audit(table, rapport.source, nom_fichier, empreinte, auteur, rapport.lignes_lues,
+    audit = lac.Audit(table, rapport.source, nom_fichier, sha256, auteur, rapport.lignes_lues,
                       rapport.valeurs_remplacees or 0, details=details)
     if "annee" in lignes:
         lignes = lignes.assign(annee=lignes["annee"].astype("int32"))
@@ -200,7 +200,7 @@ def deja_importe(racine: Path | str, octets: bytes | Path) -> dict | None:
         imports = liste(racine)
     except ErreurImport:
         return None
-    memes = imports[imports["actif"] & (imports["sha256"] == _empreinte(octets)[1])]
+    memes = imports[imports["actif"] & (imports["sha256"] == empreinte(octets)[1])]
     return memes.iloc[0].to_dict() if len(memes) else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -229,8 +228,9 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
 
 
 def empreinte(octets: bytes) -> str:
-    """Le SHA-256 d'un fichier déposé : la clé de sa lecture gardée, et ce qui reconnaît un fichier déjà importé."""
-    return hashlib.sha256(octets).hexdigest()
+    """Le SHA-256 d'un fichier déposé (celui que le registre garde) : la clé de sa lecture gardée, et ce qui
+    reconnaît un fichier qu'on vient d'importer."""
+    return registre.empreinte(octets)[1]
 
 
 def depot_lu(nom: str, octets: bytes, source: str | None, departement: str | None,

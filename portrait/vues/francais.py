@@ -21,7 +21,7 @@ def date_heure(quand: datetime | str, secondes: bool = False) -> str:
     """Un instant à la française, « 30/11/2026 à 20:34 » (`secondes` : « 30/11/2026 à 20:34:11 ») ; accepte
     l'horodatage ISO du registre des imports."""
     quand = datetime.fromisoformat(quand) if isinstance(quand, str) else quand
-    return f"{quand:%d/%m/%Y} à {quand:%H:%M:%S}" if secondes else f"{quand:%d/%m/%Y} à {quand:%H:%M}"
+    return f"{jour(quand)} à {quand:%H:%M:%S}" if secondes else f"{jour(quand)} à {quand:%H:%M}"
 
 
 def jour(quand: datetime | str) -> str:
