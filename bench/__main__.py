@@ -300,19 +300,24 @@ def section_charge(ch: dict) -> list[str]:
                "Tensions aux filtres par défaut de chaque département, calculée au démarrage : "
                f"{ch.get('prechauffe', 'aucune')}) puis une page Accueil, avant la mesure ; le filtre changé "
                "(« au moins 3 critères ») est calculé à la demande. Côté serveur : durée de chaque exécution de "
-               "la page, lue au journal de l'application (« exécution page=tensions-sppe durée_ms=… ») ; côté "
+               "la page, lue au journal de l'application (« exécution page=tensions-sppe durée_ms=… calcul_ms=… » : "
+               "le temps écoulé, puis le temps de calcul du fil de la page ; l'écart est l'attente) ; côté "
                f"navigateur, pour information : de la navigation à la carte dessinée. Données : {ch['stockage']}. "
                "Les navigateurs prennent les mêmes deux cœurs que les serveurs (dans une CAF, ils sont sur les "
-               "postes des agents) : " + (f"ils tournent à la priorité la plus basse (nice "
-               f"{ch['priorite_navigateurs']}), et ne prennent aux serveurs que le temps qu'ils laissent."
+               "postes des agents) : " + (f"tout le côté navigateurs (banc, pilote de Playwright, Chromium) tourne "
+               f"dans son propre processus à la priorité la plus basse (nice {ch['priorite_navigateurs']}), sans le "
+               "droit de la relever (setpriv : lancé en root, Chromium remettait ses processus de rendu à la "
+               "priorité ordinaire), et ne prend aux serveurs que le temps qu'ils laissent. nginx envoie chaque "
+               "nouveau navigateur au serveur suivant, chacun son tour."
                if ch.get("priorite_navigateurs") else "à la même priorité que les serveurs."), "",
-               "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | carte p50 (s) | "
-               "carte p95 (s) |", "|---|---:|---:|---:|---:|---:|"]
+               "| configuration | exécutions | serveur médiane (ms) | serveur p95 (ms) | calcul médiane (ms) | "
+               "calcul p95 (ms) | carte p50 (s) | carte p95 (s) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for nom, cle in (("un utilisateur, un serveur", "seul"), (f"{ch['pages']} navigateurs, un serveur",
                                                              "un_serveur"),
                      (f"{ch['pages']} navigateurs, deux serveurs derrière nginx", "deux_serveurs")):
         v = ch[cle]
         lignes.append(f"| {nom} | {v['executions']} | {ms(v['mediane_ms'], 0)} | {ms(v['p95_ms'], 0)} | "
+                      f"{ms(v['calcul_mediane_ms'], 0)} | {ms(v['calcul_p95_ms'], 0)} | "
                       f"{ms(v['carte_p50_s'], 1)} | {ms(v['carte_p95_s'], 1)} |")
     lignes += ["", f"Exécutions par serveur derrière nginx : {' et '.join(map(str, ch['repartition']))} ; p95 "
                f"deux serveurs / médiane d'un utilisateur seul : × {ms(ch['rapport'], 1)}."]

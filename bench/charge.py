@@ -6,9 +6,13 @@ durée de chaque exécution de page, que l'application écrit à son journal («
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from contextlib import ExitStack
@@ -22,14 +26,17 @@ ANNEE = 2023
 DEPARTEMENTS = ("44", "85", "49", "35", "29", "56", "22", "72", "53", "16")
 K = "3"  # le filtre changé : « Au moins k critères »
 DELAI_MS = 600_000  # dix pages sur deux cœurs : plusieurs dizaines de secondes chacune
-LIGNE = re.compile(r" exécution page=tensions-sppe durée_ms=(\d+)$")
+LIGNE = re.compile(r" exécution page=tensions-sppe durée_ms=(\d+) calcul_ms=(\d+)$")
 CIBLE_RAPPORT = 2.0  # p95 sous charge, deux serveurs ≤ 2 × la médiane d'un utilisateur seul
 PRECHAUFFE = re.compile(r" préchauffe finie vues=(\d+) durée_ms=(\d+)$")
 DELAI_PRECHAUFFE = 600  # s : la préchauffe s'arrête d'elle-même avant (prechauffe.DUREE_MAX)
 # Dans une CAF, les navigateurs tournent sur les postes des agents, pas sur le serveur ; ici, sur les deux mêmes
-# cœurs. Lancés à la priorité la plus basse (nice 19), ils ne prennent aux serveurs que le temps qu'ils laissent.
-# PORTRAIT_CHARGE_NICE=0 : l'ancienne variante (navigateurs à la même priorité que les serveurs).
+# cœurs. Tout le côté navigateurs (ce banc, le pilote de Playwright, Chromium) tourne dans son propre processus, à la
+# priorité la plus basse (nice 19), sans le droit de la relever : lancé en root, Chromium remettait ses processus de
+# rendu à la priorité ordinaire (0), voire au-dessus (-8), et prenait les cœurs aux serveurs (vu dans top).
+# PORTRAIT_CHARGE_NICE=0 : navigateurs à la même priorité que les serveurs.
 PRIORITE_NAVIGATEURS = int(os.environ.get("PORTRAIT_CHARGE_NICE", "19"))
+SANS_DROIT_DE_PRIORITE = ["setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice", "--"]
 
 
 def centile(valeurs: list[float], q: float) -> float:
@@ -38,9 +45,10 @@ def centile(valeurs: list[float], q: float) -> float:
     return v[min(len(v) - 1, int(q * len(v)))]
 
 
-def durees(journaux: list[Path]) -> list[int]:
-    """Les durées (ms) des exécutions de la page Tensions écrites aux journaux des serveurs."""
-    return [int(m[1]) for j in journaux for ligne in j.read_text(errors="replace").splitlines()
+def durees(journaux: list[Path], colonne: int = 1) -> list[int]:
+    """Les durées (ms) des exécutions de la page Tensions écrites aux journaux des serveurs ; colonne=2 : leur temps
+    de calcul (celui du fil de la page ; l'écart est l'attente)."""
+    return [int(m[colonne]) for j in journaux for ligne in j.read_text(errors="replace").splitlines()
             if (m := LIGNE.search(ligne))]
 
 
@@ -70,30 +78,34 @@ async def session(navigateur, adresse: str, departement: str) -> float:
     return carte
 
 
-def chromium_priorite(dossier: Path) -> str:
-    """Le Chromium des sessions : lancé à la priorité PRIORITE_NAVIGATEURS (un script qui l'enveloppe dans nice ;
-    ses processus de rendu en héritent)."""
-    chemin = installer_chromium()
-    if not PRIORITE_NAVIGATEURS:
-        return chemin
-    script = dossier / "chromium-nice"
-    script.write_text(f'#!/bin/sh\nexec nice -n {PRIORITE_NAVIGATEURS} {chemin} "$@"\n')
-    script.chmod(0o755)
-    return str(script)
-
-
-async def sessions(adresse: str, departements: tuple[str, ...], ensemble: bool, chromium: str) -> list[float]:
+async def sessions(adresse: str, departements: tuple[str, ...], ensemble: bool) -> list[float]:
     """Les sessions d'un navigateur (un contexte chacune) : toutes à la fois, ou l'une après l'autre."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        navigateur = await p.chromium.launch(executable_path=chromium, args=OPTIONS_CHROMIUM)
+        navigateur = await p.chromium.launch(executable_path=installer_chromium(), args=OPTIONS_CHROMIUM)
         try:
             if ensemble:
                 return list(await asyncio.gather(*(session(navigateur, adresse, d) for d in departements)))
             return [await session(navigateur, adresse, d) for d in departements]
         finally:
             await navigateur.close()
+
+
+def sessions_a_part(adresse: str, departements: tuple[str, ...], ensemble: bool) -> list[float]:
+    """`sessions` dans un processus à part, à la priorité PRIORITE_NAVIGATEURS qu'aucun de ses enfants ne peut
+    relever (setpriv retire le droit CAP_SYS_NICE) ; rend le temps jusqu'à la carte de chaque session (s)."""
+    installer_chromium()
+    commande = [sys.executable, "-m", "bench.charge", "--sessions", adresse, "oui" if ensemble else "non",
+                *departements]
+    if PRIORITE_NAVIGATEURS:
+        commande = ["nice", "-n", str(PRIORITE_NAVIGATEURS), *commande]
+        if shutil.which("setpriv"):
+            commande = [*SANS_DROIT_DE_PRIORITE, *commande]
+    fait = subprocess.run(commande, cwd=RACINE, capture_output=True, text=True, timeout=DELAI_MS / 1000 * 2)
+    if fait.returncode:
+        raise RuntimeError(f"sessions des navigateurs en échec ({fait.returncode}) :\n{fait.stderr[-3000:]}")
+    return json.loads(fait.stdout.strip().splitlines()[-1])
 
 
 def chauffer(adresses: list[str]) -> None:
@@ -132,16 +144,17 @@ def attendre_prechauffe(journaux: list[Path]) -> list[tuple[int, int]]:
 
 
 def phase(adresse: str, journaux: list[Path], directes: list[str], departements: tuple[str, ...],
-          ensemble: bool, chromium: str) -> dict:
+          ensemble: bool) -> dict:
     """Une phase sur des serveurs neufs : préchauffe finie, une page Accueil, sessions, puis durées lues aux
     journaux."""
     prechauffes = attendre_prechauffe(journaux)
     chauffer(directes)
     attendre_le_calme(journaux)
-    cartes = asyncio.run(sessions(adresse, departements, ensemble, chromium))
+    cartes = sessions_a_part(adresse, departements, ensemble)
     attendre_le_calme(journaux)
-    d = durees(journaux)
+    d, calculs = durees(journaux), durees(journaux, colonne=2)
     return {"executions": len(d), "mediane_ms": statistics.median(d), "p95_ms": centile(d, 0.95),
+            "calcul_mediane_ms": statistics.median(calculs), "calcul_p95_ms": centile(calculs, 0.95),
             "carte_p50_s": statistics.median(cartes), "carte_p95_s": centile(cartes, 0.95), "pages": len(cartes),
             "prechauffe": prechauffes, "durees_ms": sorted(d)}
 
@@ -158,15 +171,14 @@ def mesurer() -> dict:
            "prechauffe": os.environ["PORTRAIT_PRECHAUFFE"]}
     with tempfile.TemporaryDirectory(prefix="portrait-charge-") as tmp:
         dossier = Path(tmp)
-        chromium = chromium_priorite(dossier)
         for nom, departements, ensemble in (("seul", DEPARTEMENTS, False), ("un_serveur", DEPARTEMENTS, True)):
             with ExitStack() as pile:
                 journal = dossier / f"{nom}.log"
                 adresse = pile.enter_context(serveur(journal, env=env))
-                res[nom] = phase(adresse, [journal], [adresse], departements, ensemble, chromium)
+                res[nom] = phase(adresse, [journal], [adresse], departements, ensemble)
         with nginx.deploiement(dossier / "deux", n=2, donnees=donnees) as d:
             res["deux_serveurs"] = phase(d.nginx.adresse, [s.journal for s in d.serveurs],
-                                         [s.adresse for s in d.serveurs], DEPARTEMENTS, True, chromium)
+                                         [s.adresse for s in d.serveurs], DEPARTEMENTS, True)
             res["repartition"] = [len(durees([s.journal])) for s in d.serveurs]
     res["rapport"] = res["deux_serveurs"]["p95_ms"] / res["seul"]["mediane_ms"]
     res["cible_atteinte"] = res["rapport"] <= CIBLE_RAPPORT
@@ -174,6 +186,8 @@ def mesurer() -> dict:
 
 
 if __name__ == "__main__":
-    import json
-
-    print(json.dumps(mesurer(), ensure_ascii=False, indent=1))
+    if sys.argv[1:2] == ["--sessions"]:  # le côté navigateurs, lancé par sessions_a_part
+        adresse, ensemble, *deps = sys.argv[2:]
+        print(json.dumps(asyncio.run(sessions(adresse, tuple(deps), ensemble == "oui"))))
+    else:
+        print(json.dumps(mesurer(), ensure_ascii=False, indent=1))

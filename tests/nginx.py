@@ -15,12 +15,10 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import streamlit
-
 from bench.navigateur import arreter, serveur
+from portrait.surfaces import site_nginx
 
 RACINE = Path(__file__).resolve().parent.parent
-MODELE = RACINE / "deploiement" / "portrait.nginx.conf"
 NGINX = "/usr/sbin/nginx"
 PREFIXE = "portrait"  # le server.baseUrlPath des serveurs, le chemin du site
 DELAI = 20  # secondes pour que nginx réponde
@@ -70,15 +68,8 @@ def port_libre() -> int:
 
 
 def site(serveurs: list[str], ecoute: str, prefixe: str = PREFIXE) -> str:
-    """Le modèle livré, rempli comme le README le demande : une ligne « server » par serveur (hôte:port)."""
-    lignes = "\n".join(f"    server {s} max_fails=1 fail_timeout=10s;" for s in serveurs)
-    texte = MODELE.read_text(encoding="utf-8")
-    statique = Path(streamlit.__file__).parent / "static" / "static"
-    for marque, valeur in (("@SERVEURS@", lignes), ("@ECOUTE@", ecoute), ("@PREFIXE@", prefixe),
-                           ("@STATIQUE@", str(statique))):
-        assert marque in texte, f"{marque} absent du modèle {MODELE}"
-        texte = texte.replace(marque, valeur)
-    return texte
+    """Le modèle livré, rempli comme le README le demande (python -m portrait site-nginx)."""
+    return site_nginx.site(serveurs, ecoute, prefixe)
 
 
 @dataclass
@@ -91,11 +82,17 @@ class Nginx:
     def adresse(self) -> str:
         return f"http://127.0.0.1:{self.port}/{PREFIXE}"
 
-    def amonts(self, requete: str = "") -> list[str]:
+    def amonts(self, requete: str = "", au_moins: int = 0) -> list[str]:
         """Le serveur (hôte:port) qui a répondu à chaque requête dont la ligne contient `requete`, dans l'ordre du
-        journal d'accès (un WebSocket d'un test précédent s'y écrit à sa fermeture, n'importe quand)."""
-        return [ligne.split(" ", 1)[0] for ligne in (self.dossier / "acces.log").read_text().splitlines()
-                if requete in ligne.split(" ", 1)[-1]]
+        journal d'accès (un WebSocket d'un test précédent s'y écrit à sa fermeture, n'importe quand). nginx écrit la
+        ligne une fois la réponse partie : on attend (5 s au plus) d'en avoir `au_moins`."""
+        limite = time.time() + 5
+        while True:
+            lignes = [ligne.split(" ", 1)[0] for ligne in (self.dossier / "acces.log").read_text().splitlines()
+                      if requete in ligne.split(" ", 1)[-1]]
+            if len(lignes) >= au_moins or time.time() > limite:
+                return lignes
+            time.sleep(0.05)
 
     def journal(self) -> str:
         return "\n".join(f"--- {f.name} ---\n{f.read_text(errors='replace')[-4000:]}"

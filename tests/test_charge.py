@@ -108,6 +108,35 @@ def test_le_serveur_ne_surveille_pas_les_sources():
         assert tomllib.load(f)["server"]["fileWatcherType"] == "none"
 
 
+def test_le_serveur_ne_ramasse_pas_tout_apres_chaque_page():
+    # Streamlit lançait gc.collect() après chaque exécution : sur un serveur préchauffé (des millions d'objets en
+    # cache), plusieurs centaines de millisecondes avec le GIL, pendant lesquelles les autres sessions attendaient
+    with open(RACINE / ".streamlit" / "config.toml", "rb") as f:
+        assert tomllib.load(f)["runner"]["postScriptGC"] is False
+
+
+def test_la_duree_au_journal_separe_calcul_et_attente(caplog):
+    """durée_ms : le temps écoulé ; calcul_ms : le temps de calcul du fil de la page. Une page qui attend (ici, une
+    pause de 0,3 s) a une longue durée et peu de calcul ; une page qui calcule, les deux."""
+    import re
+    import time
+
+    caplog.set_level("INFO", logger="portrait")
+    with prechauffe.execution() as execution:
+        execution.page = "attend"
+        time.sleep(0.3)
+    with prechauffe.execution() as execution:
+        execution.page = "calcule"
+        fin = time.thread_time() + 0.3
+        while time.thread_time() < fin:
+            pass
+    mesures = {m[1]: (int(m[2]), int(m[3])) for r in caplog.records
+               if (m := re.fullmatch(r"exécution page=(\w+) durée_ms=(\d+) calcul_ms=(\d+)", r.getMessage()))}
+    (duree, calcul), (duree_c, calcul_c) = mesures["attend"], mesures["calcule"]
+    assert duree >= 300 and calcul < 50
+    assert calcul_c >= 300 and duree_c >= calcul_c
+
+
 def test_chaque_execution_de_page_ecrit_sa_duree(caplog):
     """Le journal du serveur (banc de charge) : une ligne par exécution dont la page est connue, interrompue ou
     non ; aucune avant que la navigation ait dit la page."""
@@ -120,5 +149,6 @@ def test_chaque_execution_de_page_ecrit_sa_duree(caplog):
     with prechauffe.execution():
         pass
     lignes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("exécution")]
-    assert len(lignes) == 1 and re.fullmatch(r"exécution page=tensions-sppe durée_ms=\d+", lignes[0]), lignes
+    assert len(lignes) == 1, lignes
+    assert re.fullmatch(r"exécution page=tensions-sppe durée_ms=\d+ calcul_ms=\d+", lignes[0]), lignes
     assert prechauffe.calme() is False  # une exécution vient de finir : la préchauffe attend encore CALME secondes

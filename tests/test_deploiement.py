@@ -104,29 +104,35 @@ def test_page_par_nginx_websocket_et_duree_au_journal(partage, contexte):
     servis = servi_par(partage, avant)
     assert len(servis) == 1, [s.executions() for s in partage.serveurs]
     lignes = partage.serveurs[servis[0]].executions()[avant[servis[0]]:]
-    assert all(re.search(r" exécution page=tensions-sppe durée_ms=\d+$", ligne) for ligne in lignes), lignes
+    assert all(re.search(r" exécution page=tensions-sppe durée_ms=\d+ calcul_ms=\d+$", ligne)
+               for ligne in lignes), lignes
 
 
 def test_sessions_collantes_par_le_cookie_de_nginx(partage):
-    """Un navigateur qui rend son cookie va toujours au même serveur ; sans cookie, les navigateurs se répartissent
-    (tous sur le même serveur par hasard : une chance sur 2^11)."""
+    """Sans cookie, chaque navigateur va au serveur suivant, chacun son tour, et reçoit un cookie qui nomme celui qui
+    a répondu ; avec son cookie, il va toujours à lui, et rien n'est reposé ; un cookie inconnu est remplacé."""
     sante = partage.nginx.adresse + "/_stcore/health"
-    def cookies(reponse) -> list[str]:  # Streamlit pose aussi le sien (_streamlit_xsrf)
-        return [c for c in reponse.headers.get_all("Set-Cookie") or [] if c.startswith("portrait_serveur=")]
+    adresses = [s.adresse.split("/")[2] for s in partage.serveurs]
 
-    (pose,) = cookies(urllib.request.urlopen(sante))
-    assert "HttpOnly" in pose
-    cookie = pose.split(";")[0]
-    for _ in range(12):
-        reponse = urllib.request.urlopen(urllib.request.Request(sante + "?essai=avec-cookie",
-                                                                headers={"Cookie": cookie}))
-        assert cookies(reponse) == []  # déjà posé : rien de plus
-    for _ in range(12):
-        urllib.request.urlopen(sante + "?essai=sans-cookie")
-    avec, sans = partage.nginx.amonts("essai=avec-cookie"), partage.nginx.amonts("essai=sans-cookie")
-    assert len(avec) == len(sans) == 12
-    assert len(set(avec)) == 1
-    assert set(sans) == {s.adresse.split("/")[2] for s in partage.serveurs}
+    def visite(essai: str, cookie: str = "") -> list[str]:  # Streamlit pose aussi le sien (_streamlit_xsrf)
+        requete = urllib.request.Request(f"{sante}?essai={essai}", headers={"Cookie": cookie} if cookie else {})
+        return [c for c in urllib.request.urlopen(requete).headers.get_all("Set-Cookie") or []
+                if c.startswith("portrait_serveur=")]
+
+    poses = [visite("sans-cookie") for _ in range(12)]
+    servis = partage.nginx.amonts("essai=sans-cookie", au_moins=12)
+    assert len(servis) == 12 and all(servis.count(a) == 6 for a in adresses), servis  # six et six
+    assert all(servis[i] != servis[i + 1] for i in range(11)), servis  # l'un, l'autre, l'un…
+    for (pose,), servi in zip(poses, servis, strict=True):
+        assert "HttpOnly" in pose and "SameSite=Lax" in pose
+        assert pose.split(";")[0] == f"portrait_serveur={adresses.index(servi) + 1}"  # il nomme qui a répondu
+
+    for n in (1, 2):
+        assert all(visite(f"avec-cookie-{n}", f"portrait_serveur={n}") == [] for _ in range(6))  # déjà le bon
+        assert partage.nginx.amonts(f"essai=avec-cookie-{n}", au_moins=6) == [adresses[n - 1]] * 6
+    (pose,) = visite("cookie-inconnu", "portrait_serveur=9")  # un serveur retiré depuis
+    (servi,) = partage.nginx.amonts("essai=cookie-inconnu", au_moins=1)
+    assert pose.split(";")[0] == f"portrait_serveur={adresses.index(servi) + 1}"
 
 
 def test_fichiers_de_streamlit_servis_par_nginx(partage):
@@ -216,3 +222,5 @@ def test_serveur_tue_l_autre_sert_et_le_rechargement_y_atterrit(partage, context
     naissances(page).wait_for(timeout=DELAI_MS)
     assert naissances(page).inner_text() == "173"
     assert servi_par(partage, avant) == [1 - servi]  # le rechargement a atterri sur le serveur vivant
+    # et le cookie le nomme désormais : revenu, le serveur tué ne reprendrait pas ce navigateur (sa session est ici)
+    assert {c["name"]: c["value"] for c in contexte.cookies()}["portrait_serveur"] == str(2 - servi)

@@ -37,7 +37,7 @@ ERREURS_ARGPARSE = (
 GEOJSON_DEFAUT = RACINE_PROJET.parent / "shared" / "reference" / "france-geojson"
 # commandes sans filtre de tension : leur analyseur n'importe pas surfaces/url.py (Streamlit, Plotly : 45 Mo de plus
 # au pic de mémoire d'un import)
-SANS_FILTRES = ("build-reference", "demo", "import", "imports", "fetch")
+SANS_FILTRES = ("build-reference", "demo", "import", "imports", "fetch", "site-nginx")
 
 
 def sortie_table(df: pd.DataFrame, format_: str) -> str:
@@ -390,7 +390,24 @@ def analyseur(commande: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="fichier à écrire")
     filtres(s)
     s.set_defaults(func=cmd_fiche)
+    s = sous.add_parser("site-nginx", help="écrit le site nginx d'un déploiement partagé (deploiement/, README)")
+    s.add_argument("serveurs", nargs="+", metavar="hôte:port", help="les serveurs Streamlit, 127.0.0.1:8501 …")
+    s.add_argument("--ecoute", default="80", help="où nginx écoute : 80, « 443 ssl », 127.0.0.1:8080 (80)")
+    s.add_argument("--prefixe", default="portrait", help="le server.baseUrlPath des serveurs (portrait)")
+    s.set_defaults(func=cmd_site_nginx)
     return p
+
+
+def cmd_site_nginx(args) -> int:
+    """Le site nginx rempli, sur la sortie (à rediriger vers /etc/nginx/sites-available/portrait)."""
+    from portrait.surfaces import site_nginx
+
+    try:
+        print(site_nginx.site(args.serveurs, args.ecoute, args.prefixe), end="")
+    except ValueError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    return 0
 
 
 class SortieTerminal:

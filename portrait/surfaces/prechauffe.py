@@ -39,9 +39,10 @@ class Execution:
 def execution() -> Iterator[Execution]:
     """Autour de chaque exécution de page (dashboard.py) : la préchauffe ne calcule que quand aucune ne tourne ; à
     la fin, interrompue ou non (widget changé, arrêt), sa durée au journal du serveur, « exécution page=…
-    durée_ms=… » (banc de charge, tests du déploiement)."""
+    durée_ms=… calcul_ms=… » : le temps écoulé, puis le temps de calcul de son fil (l'écart est l'attente : du
+    processeur, du GIL, de DuckDB) (banc de charge, tests du déploiement)."""
     global _en_cours, _derniere
-    debut, en_cours = time.perf_counter(), Execution()
+    debut, calcul, en_cours = time.perf_counter(), time.thread_time(), Execution()
     with _verrou:
         _en_cours += 1
     try:
@@ -51,7 +52,8 @@ def execution() -> Iterator[Execution]:
             _en_cours -= 1
             _derniere = time.monotonic()
         if en_cours.page is not None:
-            JOURNAL.info("exécution page=%s durée_ms=%d", en_cours.page, round(1000 * (time.perf_counter() - debut)))
+            JOURNAL.info("exécution page=%s durée_ms=%d calcul_ms=%d", en_cours.page,
+                         round(1000 * (time.perf_counter() - debut)), round(1000 * (time.thread_time() - calcul)))
 
 
 def calme() -> bool:
