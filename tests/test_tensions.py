@@ -233,7 +233,8 @@ def test_page_tensions_critere_rempli_dit_sans_couleur(app, req):
     tableau, marques = lire_tableau_html(html), marques_html(html)
     colonnes = list(vue_tensions.COLONNES_TENSION.values())
     assert list(marques[colonnes].sum(axis=1)) == [2, 1, 2, 0]  # Alpha, Bêta, Gamma, Loire-Atlantique
-    assert list(tableau["Critères remplis"]) == ["2 / 4", "1 / 4", "2 / 4", "n.d."]
+    # la ligne du département n'est pas jugée : rien, pas « n.d. » (qui dirait une donnée manquante)
+    assert list(tableau["Critères remplis"]) == ["2 / 4", "1 / 4", "2 / 4", ""]
     assert not marques.drop(columns=colonnes).any().any()
     assert html.count("(critère rempli)") == 5 and "critère rempli (seuils de la sélection)" in html
     # le tableau a une légende (caption), des en-têtes à portée, une zone qui défile joignable au clavier
@@ -355,3 +356,16 @@ def test_sous_titre_une_ligne_par_epci_seulement_pour_la_france(req):
         "d'accueil est insuffisante ou difficile d'accès.")
     assert vue_tensions.vue_tensions(req, "france", 2023).sous_titre.endswith(
         "difficile d'accès. France entière : une ligne par EPCI.")
+
+
+def test_criteres_remplis_sans_objet_pour_les_lignes_de_reference(req):
+    # la fiche et les exports lisent les mêmes cellules que la page (commun.textes) : vide pour le département, et
+    # « n.d. » seulement pour une donnée qui manque vraiment
+    from portrait.vues import commun
+
+    vue = vue_tensions.vue_tensions(req, "departement:44", 2023, tout_voir=True)
+    assert list(commun.textes(vue.tableau)["Critères remplis"]) == ["2 / 4", "1 / 4", "2 / 4", ""]
+    valeurs = pd.DataFrame({"Territoire": ["A", "Dép"], "Critères remplis": [math.nan, math.nan]})
+    vides = pd.DataFrame({"Territoire": [False, False], "Critères remplis": [False, True]})
+    lus = commun.textes(commun.Tableau("t", "", valeurs, sans_objet=vides))
+    assert list(lus["Critères remplis"]) == ["n.d.", ""]

@@ -66,6 +66,9 @@ class Tableau:
     formats: dict[str, Callable] = field(default_factory=dict)  # colonne -> texte à la française
     formats_excel: dict[str, str] = field(default_factory=dict)  # colonne -> format de nombre Excel
     fichier: str = "tableau"  # nom des fichiers CSV et XLSX, sans extension
+    # cellules sans objet (booléens, mêmes lignes et colonnes que valeurs) : laissées vides, pas « n.d. » (le nombre
+    # de critères remplis n'a pas de sens pour la ligne de l'EPCI ou du département)
+    sans_objet: pd.DataFrame | None = None
 
 
 BANDEAU_DEMO = (
@@ -191,14 +194,16 @@ MARQUE = "\u2714"  # ✔ : la cellule d'un critère rempli (la couleur ne porte 
 
 
 def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, larges: tuple[str, ...] = (),
-                 titre: str = "", legende: str = "", marques: pd.DataFrame | None = None) -> str:
+                 titre: str = "", legende: str = "", marques: pd.DataFrame | None = None,
+                 sans_objet: pd.DataFrame | None = None) -> str:
     """Un tableau HTML léger, valeurs à la française et cellules colorées : il s'affiche d'un coup (pas de grille
     à charger dans le navigateur) et se lit entier sur une capture d'écran, comme celui du document 004.
     `larges` : les colonnes de texte long, qui gardent une largeur lisible au lieu de s'écraser.
     Accessible (RGAA) : `titre` en <caption> (lu par les lecteurs d'écran, la page l'affiche déjà au-dessus) suivi de
     la `legende` visible ; en-têtes de colonne et de ligne (première colonne) à portée (scope) ; la zone qui défile
     se rejoint au clavier (tabindex) et porte le titre ; `marques` (booléens, mêmes lignes et colonnes) : les
-    cellules qui portent la MARQUE, dite en toutes lettres au lecteur d'écran."""
+    cellules qui portent la MARQUE, dite en toutes lettres au lecteur d'écran ; `sans_objet` : celles laissées vides
+    (Tableau.sans_objet)."""
     from html import escape
 
     def classes(colonne: str, nombre: bool) -> str:
@@ -211,13 +216,15 @@ def tableau_html(tableau: pd.DataFrame, styles: pd.DataFrame, formats: dict, lar
                      for c, n in zip(tableau.columns, numeriques))
     if marques is None:
         marques = pd.DataFrame(False, index=tableau.index, columns=tableau.columns)
+    vides = manquants_lus(tableau, sans_objet)
     marque = f'<span aria-hidden="true"> {MARQUE}</span><span class="lecteur"> (critère rempli)</span>'
     lignes = []
-    for valeurs, css, coches in zip(tableau.itertuples(index=False), styles.itertuples(index=False),
-                                    marques.itertuples(index=False)):
+    for valeurs, css, coches, manques in zip(tableau.itertuples(index=False), styles.itertuples(index=False),
+                                             marques.itertuples(index=False), vides.itertuples(index=False)):
         cellules = []
-        for j, (colonne, v, style, n, coche) in enumerate(zip(tableau.columns, valeurs, css, numeriques, coches)):
-            texte = (fr.NON_DISPONIBLE if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
+        for j, (colonne, v, style, coche, manque) in enumerate(zip(tableau.columns, valeurs, css, coches, manques)):
+            n = numeriques[j]
+            texte = (manque if n else "") if fr.manquant(v) else formats.get(colonne, str)(v)
             attributs = (' class="nb"' if n else "") + (f' style="{style}"' if style else "")
             balise = "th" if j == 0 else "td"
             portee = ' scope="row"' if j == 0 else ""
@@ -300,12 +307,21 @@ def tableau_indicateurs(lignes: pd.DataFrame, ids: tuple[str, ...], titre: str, 
     return Tableau(titre, note, tableau(lignes, ids, premiere), formats_colonnes(ids), formats_excel(ids), fichier)
 
 
+def manquants_lus(valeurs: pd.DataFrame, sans_objet: pd.DataFrame | None) -> pd.DataFrame:
+    """Ce qu'on lit à la place d'une valeur manquante, cellule par cellule : « n.d. », ou rien si elle est sans
+    objet."""
+    lus = pd.DataFrame(fr.NON_DISPONIBLE, index=valeurs.index, columns=valeurs.columns)
+    return lus if sans_objet is None else lus.mask(sans_objet.values, "")
+
+
 def textes(t: Tableau) -> pd.DataFrame:
-    """Les cellules d'un tableau telles qu'on les lit (à la française, « n.d. » pour une valeur manquante)."""
+    """Les cellules d'un tableau telles qu'on les lit (à la française, « n.d. » pour une valeur manquante, rien
+    pour une cellule sans objet)."""
     sortie = pd.DataFrame(index=t.valeurs.index)
+    manquants = manquants_lus(t.valeurs, t.sans_objet)
     for colonne in t.valeurs.columns:
         formater = t.formats.get(colonne, str)
-        sortie[colonne] = [fr.NON_DISPONIBLE if fr.manquant(v) else formater(v) for v in t.valeurs[colonne]]
+        sortie[colonne] = [m if fr.manquant(v) else formater(v) for v, m in zip(t.valeurs[colonne], manquants[colonne])]
     return sortie
 
 

@@ -210,11 +210,20 @@ def marques_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
     return marques
 
 
+def sans_objet_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
+    """Les cellules sans objet : les critères remplis des lignes de référence (EPCI, département), qui ne sont pas
+    jugées (« n.d. » y laissait croire à une donnée manquante)."""
+    vides = pd.DataFrame(False, index=tableau.index, columns=tableau.columns)
+    vides["Critères remplis"] = t["ordre"].values > 0
+    return vides
+
+
 def html_tensions(tableau: pd.DataFrame, t: pd.DataFrame, titre: str = "") -> str:
     """Le tableau « identification des tensions » mis en forme, en HTML : fond rouge selon l'écart, ✔ où le critère
     est rempli, légende sous le tableau."""
     return tableau_html(tableau, styles_tensions(tableau, t), formats_tensions(), larges=("Compétences SPPE",),
-                        titre=titre, legende=LEGENDE_TABLEAU, marques=marques_tensions(tableau, t))
+                        titre=titre, legende=LEGENDE_TABLEAU, marques=marques_tensions(tableau, t),
+                        sans_objet=sans_objet_tensions(tableau, t))
 
 
 def survol_tensions(unites: pd.DataFrame) -> pd.DataFrame:
@@ -402,10 +411,11 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
     fichier = f"tensions_{cadre.replace(':', '_')}_{annee}"
     lignes = lignes_tableau(evaluee, retenues_seulement=not tout_voir)
     zones = evaluee[evaluee["zone_insuffisante"] | (evaluee["ordre"] > 0)]
-    tableau = Tableau(f"Identification des tensions, {nom}, {annee}", note_tableau,
-                      tableau_tensions(lignes, par_epci), formats_tensions(), formats_excel_tensions(), fichier)
-    tableau_zones = Tableau(titre_zones(evaluee, nom, annee), note_tableau, tableau_tensions(zones, par_epci),
-                            formats_tensions(), formats_excel_tensions(), f"zones_{fichier}")
+    valeurs, valeurs_zones = tableau_tensions(lignes, par_epci), tableau_tensions(zones, par_epci)
+    tableau = Tableau(f"Identification des tensions, {nom}, {annee}", note_tableau, valeurs, formats_tensions(),
+                      formats_excel_tensions(), fichier, sans_objet_tensions(valeurs, lignes))
+    tableau_zones = Tableau(titre_zones(evaluee, nom, annee), note_tableau, valeurs_zones, formats_tensions(),
+                            formats_excel_tensions(), f"zones_{fichier}", sans_objet_tensions(valeurs_zones, zones))
     return VueTensions(
         cadre=cadre, nom=nom, annee=annee, par_epci=par_epci, titre=f"Tensions SPPE · {nom}",
         sous_titre=f"{annee} · service public de la petite enfance (loi du 18 décembre 2023) : repérer les zones où "
