@@ -69,6 +69,24 @@ def test_choix_des_departements_a_prechauffer():
     assert prechauffe.lancer({"PORTRAIT_PRECHAUFFE": "non"}) is None and prechauffe.lancer({}) is None
 
 
+def test_la_barre_laterale_d_un_departement_prechauffe_ne_lit_rien(donnees, monkeypatch):
+    # la première page d'un département lisait encore ses EPCI et ses communes dans DuckDB : sous une rafale de
+    # visites, ces lectures de 10 ms en duraient plusieurs centaines (banc de charge, py-spy)
+    from portrait.donnees.requetes import Requetes
+
+    monkeypatch.setenv("PORTRAIT_DATA_DIR", str(donnees))
+    cache.choix_territoires.clear()
+    cache.infos_territoire.clear()
+    assert prechauffe.prechauffer(["44"]) == ["departement:44"]
+    lus = []
+    monkeypatch.setattr(Requetes, "executer", lambda self, nom, params=None: lus.append(nom))
+    sig = cache.signature_lue(cache.racine())
+    assert cache.infos_territoire(sig, "departement:44")["nom"] == "Loire-Atlantique"
+    assert list(cache.choix_territoires(sig, "epci", "departement:44")["nom"]) == ["CA Test Deux", "CC Test Un"]
+    assert list(cache.choix_territoires(sig, "commune", "departement:44")["nom"]) == ["Alpha", "Bêta", "Gamma"]
+    assert lus == []
+
+
 def test_changer_de_filtre_ne_relit_pas_les_donnees(donnees, monkeypatch):
     # la page relisait les lignes du département (deux requêtes) à chaque changement de seuil ou de k
     lus = []

@@ -145,7 +145,7 @@ def choix_territoires(sig: str, niveau: str, parent: str) -> pd.DataFrame:
     return jeux.choix_territoires(requetes()[0], niveau, parent)
 
 
-@st.cache_data(show_spinner=False, max_entries=100)
+@st.cache_data(show_spinner=False, max_entries=500)  # chaque département préchauffé, et de la place
 def infos_territoire(sig: str, territoire: str) -> dict:
     return jeux.territoire(requetes()[0], territoire)
 

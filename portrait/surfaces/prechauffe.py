@@ -83,10 +83,10 @@ def attendre_le_calme(arret: threading.Event, limite: float) -> bool:
 
 def prechauffer(departements: list[str] | None = None, arret: threading.Event | None = None,
                 duree_max: float = DUREE_MAX) -> list[str]:
-    """Calcule, dans les caches de l'application (surfaces/cache.py), la vue Tensions aux filtres par défaut de
-    chaque département (tous si `departements` est None), un à la fois et seulement quand aucune page ne
-    s'exécute ; rend les cadres calculés. Les modules que Streamlit n'importe qu'au premier usage d'un widget de la
-    page (les émojis des pastilles : 0,15 s) le sont d'abord."""
+    """Calcule, dans les caches de l'application (surfaces/cache.py), la barre latérale et la vue Tensions aux
+    filtres par défaut de chaque département (tous si `departements` est None), un à la fois et seulement quand
+    aucune page ne s'exécute ; rend les cadres calculés. Les modules que Streamlit n'importe qu'au premier usage
+    d'un widget de la page (les émojis des pastilles : 0,15 s) le sont d'abord."""
     from streamlit import string_util
 
     from portrait.donnees import jeux
@@ -105,7 +105,13 @@ def prechauffer(departements: list[str] | None = None, arret: threading.Event | 
     for code in codes:
         if not attendre_le_calme(arret, limite):
             break
-        cadre = cache.cadre_tensions(sig, f"departement:{code}")
+        territoire = f"departement:{code}"
+        # la barre latérale de sa première page : le territoire, ses EPCI et ses communes (lus dans DuckDB au milieu
+        # d'une rafale de visites, ces lectures de 10 ms en duraient plusieurs centaines : banc de charge, py-spy)
+        cache.infos_territoire(sig, territoire)
+        cache.choix_territoires(sig, "epci", territoire)
+        cache.choix_territoires(sig, "commune", territoire)
+        cadre = cache.cadre_tensions(sig, territoire)
         cache.vue_tensions(sig, cadre, annee, url.filtres({}), defaut["indicateur"], defaut["methode"],
                            defaut["filtre_carte"], defaut["tout_voir"])
         faits.append(cadre)
