@@ -56,6 +56,10 @@ def test_la_commande_ecrit_le_site_rempli():
                     "--prefixe", "petite-enfance")
     assert fait.returncode == 0, fait.stderr
     assert not re.search(r"@[A-Z]+@", fait.stdout)  # plus aucune marque
+    assert fait.stdout.startswith("# Portrait de territoire : 2 serveur(s) Streamlit derrière nginx. Écrit par\n"
+                                  "#   python -m portrait site-nginx 127.0.0.1:8501 127.0.0.1:8502 --ecoute '443 ssl' "
+                                  "--prefixe petite-enfance\n")
+    assert "tests/nginx.py" not in fait.stdout  # les commentaires de qui maintient le modèle restent au modèle
     assert "    listen 443 ssl;" in fait.stdout
     assert "    location /petite-enfance/ {" in fait.stdout
     assert "        proxy_pass http://$portrait_amont;" in fait.stdout
@@ -64,9 +68,10 @@ def test_la_commande_ecrit_le_site_rempli():
 
 
 @pytest.mark.parametrize(("args", "phrase"), [
-    (["127.0.0.1"], "Serveur « 127.0.0.1 » : attendu « hôte:port », par exemple 127.0.0.1:8501."),
+    (["127.0.0.1"], "Serveur « 127.0.0.1 » : attendu « hôte:port » (port de 1 à 65535), par exemple 127.0.0.1:8501."),
     (["127.0.0.1:8501", "127.0.0.1:8501"],
-     "Un serveur est donné deux fois : chaque adresse « hôte:port » une seule fois."),
+     "Serveur « 127.0.0.1:8501 » donné deux fois : chaque adresse « hôte:port » une seule fois."),
+    (["127.0.0.1:99999"], "Serveur « 127.0.0.1:99999 » : attendu « hôte:port » (port de 1 à 65535)"),
     (["127.0.0.1:8501", "--prefixe", "/portrait"],
      "Préfixe « /portrait » : lettres, chiffres, « - » ou « _ », sans « / »"),
     (["127.0.0.1:8501;", "--ecoute", "80"], "Serveur « 127.0.0.1:8501; » : attendu « hôte:port »"),

@@ -44,19 +44,25 @@ def verifier(serveurs: list[str], prefixe: str) -> None:
     if not serveurs:
         raise ValueError("Aucun serveur : donnez au moins une adresse « hôte:port » (127.0.0.1:8501).")
     for s in serveurs:
-        if not MOTIF_SERVEUR.fullmatch(s):
-            raise ValueError(f"Serveur « {s} » : attendu « hôte:port », par exemple 127.0.0.1:8501.")
-    if len(set(serveurs)) != len(serveurs):
-        raise ValueError("Un serveur est donné deux fois : chaque adresse « hôte:port » une seule fois.")
+        if not MOTIF_SERVEUR.fullmatch(s) or not 1 <= int(s.rsplit(":", 1)[1]) <= 65535:
+            raise ValueError(f"Serveur « {s} » : attendu « hôte:port » (port de 1 à 65535), par exemple "
+                             "127.0.0.1:8501.")
+    if doubles := sorted({s for s in serveurs if serveurs.count(s) > 1}):
+        raise ValueError(f"Serveur « {doubles[0]} » donné deux fois : chaque adresse « hôte:port » une seule fois.")
     if not MOTIF_PREFIXE.fullmatch(prefixe):
         raise ValueError(f"Préfixe « {prefixe} » : lettres, chiffres, « - » ou « _ », sans « / » (le "
                          "server.baseUrlPath des serveurs, par exemple portrait).")
 
 
 def site(serveurs: list[str], ecoute: str, prefixe: str, fichiers: Path | None = None) -> str:
-    """Le site nginx : le modèle livré, ses marques remplacées (ValueError si une entrée ne convient pas)."""
+    """Le site nginx : le modèle livré, ses marques remplacées (ValueError si une entrée ne convient pas) ; son
+    premier commentaire, qui s'adresse à qui maintient le modèle, devient la commande qui a écrit le site."""
     verifier(serveurs, prefixe)
-    texte = MODELE.read_text(encoding="utf-8")
+    _, _, texte = MODELE.read_text(encoding="utf-8").partition("\n\n")
+    commande = " ".join(["python -m portrait site-nginx", *serveurs, "--ecoute", f"'{ecoute}'", "--prefixe", prefixe])
+    texte = (f"# Portrait de territoire : {len(serveurs)} serveur(s) Streamlit derrière nginx. Écrit par\n"
+             f"#   {commande}\n# (README, « Déploiement partagé ») ; un serveur ajouté ou retiré : relancer la "
+             "commande.\n\n" + texte)
     for marque, valeur in (("@AMONTS@", amonts(serveurs)), ("@ECOUTE@", ecoute), ("@PREFIXE@", prefixe),
                            ("@STATIQUE@", str(fichiers or statique()))):
         if marque not in texte:

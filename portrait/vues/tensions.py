@@ -176,7 +176,8 @@ def formats_excel_tensions() -> dict[str, str]:
 
 TEXTE_SUR_ROUGE = "#1E1F26"  # 4,9:1 sur le rouge le plus soutenu du tableau
 LEGENDE_TABLEAU = (f"{commun.MARQUE} : critère rempli (seuils de la sélection). Fond rouge : écart à la référence "
-                   "dans le sens de la tension, d'autant plus soutenu que l'écart est grand.")
+                   "dans le sens de la tension, d'autant plus soutenu que l'écart est grand. Lignes en gris : les "
+                   "références, qui ne sont pas jugées (critères remplis sans objet).")
 
 
 def couleur_ecart(ecart: float, echelle: float) -> str:
