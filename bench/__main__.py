@@ -14,6 +14,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from bench import centile
+
 RACINE = Path(__file__).resolve().parent.parent
 SORTIE = RACINE / "bench" / "sortie"
 RESULTATS = RACINE / "bench" / "RESULTS.md"
@@ -39,7 +41,7 @@ def chrono(fonction, n: int = REPETITIONS) -> dict:
         fonction()
         temps.append(1000 * (time.perf_counter() - debut))
     temps.sort()
-    return {"mediane": statistics.median(temps), "p95": temps[min(len(temps) - 1, int(0.95 * len(temps)))]}
+    return {"mediane": statistics.median(temps), "p95": centile(temps, 0.95)}
 
 
 def memoire_mo(champ: str) -> float:

@@ -18,6 +18,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+from bench import centile
 from bench.navigateur import OPTIONS_CHROMIUM, RACINE, SELECTEUR_CARTE, VUE_HAUTE, installer_chromium, serveur
 
 ANNEE = 2023
@@ -41,12 +42,6 @@ DELAI_PRECHAUFFE = 600  # s : la préchauffe s'arrête d'elle-même avant (prech
 # PORTRAIT_CHARGE_NICE=0 : navigateurs à la même priorité que les serveurs.
 PRIORITE_NAVIGATEURS = int(os.environ.get("PORTRAIT_CHARGE_NICE", "19"))
 SANS_DROIT_DE_PRIORITE = ["setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice", "--"]
-
-
-def centile(valeurs: list[float], q: float) -> float:
-    """Le centile q (0,95 : p95) au rang le plus proche, comme chrono() du banc."""
-    v = sorted(valeurs)
-    return v[min(len(v) - 1, int(q * len(v)))]
 
 
 def durees(journaux: list[Path], colonne: int = 1) -> list[int]:

@@ -170,3 +170,14 @@ def test_chaque_execution_de_page_ecrit_sa_duree(caplog):
     assert len(lignes) == 1, lignes
     assert re.fullmatch(r"exécution page=tensions-sppe durée_ms=\d+ calcul_ms=\d+", lignes[0]), lignes
     assert prechauffe.calme() is False  # une exécution vient de finir : la préchauffe attend encore CALME secondes
+
+
+def test_le_p95_du_banc_est_au_rang_le_plus_proche():
+    """⌈0,95 × n⌉ : sur les 20 exécutions du banc de charge, le p95 est la 19e, pas la plus longue."""
+    from bench import centile
+
+    assert centile(list(range(1, 21)), 0.95) == 19
+    assert centile(list(range(1, 31)), 0.95) == 29
+    assert centile(list(range(1, 11)), 0.95) == 10
+    assert centile([7.0], 0.95) == 7.0
+    assert centile([3, 1, 2], 0.5) == 2
