@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from portrait.surfaces import acces, cache, ecran, prechauffe
+from portrait.surfaces import acces, cache, ecran, prechauffe, reprise
 
 # une exécution en cours : la préchauffe du serveur attend qu'elle finisse ; sa durée va au journal du serveur
 with prechauffe.execution() as execution:
+    reprise.poser()  # onglet reconnecté à un serveur neuf : son premier choix n'est pas perdu (surfaces/reprise.py)
+    de_cote = reprise.mettre_de_cote()
     st.set_page_config(page_title="Portrait de territoire", page_icon=":material/child_care:", layout="wide")
     utilisateur = acces.porte()  # connexion exigée si elle est configurée ; bandeau d'accès ouvert sinon, au besoin
     cache.bandeau_donnees()  # données d'un import passé (?au=…), ou catalogue du magasin injoignable
@@ -35,3 +37,4 @@ with prechauffe.execution() as execution:
         ecran.telechargement_fiche(contexte)
         ecran.bascule_presentation()
         acces.encart(utilisateur)
+    reprise.reprendre(de_cote)

@@ -85,13 +85,15 @@ def arreter(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def serveur(journal: Path, commande: list[str] = APPLICATION, env: dict | None = None,
-            prefixe: str = "", ecoute: str = "127.0.0.1", processus: list | None = None) -> Iterator[str]:
+            prefixe: str = "", ecoute: str = "127.0.0.1", processus: list | None = None,
+            port: int | None = None) -> Iterator[str]:
     """Lance l'application (ou `commande`, une autre application Streamlit) sur un port libre, sous un préfixe
     d'adresse (server.baseUrlPath) s'il est donné, et rend son adresse dès qu'elle répond. Sa sortie va dans
     `journal`, recopié sur la sortie d'erreur si quoi que ce soit échoue pendant qu'elle tourne ; arrêtée en sortant.
     `ecoute` : l'adresse où il écoute (la boucle locale ; "0.0.0.0" : tout le réseau). `processus`, une liste, reçoit
-    son subprocess.Popen (test de panne : le serveur tué)."""
-    port = port_libre()
+    son subprocess.Popen (test de panne : le serveur tué). `port` : un port choisi (le même serveur relancé) ; sinon
+    un port libre."""
+    port = port or port_libre()
     options = ["--server.port", str(port), "--server.headless", "true", "--server.address", ecoute]
     with open(journal, "w") as sortie:
         proc = subprocess.Popen([*commande, *options, *(["--server.baseUrlPath", prefixe] if prefixe else [])],

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bench.navigateur import RACINE, VUE_HAUTE, chromium, serveur
+from bench.navigateur import RACINE, VUE_HAUTE, chromium, port_libre, serveur
 from portrait.donnees import jeux
 from portrait.regles import tensions
 from portrait.vues import cooperation as vue_cooperation
@@ -503,4 +503,39 @@ def test_fichier_non_reconnu_dire_les_colonnes_puis_importer(navigateur, tmp_pat
             assert violations_axe(page, str(axe)) == {}
         importer.click()
         page.get_by_text(re.compile(r"^Import \S+ enregistré : maison\.csv\.$")).wait_for(timeout=60_000)
+        page.close()
+
+
+def test_un_onglet_reconnecte_a_un_serveur_neuf_garde_son_premier_choix(navigateur, tmp_path, req_demo):
+    """Le serveur redémarre sous deux onglets ouverts (comme un serveur tombé que l'autre remplace derrière nginx) :
+    chacun se reconnecte à une session neuve, et le premier choix qu'on y fait est pris (il revenait à la valeur de
+    l'adresse : surfaces/reprise.py). Un filtre ; un autre département, dont le rappel oublie l'EPCI choisi."""
+    from playwright.sync_api import expect
+
+    port = port_libre()
+    filtre, territoire = (navigateur.new_page(viewport=VUE_HAUTE) for _ in range(2))
+    k = filtre.locator(".st-key-k")
+    departement = territoire.locator('[data-testid="stSidebar"] .stSelectbox').filter(has_text="Département")
+    with serveur(tmp_path / "avant.log", port=port) as adresse:
+        filtre.goto(f"{adresse}/tensions-sppe?territoire=departement:44&annee=2023")
+        territoire.goto(f"{adresse}/tensions-sppe?territoire={PORNIC}&annee=2023")
+        for page in (filtre, territoire):
+            attendre_page(page)
+    for champ in (k.locator("input").first, departement.locator("input")):
+        expect(champ).to_be_disabled(timeout=30_000)  # l'onglet a perdu son serveur
+    with serveur(tmp_path / "apres.log", port=port):
+        expect(k.locator("input").first).to_be_enabled(timeout=60_000)  # reconnecté, à une session neuve
+        k.get_by_text("3", exact=True).click()
+        filtre.wait_for_function("new URLSearchParams(location.search).get('k') === '3'", timeout=60_000)
+        decompte = vue_44(req_demo, filtres=tensions.Filtres(tensions.Seuils(k=3))).decompte
+        expect(filtre.get_by_role("heading", name=decompte)).to_be_visible(timeout=60_000)
+        expect(k.get_by_role("radio", name="3")).to_be_checked()
+
+        expect(departement.locator("input")).to_be_enabled(timeout=60_000)
+        departement.click()
+        territoire.keyboard.type("Vendée")
+        territoire.keyboard.press("Enter")
+        expect(territoire.locator("h1").first).to_have_text("Tensions SPPE · Vendée", timeout=60_000)
+        territoire.wait_for_url(re.compile("territoire=departement(%3A|:)85&"), timeout=30_000)
+    for page in (filtre, territoire):
         page.close()
