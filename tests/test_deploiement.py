@@ -205,11 +205,17 @@ def test_catalogue_arrete_le_bandeau_le_dit_les_chiffres_restent(partage, pg, co
 
 
 def test_serveur_tue_l_autre_sert_et_le_rechargement_y_atterrit(partage, contexte):
+    from playwright.sync_api import expect
+
     page = contexte.new_page()
     avant = comptes(partage)
     page.goto(f"{partage.nginx.adresse}/?territoire={PORNIC}&annee=2023")
     naissances(page).wait_for(timeout=DELAI_MS)
     (servi,) = servi_par(partage, avant)
+    onglet = contexte.new_page()  # un onglet qui reste ouvert sur le serveur qui va tomber (même cookie)
+    onglet.goto(f"{partage.nginx.adresse}/tensions-sppe?territoire=departement:44&annee=2023")
+    k = onglet.locator(".st-key-k")
+    expect(k.locator("input").first).to_be_enabled(timeout=DELAI_MS)
     tue = partage.serveurs[servi]
     adresse = page.url
     page.goto("about:blank")  # la page quittée ne tente plus de se reconnecter : nginx ignore encore la panne
@@ -223,3 +229,12 @@ def test_serveur_tue_l_autre_sert_et_le_rechargement_y_atterrit(partage, context
     assert servi_par(partage, avant) == [1 - servi]  # le rechargement a atterri sur le serveur vivant
     # et le cookie le nomme désormais : revenu, le serveur tué ne reprendrait pas ce navigateur (sa session est ici)
     assert {c["name"]: c["value"] for c in contexte.cookies()}["portrait_serveur"] == str(2 - servi)
+
+    # l'onglet resté ouvert s'est reconnecté, par nginx, au serveur vivant (une session neuve) : son premier choix y
+    # est pris (surfaces/reprise.py), il revenait à la valeur de l'adresse
+    avant = comptes(partage)
+    expect(k.locator("input").first).to_be_enabled(timeout=DELAI_MS)
+    k.get_by_text("3", exact=True).click()
+    onglet.wait_for_function("new URLSearchParams(location.search).get('k') === '3'", timeout=DELAI_MS)
+    expect(k.get_by_role("radio", name="3")).to_be_checked()
+    assert servi_par(partage, avant) == [1 - servi]
