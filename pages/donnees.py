@@ -36,6 +36,7 @@ elif referent:
                                     key="departement_enquete", help="Code du département : 16, 44, 2A…")
     if fichier is None:
         st.session_state.pop("_importe", None)  # le dépôt vidé : le même fichier peut être réimporté
+        st.session_state.pop("_empreinte", None)  # et ses octets ne sont plus gardés (surfaces/cache.py)
     else:
         octets = fichier.getvalue()
         fait = st.session_state.get("_importe")

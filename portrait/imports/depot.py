@@ -57,6 +57,7 @@ class Lu:
     source: str
     lignes: pd.DataFrame
     rapport: Rapport
+    taille_sha256: tuple[int, str] | None = None  # l'empreinte du fichier lu, que l'import reprend sans le rehacher
 
 
 def lire(fichier: Path | str, racine: Path | str, octets: bytes | None = None, source: str | None = None,
@@ -64,13 +65,14 @@ def lire(fichier: Path | str, racine: Path | str, octets: bytes | None = None, s
          correspondance: correspondances.Correspondance | None = None) -> Lu:
     """Lit et valide un fichier (paramètres de `verifier`) ; rien n'est écrit."""
     fichier = Path(fichier)
-    src, lignes, rapport = _lire(fichier, _octets(fichier, octets), racine, source, departement, annee,
-                                 correspondance)
-    if (meme := registre.deja_importe(racine, _octets(fichier, octets))) is not None:
+    octets = _octets(fichier, octets)
+    src, lignes, rapport = _lire(fichier, octets, racine, source, departement, annee, correspondance)
+    taille_sha256 = registre.empreinte(octets)
+    if (meme := registre.deja_importe(racine, taille_sha256[1])) is not None:
         rapport.avertissements.insert(0, f"Ce fichier est déjà importé, avec le même contenu (empreinte SHA-256) : "
                                          f"import {meme['id']} du {francais.date_heure(meme['date'])}, toujours "
                                          "actif. L'importer de nouveau l'ajoute une seconde fois au registre.")
-    return Lu(src.nom, lignes, rapport)
+    return Lu(src.nom, lignes, rapport, taille_sha256)
 
 
 def lire_tableau(fichier: Path | str, octets: bytes | None = None) -> Tableau:
@@ -293,4 +295,4 @@ def enregistrer(lu: Lu, racine: Path | str, nom_fichier: str, octets: bytes | Pa
         raise ErreurImport(f"{nom_fichier} : aucune ligne de données à importer ; rien n'a été écrit.\n"
                            + lu.rapport.texte())
     return registre.enregistrer(racine, sources.SOURCES[lu.source].table, lu.lignes, lu.rapport, nom_fichier, octets,
-                                auteur)
+                                auteur, lu.taille_sha256)

@@ -167,13 +167,14 @@ def _date(quand) -> str | None:
 
 
 def enregistrer(racine: Path | str, table: str, lignes: pd.DataFrame, rapport: Rapport, nom_fichier: str,
-                octets: bytes | Path, auteur: str | None = None) -> dict:
+                octets: bytes | Path, auteur: str | None = None, taille_sha256: tuple[int, str] | None = None) -> dict:
     """Enregistre les lignes validées d'un fichier dans le magasin, en une transaction dont l'audit dit qui, quand,
     quel fichier (SHA-256), combien de lignes et de valeurs : la table `table` (mesures ou cooperation) les lit dès
     la connexion suivante, les plus récentes l'emportant ; tout ou rien. `auteur` : l'e-mail de l'utilisateur
-    connecté, sinon l'utilisateur du système (ligne de commande). Rend l'entrée du registre."""
+    connecté, sinon l'utilisateur du système (ligne de commande). `taille_sha256` : l'empreinte du fichier déjà
+    calculée à sa lecture (depot.Lu), pour ne pas le hacher deux fois. Rend l'entrée du registre."""
     auteur = auteur or utilisateur_systeme()
-    taille, sha256 = empreinte(octets)
+    taille, sha256 = taille_sha256 or empreinte(octets)
     details = {"valeurs_changees": rapport.valeurs_changees, "lignes_gardees": rapport.lignes_gardees}
     audit = lac.Audit(table, rapport.source, nom_fichier, sha256, auteur, rapport.lignes_lues,
                       rapport.valeurs_remplacees or 0, details=details)
@@ -193,14 +194,14 @@ def annuler(racine: Path | str, ident: str, auteur: str | None = None) -> dict:
     return _entree(ligne)
 
 
-def deja_importe(racine: Path | str, octets: bytes | Path) -> dict | None:
+def deja_importe(racine: Path | str, sha256: str) -> dict | None:
     """L'import actif le plus récent du même contenu (même SHA-256) que le fichier déposé ; None s'il n'y en a pas
     (ou si le catalogue ne répond pas : la suite de l'import le dira)."""
     try:
         imports = liste(racine)
     except ErreurImport:
         return None
-    memes = imports[imports["actif"] & (imports["sha256"] == empreinte(octets)[1])]
+    memes = imports[imports["actif"] & (imports["sha256"] == sha256)]
     return memes.iloc[0].to_dict() if len(memes) else None
 
 
