@@ -30,8 +30,8 @@ DELAI_MS = 600_000  # dix pages sur deux cœurs : plusieurs dizaines de secondes
 LIGNE = re.compile(r" exécution page=tensions-sppe durée_ms=(\d+) calcul_ms=(\d+)$")
 # p95 sous charge, deux serveurs ≤ 2 × le même chiffre (p95) d'un utilisateur seul. Rapporté à la médiane seule, la
 # cible échouerait sans aucune charge : seul, un changement de filtre (150 à 280 ms) coûte trois fois une ouverture
-# préchauffée (30 à 90 ms), et le p95 d'un utilisateur seul vaut déjà 2,1 à 2,4 fois sa médiane (banc du 1er
-# décembre). Le rapport à la médiane est donné à côté, pour information.
+# préchauffée (30 à 90 ms), et le p95 d'un utilisateur seul vaut déjà 1,8 à 2,4 fois sa médiane (banc et passages
+# du 1er décembre). Le rapport à la médiane est donné à côté, pour information.
 CIBLE_RAPPORT = 2.0
 PRECHAUFFE = re.compile(r" préchauffe finie vues=(\d+) durée_ms=(\d+)$")
 DELAI_PRECHAUFFE = 600  # s : la préchauffe s'arrête d'elle-même avant (prechauffe.DUREE_MAX)

@@ -67,11 +67,6 @@ def port_libre() -> int:
         return s.getsockname()[1]
 
 
-def site(serveurs: list[str], ecoute: str, prefixe: str = PREFIXE) -> str:
-    """Le modèle livré, rempli comme le README le demande (python -m portrait site-nginx)."""
-    return site_nginx.site(serveurs, ecoute, prefixe)
-
-
 @dataclass
 class Nginx:
     dossier: Path
@@ -106,7 +101,8 @@ def nginx(serveurs: list[str]):
     binaire = installer()
     dossier = Path(tempfile.mkdtemp(prefix="portrait-nginx-"))
     port = port_libre()
-    (dossier / "portrait.conf").write_text(site(serveurs, f"127.0.0.1:{port}"), encoding="utf-8")
+    site = site_nginx.site(serveurs, f"127.0.0.1:{port}", PREFIXE)  # comme le README : python -m portrait site-nginx
+    (dossier / "portrait.conf").write_text(site, encoding="utf-8")
     principal = PRINCIPAL.format(d=dossier, utilisateur="user root;\n" if os.geteuid() == 0 else "")
     (dossier / "nginx.conf").write_text(principal, encoding="utf-8")
     essai = subprocess.run([binaire, "-t", "-p", str(dossier), "-c", str(dossier / "nginx.conf")],

@@ -230,10 +230,10 @@ def vue_cooperation(sig: str, cadre: str, annee: int, forfait: float, filtres: r
 def empreinte(octets: bytes) -> str:
     """Le SHA-256 d'un fichier déposé (celui que le registre garde) : la clé de sa lecture gardée, et ce qui
     reconnaît un fichier qu'on vient d'importer. Calculé une fois par dépôt : le contenu haché est gardé avec son
-    empreinte (à chaque passage, le serveur rend le même objet ; sinon les deux contenus sont comparés : 8 ms pour un
-    fichier de 79 Mo sur la machine de mesure, contre 44 ms pour le hacher à chaque passage de la page)."""
+    empreinte (à chaque passage, le serveur rend le même objet, que == reconnaît aussitôt ; sinon les deux contenus
+    sont comparés : 8 ms pour un fichier de 79 Mo sur la machine de mesure, contre 44 ms pour le hacher)."""
     garde = st.session_state.get("_empreinte")
-    if garde is None or not (garde[0] is octets or garde[0] == octets):
+    if garde is None or garde[0] != octets:
         garde = st.session_state["_empreinte"] = (octets, registre.empreinte(octets)[1])
     return garde[1]
 

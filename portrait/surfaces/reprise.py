@@ -35,9 +35,9 @@ class Reprise:
 
     cle: str
     valeur: Any
-    rappel: Any = None
-    args: tuple = ()
-    kwargs: dict | None = None
+    rappel: Any  # le on_change du widget (None, ou "rerun" : rien à appeler)
+    args: tuple
+    kwargs: dict
 
 
 def _etat_des_widgets():
@@ -89,4 +89,4 @@ def poser() -> None:
         except StreamlitAPIException:  # un widget dont la session ne peut pas poser la valeur : laissé
             continue
         if callable(r.rappel):
-            r.rappel(*r.args, **(r.kwargs or {}))
+            r.rappel(*r.args, **r.kwargs)

@@ -219,12 +219,12 @@ def sans_objet_tensions(tableau: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
     return vides
 
 
-def html_tensions(tableau: pd.DataFrame, t: pd.DataFrame, titre: str = "") -> str:
-    """Le tableau « identification des tensions » mis en forme, en HTML : fond rouge selon l'écart, ✔ où le critère
-    est rempli, légende sous le tableau."""
-    return tableau_html(tableau, styles_tensions(tableau, t), formats_tensions(), larges=("Compétences SPPE",),
-                        titre=titre, legende=LEGENDE_TABLEAU, marques=marques_tensions(tableau, t),
-                        sans_objet=sans_objet_tensions(tableau, t))
+def html_tensions(tableau: Tableau, t: pd.DataFrame) -> str:
+    """Le tableau « identification des tensions » (ses lignes évaluées `t`) mis en forme, en HTML : fond rouge selon
+    l'écart, ✔ où le critère est rempli, rien où il est sans objet, légende sous le tableau."""
+    v = tableau.valeurs
+    return tableau_html(v, styles_tensions(v, t), tableau.formats, larges=("Compétences SPPE",), titre=tableau.titre,
+                        legende=LEGENDE_TABLEAU, marques=marques_tensions(v, t), sans_objet=tableau.sans_objet)
 
 
 def survol_tensions(unites: pd.DataFrame) -> pd.DataFrame:
@@ -426,8 +426,8 @@ def vue_tensions(req: Requetes, territoire: str, annee: int, filtres: tensions.F
         demo=demo, source=note(catalogue.INDICATEURS_TENSION, annee, demo),
         carte=carte_tensions(evaluee, cartes.contours(req, cadre), indicateur, methode, griser, filtres.zone, nom,
                              annee, filtres_texte),
-        tableau=tableau, html_tableau=html_tensions(tableau.valeurs, lignes, tableau.titre),
-        zones=tableau_zones, html_zones=html_tensions(tableau_zones.valeurs, zones, tableau_zones.titre),
+        tableau=tableau, html_tableau=html_tensions(tableau, lignes),
+        zones=tableau_zones, html_zones=html_tensions(tableau_zones, zones),
         # pour la CLI, « en_tension » est ce que compte le décompte : en tension et retenue (filtre SPPE compris)
         lignes=lignes.assign(criteres_remplis=lignes[tensions.TENSION], en_tension=lignes["retenue"]),
         unites=evaluee[evaluee["ordre"] == 0], resume=resume_tensions(evaluee, filtres, par_epci))
